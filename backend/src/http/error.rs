@@ -1,0 +1,89 @@
+//! The API's one error type. Every failure, including axum's own rejections, becomes
+//! `{code, message, details}` with a 4xx status for bad input; a 500 is logged with its cause
+//! and answers with a generic message.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use shared::api::ErrorBody;
+
+use crate::service::ServiceError;
+
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            body: ErrorBody {
+                code: code.to_owned(),
+                message: message.into(),
+                details: None,
+            },
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::NotFound(_) => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", err.to_string())
+            }
+            ServiceError::Conflict(msg) => ApiError::new(StatusCode::CONFLICT, "conflict", msg),
+            ServiceError::BadInput(msg) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_request", msg)
+            }
+            ServiceError::Invalid { message, issues } => {
+                let mut api = ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid_workflow",
+                    message,
+                );
+                api.body.details = Some(issues);
+                api
+            }
+            ServiceError::Store(source) => {
+                tracing::error!(error = %source, "store failure");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not complete the request; see its log",
+                )
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "payload_too_large"
+        } else {
+            "invalid_json"
+        };
+        ApiError::new(status, code, rejection.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+            rejection.body_text(),
+        )
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}

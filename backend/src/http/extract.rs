@@ -1,0 +1,21 @@
+//! Extractors whose rejections are [`ApiError`]s, so a malformed body or path gets the same
+//! JSON error shape as everything else.
+
+use axum::extract::{FromRequest, FromRequestParts};
+use serde::Serialize;
+
+use super::ApiError;
+
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub(super) struct ApiJson<T>(pub(super) T);
+
+impl<T: Serialize> axum::response::IntoResponse for ApiJson<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub(super) struct ApiPath<T>(pub(super) T);

@@ -1,0 +1,41 @@
+//! HTTP: the REST API under `/api/v1` and the browser app everywhere else.
+
+mod error;
+mod extract;
+mod workflows;
+
+pub use error::ApiError;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::AppState;
+
+/// Largest request body. A 20,000-node workflow in JSON is about 4 MiB.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The whole application, ready to serve or to drive with `tower::ServiceExt::oneshot`.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(workflows::router())
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route")
+        })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "this API route does not accept that method",
+            )
+        });
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(crate::assets::serve)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

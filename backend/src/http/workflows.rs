@@ -1,0 +1,87 @@
+//! `/api/v1/workflows`, `/api/v1/validate`, `/api/v1/export`.
+
+use axum::Router;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use shared::api::{
+    CreateWorkflow, SaveResult, SaveWorkflow, ValidationReport, WorkflowRecord, WorkflowSummary,
+};
+use shared::workflow::Workflow;
+
+use super::ApiError;
+use super::extract::{ApiJson, ApiPath};
+use crate::AppState;
+use crate::service::workflows as service;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/workflows", get(list).post(create))
+        .route("/workflows/{id}", get(read).put(save))
+        .route("/workflows/{id}/export", get(export_stored))
+        .route("/validate", post(validate))
+        .route("/export", post(export))
+}
+
+async fn list(State(state): State<AppState>) -> Result<ApiJson<Vec<WorkflowSummary>>, ApiError> {
+    Ok(ApiJson(service::list(&state).await?))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<CreateWorkflow>,
+) -> Result<(StatusCode, ApiJson<WorkflowRecord>), ApiError> {
+    let record = service::create(&state, &body.name).await?;
+    Ok((StatusCode::CREATED, ApiJson(record)))
+}
+
+async fn read(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<WorkflowRecord>, ApiError> {
+    Ok(ApiJson(service::get(&state, id).await?))
+}
+
+async fn save(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<SaveWorkflow>,
+) -> Result<ApiJson<SaveResult>, ApiError> {
+    Ok(ApiJson(
+        service::save(&state, id, body.revision, body.definition).await?,
+    ))
+}
+
+async fn validate(
+    ApiJson(definition): ApiJson<Workflow>,
+) -> Result<ApiJson<ValidationReport>, ApiError> {
+    Ok(ApiJson(service::validate(&definition)?))
+}
+
+async fn export(ApiJson(definition): ApiJson<Workflow>) -> Result<impl IntoResponse, ApiError> {
+    let xml = service::export(&definition)?;
+    Ok(xml_attachment(xml))
+}
+
+async fn export_stored(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(xml_attachment(service::export_stored(&state, id).await?))
+}
+
+/// Oozie expects the file to be called `workflow.xml` inside the app directory, whatever the
+/// workflow's name, so that is the download's name.
+fn xml_attachment(xml: String) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"workflow.xml\"",
+            ),
+        ],
+        xml,
+    )
+}

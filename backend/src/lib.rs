@@ -1,0 +1,83 @@
+//! The Sluice server.
+//!
+//! Layers, outermost first; each talks only to the next one and has one error type:
+//! - [`http`]: routes, extraction, JSON errors. Handlers extract, call a service, serialize.
+//! - [`service`]: the use cases, combining `shared`'s domain logic with the store.
+//! - [`store`]: persistence behind one trait ([`store::Store`]); SQLite is the default.
+//!
+//! [`app`] builds the whole router from a state, so tests drive it without a socket.
+
+pub mod config;
+pub mod http;
+pub mod service;
+pub mod store;
+
+mod assets;
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Cli, Command, ServeArgs};
+use crate::store::{SqliteStore, Store};
+
+pub use crate::http::app;
+
+/// Everything a request handler may use.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&args.data_dir)
+        .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
+    let db = args.data_dir.join("sluice.db");
+    let store = SqliteStore::open(&db)
+        .await
+        .with_context(|| format!("cannot open database {}", db.display()))?;
+    let state = AppState {
+        store: Arc::new(store),
+    };
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = %db.display(), ui = assets::has_ui(), "sluice is listening on http://{addr}");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server error")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,65 @@
+//! Persistence behind one trait, so the service layer does not know which database it uses.
+//! SQLite is the embedded default; PostgreSQL (for several replicas) implements the same
+//! trait and passes the same contract tests.
+
+mod sqlite;
+
+pub use sqlite::SqliteStore;
+
+use async_trait::async_trait;
+use shared::workflow::Workflow;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule or an optimistic-concurrency check failed.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("stored definition is unreadable: {0}")]
+    Corrupt(#[from] serde_json::Error),
+}
+
+/// A workflow as stored. Times are milliseconds since the Unix epoch, UTC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredWorkflow {
+    pub id: i64,
+    pub revision: i64,
+    pub updated_at_ms: i64,
+    pub definition: Workflow,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkflowListItem {
+    pub id: i64,
+    pub name: String,
+    pub node_count: i64,
+    pub updated_at_ms: i64,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// All workflows, most recently changed first.
+    async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError>;
+
+    /// Fails with [`StoreError::Conflict`] when the name is taken.
+    async fn create_workflow(
+        &self,
+        definition: &Workflow,
+        now_ms: i64,
+    ) -> Result<StoredWorkflow, StoreError>;
+
+    async fn get_workflow(&self, id: i64) -> Result<StoredWorkflow, StoreError>;
+
+    /// Replaces the definition and bumps the revision. With `expected_revision`, fails with
+    /// [`StoreError::Conflict`] when someone else saved since that revision was read.
+    async fn update_workflow(
+        &self,
+        id: i64,
+        expected_revision: Option<i64>,
+        definition: &Workflow,
+        now_ms: i64,
+    ) -> Result<StoredWorkflow, StoreError>;
+}

@@ -1,0 +1,353 @@
+//! The REST API driven through the router, without a socket: every route, and bad input of
+//! every kind answered with a 4xx JSON error, never a 500.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use backend::store::SqliteStore;
+use backend::{AppState, app};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+async fn test_app() -> Router {
+    let store = SqliteStore::in_memory().await.unwrap();
+    app(AppState {
+        store: Arc::new(store),
+    })
+}
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).unwrap()
+    }
+}
+
+async fn send(app: &Router, method: &str, uri: &str, body: Option<Vec<u8>>) -> Reply {
+    let mut req = Request::builder().method(method).uri(uri);
+    if body.is_some() {
+        req = req.header(header::CONTENT_TYPE, "application/json");
+    }
+    let req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Reply {
+        status,
+        content_type,
+        headers,
+        body,
+    }
+}
+
+async fn send_json(app: &Router, method: &str, uri: &str, body: Value) -> Reply {
+    send(app, method, uri, Some(serde_json::to_vec(&body).unwrap())).await
+}
+
+fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
+    assert_eq!(reply.status, status, "{}", reply.text());
+    let body = reply.json();
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}
+
+/// a -> b -> end, all valid.
+fn chain(name: &str) -> Value {
+    json!({
+        "name": name,
+        "nodes": [
+            {"name": "a", "type": "shell", "exec": "echo", "arguments": ["hi"], "position": {"x": 10.0, "y": 20.0}},
+            {"name": "b", "type": "shell", "exec": "echo", "position": {"x": 200.0, "y": 20.0}},
+            {"name": "end", "type": "end", "position": {"x": 400.0, "y": 20.0}}
+        ],
+        "edges": [
+            {"from": "a", "to": "b", "kind": "ok"},
+            {"from": "b", "to": "end", "kind": "ok"}
+        ]
+    })
+}
+
+#[tokio::test]
+async fn create_list_get_save_roundtrip() {
+    let app = test_app().await;
+    let created = send_json(&app, "POST", "/api/v1/workflows", json!({"name": "etl"})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let created = created.json();
+    let id = created["id"].as_i64().unwrap();
+    assert_eq!(created["revision"], 1);
+    assert_eq!(created["definition"]["nodes"], json!([]));
+
+    let saved = send_json(
+        &app,
+        "PUT",
+        &format!("/api/v1/workflows/{id}"),
+        json!({"revision": 1, "definition": chain("etl")}),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    let saved = saved.json();
+    assert_eq!(saved["workflow"]["revision"], 2);
+    assert_eq!(saved["validation"], json!({"valid": true, "issues": []}));
+
+    let read = send(&app, "GET", &format!("/api/v1/workflows/{id}"), None).await;
+    assert_eq!(read.status, StatusCode::OK);
+    let read = read.json();
+    assert_eq!(
+        read["definition"]["nodes"][1]["position"],
+        json!({"x": 200.0, "y": 20.0})
+    );
+    assert_eq!(read["definition"]["edges"], chain("etl")["edges"]);
+
+    let list = send(&app, "GET", "/api/v1/workflows", None).await.json();
+    assert_eq!(list[0]["name"], "etl");
+    assert_eq!(list[0]["nodes"], 3);
+    assert_eq!(list[0]["id"], id);
+}
+
+#[tokio::test]
+async fn saving_keeps_invalid_drafts_and_reports_them() {
+    let app = test_app().await;
+    let id = send_json(&app, "POST", "/api/v1/workflows", json!({"name": "loop"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let mut def = chain("loop");
+    def["edges"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"from": "b", "to": "a", "kind": "error"}));
+    let saved = send_json(
+        &app,
+        "PUT",
+        &format!("/api/v1/workflows/{id}"),
+        json!({"definition": def}),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK);
+    let validation = &saved.json()["validation"];
+    assert_eq!(validation["valid"], false);
+    assert_eq!(validation["issues"][0]["code"], "E0707");
+    assert_eq!(validation["issues"][0]["nodes"], json!(["a", "b"]));
+}
+
+#[tokio::test]
+async fn stale_saves_and_duplicate_names_conflict() {
+    let app = test_app().await;
+    let id = send_json(&app, "POST", "/api/v1/workflows", json!({"name": "x"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let uri = format!("/api/v1/workflows/{id}");
+    let first = send_json(
+        &app,
+        "PUT",
+        &uri,
+        json!({"revision": 1, "definition": chain("x")}),
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::OK);
+    let stale = send_json(
+        &app,
+        "PUT",
+        &uri,
+        json!({"revision": 1, "definition": chain("x")}),
+    )
+    .await;
+    assert_error(&stale, StatusCode::CONFLICT, "conflict");
+    let dup = send_json(&app, "POST", "/api/v1/workflows", json!({"name": "x"})).await;
+    assert_error(&dup, StatusCode::CONFLICT, "conflict");
+}
+
+#[tokio::test]
+async fn validate_route_reports_issues_with_nodes() {
+    let app = test_app().await;
+    let mut def = chain("v");
+    def["nodes"][0]["exec"] = json!("");
+    let reply = send_json(&app, "POST", "/api/v1/validate", def).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let report = reply.json();
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["issues"][0]["code"], "E0701");
+    assert_eq!(report["issues"][0]["nodes"], json!(["a"]));
+    assert_eq!(report["issues"][0]["severity"], "error");
+}
+
+#[tokio::test]
+async fn export_routes_give_workflow_xml_or_the_issues() {
+    let app = test_app().await;
+    let reply = send_json(&app, "POST", "/api/v1/export", chain("exp")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    assert!(reply.content_type.starts_with("application/xml"));
+    assert_eq!(
+        reply.headers[header::CONTENT_DISPOSITION],
+        "attachment; filename=\"workflow.xml\""
+    );
+    assert!(
+        reply
+            .text()
+            .contains(r#"<workflow-app xmlns="uri:oozie:workflow:0.5" name="exp">"#)
+    );
+
+    let id = send_json(&app, "POST", "/api/v1/workflows", json!({"name": "exp"}))
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    // Freshly created: no actions, exports start -> end.
+    let stored = send(&app, "GET", &format!("/api/v1/workflows/{id}/export"), None).await;
+    assert_eq!(stored.status, StatusCode::OK);
+    assert!(stored.text().contains(r#"<start to="end"/>"#));
+
+    let mut cyclic = chain("exp");
+    cyclic["edges"][1] = json!({"from": "b", "to": "a", "kind": "ok"});
+    let refused = send_json(&app, "POST", "/api/v1/export", cyclic).await;
+    assert_error(
+        &refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_workflow",
+    );
+    assert_eq!(refused.json()["details"][0]["code"], "E0707");
+}
+
+#[tokio::test]
+async fn bad_input_is_a_clear_4xx() {
+    let app = test_app().await;
+    let cases: Vec<(&str, &str, Option<Vec<u8>>, StatusCode, &str)> = vec![
+        (
+            "GET",
+            "/api/v1/workflows/999",
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "GET",
+            "/api/v1/workflows/abc",
+            None,
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
+        (
+            "GET",
+            "/api/v1/nothing-here",
+            None,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "DELETE",
+            "/api/v1/validate",
+            None,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        (
+            "POST",
+            "/api/v1/workflows",
+            Some(b"{not json".to_vec()),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+        (
+            "POST",
+            "/api/v1/workflows",
+            Some(b"{\"nom\": 1}".to_vec()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+        ),
+        (
+            "POST",
+            "/api/v1/workflows",
+            Some(b"{\"name\": \"  \"}".to_vec()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            "/api/v1/workflows",
+            Some(format!("{{\"name\": \"{}\"}}", "n".repeat(201)).into_bytes()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_request",
+        ),
+        (
+            "POST",
+            "/api/v1/validate",
+            Some(
+                b"{\"name\": \"w\", \"nodes\": [{\"name\": \"a\", \"type\": \"rocket\"}]}".to_vec(),
+            ),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+        ),
+        (
+            "PUT",
+            "/api/v1/workflows/1",
+            Some(b"[]".to_vec()),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+        ),
+    ];
+    for (method, uri, body, status, code) in cases {
+        let reply = send(&app, method, uri, body).await;
+        assert_eq!(reply.status, status, "{method} {uri}: {}", reply.text());
+        assert_eq!(reply.json()["code"], code, "{method} {uri}");
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_refused_with_413() {
+    let app = test_app().await;
+    let huge = vec![b' '; backend::http::MAX_BODY_BYTES + 1];
+    let reply = send(&app, "POST", "/api/v1/validate", Some(huge)).await;
+    assert_error(&reply, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
+}
+
+#[tokio::test]
+async fn too_many_nodes_is_refused() {
+    let app = test_app().await;
+    let nodes: Vec<Value> = (0..=backend::service::MAX_NODES)
+        .map(|i| json!({"name": format!("n{i}"), "type": "end"}))
+        .collect();
+    let reply = send_json(
+        &app,
+        "POST",
+        "/api/v1/validate",
+        json!({"name": "big", "nodes": nodes}),
+    )
+    .await;
+    assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+}
+
+#[tokio::test]
+async fn the_ui_is_served_for_non_api_paths() {
+    let app = test_app().await;
+    for path in ["/", "/workflows/7"] {
+        let reply = send(&app, "GET", path, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        assert!(reply.content_type.starts_with("text/html"), "{path}");
+    }
+    let missing = send(&app, "GET", "/pkg/nope.wasm", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,13 @@
+//! Sluice's domain core, shared by the browser app (compiled to wasm32) and the server.
+//!
+//! Everything here is pure: data in, data out. There is no I/O, no clock and no randomness,
+//! so the designer's live validation and the server's authoritative check on save are the
+//! very same code and cannot disagree.
+//!
+//! - [`workflow`]: the editing model (nodes, ok/error edges, canvas positions) and its validation.
+//! - [`oozie`]: Oozie XML export of that model.
+//! - [`api`]: request and response bodies of the REST API, shared with the browser client.
+
+pub mod api;
+pub mod oozie;
+pub mod workflow;

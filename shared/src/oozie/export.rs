@@ -1,0 +1,272 @@
+//! Editing model → `workflow.xml` (`uri:oozie:workflow:0.5`).
+//!
+//! The model leaves two things implicit that Oozie needs spelled out, and the export fills
+//! them in the way Hue does:
+//! - an action without an ok edge continues to the end node (one is added, named `end`,
+//!   when the user drew none);
+//! - an action without an error edge goes to the workflow's kill node when there is exactly
+//!   one, otherwise to an added kill node `fail` that reports the failing node's message.
+
+use quick_xml::Writer;
+use quick_xml::events::{BytesDecl, BytesText, Event};
+
+use crate::workflow::{EdgeKind, Issue, NodeKind, NodeType, Workflow, validate};
+
+pub const WORKFLOW_NS: &str = "uri:oozie:workflow:0.5";
+pub const SHELL_NS: &str = "uri:oozie:shell-action:0.3";
+
+const DEFAULT_KILL_MESSAGE: &str =
+    "Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Only a workflow without validation errors exports: Oozie would reject the rest.
+    #[error("the workflow has {} validation error(s); fix them before exporting", .0.len())]
+    Invalid(Vec<Issue>),
+}
+
+/// Writes `workflow.xml` for a valid workflow.
+pub fn to_workflow_xml(wf: &Workflow) -> Result<String, ExportError> {
+    let errors: Vec<Issue> = validate(wf).into_iter().filter(Issue::is_error).collect();
+    if !errors.is_empty() {
+        return Err(ExportError::Invalid(errors));
+    }
+    let plan = Plan::new(wf);
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 4);
+    write(&mut w, wf, &plan).expect("writing to memory cannot fail");
+    Ok(String::from_utf8(w.into_inner()).expect("the writer only emits UTF-8"))
+}
+
+/// The names the implicit parts get.
+struct Plan<'a> {
+    start: String,
+    end: String,
+    default_kill: String,
+    /// Whether `default_kill` has to be written (it is not one of the user's nodes).
+    add_kill: bool,
+    wf: &'a Workflow,
+}
+
+impl<'a> Plan<'a> {
+    fn new(wf: &'a Workflow) -> Self {
+        let unused = |base: &str| {
+            std::iter::once(base.to_owned())
+                .chain((2..).map(|i| format!("{base}-{i}")))
+                .find(|n| wf.node(n).is_none())
+                .expect("an unbounded range always yields a free name")
+        };
+        let end = wf
+            .nodes
+            .iter()
+            .find(|n| n.kind.node_type() == NodeType::End)
+            .map_or_else(|| unused("end"), |n| n.name.clone());
+        let kills: Vec<&str> = wf
+            .nodes
+            .iter()
+            .filter(|n| n.kind.node_type() == NodeType::Kill)
+            .map(|n| n.name.as_str())
+            .collect();
+        let needs_default = wf
+            .nodes
+            .iter()
+            .filter(|n| n.kind.node_type().is_action())
+            .any(|n| wf.successors(&n.name, EdgeKind::Error).next().is_none());
+        let (default_kill, add_kill) = match kills.as_slice() {
+            [only] => ((*only).to_owned(), false),
+            _ => (unused("fail"), needs_default),
+        };
+        let start = wf
+            .entry_nodes()
+            .first()
+            .map_or_else(|| end.clone(), |n| (*n).to_owned());
+        Plan {
+            start,
+            end,
+            default_kill,
+            add_kill,
+            wf,
+        }
+    }
+
+    fn target<'s>(&'s self, from: &'s str, kind: EdgeKind) -> &'s str {
+        self.wf.successors(from, kind).next().unwrap_or(match kind {
+            EdgeKind::Ok => &self.end,
+            EdgeKind::Error => &self.default_kill,
+        })
+    }
+}
+
+type XmlResult = std::io::Result<()>;
+
+fn write(w: &mut Writer<Vec<u8>>, wf: &Workflow, plan: &Plan<'_>) -> XmlResult {
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    w.create_element("workflow-app")
+        .with_attribute(("xmlns", WORKFLOW_NS))
+        .with_attribute(("name", wf.name.as_str()))
+        .write_inner_content(|w| {
+            if wf.nodes.iter().any(|n| n.kind.node_type().is_action()) {
+                // Oozie's parser rejects a Hadoop action without these (E0701); they come
+                // from job.properties, as in every Oozie app.
+                w.create_element("global").write_inner_content(|w| {
+                    text_element(w, "job-tracker", "${jobTracker}")?;
+                    text_element(w, "name-node", "${nameNode}")
+                })?;
+            }
+            w.create_element("start")
+                .with_attribute(("to", plan.start.as_str()))
+                .write_empty()?;
+            for node in &wf.nodes {
+                match &node.kind {
+                    NodeKind::End => {}
+                    NodeKind::Kill { message } => write_kill(w, &node.name, message)?,
+                    NodeKind::Shell(shell) => {
+                        w.create_element("action")
+                            .with_attribute(("name", node.name.as_str()))
+                            .write_inner_content(|w| {
+                                w.create_element("shell")
+                                    .with_attribute(("xmlns", SHELL_NS))
+                                    .write_inner_content(|w| {
+                                        text_element(w, "exec", &shell.exec)?;
+                                        for arg in &shell.arguments {
+                                            text_element(w, "argument", arg)?;
+                                        }
+                                        Ok(())
+                                    })?;
+                                for kind in [EdgeKind::Ok, EdgeKind::Error] {
+                                    w.create_element(kind.id())
+                                        .with_attribute(("to", plan.target(&node.name, kind)))
+                                        .write_empty()?;
+                                }
+                                Ok(())
+                            })?;
+                    }
+                }
+            }
+            if plan.add_kill {
+                write_kill(w, &plan.default_kill, DEFAULT_KILL_MESSAGE)?;
+            }
+            w.create_element("end")
+                .with_attribute(("name", plan.end.as_str()))
+                .write_empty()?;
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn write_kill(w: &mut Writer<Vec<u8>>, name: &str, message: &str) -> XmlResult {
+    w.create_element("kill")
+        .with_attribute(("name", name))
+        .write_inner_content(|w| text_element(w, "message", message))?;
+    Ok(())
+}
+
+fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> XmlResult {
+    w.create_element(name)
+        .write_text_content(BytesText::new(text))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::{Point, ShellAction};
+
+    fn sample() -> Workflow {
+        let mut wf = Workflow::new("daily-etl");
+        let a = wf.add_node(NodeType::Shell, Point::default());
+        let b = wf.add_node(NodeType::Shell, Point::default());
+        let end = wf.add_node(NodeType::End, Point::default());
+        for (name, exec) in [(&a, "extract.sh"), (&b, "load.sh")] {
+            wf.node_mut(name).unwrap().kind = NodeKind::Shell(ShellAction {
+                exec: exec.to_owned(),
+                arguments: vec!["--day".to_owned(), "${day} & <more>".to_owned()],
+            });
+        }
+        wf.connect(&a, &b, EdgeKind::Ok).unwrap();
+        wf.connect(&b, &end, EdgeKind::Ok).unwrap();
+        wf
+    }
+
+    #[test]
+    fn exports_the_exact_document() {
+        let xml = to_workflow_xml(&sample()).unwrap();
+        let expected = r#"<?xml version="1.0" encoding="UTF-8"?>
+<workflow-app xmlns="uri:oozie:workflow:0.5" name="daily-etl">
+    <global>
+        <job-tracker>${jobTracker}</job-tracker>
+        <name-node>${nameNode}</name-node>
+    </global>
+    <start to="shell-1"/>
+    <action name="shell-1">
+        <shell xmlns="uri:oozie:shell-action:0.3">
+            <exec>extract.sh</exec>
+            <argument>--day</argument>
+            <argument>${day} &amp; &lt;more&gt;</argument>
+        </shell>
+        <ok to="shell-2"/>
+        <error to="fail"/>
+    </action>
+    <action name="shell-2">
+        <shell xmlns="uri:oozie:shell-action:0.3">
+            <exec>load.sh</exec>
+            <argument>--day</argument>
+            <argument>${day} &amp; &lt;more&gt;</argument>
+        </shell>
+        <ok to="end-1"/>
+        <error to="fail"/>
+    </action>
+    <kill name="fail">
+        <message>Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]</message>
+    </kill>
+    <end name="end-1"/>
+</workflow-app>"#;
+        assert_eq!(xml, expected);
+    }
+
+    #[test]
+    fn a_single_kill_node_is_the_default_error_target() {
+        let mut wf = sample();
+        let kill = wf.add_node(NodeType::Kill, Point::default());
+        let xml = to_workflow_xml(&wf).unwrap();
+        assert!(xml.contains(&format!(r#"<error to="{kill}"/>"#)), "{xml}");
+        assert!(!xml.contains(r#"name="fail""#));
+    }
+
+    #[test]
+    fn implicit_names_never_collide_with_user_names() {
+        let mut wf = Workflow::new("w");
+        let a = wf.add_node(NodeType::Shell, Point::default());
+        wf.node_mut(&a).unwrap().kind = NodeKind::Shell(ShellAction {
+            exec: "x".into(),
+            arguments: vec![],
+        });
+        wf.rename_node(&a, "end").unwrap();
+        let b = wf.add_node(NodeType::Shell, Point::default());
+        wf.node_mut(&b).unwrap().kind = NodeKind::Shell(ShellAction {
+            exec: "y".into(),
+            arguments: vec![],
+        });
+        wf.rename_node(&b, "fail").unwrap();
+        wf.connect("end", "fail", EdgeKind::Ok).unwrap();
+        let xml = to_workflow_xml(&wf).unwrap();
+        assert!(xml.contains(r#"<end name="end-2"/>"#), "{xml}");
+        assert!(xml.contains(r#"<kill name="fail-2">"#), "{xml}");
+    }
+
+    #[test]
+    fn an_empty_workflow_goes_from_start_to_end() {
+        let xml = to_workflow_xml(&Workflow::new("nothing")).unwrap();
+        assert!(xml.contains(r#"<start to="end"/>"#));
+        assert!(!xml.contains("<global>"));
+    }
+
+    #[test]
+    fn invalid_workflows_do_not_export() {
+        let mut wf = sample();
+        wf.connect("shell-2", "shell-1", EdgeKind::Error).unwrap();
+        let Err(ExportError::Invalid(issues)) = to_workflow_xml(&wf) else {
+            panic!("a cycle must not export");
+        };
+        assert_eq!(issues[0].code, "E0707");
+    }
+}

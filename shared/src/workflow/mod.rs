@@ -1,0 +1,382 @@
+//! The workflow as users draw it.
+//!
+//! Nodes are identified by their name, as in Oozie, because the name is what the user sees,
+//! what the XML carries and what test hooks address. Edges are dependency edges of two kinds:
+//! `ok` (run the target after success) and `error` (run the target after failure). Start is
+//! implicit: the workflow starts at the node no edge leads into. Positions belong to the
+//! canvas and never reach the XML.
+
+mod validate;
+
+pub use validate::{Issue, Severity, validate};
+
+use serde::{Deserialize, Serialize};
+
+/// Oozie's limit on node names (`ParamChecker.MAX_NODE_NAME_LEN`).
+pub const MAX_NODE_NAME_LEN: usize = 128;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workflow {
+    pub name: String,
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub name: String,
+    #[serde(default)]
+    pub position: Point,
+    #[serde(flatten)]
+    pub kind: NodeKind,
+}
+
+/// What a node does. Serialized with a `type` tag so the JSON stays readable and new node
+/// types can be added without breaking stored definitions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum NodeKind {
+    /// Reaching it ends the workflow successfully.
+    End,
+    /// Reaching it ends the workflow as KILLED with this message.
+    Kill {
+        message: String,
+    },
+    Shell(ShellAction),
+}
+
+/// The node types the palette offers, in the order it shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeType {
+    Shell,
+    End,
+    Kill,
+}
+
+impl NodeType {
+    pub const ALL: [NodeType; 3] = [NodeType::Shell, NodeType::End, NodeType::Kill];
+
+    /// The stable identifier used in JSON, test hooks and default node names.
+    pub fn id(self) -> &'static str {
+        match self {
+            NodeType::Shell => "shell",
+            NodeType::End => "end",
+            NodeType::Kill => "kill",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            NodeType::Shell => "Shell",
+            NodeType::End => "End",
+            NodeType::Kill => "Kill",
+        }
+    }
+
+    /// A new node of this type with the defaults a user would otherwise have to type.
+    pub fn new_kind(self) -> NodeKind {
+        match self {
+            NodeType::Shell => NodeKind::Shell(ShellAction::default()),
+            NodeType::End => NodeKind::End,
+            NodeType::Kill => NodeKind::Kill {
+                message: "Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]"
+                    .to_owned(),
+            },
+        }
+    }
+
+    /// Actions have ok and error outputs; end and kill are terminal.
+    pub fn is_action(self) -> bool {
+        matches!(self, NodeType::Shell)
+    }
+}
+
+impl NodeKind {
+    pub fn node_type(&self) -> NodeType {
+        match self {
+            NodeKind::End => NodeType::End,
+            NodeKind::Kill { .. } => NodeType::Kill,
+            NodeKind::Shell(_) => NodeType::Shell,
+        }
+    }
+}
+
+/// Oozie's `shell` action (`uri:oozie:shell-action`), the fields this slice edits.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShellAction {
+    /// The command to run (`<exec>`). Required by the schema.
+    #[serde(default)]
+    pub exec: String,
+    /// One `<argument>` each, in order.
+    #[serde(default)]
+    pub arguments: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    pub x: f64,
+    pub y: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Edge {
+    pub from: String,
+    pub to: String,
+    pub kind: EdgeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EdgeKind {
+    Ok,
+    Error,
+}
+
+impl EdgeKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            EdgeKind::Ok => "ok",
+            EdgeKind::Error => "error",
+        }
+    }
+}
+
+/// Why an edit was refused. Edits that would break the model's own invariants (unique names,
+/// edges between existing nodes) are refused here; everything Oozie would reject is left to
+/// [`validate`], so the user can draw freely and see the problems.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("a node named '{0}' already exists")]
+    DuplicateName(String),
+    #[error("there is no node named '{0}'")]
+    NoSuchNode(String),
+    #[error("'{0}' has no {1} output")]
+    NoOutput(String, &'static str),
+    #[error("that edge already exists")]
+    DuplicateEdge,
+}
+
+impl Workflow {
+    pub fn new(name: impl Into<String>) -> Self {
+        Workflow {
+            name: name.into(),
+            nodes: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+
+    pub fn node(&self, name: &str) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.name == name)
+    }
+
+    pub fn node_mut(&mut self, name: &str) -> Option<&mut Node> {
+        self.nodes.iter_mut().find(|n| n.name == name)
+    }
+
+    /// The first free name of the form `<type>-<n>`, so a dropped node is valid at once.
+    pub fn fresh_name(&self, node_type: NodeType) -> String {
+        (1..)
+            .map(|i| format!("{}-{i}", node_type.id()))
+            .find(|candidate| self.node(candidate).is_none())
+            .expect("an unbounded range always yields a free name")
+    }
+
+    /// Adds a node of the given type with a fresh name and returns that name.
+    pub fn add_node(&mut self, node_type: NodeType, position: Point) -> String {
+        let name = self.fresh_name(node_type);
+        self.nodes.push(Node {
+            name: name.clone(),
+            position,
+            kind: node_type.new_kind(),
+        });
+        name
+    }
+
+    /// Removes a node and every edge touching it.
+    pub fn remove_node(&mut self, name: &str) -> Result<(), EditError> {
+        let before = self.nodes.len();
+        self.nodes.retain(|n| n.name != name);
+        if self.nodes.len() == before {
+            return Err(EditError::NoSuchNode(name.to_owned()));
+        }
+        self.edges.retain(|e| e.from != name && e.to != name);
+        Ok(())
+    }
+
+    /// Renames a node and rewrites the edges that reference it. The new name is not checked
+    /// against Oozie's rules here: an invalid name is a validation issue the user can see.
+    pub fn rename_node(&mut self, old: &str, new: &str) -> Result<(), EditError> {
+        if old == new {
+            return Ok(());
+        }
+        if self.node(new).is_some() {
+            return Err(EditError::DuplicateName(new.to_owned()));
+        }
+        let node = self
+            .node_mut(old)
+            .ok_or_else(|| EditError::NoSuchNode(old.to_owned()))?;
+        node.name = new.to_owned();
+        for edge in &mut self.edges {
+            if edge.from == old {
+                edge.from = new.to_owned();
+            }
+            if edge.to == old {
+                edge.to = new.to_owned();
+            }
+        }
+        Ok(())
+    }
+
+    /// Connects `from`'s `kind` output to `to`. Cycles and self-loops are allowed into the
+    /// model on purpose: validation reports them with their path, which teaches more than a
+    /// silently refused drag.
+    pub fn connect(&mut self, from: &str, to: &str, kind: EdgeKind) -> Result<(), EditError> {
+        let source = self
+            .node(from)
+            .ok_or_else(|| EditError::NoSuchNode(from.to_owned()))?;
+        if !source.kind.node_type().is_action() {
+            return Err(EditError::NoOutput(from.to_owned(), kind.id()));
+        }
+        if self.node(to).is_none() {
+            return Err(EditError::NoSuchNode(to.to_owned()));
+        }
+        let edge = Edge {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            kind,
+        };
+        if self.edges.contains(&edge) {
+            return Err(EditError::DuplicateEdge);
+        }
+        self.edges.push(edge);
+        Ok(())
+    }
+
+    pub fn disconnect(&mut self, edge: &Edge) {
+        self.edges.retain(|e| e != edge);
+    }
+
+    /// Outgoing edges of one kind, in insertion order.
+    pub fn successors<'a>(
+        &'a self,
+        name: &'a str,
+        kind: EdgeKind,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        self.edges
+            .iter()
+            .filter(move |e| e.from == name && e.kind == kind)
+            .map(|e| e.to.as_str())
+    }
+
+    /// Nodes no edge leads into: where the workflow starts. End and kill nodes are never
+    /// entry points, even when nothing leads to them yet.
+    pub fn entry_nodes(&self) -> Vec<&str> {
+        self.nodes
+            .iter()
+            .filter(|n| n.kind.node_type().is_action())
+            .filter(|n| !self.edges.iter().any(|e| e.to == n.name))
+            .map(|n| n.name.as_str())
+            .collect()
+    }
+}
+
+/// Oozie's node-name rule as its code checks it (`ParamChecker.validateActionName`):
+/// non-empty, at most 128 characters, `[A-Za-z_][-_A-Za-z0-9]*`.
+pub fn is_valid_node_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    name.chars().count() <= MAX_NODE_NAME_LEN
+        && (first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p() -> Point {
+        Point::default()
+    }
+
+    #[test]
+    fn fresh_names_skip_taken_ones() {
+        let mut wf = Workflow::new("w");
+        assert_eq!(wf.add_node(NodeType::Shell, p()), "shell-1");
+        assert_eq!(wf.add_node(NodeType::Shell, p()), "shell-2");
+        wf.rename_node("shell-1", "first").unwrap();
+        assert_eq!(wf.add_node(NodeType::Shell, p()), "shell-1");
+        assert_eq!(wf.add_node(NodeType::End, p()), "end-1");
+    }
+
+    #[test]
+    fn rename_rewrites_edges_and_refuses_duplicates() {
+        let mut wf = Workflow::new("w");
+        let a = wf.add_node(NodeType::Shell, p());
+        let b = wf.add_node(NodeType::Shell, p());
+        wf.connect(&a, &b, EdgeKind::Ok).unwrap();
+        wf.connect(&b, &a, EdgeKind::Error).unwrap();
+        wf.rename_node(&a, "extract").unwrap();
+        assert_eq!(wf.edges[0].from, "extract");
+        assert_eq!(wf.edges[1].to, "extract");
+        assert_eq!(
+            wf.rename_node("extract", &b),
+            Err(EditError::DuplicateName(b.clone()))
+        );
+    }
+
+    #[test]
+    fn connect_refuses_outputs_of_terminal_nodes_and_duplicates() {
+        let mut wf = Workflow::new("w");
+        let a = wf.add_node(NodeType::Shell, p());
+        let end = wf.add_node(NodeType::End, p());
+        assert!(matches!(
+            wf.connect(&end, &a, EdgeKind::Ok),
+            Err(EditError::NoOutput(..))
+        ));
+        wf.connect(&a, &end, EdgeKind::Ok).unwrap();
+        assert_eq!(
+            wf.connect(&a, &end, EdgeKind::Ok),
+            Err(EditError::DuplicateEdge)
+        );
+        assert!(wf.connect(&a, "ghost", EdgeKind::Ok).is_err());
+    }
+
+    #[test]
+    fn remove_node_drops_its_edges() {
+        let mut wf = Workflow::new("w");
+        let a = wf.add_node(NodeType::Shell, p());
+        let b = wf.add_node(NodeType::Shell, p());
+        wf.connect(&a, &b, EdgeKind::Ok).unwrap();
+        wf.remove_node(&b).unwrap();
+        assert!(wf.edges.is_empty());
+        assert!(wf.remove_node(&b).is_err());
+    }
+
+    #[test]
+    fn node_names_follow_oozie_code_not_spec_text() {
+        assert!(is_valid_node_name("_a-b_9"));
+        assert!(is_valid_node_name(&"a".repeat(128)));
+        assert!(!is_valid_node_name(&"a".repeat(129)));
+        assert!(!is_valid_node_name(""));
+        assert!(!is_valid_node_name("9a"));
+        assert!(!is_valid_node_name("-a"));
+        assert!(!is_valid_node_name("a b"));
+        assert!(!is_valid_node_name("ä"));
+    }
+
+    #[test]
+    fn json_is_tagged_by_type() {
+        let mut wf = Workflow::new("w");
+        wf.add_node(NodeType::Shell, Point { x: 1.0, y: 2.0 });
+        let json = serde_json::to_value(&wf).unwrap();
+        assert_eq!(json["nodes"][0]["type"], "shell");
+        assert_eq!(json["nodes"][0]["exec"], "");
+        let back: Workflow = serde_json::from_value(json).unwrap();
+        assert_eq!(back, wf);
+    }
+}

@@ -1,0 +1,574 @@
+//! Validation of the editing model: the checks Oozie makes at submit time, with Oozie's
+//! error codes where Oozie has one, plus Sluice's own (codes `S1xxx`) for what the export of
+//! this model needs and for warnings Oozie does not give.
+//!
+//! Every issue names the nodes and edges involved so the designer can highlight them. The
+//! same function runs live in the browser and authoritatively on the server.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+
+use super::{Edge, EdgeKind, MAX_NODE_NAME_LEN, NodeKind, NodeType, Workflow, is_valid_node_name};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Oozie would reject the workflow, or Sluice cannot export it.
+    Error,
+    /// Accepted, but probably not what the user meant.
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Issue {
+    /// Oozie's error code (`E07xx`) or Sluice's own (`S1xxx`).
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    /// Nodes to highlight, in a meaningful order (a cycle's nodes in path order).
+    #[serde(default)]
+    pub nodes: Vec<String>,
+    /// Edges to highlight.
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+}
+
+impl Issue {
+    fn error(code: &str, message: String) -> Self {
+        Issue {
+            code: code.to_owned(),
+            severity: Severity::Error,
+            message,
+            nodes: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+
+    fn warning(code: &str, message: String) -> Self {
+        Issue {
+            severity: Severity::Warning,
+            ..Issue::error(code, message)
+        }
+    }
+
+    fn on_nodes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, nodes: I) -> Self {
+        self.nodes = nodes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    fn on_edges(mut self, edges: Vec<Edge>) -> Self {
+        self.edges = edges;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// All issues of the workflow, errors first, each group in a stable order so the list does
+/// not jump around while the user edits.
+pub fn validate(wf: &Workflow) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    check_names(wf, &mut issues);
+    check_edges(wf, &mut issues);
+    check_fields(wf, &mut issues);
+    check_shape(wf, &mut issues);
+    check_cycles(wf, &mut issues);
+    check_reachability(wf, &mut issues);
+    // Stable: keeps the order of discovery inside each severity.
+    issues.sort_by_key(|i| i.severity != Severity::Error);
+    issues
+}
+
+fn check_names(wf: &Workflow, issues: &mut Vec<Issue>) {
+    if wf.name.trim().is_empty() {
+        issues.push(Issue::error(
+            "E0701",
+            "XML schema error, the workflow needs a name".to_owned(),
+        ));
+    }
+    let mut seen = HashSet::new();
+    for node in &wf.nodes {
+        if !is_valid_node_name(&node.name) {
+            issues.push(
+                Issue::error(
+                    "E0724",
+                    format!(
+                        "Invalid node name, [{}]: a name has 1 to {MAX_NODE_NAME_LEN} characters, \
+                         starts with a letter or '_' and continues with letters, digits, '_' or '-'",
+                        node.name
+                    ),
+                )
+                .on_nodes([node.name.clone()]),
+            );
+        }
+        if !seen.insert(node.name.as_str()) {
+            issues.push(
+                Issue::error(
+                    "E0705",
+                    format!("Node already defined, node [{}]", node.name),
+                )
+                .on_nodes([node.name.clone()]),
+            );
+        }
+    }
+}
+
+fn check_edges(wf: &Workflow, issues: &mut Vec<Issue>) {
+    let mut seen = HashSet::new();
+    for edge in &wf.edges {
+        let Some(source) = wf.node(&edge.from) else {
+            issues.push(
+                Issue::error(
+                    "E0708",
+                    format!(
+                        "Invalid transition, node [{}] does not exist (transition to [{}])",
+                        edge.from, edge.to
+                    ),
+                )
+                .on_edges(vec![edge.clone()]),
+            );
+            continue;
+        };
+        if wf.node(&edge.to).is_none() {
+            issues.push(
+                Issue::error(
+                    "E0708",
+                    format!(
+                        "Invalid transition, node [{}] transition [{}]",
+                        edge.from, edge.to
+                    ),
+                )
+                .on_nodes([edge.from.clone()])
+                .on_edges(vec![edge.clone()]),
+            );
+        }
+        if !source.kind.node_type().is_action() {
+            issues.push(
+                Issue::error(
+                    "S1001",
+                    format!(
+                        "'{}' is a {} node and cannot lead anywhere",
+                        edge.from,
+                        source.kind.node_type().id()
+                    ),
+                )
+                .on_nodes([edge.from.clone()])
+                .on_edges(vec![edge.clone()]),
+            );
+        }
+        if edge.from == edge.to {
+            issues.push(
+                Issue::error(
+                    "E0706",
+                    format!("Node cannot transition to itself node [{}]", edge.from),
+                )
+                .on_nodes([edge.from.clone()])
+                .on_edges(vec![edge.clone()]),
+            );
+        }
+        if !seen.insert(edge) {
+            issues.push(
+                Issue::error(
+                    "S1002",
+                    format!(
+                        "The {} edge from '{}' to '{}' is drawn twice",
+                        edge.kind.id(),
+                        edge.from,
+                        edge.to
+                    ),
+                )
+                .on_edges(vec![edge.clone()]),
+            );
+        }
+    }
+}
+
+fn check_fields(wf: &Workflow, issues: &mut Vec<Issue>) {
+    for node in &wf.nodes {
+        if let NodeKind::Shell(shell) = &node.kind
+            && shell.exec.trim().is_empty()
+        {
+            issues.push(
+                Issue::error(
+                    "E0701",
+                    format!(
+                        "XML schema error, shell action [{}] needs a command (exec)",
+                        node.name
+                    ),
+                )
+                .on_nodes([node.name.clone()]),
+            );
+        }
+    }
+}
+
+/// What the Oozie export of this slice needs: one entry node, one end node, and at most one
+/// ok and one error successor per action. Parallel branches need fork/join synthesis, which
+/// is not part of this slice; saying so plainly beats exporting something else.
+fn check_shape(wf: &Workflow, issues: &mut Vec<Issue>) {
+    let entries = wf.entry_nodes();
+    if entries.len() > 1 {
+        issues.push(
+            Issue::error(
+                "S1003",
+                format!(
+                    "The workflow starts at {} nodes ({}); parallel branches (fork/join) cannot be \
+                     exported by this version yet, so connect them in sequence",
+                    entries.len(),
+                    entries.join(", ")
+                ),
+            )
+            .on_nodes(entries.iter().copied()),
+        );
+    }
+    let ends: Vec<&str> = wf
+        .nodes
+        .iter()
+        .filter(|n| n.kind.node_type() == NodeType::End)
+        .map(|n| n.name.as_str())
+        .collect();
+    if ends.len() > 1 {
+        issues.push(
+            Issue::error(
+                "S1004",
+                format!(
+                    "An Oozie workflow has exactly one end node, this one has {} ({})",
+                    ends.len(),
+                    ends.join(", ")
+                ),
+            )
+            .on_nodes(ends.iter().copied()),
+        );
+    }
+    for node in wf.nodes.iter().filter(|n| n.kind.node_type().is_action()) {
+        for kind in [EdgeKind::Ok, EdgeKind::Error] {
+            let out: Vec<Edge> = wf
+                .edges
+                .iter()
+                .filter(|e| e.from == node.name && e.kind == kind)
+                .cloned()
+                .collect();
+            if out.len() > 1 {
+                let targets: Vec<&str> = out.iter().map(|e| e.to.as_str()).collect();
+                issues.push(
+                    Issue::error(
+                        "S1005",
+                        format!(
+                            "'{}' has {} {} transitions ({}); parallel branches (fork/join) \
+                             cannot be exported by this version yet",
+                            node.name,
+                            out.len(),
+                            kind.id(),
+                            targets.join(", ")
+                        ),
+                    )
+                    .on_nodes([node.name.clone()])
+                    .on_edges(out),
+                );
+            }
+        }
+    }
+}
+
+/// Every cycle, one per strongly connected component, as a concrete path (`a->b->c->a`),
+/// which is what Oozie's E0707 reports and what the designer highlights.
+fn check_cycles(wf: &Workflow, issues: &mut Vec<Issue>) {
+    let graph = NameGraph::new(wf);
+    for component in tarjan_scc(&graph.graph) {
+        if component.len() < 2 {
+            continue; // self-loops are E0706, reported with the edges
+        }
+        let members: HashSet<NodeIndex> = component.iter().copied().collect();
+        // Start at the component's first node in document order: deterministic output.
+        let start = *component.iter().min().expect("component is non-empty");
+        let path = graph.cycle_through(start, &members);
+        let names: Vec<&str> = path.iter().map(|&i| graph.graph[i]).collect();
+        let edges = names
+            .windows(2)
+            .flat_map(|pair| {
+                wf.edges
+                    .iter()
+                    .filter(move |e| e.from == pair[0] && e.to == pair[1])
+                    .cloned()
+            })
+            .collect();
+        issues.push(
+            Issue::error(
+                "E0707",
+                format!(
+                    "Loop detected at parsing, node [{}], path [{}]",
+                    names[0],
+                    names.join("->")
+                ),
+            )
+            .on_nodes(names[..names.len() - 1].iter().copied())
+            .on_edges(edges),
+        );
+    }
+}
+
+fn check_reachability(wf: &Workflow, issues: &mut Vec<Issue>) {
+    let entries = wf.entry_nodes();
+    if entries.is_empty() {
+        return;
+    }
+    let graph = NameGraph::new(wf);
+    let mut seen: HashSet<NodeIndex> = entries.iter().map(|n| graph.index[n]).collect();
+    let mut queue: VecDeque<NodeIndex> = seen.iter().copied().collect();
+    while let Some(i) = queue.pop_front() {
+        for next in graph.graph.neighbors(i) {
+            if seen.insert(next) {
+                queue.push_back(next);
+            }
+        }
+    }
+    let unreachable: Vec<&str> = wf
+        .nodes
+        .iter()
+        .map(|n| n.name.as_str())
+        .filter(|n| graph.index.get(n).is_some_and(|i| !seen.contains(i)))
+        // An unconnected end node is still where actions without an ok edge go.
+        .filter(|n| {
+            wf.node(n)
+                .is_some_and(|n| n.kind.node_type() != NodeType::End)
+        })
+        .collect();
+    if !unreachable.is_empty() {
+        issues.push(
+            Issue::warning(
+                "S2001",
+                format!(
+                    "Not reachable from the start, so never run: {}",
+                    unreachable.join(", ")
+                ),
+            )
+            .on_nodes(unreachable.iter().copied()),
+        );
+    }
+}
+
+/// The workflow as a petgraph graph over its (first) nodes of each name; edges to unknown
+/// nodes are left out (they are reported as E0708).
+struct NameGraph<'a> {
+    graph: DiGraph<&'a str, ()>,
+    index: HashMap<&'a str, NodeIndex>,
+}
+
+impl<'a> NameGraph<'a> {
+    fn new(wf: &'a Workflow) -> Self {
+        let mut graph = DiGraph::with_capacity(wf.nodes.len(), wf.edges.len());
+        let mut index = HashMap::with_capacity(wf.nodes.len());
+        for node in &wf.nodes {
+            index
+                .entry(node.name.as_str())
+                .or_insert_with(|| graph.add_node(node.name.as_str()));
+        }
+        for edge in &wf.edges {
+            if let (Some(&a), Some(&b)) =
+                (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
+            {
+                graph.add_edge(a, b, ());
+            }
+        }
+        NameGraph { graph, index }
+    }
+
+    /// The shortest path `start -> … -> start` inside a strongly connected component
+    /// (breadth-first, so the reported loop is as short as the graph allows).
+    fn cycle_through(&self, start: NodeIndex, members: &HashSet<NodeIndex>) -> Vec<NodeIndex> {
+        let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+        let mut queue = VecDeque::from([start]);
+        while let Some(i) = queue.pop_front() {
+            for next in self.graph.neighbors(i) {
+                if !members.contains(&next) {
+                    continue;
+                }
+                if next == start {
+                    let mut path = vec![start, i];
+                    let mut cur = i;
+                    while cur != start {
+                        cur = parent[&cur];
+                        path.push(cur);
+                    }
+                    path.reverse();
+                    return path;
+                }
+                if next != start && !parent.contains_key(&next) {
+                    parent.insert(next, i);
+                    queue.push_back(next);
+                }
+            }
+        }
+        unreachable!("every node of a strongly connected component lies on a cycle")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workflow::{Node, Point, ShellAction};
+
+    fn shell(name: &str) -> Node {
+        Node {
+            name: name.to_owned(),
+            position: Point::default(),
+            kind: NodeKind::Shell(ShellAction {
+                exec: "echo".to_owned(),
+                arguments: vec![],
+            }),
+        }
+    }
+
+    fn end(name: &str) -> Node {
+        Node {
+            name: name.to_owned(),
+            position: Point::default(),
+            kind: NodeKind::End,
+        }
+    }
+
+    fn ok(from: &str, to: &str) -> Edge {
+        Edge {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            kind: EdgeKind::Ok,
+        }
+    }
+
+    fn wf(nodes: Vec<Node>, edges: Vec<Edge>) -> Workflow {
+        Workflow {
+            name: "w".to_owned(),
+            nodes,
+            edges,
+        }
+    }
+
+    fn codes(issues: &[Issue]) -> Vec<&str> {
+        issues.iter().map(|i| i.code.as_str()).collect()
+    }
+
+    #[test]
+    fn a_chain_to_end_is_valid() {
+        let w = wf(
+            vec![shell("a"), shell("b"), end("end")],
+            vec![ok("a", "b"), ok("b", "end")],
+        );
+        assert_eq!(validate(&w), vec![]);
+    }
+
+    #[test]
+    fn cycle_is_reported_with_its_path_nodes_and_edges() {
+        // a -> b -> c -> b: the loop is b->c->b; a is the entry and not part of it.
+        let w = wf(
+            vec![shell("a"), shell("b"), shell("c"), end("end")],
+            vec![ok("a", "b"), ok("b", "c"), ok("c", "b")],
+        );
+        let issues = validate(&w);
+        let cycle = issues.iter().find(|i| i.code == "E0707").expect("a cycle");
+        assert_eq!(
+            cycle.message,
+            "Loop detected at parsing, node [b], path [b->c->b]"
+        );
+        assert_eq!(cycle.nodes, vec!["b", "c"]);
+        assert_eq!(cycle.edges, vec![ok("b", "c"), ok("c", "b")]);
+    }
+
+    #[test]
+    fn a_cycle_with_no_entry_is_still_found() {
+        let w = wf(
+            vec![shell("x"), shell("y"), shell("z")],
+            vec![ok("x", "y"), ok("y", "z"), ok("z", "x")],
+        );
+        let issues = validate(&w);
+        let cycle = issues.iter().find(|i| i.code == "E0707").expect("a cycle");
+        assert_eq!(cycle.nodes, vec!["x", "y", "z"]);
+        assert!(cycle.message.ends_with("path [x->y->z->x]"));
+    }
+
+    #[test]
+    fn shortest_loop_is_reported() {
+        // a->b->c->d->a and a shortcut d... b->a makes a->b->a the shortest loop through a.
+        let w = wf(
+            vec![shell("s"), shell("a"), shell("b"), shell("c"), shell("d")],
+            vec![
+                ok("s", "a"),
+                ok("a", "b"),
+                ok("b", "c"),
+                ok("c", "d"),
+                ok("d", "a"),
+                ok("b", "a"),
+            ],
+        );
+        let cycle = validate(&w)
+            .into_iter()
+            .find(|i| i.code == "E0707")
+            .unwrap();
+        assert!(
+            cycle.message.ends_with("path [a->b->a]"),
+            "{}",
+            cycle.message
+        );
+    }
+
+    #[test]
+    fn self_loop_is_e0706() {
+        let w = wf(vec![shell("a")], vec![ok("a", "a")]);
+        let issues = validate(&w);
+        assert!(codes(&issues).contains(&"E0706"));
+        assert!(!codes(&issues).contains(&"E0707"));
+    }
+
+    #[test]
+    fn bad_and_duplicate_names() {
+        let long = "a".repeat(129);
+        let w = wf(
+            vec![shell(&long), shell("ok"), shell("ok")],
+            vec![ok(&long, "ok")],
+        );
+        let issues = validate(&w);
+        assert!(codes(&issues).contains(&"E0724"));
+        assert!(codes(&issues).contains(&"E0705"));
+    }
+
+    #[test]
+    fn dangling_transition_and_missing_exec() {
+        let mut a = shell("a");
+        a.kind = NodeKind::Shell(ShellAction::default());
+        let w = wf(vec![a], vec![ok("a", "ghost")]);
+        let issues = validate(&w);
+        assert_eq!(codes(&issues), vec!["E0708", "E0701"]);
+        assert_eq!(issues[1].nodes, vec!["a"]);
+    }
+
+    #[test]
+    fn parallel_shapes_are_reported_not_mis_exported() {
+        let w = wf(
+            vec![shell("a"), shell("b"), shell("c"), end("e1"), end("e2")],
+            vec![ok("a", "b"), ok("a", "c")],
+        );
+        let issues = validate(&w);
+        let found = codes(&issues);
+        assert!(found.contains(&"S1004"), "{found:?}");
+        assert!(found.contains(&"S1005"), "{found:?}");
+        let w = wf(vec![shell("a"), shell("b")], vec![]);
+        assert!(codes(&validate(&w)).contains(&"S1003"));
+    }
+
+    #[test]
+    fn unreachable_nodes_are_a_warning_listed_last() {
+        let w = wf(
+            vec![shell("a"), shell("b"), shell("c"), end("end")],
+            vec![ok("a", "end"), ok("b", "c"), ok("c", "b")],
+        );
+        let issues = validate(&w);
+        // b and c form a cycle with no entry: an error, and a warning that they never run.
+        assert_eq!(codes(&issues), vec!["E0707", "S2001"]);
+        assert_eq!(issues[1].severity, Severity::Warning);
+        assert_eq!(issues[1].nodes, vec!["b", "c"]);
+    }
+}
