@@ -235,7 +235,15 @@ async fn export_routes_give_workflow_xml_or_the_issues() {
 #[tokio::test]
 async fn bad_input_is_a_clear_4xx() {
     let app = test_app().await;
-    let cases: Vec<(&str, &str, Option<Vec<u8>>, StatusCode, &str)> = vec![
+    /// method, path, body, expected status, expected error code
+    type Case = (
+        &'static str,
+        &'static str,
+        Option<Vec<u8>>,
+        StatusCode,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
         (
             "GET",
             "/api/v1/workflows/999",

@@ -1,1 +1,23 @@
-fn main() {}
+//! The Sluice designer, a Leptos app rendered in the browser.
+//!
+//! - `pages`: one component per route, owning its data loading.
+//! - `components`: pieces of the editor that receive state, never call the API.
+//! - `canvas`: the SVG workflow canvas; its geometry and gestures are pure.
+//! - `api`: the typed REST client.
+//! - `state`: the editor's state and the edits it applies.
+
+// A binary crate has no public API: `pub` here only means "used by other modules".
+#![allow(unreachable_pub)]
+
+mod api;
+mod app;
+mod canvas;
+mod components;
+mod dom;
+mod pages;
+mod state;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

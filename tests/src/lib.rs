@@ -1,1 +1,365 @@
+//! End-to-end test support: a real `sluice serve` and a real headless Chromium, both on
+//! loopback, both torn down when the test ends.
+//!
+//! - [`Server`] runs the binary named by `SLUICE_BIN` (default `target/debug/sluice`, which
+//!   `cargo xtask test` builds with the browser app embedded) on a free port, with a
+//!   temporary data directory.
+//! - [`Browser`] runs chromedriver (`CHROMEDRIVER`, default `chromedriver`) and drives
+//!   Chromium (`CHROME_BIN`, default `/usr/bin/chromium`) with a fresh profile and its own
+//!   download directory. Nothing is downloaded: both come from Debian.
+//!
+//! Missing tools fail the test with a message saying what to install; a browser test that
+//! silently skips would prove nothing.
 
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use thirtyfour::prelude::*;
+
+/// How long any wait in these tests may take before it fails.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the workspace")
+        .to_path_buf()
+}
+
+/// The combined Oozie schema that every export must pass (`../shared` beside the repo).
+pub fn oozie_schema() -> PathBuf {
+    std::env::var_os("SLUICE_OOZIE_XSD").map_or_else(
+        || workspace().join("../shared/oozie/xsd/all-oozie.xsd"),
+        PathBuf::from,
+    )
+}
+
+/// Runs `xmllint --noout --nonet --schema all-oozie.xsd FILE`; Err carries its complaint.
+pub fn xmllint(file: &Path) -> Result<()> {
+    let schema = oozie_schema();
+    if !schema.is_file() {
+        bail!(
+            "Oozie schemas not found at {} (set SLUICE_OOZIE_XSD)",
+            schema.display()
+        );
+    }
+    let out = Command::new("xmllint")
+        .args(["--noout", "--nonet", "--schema"])
+        .arg(&schema)
+        .arg(file)
+        .output()
+        .context("xmllint must be installed (Debian: libxml2-utils)")?;
+    if !out.status.success() {
+        bail!("{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(())
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// A minimal HTTP/1.0 GET on loopback, for readiness probes: (status, body).
+pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut reply = String::new();
+    // A server that keeps the connection open anyway ends in a read timeout: keep what came.
+    let _ = stream.read_to_string(&mut reply);
+    let status = reply.split_whitespace().nth(1)?.parse().ok()?;
+    let body = reply.split_once("\r\n\r\n").map(|(_, b)| b.to_owned())?;
+    Some((status, body))
+}
+
+fn wait_until(what: &str, mut ready: impl FnMut() -> bool) -> Result<()> {
+    let start = Instant::now();
+    while start.elapsed() < TIMEOUT {
+        if ready() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    bail!("timed out after {TIMEOUT:?} waiting for {what}")
+}
+
+/// A killed-on-drop child process.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub struct Server {
+    pub port: u16,
+    pub data_dir: tempfile::TempDir,
+    _child: Guard,
+}
+
+impl Server {
+    pub fn start() -> Result<Self> {
+        let bin = std::env::var_os("SLUICE_BIN")
+            .map_or_else(|| workspace().join("target/debug/sluice"), PathBuf::from);
+        if !bin.is_file() {
+            bail!(
+                "no sluice binary at {} (run the suite with `cargo xtask test`, or set SLUICE_BIN)",
+                bin.display()
+            );
+        }
+        let data_dir = tempfile::tempdir()?;
+        let port = free_port();
+        let child = Command::new(&bin)
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(data_dir.path())
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", bin.display()))?;
+        let child = Guard(child);
+        wait_until("sluice to answer", || {
+            http_get(port, "/api/v1/workflows").is_some_and(|(s, _)| s == 200)
+        })?;
+        let (_, index) = http_get(port, "/").context("GET /")?;
+        if !index.contains("type=\"module\"") {
+            bail!(
+                "this sluice was built without its browser app: build it with `cargo xtask test`"
+            );
+        }
+        Ok(Server {
+            port,
+            data_dir,
+            _child: child,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+pub struct Browser {
+    pub driver: WebDriver,
+    pub downloads: tempfile::TempDir,
+    _profile: tempfile::TempDir,
+    _chromedriver: Guard,
+}
+
+impl Browser {
+    pub async fn start() -> Result<Self> {
+        let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let chrome = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port();
+        let child = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| {
+                format!("cannot start {chromedriver} (Debian: apt-get install chromium-driver)")
+            })?;
+        let child = Guard(child);
+        wait_until("chromedriver", || {
+            http_get(port, "/status").is_some_and(|(s, _)| s == 200)
+        })?;
+
+        let profile = tempfile::tempdir()?;
+        let downloads = tempfile::tempdir()?;
+        let mut caps = DesiredCapabilities::chrome();
+        caps.set_binary(&chrome)?;
+        for arg in [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1400,900",
+        ] {
+            caps.add_arg(arg)?;
+        }
+        caps.add_arg(&format!("--user-data-dir={}", profile.path().display()))?;
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({
+                "download.default_directory": downloads.path(),
+                "download.prompt_for_download": false,
+                "download.directory_upgrade": true,
+            }),
+        )?;
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .context("cannot start a Chromium session")?;
+        Ok(Browser {
+            driver,
+            downloads,
+            _profile: profile,
+            _chromedriver: child,
+        })
+    }
+
+    /// The element with this `data-testid`, waiting for it to appear.
+    pub async fn get(&self, testid: &str) -> Result<WebElement> {
+        self.driver
+            .query(By::Css(format!("[data-testid='{testid}']")))
+            .wait(TIMEOUT, Duration::from_millis(50))
+            .first()
+            .await
+            .with_context(|| format!("no element with data-testid '{testid}'"))
+    }
+
+    /// Whether an element with this `data-testid` exists right now.
+    pub async fn exists(&self, testid: &str) -> Result<bool> {
+        Ok(!self
+            .driver
+            .find_all(By::Css(format!("[data-testid='{testid}']")))
+            .await?
+            .is_empty())
+    }
+
+    /// Waits until `check` holds, polling; fails with `what` after the timeout.
+    pub async fn wait_for<F, Fut>(&self, what: &str, mut check: F) -> Result<()>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<bool>>,
+    {
+        let start = Instant::now();
+        loop {
+            if check().await.unwrap_or(false) {
+                return Ok(());
+            }
+            if start.elapsed() > TIMEOUT {
+                bail!("timed out waiting for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The center of an element, in viewport pixels.
+    pub async fn center(&self, el: &WebElement) -> Result<(i64, i64)> {
+        Ok(el.rect().await?.icenter())
+    }
+
+    /// Presses on `from`, drags in steps to the viewport point `to`, and releases: real
+    /// pointer events, as a user's mouse makes them.
+    pub async fn drag_to(&self, from: &WebElement, to: (i64, i64)) -> Result<()> {
+        let start = self.center(from).await?;
+        let mid = ((start.0 + to.0) / 2, (start.1 + to.1) / 2);
+        self.driver
+            .action_chain()
+            .move_to(start.0, start.1)
+            .click_and_hold()
+            .move_to(start.0 + 5, start.1 + 5)
+            .move_to(mid.0, mid.1)
+            .move_to(to.0, to.1)
+            .release()
+            .perform()
+            .await?;
+        Ok(())
+    }
+
+    /// Drags a palette item onto the canvas at (x, y) relative to the canvas' top-left.
+    pub async fn drop_from_palette(&self, node_type: &str, x: i64, y: i64) -> Result<()> {
+        let item = self.get(&format!("palette-{node_type}")).await?;
+        let canvas = self.get("canvas").await?.rect().await?;
+        self.drag_to(&item, (canvas.x as i64 + x, canvas.y as i64 + y))
+            .await
+    }
+
+    /// Drags from one node's output port to another node's input port.
+    pub async fn connect(&self, from: &str, kind: &str, to: &str) -> Result<()> {
+        let port = self.get(&format!("port-{kind}-{from}")).await?;
+        let target = self.get(&format!("port-in-{to}")).await?;
+        let target = self.center(&target).await?;
+        self.drag_to(&port, target).await
+    }
+
+    /// Clicks on an edge's curve at half its length, where a user would click it (the center
+    /// of a curve's bounding box is usually not on the curve).
+    pub async fn click_edge(&self, testid: &str) -> Result<()> {
+        self.get(testid).await?;
+        let point = self
+            .driver
+            .execute(
+                "const path = document.querySelector(`[data-testid='${arguments[0]}'] path.edge-hit`);
+                 const p = path.getPointAtLength(path.getTotalLength() / 2);
+                 const r = path.ownerSVGElement.getBoundingClientRect();
+                 return [Math.round(r.left + p.x), Math.round(r.top + p.y)];",
+                vec![serde_json::json!(testid)],
+            )
+            .await?;
+        let (x, y): (i64, i64) = serde_json::from_value(point.json().clone())?;
+        self.driver
+            .action_chain()
+            .move_to(x, y)
+            .click()
+            .perform()
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces an input's text by selecting all and typing, as a user does. (WebDriver's
+    /// "clear" would commit an empty value first.)
+    pub async fn fill(&self, testid: &str, text: &str) -> Result<()> {
+        let input = self.get(testid).await?;
+        input.click().await?;
+        input.send_keys(Key::Control + "a").await?;
+        if text.is_empty() {
+            input.send_keys(Key::Delete).await?;
+        } else {
+            input.send_keys(text).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn class_of(&self, testid: &str) -> Result<String> {
+        Ok(self
+            .get(testid)
+            .await?
+            .attr("class")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Waits for a finished download with this file name and returns its path.
+    pub async fn downloaded(&self, name: &str) -> Result<PathBuf> {
+        let path = self.downloads.path().join(name);
+        let start = Instant::now();
+        while !path.is_file() {
+            if start.elapsed() > TIMEOUT {
+                let seen: Vec<_> = std::fs::read_dir(self.downloads.path())?
+                    .filter_map(|e| e.ok().map(|e| e.file_name()))
+                    .collect();
+                bail!("no download named {name} (download directory holds {seen:?})");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Ok(path)
+    }
+
+    pub async fn quit(self) -> Result<()> {
+        self.driver.quit().await?;
+        Ok(())
+    }
+}

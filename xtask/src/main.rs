@@ -1,1 +1,370 @@
-fn main() {}
+//! Sluice's build and test driver, so the README's two commands need nothing but cargo:
+//!
+//! - `cargo xtask serve [ARGS…]`: build the browser app and a release `sluice`, then run
+//!   `sluice serve ARGS…` (default: http://127.0.0.1:8080, data in `./sluice-data`).
+//! - `cargo xtask test`: everything CI checks, in order, saying what it does.
+//! - `cargo xtask dist`: only build the browser app into `target/dist`.
+//!
+//! The wasm is built by a nested cargo into its own target directory and turned into a
+//! loadable module by `wasm-bindgen-cli-support` used as a library, pinned to the exact
+//! `wasm-bindgen` version in the same lockfile (see ../shared/CRATES.md §1). Nothing is
+//! downloaded except from the package registries.
+
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// npm's binaryen: Debian's 108 corrupts wasm-bindgen output (CRATES.md §1).
+const BINARYEN: &str = "binaryen@132.0.0";
+
+fn main() -> Result<()> {
+    let mut args = env::args_os().skip(1);
+    let command = args.next().and_then(|a| a.into_string().ok());
+    let rest: Vec<OsString> = args.collect();
+    match command.as_deref() {
+        Some("dist") => dist().map(drop),
+        Some("serve") => serve(&rest),
+        Some("test") => test(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n\
+                 commands:\n  \
+                 serve [ARGS…]  build everything and run `sluice serve ARGS…`\n  \
+                 test           run the whole test suite (what CI runs)\n  \
+                 dist           build the browser app into target/dist"
+            );
+            std::process::exit(2);
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+fn dist_dir() -> PathBuf {
+    root().join("target/dist")
+}
+
+fn step(what: &str) {
+    println!("\n==> {what}");
+    let _ = std::io::stdout().flush();
+}
+
+/// Runs a command from the workspace root, failing with the command line on error.
+fn run(cmd: &mut Command) -> Result<()> {
+    cmd.current_dir(root());
+    let shown = format!("{cmd:?}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed ({status})");
+    }
+    Ok(())
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    // The UI that the server embeds.
+    cmd.env("SLUICE_DIST", dist_dir());
+    cmd
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed to add the wasm32 target")?;
+    if !String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|l| l.trim() == WASM_TARGET)
+    {
+        step(&format!("adding the Rust target {WASM_TARGET} (rustup)"));
+        run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+    }
+    Ok(())
+}
+
+struct DistReport {
+    wasm_bytes: u64,
+    wasm_gzip_bytes: u64,
+    optimized: bool,
+}
+
+/// Builds the browser app into `target/dist`: `index.html` plus content-hashed files under
+/// `pkg/`, so the server can cache them forever and a new build is still picked up at once.
+fn dist() -> Result<DistReport> {
+    ensure_wasm_target()?;
+    step("building the browser app (frontend → wasm32, profile wasm-release)");
+    let wasm_target_dir = root().join("target/wasm");
+    let mut build = cargo();
+    build
+        .args(["build", "-p", "frontend", "--target", WASM_TARGET])
+        .args(["--profile", "wasm-release", "--target-dir"])
+        .arg(&wasm_target_dir);
+    // Host-only flags must not leak into the wasm build.
+    for var in ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS", "CARGO_BUILD_TARGET"] {
+        build.env_remove(var);
+    }
+    run(&mut build)?;
+    let wasm_in = wasm_target_dir
+        .join(WASM_TARGET)
+        .join("wasm-release/frontend.wasm");
+
+    step("generating JavaScript bindings (wasm-bindgen-cli-support)");
+    let staging = root().join("target/dist-staging");
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir_all(&staging)?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm_in)
+        .web(true)?
+        .typescript(false)
+        // Bindgen's library default differs from its CLI: keep the default module path.
+        .omit_default_module_path(false)
+        .generate(&staging)
+        .context("wasm-bindgen failed")?;
+    let wasm = staging.join("frontend_bg.wasm");
+
+    let optimized = match wasm_opt()? {
+        Some(wasm_opt) => {
+            step("shrinking the wasm (wasm-opt -Oz, binaryen 132 from npm)");
+            let before = fs::metadata(&wasm)?.len();
+            let optimized = staging.join("frontend_opt.wasm");
+            run(Command::new(&wasm_opt)
+                .arg("-Oz")
+                .arg(&wasm)
+                .arg("-o")
+                .arg(&optimized))?;
+            fs::rename(&optimized, &wasm)?;
+            println!("    {before} → {} bytes", fs::metadata(&wasm)?.len());
+            true
+        }
+        None => {
+            println!(
+                "    (npm not found: skipping wasm-opt; the app works, its download is larger)"
+            );
+            false
+        }
+    };
+
+    step("assembling target/dist");
+    let dist = dist_dir();
+    let _ = fs::remove_dir_all(&dist);
+    fs::create_dir_all(dist.join("pkg"))?;
+    let js = fs::read(staging.join("frontend.js"))?;
+    let wasm_bytes = fs::read(&wasm)?;
+    let css = fs::read(root().join("assets/style.css")).context("assets/style.css")?;
+    let js_name = format!("frontend-{}.js", fingerprint(&js));
+    let wasm_name = format!("frontend-{}.wasm", fingerprint(&wasm_bytes));
+    let css_name = format!("style-{}.css", fingerprint(&css));
+    fs::write(dist.join("pkg").join(&js_name), &js)?;
+    fs::write(dist.join("pkg").join(&wasm_name), &wasm_bytes)?;
+    fs::write(dist.join("pkg").join(&css_name), &css)?;
+    let index = fs::read_to_string(root().join("assets/index.html"))
+        .context("assets/index.html")?
+        .replace("{{css}}", &format!("/pkg/{css_name}"))
+        .replace("{{js}}", &format!("/pkg/{js_name}"))
+        .replace("{{wasm}}", &format!("/pkg/{wasm_name}"));
+    fs::write(dist.join("index.html"), index)?;
+    fs::copy(root().join("assets/favicon.svg"), dist.join("favicon.svg"))
+        .context("assets/favicon.svg")?;
+
+    let wasm_gzip_bytes = gzip_len(&wasm_bytes)?;
+    println!(
+        "    wasm: {} bytes raw, {} bytes gzip -9{}",
+        wasm_bytes.len(),
+        wasm_gzip_bytes,
+        if optimized { " (after wasm-opt)" } else { "" }
+    );
+    Ok(DistReport {
+        wasm_bytes: wasm_bytes.len() as u64,
+        wasm_gzip_bytes,
+        optimized,
+    })
+}
+
+/// `WASM_OPT` if set; otherwise binaryen 132 installed from npm into `target/tools` when npm
+/// is available; otherwise none.
+fn wasm_opt() -> Result<Option<PathBuf>> {
+    if let Some(path) = env::var_os("WASM_OPT") {
+        return Ok(Some(PathBuf::from(path)));
+    }
+    let tools = root().join("target/tools");
+    let bin = tools.join("node_modules/.bin/wasm-opt");
+    if bin.is_file() {
+        return Ok(Some(bin));
+    }
+    if !have("npm") {
+        return Ok(None);
+    }
+    step(&format!(
+        "installing wasm-opt ({BINARYEN} from npm, into target/tools)"
+    ));
+    fs::create_dir_all(&tools)?;
+    run(Command::new("npm")
+        .args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--prefix",
+        ])
+        .arg(&tools)
+        .arg(BINARYEN))?;
+    Ok(bin.is_file().then_some(bin))
+}
+
+/// A short content hash for cache-busting file names (FNV-1a; not for security).
+fn fingerprint(bytes: &[u8]) -> String {
+    let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{:012x}", hash & 0xffff_ffff_ffff)
+}
+
+fn gzip_len(bytes: &[u8]) -> Result<u64> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len() as u64)
+}
+
+fn serve(args: &[OsString]) -> Result<()> {
+    dist()?;
+    step("building sluice (release)");
+    run(cargo().args(["build", "--release", "-p", "backend", "--bin", "sluice"]))?;
+    let mut serve = vec![OsString::from("serve")];
+    serve.extend(args.iter().cloned());
+    step(&format!("starting: sluice {}", join(&serve)));
+    run(Command::new(root().join("target/release/sluice")).args(&serve))
+}
+
+fn join(args: &[OsString]) -> String {
+    args.iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Debian packages the tests need: headless Chromium and its WebDriver for the browser tests,
+/// xmllint to check exports against the Oozie schemas.
+const SYSTEM_TOOLS: [(&str, &str); 3] = [
+    ("chromium", "chromium"),
+    ("chromedriver", "chromium-driver"),
+    ("xmllint", "libxml2-utils"),
+];
+
+fn ensure_system_tools() -> Result<()> {
+    let missing: Vec<&str> = SYSTEM_TOOLS
+        .iter()
+        .filter(|(program, _)| !have(program))
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(&format!(
+        "installing {} from Debian (browser tests and schema checks need them)",
+        missing.join(", ")
+    ));
+    if !have("apt-get") {
+        bail!(
+            "missing {}: install them with your package manager",
+            missing.join(", ")
+        );
+    }
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| -> Result<()> {
+        let all: Vec<&str> = sudo
+            .iter()
+            .chain(["apt-get"].iter())
+            .chain(args)
+            .copied()
+            .collect();
+        run(Command::new(all[0])
+            .args(&all[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    apt(&["update", "-q"])?;
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend(&missing);
+    apt(&install)
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    ensure_wasm_target()?;
+    ensure_system_tools()?;
+
+    step("formatting (cargo fmt --check)");
+    run(cargo().args(["fmt", "--all", "--check"]))?;
+
+    let report = dist()?;
+
+    step("lints (cargo clippy --all-targets -D warnings), native");
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+
+    step("the shared crate builds for wasm32 (no I/O crept in)");
+    run(cargo()
+        .args([
+            "check",
+            "-p",
+            "shared",
+            "--target",
+            WASM_TARGET,
+            "--target-dir",
+        ])
+        .arg(root().join("target/wasm")))?;
+
+    step("building sluice with the browser app embedded (for the end-to-end tests)");
+    run(cargo().args(["build", "-p", "backend", "--bin", "sluice"]))?;
+
+    step("unit, integration and browser end-to-end tests (cargo test --workspace)");
+    run(cargo()
+        .args(["test", "--workspace"])
+        .env("SLUICE_BIN", root().join("target/debug/sluice")))?;
+
+    println!(
+        "\nAll checks passed in {:.0} s. wasm: {} bytes, {} gzipped{}.",
+        started.elapsed().as_secs_f64(),
+        report.wasm_bytes,
+        report.wasm_gzip_bytes,
+        if report.optimized {
+            ", after wasm-opt"
+        } else {
+            ", not optimized"
+        }
+    );
+    Ok(())
+}

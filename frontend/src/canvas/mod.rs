@@ -1,0 +1,10 @@
+//! The workflow canvas. `geometry` and `drag` are pure (no DOM) and tested natively;
+//! `view` is the only part that touches SVG and pointer events.
+
+pub mod drag;
+pub mod geometry;
+mod view;
+
+pub(crate) use view::begin as begin_gesture;
+
+pub use view::Canvas;

@@ -1,0 +1,53 @@
+//! The validation issues, live from the shared crate; a click selects the first node named.
+
+use leptos::prelude::*;
+use shared::workflow::Severity;
+
+use crate::state::{EditorState, Selection};
+
+#[component]
+pub fn Issues(state: EditorState) -> impl IntoView {
+    let summary = move || {
+        state.issues.with(|issues| {
+            let errors = issues.iter().filter(|i| i.is_error()).count();
+            let warnings = issues.len() - errors;
+            match (errors, warnings) {
+                (0, 0) => "No issues: ready to export.".to_owned(),
+                (e, w) => format!("{e} error(s), {w} warning(s)"),
+            }
+        })
+    };
+    let valid = move || {
+        state
+            .issues
+            .with(|issues| !issues.iter().any(|i| i.is_error()))
+    };
+    let rows =
+        move || {
+            state.issues.get().into_iter().map(|issue| {
+            let class = match issue.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let first = issue.nodes.first().cloned();
+            let focus = move |_| {
+                if let Some(node) = &first {
+                    state.selection.set(Selection::Node(node.clone()));
+                }
+            };
+            view! {
+                <li class=class data-testid="issue" data-code=issue.code.clone() on:click=focus>
+                    <span class="code">{issue.code.clone()}</span>
+                    {issue.message.clone()}
+                </li>
+            }
+        }).collect_view()
+        };
+    view! {
+        <section>
+            <h3>"Validation"</h3>
+            <p class:valid=valid data-testid="validation-summary">{summary}</p>
+            <ul class="issues" data-testid="validation-issues">{rows}</ul>
+        </section>
+    }
+}

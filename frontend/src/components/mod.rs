@@ -1,0 +1,9 @@
+//! Pieces of the editor. They receive the editor state and never call the API themselves.
+
+mod issues;
+mod palette;
+mod properties;
+
+pub use issues::Issues;
+pub use palette::Palette;
+pub use properties::Properties;

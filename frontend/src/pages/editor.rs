@@ -1,0 +1,161 @@
+//! The editor page: loads a workflow, then hosts the palette, canvas, property panel and
+//! issues, with Save, Validate and Export in the toolbar.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use shared::workflow::Workflow;
+
+use crate::api::{self, ApiError};
+use crate::canvas::Canvas;
+use crate::components::{Issues, Palette, Properties};
+use crate::state::{EditorState, Status};
+
+#[component]
+pub fn Editor() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
+    let record = LocalResource::new(move || {
+        let id = id();
+        async move {
+            match id {
+                Some(id) => api::get_workflow(id).await,
+                None => Err(ApiError::Network("not a workflow address".to_owned())),
+            }
+        }
+    });
+    view! {
+        <Suspense fallback=|| view! { <p class="empty page">"Loading…"</p> }>
+            {move || record.get().map(|result| match result {
+                Ok(record) => view! { <Workspace state=EditorState::new(record)/> }.into_any(),
+                Err(err) => view! {
+                    <header class="topbar"><a class="brand" href="/">"Sluice"</a></header>
+                    <main class="page"><p class="status error">{err.to_string()}</p></main>
+                }
+                .into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Workspace(state: EditorState) -> impl IntoView {
+    let busy = RwSignal::new(false);
+
+    let save = move |_| {
+        busy.set(true);
+        state.status.set(Status::info("Saving…"));
+        let at_edit = state.edits.get_untracked();
+        let definition = state.workflow.get_untracked();
+        spawn_local(async move {
+            match api::save_workflow(state.id, state.revision.get_untracked(), definition).await {
+                Ok(saved) => {
+                    state.revision.set(saved.workflow.revision);
+                    state.saved_at_edit.set(at_edit);
+                    let errors = saved
+                        .validation
+                        .issues
+                        .iter()
+                        .filter(|i| i.is_error())
+                        .count();
+                    state.status.set(Status::info(if errors == 0 {
+                        "Saved.".to_owned()
+                    } else {
+                        format!("Saved, with {errors} validation error(s) to fix before export.")
+                    }));
+                }
+                Err(err) if err.is_conflict() => state.status.set(Status::error(format!(
+                    "Not saved: {err}. Reload to see their version (copy your changes first)."
+                ))),
+                Err(err) => state.status.set(Status::error(format!("Not saved: {err}"))),
+            }
+            busy.set(false);
+        });
+    };
+
+    let validate = move |_| {
+        let definition = state.workflow.get_untracked();
+        state.status.set(Status::info("Validating on the server…"));
+        spawn_local(async move {
+            match api::validate(&definition).await {
+                Ok(report) => {
+                    let errors = report.issues.iter().filter(|i| i.is_error()).count();
+                    state.status.set(if report.valid {
+                        Status::info("Server check: valid.")
+                    } else {
+                        Status::error(format!(
+                            "Server check: {errors} error(s), listed on the right."
+                        ))
+                    });
+                }
+                Err(err) => state
+                    .status
+                    .set(Status::error(format!("Validation failed: {err}"))),
+            }
+        });
+    };
+
+    let export = move |_| {
+        let definition: Workflow = state.workflow.get_untracked();
+        spawn_local(async move {
+            match api::export(&definition).await {
+                Ok(xml) => match crate::dom::download("workflow.xml", "application/xml", &xml) {
+                    Ok(()) => state.status.set(Status::info("Exported workflow.xml.")),
+                    Err(err) => state
+                        .status
+                        .set(Status::error(format!("Download failed: {err}"))),
+                },
+                Err(ApiError::Server {
+                    details, message, ..
+                }) if !details.is_empty() => {
+                    state
+                        .status
+                        .set(Status::error(format!("Not exported: {message}")));
+                }
+                Err(err) => state
+                    .status
+                    .set(Status::error(format!("Not exported: {err}"))),
+            }
+        });
+    };
+
+    // Delete or Backspace removes the selection, unless the user is typing in a field.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if !typing && (ev.key() == "Delete" || ev.key() == "Backspace") {
+            ev.prevent_default();
+            state.delete_selection();
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let title = move || state.workflow.with(|w| w.name.clone());
+    let status = move || state.status.get();
+    let dirty = move || state.dirty();
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Sluice"</a>
+            <span class="title" data-testid="workflow-title">{title}</span>
+            <span class="status" data-testid="dirty">{move || if dirty() { "● unsaved changes" } else { "" }}</span>
+            <span class="spacer"></span>
+            <span class="status" class:error=move || status().error data-testid="save-status">{move || status().text}</span>
+            <button data-testid="validate" on:click=validate>"Validate"</button>
+            <button data-testid="export" on:click=export>"Export XML"</button>
+            <button class="primary" data-testid="save" disabled=move || busy.get() on:click=save>"Save"</button>
+        </header>
+        <div class="editor">
+            <Palette state/>
+            <div class="canvas-wrap">
+                <Canvas state/>
+                {move || state.notice.get().map(|n| view! { <div class="toast" data-testid="notice">{n}</div> })}
+            </div>
+            <aside class="side">
+                <Properties state/>
+                <Issues state/>
+            </aside>
+        </div>
+    }
+}

@@ -1,0 +1,69 @@
+//! The workflow list: every stored workflow, and a form to create one.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+
+#[component]
+pub fn WorkflowList() -> impl IntoView {
+    let list = LocalResource::new(api::list_workflows);
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let create = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let navigate = navigate.clone();
+        let wanted = name.get_untracked();
+        spawn_local(async move {
+            match api::create_workflow(wanted).await {
+                Ok(record) => navigate(&format!("/workflows/{}", record.id), Default::default()),
+                Err(err) => error.set(Some(err.to_string())),
+            }
+        });
+    };
+    let rows = move || {
+        list.get().map(|result| match result {
+            Ok(items) if items.is_empty() => view! {
+                <p class="empty">"No workflows yet. Name one above to start."</p>
+            }
+            .into_any(),
+            Ok(items) => view! {
+                <table class="list" data-testid="workflow-list">
+                    <thead><tr><th>"Name"</th><th>"Nodes"</th><th>"Last saved (UTC)"</th></tr></thead>
+                    <tbody>
+                        {items.into_iter().map(|w| view! {
+                            <tr>
+                                <td><a href=format!("/workflows/{}", w.id) data-testid=format!("open-{}", w.name)>{w.name.clone()}</a></td>
+                                <td>{w.nodes}</td>
+                                <td>{w.updated_at.replace('T', " ").trim_end_matches('Z').to_owned()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any(),
+            Err(err) => view! { <p class="status error">{err.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <header class="topbar"><a class="brand" href="/">"Sluice"</a></header>
+        <main class="page">
+            <h1>"Workflows"</h1>
+            <form class="create" on:submit=create>
+                <input
+                    data-testid="new-workflow-name"
+                    aria-label="Name of a new workflow"
+                    placeholder="Name of a new workflow"
+                    required
+                    bind:value=name
+                />
+                <button class="primary" type="submit" data-testid="create-workflow">"Create"</button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="status error" data-testid="create-error">{e}</p> })}
+            <Suspense fallback=|| view! { <p class="empty">"Loading…"</p> }>{rows}</Suspense>
+        </main>
+    }
+}

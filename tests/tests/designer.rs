@@ -1,0 +1,199 @@
+//! The designer, end to end: a real server, a real browser, real pointer drags.
+
+use anyhow::{Context, Result, ensure};
+use e2e::{Browser, Server, xmllint};
+use thirtyfour::prelude::*;
+
+/// Creates a workflow from the list page and waits for its editor.
+async fn create_workflow(browser: &Browser, server: &Server, name: &str) -> Result<()> {
+    browser.driver.goto(server.url("/")).await?;
+    browser.fill("new-workflow-name", name).await?;
+    browser.get("create-workflow").await?.click().await?;
+    browser.get("canvas").await?;
+    let title = browser.get("workflow-title").await?.text().await?;
+    ensure!(title == name, "editor shows '{title}', expected '{name}'");
+    Ok(())
+}
+
+/// Selects a node by clicking it and renames it through the property panel.
+async fn rename(browser: &Browser, old: &str, new: &str) -> Result<()> {
+    browser.get(&format!("node-{old}")).await?.click().await?;
+    browser.fill("prop-name", new).await?;
+    browser
+        .get("prop-name")
+        .await?
+        .send_keys(Key::Enter)
+        .await?;
+    browser.get(&format!("node-{new}")).await?;
+    Ok(())
+}
+
+async fn set_exec(browser: &Browser, node: &str, exec: &str) -> Result<()> {
+    browser.get(&format!("node-{node}")).await?.click().await?;
+    browser.fill("prop-exec", exec).await?;
+    Ok(())
+}
+
+async fn transform(browser: &Browser, node: &str) -> Result<String> {
+    browser
+        .get(&format!("node-{node}"))
+        .await?
+        .attr("transform")
+        .await?
+        .context("a node has a transform")
+}
+
+async fn status_is(browser: &Browser, expected: &str) -> Result<()> {
+    browser
+        .wait_for(&format!("status '{expected}'"), || async {
+            Ok(browser
+                .get("save-status")
+                .await?
+                .text()
+                .await?
+                .starts_with(expected))
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn draw_save_reload_and_export_a_valid_workflow() -> Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::start().await?;
+    create_workflow(&browser, &server, "daily-etl").await?;
+
+    browser.drop_from_palette("shell", 150, 150).await?;
+    browser.drop_from_palette("shell", 450, 150).await?;
+    browser.drop_from_palette("end", 750, 150).await?;
+    rename(&browser, "shell-1", "extract").await?;
+    rename(&browser, "shell-2", "load").await?;
+    rename(&browser, "end-1", "done").await?;
+    set_exec(&browser, "extract", "echo").await?;
+    browser.fill("prop-arguments", "extracting").await?;
+    set_exec(&browser, "load", "echo").await?;
+
+    browser.connect("extract", "ok", "load").await?;
+    browser.connect("load", "ok", "done").await?;
+    browser.get("edge-extract-load").await?;
+    browser.get("edge-load-done").await?;
+    let summary = browser.get("validation-summary").await?.text().await?;
+    ensure!(
+        summary.starts_with("No issues"),
+        "live validation says: {summary}"
+    );
+
+    browser.get("save").await?.click().await?;
+    status_is(&browser, "Saved.").await?;
+    let before = [
+        transform(&browser, "extract").await?,
+        transform(&browser, "load").await?,
+        transform(&browser, "done").await?,
+    ];
+
+    // A reload shows the same graph at the same places: it came back from SQLite.
+    browser.driver.refresh().await?;
+    let after = [
+        transform(&browser, "extract").await?,
+        transform(&browser, "load").await?,
+        transform(&browser, "done").await?,
+    ];
+    ensure!(
+        before == after,
+        "positions changed across reload: {before:?} vs {after:?}"
+    );
+    browser.get("edge-extract-load").await?;
+    browser.get("edge-load-done").await?;
+    ensure!(
+        !browser.exists("edge-extract-done").await?,
+        "an edge nobody drew"
+    );
+    browser.get("node-extract").await?.click().await?;
+    let args = browser.get("prop-arguments").await?.prop("value").await?;
+    ensure!(
+        args.as_deref() == Some("extracting"),
+        "arguments after reload: {args:?}"
+    );
+
+    // The list page knows it and opens it.
+    browser.driver.goto(server.url("/")).await?;
+    browser.get("open-daily-etl").await?.click().await?;
+    browser.get("node-load").await?;
+
+    // Export downloads workflow.xml, and Oozie's schemas accept it.
+    browser.get("export").await?.click().await?;
+    let file = browser.downloaded("workflow.xml").await?;
+    let xml = std::fs::read_to_string(&file)?;
+    ensure!(xml.contains(r#"<action name="extract">"#), "{xml}");
+    ensure!(xml.contains(r#"<ok to="load"/>"#), "{xml}");
+    ensure!(xml.contains(r#"<end name="done"/>"#), "{xml}");
+    xmllint(&file).with_context(|| format!("exported XML is not schema-valid:\n{xml}"))?;
+
+    browser.quit().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::start().await?;
+    create_workflow(&browser, &server, "loop").await?;
+
+    browser.drop_from_palette("shell", 150, 120).await?;
+    browser.drop_from_palette("shell", 450, 120).await?;
+    set_exec(&browser, "shell-1", "true").await?;
+    set_exec(&browser, "shell-2", "true").await?;
+    browser.connect("shell-1", "ok", "shell-2").await?;
+    browser.connect("shell-2", "error", "shell-1").await?;
+    let back = browser.get("edge-shell-2-shell-1").await?;
+    ensure!(back.attr("data-kind").await?.as_deref() == Some("error"));
+
+    // Live (wasm) validation lists the loop with its path...
+    let issue = browser.get("issue").await?;
+    ensure!(issue.attr("data-code").await?.as_deref() == Some("E0707"));
+    let text = issue.text().await?;
+    ensure!(
+        text.contains("path [shell-1->shell-2->shell-1]"),
+        "cycle issue reads: {text}"
+    );
+    // ...highlights its nodes and edges...
+    for node in ["node-shell-1", "node-shell-2"] {
+        let class = browser.class_of(node).await?;
+        ensure!(
+            class.contains("invalid"),
+            "{node} is not highlighted: {class}"
+        );
+    }
+    let edge = browser
+        .get("edge-shell-1-shell-2")
+        .await?
+        .find(By::Css("path.edge"))
+        .await?;
+    ensure!(
+        edge.attr("class")
+            .await?
+            .unwrap_or_default()
+            .contains("invalid")
+    );
+
+    // ...the server agrees...
+    browser.get("validate").await?.click().await?;
+    status_is(&browser, "Server check: 1 error(s)").await?;
+
+    // ...a click on the issue selects its first node...
+    issue.click().await?;
+    let name = browser.get("prop-name").await?.prop("value").await?;
+    ensure!(name.as_deref() == Some("shell-1"), "selected: {name:?}");
+
+    // ...and such a workflow does not export.
+    browser.get("export").await?.click().await?;
+    status_is(&browser, "Not exported").await?;
+
+    // Deleting the back edge fixes it.
+    browser.click_edge("edge-shell-2-shell-1").await?;
+    browser.get("delete-edge").await?.click().await?;
+    browser
+        .wait_for("the issue list to empty", || async {
+            Ok(!browser.exists("issue").await?)
+        })
+        .await?;
+    browser.quit().await
+}
