@@ -62,6 +62,13 @@ async fn send_json(app: &Router, method: &str, uri: &str, body: Value) -> Reply 
     send(app, method, uri, Some(serde_json::to_vec(&body).unwrap())).await
 }
 
+/// Creates a workflow and returns its id.
+async fn create(app: &Router, name: &str) -> i64 {
+    let reply = send_json(app, "POST", "/api/v1/workflows", json!({ "name": name })).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    reply.json()["id"].as_i64().unwrap()
+}
+
 fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
     assert_eq!(reply.status, status, "{}", reply.text());
     let body = reply.json();
@@ -128,11 +135,7 @@ async fn create_list_get_save_roundtrip() {
 #[tokio::test]
 async fn saving_keeps_invalid_drafts_and_reports_them() {
     let app = test_app().await;
-    let id = send_json(&app, "POST", "/api/v1/workflows", json!({"name": "loop"}))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let id = create(&app, "loop").await;
     let mut def = chain("loop");
     def["edges"]
         .as_array_mut()
@@ -155,11 +158,7 @@ async fn saving_keeps_invalid_drafts_and_reports_them() {
 #[tokio::test]
 async fn stale_saves_and_duplicate_names_conflict() {
     let app = test_app().await;
-    let id = send_json(&app, "POST", "/api/v1/workflows", json!({"name": "x"}))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let id = create(&app, "x").await;
     let uri = format!("/api/v1/workflows/{id}");
     let first = send_json(
         &app,
@@ -211,11 +210,7 @@ async fn export_routes_give_workflow_xml_or_the_issues() {
             .contains(r#"<workflow-app xmlns="uri:oozie:workflow:0.5" name="exp">"#)
     );
 
-    let id = send_json(&app, "POST", "/api/v1/workflows", json!({"name": "exp"}))
-        .await
-        .json()["id"]
-        .as_i64()
-        .unwrap();
+    let id = create(&app, "exp").await;
     // Freshly created: no actions, exports start -> end.
     let stored = send(&app, "GET", &format!("/api/v1/workflows/{id}/export"), None).await;
     assert_eq!(stored.status, StatusCode::OK);

@@ -34,13 +34,18 @@ async fn set_exec(browser: &Browser, node: &str, exec: &str) -> Result<()> {
     Ok(())
 }
 
-async fn transform(browser: &Browser, node: &str) -> Result<String> {
-    browser
-        .get(&format!("node-{node}"))
-        .await?
-        .attr("transform")
-        .await?
-        .context("a node has a transform")
+/// Where the nodes are drawn (their SVG transforms), in the order given.
+async fn transforms(browser: &Browser, nodes: &[&str]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for node in nodes {
+        let el = browser.get(&format!("node-{node}")).await?;
+        out.push(
+            el.attr("transform")
+                .await?
+                .context("a node has a transform")?,
+        );
+    }
+    Ok(out)
 }
 
 async fn status_is(browser: &Browser, expected: &str) -> Result<()> {
@@ -84,19 +89,12 @@ async fn draw_save_reload_and_export_a_valid_workflow() -> Result<()> {
 
     browser.get("save").await?.click().await?;
     status_is(&browser, "Saved.").await?;
-    let before = [
-        transform(&browser, "extract").await?,
-        transform(&browser, "load").await?,
-        transform(&browser, "done").await?,
-    ];
+    let nodes = ["extract", "load", "done"];
+    let before = transforms(&browser, &nodes).await?;
 
     // A reload shows the same graph at the same places: it came back from SQLite.
     browser.driver.refresh().await?;
-    let after = [
-        transform(&browser, "extract").await?,
-        transform(&browser, "load").await?,
-        transform(&browser, "done").await?,
-    ];
+    let after = transforms(&browser, &nodes).await?;
     ensure!(
         before == after,
         "positions changed across reload: {before:?} vs {after:?}"

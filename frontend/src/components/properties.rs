@@ -82,38 +82,25 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
     };
     let fields = match kind {
         NodeKind::Shell(shell) => {
-            let set_exec = {
-                let name = name.clone();
-                move |ev| {
-                    let value = event_target_value(&ev);
-                    let _ = state.edit(|w| match w.node_mut(&name).map(|n| &mut n.kind) {
-                        Some(NodeKind::Shell(s)) => {
-                            s.exec = value;
-                            Ok(())
-                        }
-                        _ => Err(EditError::NoSuchNode(name.clone())),
-                    });
+            let set_exec = edit_kind(state, &name, |kind, value| match kind {
+                NodeKind::Shell(s) => {
+                    s.exec = value;
+                    Some(())
                 }
-            };
-            let set_args = {
-                let name = name.clone();
-                move |ev| {
-                    let value = event_target_value(&ev);
-                    let args: Vec<String> = value
+                _ => None,
+            });
+            let set_args = edit_kind(state, &name, |kind, value| match kind {
+                NodeKind::Shell(s) => {
+                    s.arguments = value
                         .lines()
                         .map(str::trim)
                         .filter(|l| !l.is_empty())
                         .map(str::to_owned)
                         .collect();
-                    let _ = state.edit(|w| match w.node_mut(&name).map(|n| &mut n.kind) {
-                        Some(NodeKind::Shell(s)) => {
-                            s.arguments = args;
-                            Ok(())
-                        }
-                        _ => Err(EditError::NoSuchNode(name.clone())),
-                    });
+                    Some(())
                 }
-            };
+                _ => None,
+            });
             view! {
                 <label for="prop-exec">"Command (exec)"</label>
                 <input id="prop-exec" data-testid="prop-exec" placeholder="e.g. ${script} or echo"
@@ -125,19 +112,13 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
             .into_any()
         }
         NodeKind::Kill { message } => {
-            let set_message = {
-                let name = name.clone();
-                move |ev| {
-                    let value = event_target_value(&ev);
-                    let _ = state.edit(|w| match w.node_mut(&name).map(|n| &mut n.kind) {
-                        Some(NodeKind::Kill { message }) => {
-                            *message = value;
-                            Ok(())
-                        }
-                        _ => Err(EditError::NoSuchNode(name.clone())),
-                    });
+            let set_message = edit_kind(state, &name, |kind, value| match kind {
+                NodeKind::Kill { message } => {
+                    *message = value;
+                    Some(())
                 }
-            };
+                _ => None,
+            });
             view! {
                 <label for="prop-message">"Message"</label>
                 <textarea id="prop-message" data-testid="prop-message" prop:value=message on:input=set_message></textarea>
@@ -169,4 +150,22 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// An input handler that writes the field's value into the named node's kind with `apply`,
+/// which returns `None` when the node is not of the kind the form was made for.
+fn edit_kind(
+    state: EditorState,
+    name: &str,
+    apply: impl Fn(&mut NodeKind, String) -> Option<()> + Copy + 'static,
+) -> impl Fn(leptos::ev::Event) + 'static {
+    let name = name.to_owned();
+    move |ev| {
+        let value = event_target_value(&ev);
+        let _ = state.edit(|w| {
+            w.node_mut(&name)
+                .and_then(|n| apply(&mut n.kind, value))
+                .ok_or_else(|| EditError::NoSuchNode(name.clone()))
+        });
+    }
 }
