@@ -63,9 +63,11 @@ pub fn export(definition: &Workflow) -> Result<String, ServiceError> {
     check_limits(definition)?;
     to_workflow_xml(definition).map_err(|err| {
         let message = err.to_string();
-        match err {
-            ExportError::Invalid(issues) => ServiceError::Invalid { message, issues },
-        }
+        let issues = match err {
+            ExportError::Invalid(issues) => issues,
+            ExportError::Oozie(oozie) => vec![oozie.into()],
+        };
+        ServiceError::Invalid { message, issues }
     })
 }
 

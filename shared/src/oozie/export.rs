@@ -10,6 +10,7 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
+use super::validate::{ControlGraph, ControlKind, ForkJoinCheck, OozieError, validate_graph};
 use crate::workflow::{EdgeKind, Issue, NodeKind, NodeType, Workflow, validate};
 
 pub const WORKFLOW_NS: &str = "uri:oozie:workflow:0.5";
@@ -23,6 +24,10 @@ pub enum ExportError {
     /// Only a workflow without validation errors exports: Oozie would reject the rest.
     #[error("the workflow has {} validation error(s); fix them before exporting", .0.len())]
     Invalid(Vec<Issue>),
+    /// The graph Sluice would write fails Oozie's own submit-time validation. Sluice's checks
+    /// should have caught it first, so this is a Sluice bug, reported rather than exported.
+    #[error("Oozie would reject this export ({0}); please report it as a Sluice bug")]
+    Oozie(OozieError),
 }
 
 /// Writes `workflow.xml` for a valid workflow.
@@ -32,6 +37,7 @@ pub fn to_workflow_xml(wf: &Workflow) -> Result<String, ExportError> {
         return Err(ExportError::Invalid(errors));
     }
     let plan = Plan::new(wf);
+    validate_graph(&plan.control_graph()?, ForkJoinCheck::On).map_err(ExportError::Oozie)?;
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 4);
     write(&mut w, wf, &plan).expect("writing to memory cannot fail");
     Ok(String::from_utf8(w.into_inner()).expect("the writer only emits UTF-8"))
@@ -86,6 +92,36 @@ impl<'a> Plan<'a> {
             add_kill,
             wf,
         }
+    }
+
+    /// The Oozie graph this plan writes, as Oozie's validator sees it.
+    fn control_graph(&self) -> Result<ControlGraph<'_>, ExportError> {
+        let mut graph = ControlGraph::new(&self.start);
+        for node in &self.wf.nodes {
+            let name = node.name.as_str();
+            match &node.kind {
+                NodeKind::End => Ok(()),
+                NodeKind::Kill { .. } => graph.add(name, ControlKind::Kill, vec![]),
+                NodeKind::Shell(_) => graph.add(
+                    name,
+                    ControlKind::Action("shell"),
+                    vec![
+                        self.target(name, EdgeKind::Ok),
+                        self.target(name, EdgeKind::Error),
+                    ],
+                ),
+            }
+            .map_err(ExportError::Oozie)?;
+        }
+        if self.add_kill {
+            graph
+                .add(&self.default_kill, ControlKind::Kill, vec![])
+                .map_err(ExportError::Oozie)?;
+        }
+        graph
+            .add(&self.end, ControlKind::End, vec![])
+            .map_err(ExportError::Oozie)?;
+        Ok(graph)
     }
 
     fn target<'s>(&'s self, from: &'s str, kind: EdgeKind) -> &'s str {
