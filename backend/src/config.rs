@@ -20,6 +20,13 @@ pub struct Cli {
 pub enum Command {
     /// Run the server and the designer UI.
     Serve(ServeArgs),
+    /// Check a workflow.xml as an Oozie server does at submit time. Prints one line per
+    /// issue, starting with its code. Exit status: 0 valid, 1 invalid, 2 the file cannot be
+    /// read, is not well-formed XML, or was refused (a DOCTYPE, over the limits).
+    Validate {
+        /// The workflow.xml to check.
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -7,6 +7,7 @@
 //!
 //! [`app`] builds the whole router from a state, so tests drive it without a socket.
 
+pub mod cli;
 pub mod config;
 pub mod http;
 pub mod service;
@@ -14,6 +15,7 @@ pub mod store;
 
 mod assets;
 
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -31,14 +33,18 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
 }
 
-pub async fn run(cli: Cli) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+/// Runs a command; the exit code is the command's own verdict (see each command).
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => {
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+                )
+                .init();
+            serve(args).await.map(|()| ExitCode::SUCCESS)
+        }
+        Command::Validate { file } => Ok(cli::validate(&file)),
     }
 }
 

@@ -7,7 +7,9 @@
 //! - [`workflow`]: the editing model (nodes, ok/error edges, canvas positions) and its validation.
 //! - [`oozie`]: Oozie XML export of that model.
 //! - [`api`]: request and response bodies of the REST API, shared with the browser client.
+//! - [`xml`]: a hardened XML tree reader for untrusted documents.
 
 pub mod api;
 pub mod oozie;
 pub mod workflow;
+pub mod xml;

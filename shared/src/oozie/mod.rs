@@ -5,6 +5,7 @@
 //! parser needs beyond the schema (a name-node and job-tracker for every Hadoop action).
 
 mod export;
+pub mod outline;
 pub mod validate;
 
 pub use export::{ExportError, SHELL_NS, WORKFLOW_NS, to_workflow_xml};

@@ -1,0 +1,62 @@
+//! Commands that work on files, without a server: the I/O and exit codes around the pure
+//! checks of the shared crate.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use shared::oozie::outline::check_workflow_xml;
+
+/// The largest file `validate` reads: far above Oozie's own 100,000-character limit (which
+/// it reports as E0736), small enough not to be a way to exhaust memory.
+const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Exit status of `sluice validate` when the input cannot be checked at all.
+const UNREADABLE: u8 = 2;
+
+/// `sluice validate FILE`: one line per issue on stdout (`CODE: message`), a summary on
+/// stderr; 0 valid, 1 invalid, 2 unreadable or not XML.
+pub fn validate(file: &Path) -> ExitCode {
+    let shown = file.display();
+    let text = match read_limited(file) {
+        Ok(text) => text,
+        Err(why) => {
+            eprintln!("sluice: cannot read {shown}: {why}");
+            return ExitCode::from(UNREADABLE);
+        }
+    };
+    let report = match check_workflow_xml(&text) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("{shown}:{}:{}: {}", err.line, err.column, err.message);
+            return ExitCode::from(UNREADABLE);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    for issue in &report.issues {
+        let _ = writeln!(out, "{}: {}", issue.code, issue.message);
+    }
+    let name = report.name.as_deref().unwrap_or("?");
+    if report.is_valid() {
+        eprintln!("{shown}: workflow '{name}' is valid");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{shown}: workflow '{name}' is invalid");
+        ExitCode::FAILURE
+    }
+}
+
+fn read_limited(file: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(file).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a file".to_owned());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{} bytes; at most {MAX_FILE_BYTES} are read",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text ({e})"))
+}

@@ -1,0 +1,105 @@
+//! `sluice validate FILE` as a script would use it: real binary, real files, exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn sluice(args: &[&Path]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .arg("validate")
+        .args(args)
+        .output()
+        .expect("the sluice binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/oozie/examples")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_valid_example_exits_0_and_prints_no_issue() {
+    let out = sluice(&[&examples().join("shell/workflow.xml")]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(stdout(&out), "");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is valid"));
+}
+
+#[test]
+fn w1_loop_exits_1_with_oozies_message() {
+    let out = sluice(&[&fixture("wf-loop1-invalid.xml")]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_eq!(
+        stdout(&out),
+        "E0707: Loop detected at parsing, node [a], path [:start:->a->c->a]\n"
+    );
+}
+
+#[test]
+fn w2_a_129_character_node_name_is_e0724() {
+    let dir = tempfile::tempdir().unwrap();
+    let name = format!("a{}x", "1234567".repeat(18)) + "y";
+    let xml = format!(
+        r#"<workflow-app xmlns="uri:oozie:workflow:0.5" name="w"><start to="{name}"/><kill name="{name}"><message>m</message></kill><end name="end"/></workflow-app>"#
+    );
+    let out = sluice(&[&write(&dir, "w.xml", &xml)]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        stdout(&out).starts_with("E0724: Invalid node name, name ["),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn warnings_alone_keep_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let xml = r#"<workflow-app xmlns="uri:oozie:workflow:1.0" name="w"><start to="end"/><kill name="never"><message>m</message></kill><end name="end"/></workflow-app>"#;
+    let out = sluice(&[&write(&dir, "w.xml", xml)]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(stdout(&out).starts_with("S2001: "), "{}", stdout(&out));
+}
+
+#[test]
+fn unreadable_malformed_or_refused_input_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let doctype = write(
+        &dir,
+        "doctype.xml",
+        "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<workflow-app>&e;</workflow-app>",
+    );
+    let broken = write(
+        &dir,
+        "broken.xml",
+        "<workflow-app>\n  <start>\n</workflow-app>",
+    );
+    let binary = dir.path().join("binary.xml");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+    for (file, says) in [
+        (doctype.as_path(), "DOCTYPE"),
+        (broken.as_path(), ":3:"),
+        (binary.as_path(), "UTF-8"),
+        (Path::new("/no/such/file.xml"), "cannot read"),
+        (dir.path(), "not a file"),
+    ] {
+        let out = sluice(&[file]);
+        assert_eq!(out.status.code(), Some(2), "{file:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{file:?}: {err}");
+        assert_eq!(stdout(&out), "", "{file:?}");
+    }
+}
