@@ -73,3 +73,27 @@ fn explicit_end_kill_and_error_path_are_schema_valid() {
 fn empty_workflow_is_schema_valid() {
     assert_schema_valid(&to_workflow_xml(&Workflow::new("empty")).unwrap());
 }
+
+#[test]
+fn fork_join_exports_are_schema_valid() {
+    // A diamond (a → b, c → d), parallel entries (x, y), and the N shape (p→r, p→s, q→s).
+    let mut wf = Workflow::new("parallel");
+    let names: Vec<String> = (0..9).map(|_| shell(&mut wf, "true", &[])).collect();
+    let [a, b, c, d, x, y, p, q, r] = names.try_into().unwrap();
+    for (from, to) in [
+        (&a, &b),
+        (&a, &c),
+        (&b, &d),
+        (&c, &d),
+        (&p, &r),
+        (&q, &r),
+        (&p, &x),
+    ] {
+        wf.connect(from, to, EdgeKind::Ok).unwrap();
+    }
+    let _ = y;
+    let xml = to_workflow_xml(&wf).unwrap();
+    assert!(xml.contains("<fork name=\"fork-1\">"), "{xml}");
+    assert!(xml.contains("<join name=\"join-1\""), "{xml}");
+    assert_schema_valid(&xml);
+}

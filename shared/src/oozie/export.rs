@@ -1,7 +1,5 @@
-//! Editing model → `workflow.xml` (`uri:oozie:workflow:0.5`).
-//!
-//! The model leaves two things implicit that Oozie needs spelled out, and the export fills
-//! them in the way Hue does:
+//! Editing model → `workflow.xml` (`uri:oozie:workflow:0.5`), written from the [`plan`]:
+//! parallel branches become fork/join pairs, and the implicit parts get names:
 //! - an action without an ok edge continues to the end node (one is added, named `end`,
 //!   when the user drew none);
 //! - an action without an error edge goes to the workflow's kill node when there is exactly
@@ -10,14 +8,12 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::validate::{ControlGraph, ControlKind, ForkJoinCheck, OozieError, validate_graph};
-use crate::workflow::{EdgeKind, Issue, NodeKind, NodeType, Workflow, validate};
+use super::plan::{Plan, PlanKind, plan};
+use super::validate::{ForkJoinCheck, OozieError, validate_graph};
+use crate::workflow::{Issue, NodeKind, Workflow, validate};
 
 pub const WORKFLOW_NS: &str = "uri:oozie:workflow:0.5";
 pub const SHELL_NS: &str = "uri:oozie:shell-action:0.3";
-
-const DEFAULT_KILL_MESSAGE: &str =
-    "Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -36,105 +32,17 @@ pub fn to_workflow_xml(wf: &Workflow) -> Result<String, ExportError> {
     if !errors.is_empty() {
         return Err(ExportError::Invalid(errors));
     }
-    let plan = Plan::new(wf);
-    validate_graph(&plan.control_graph()?, ForkJoinCheck::On).map_err(ExportError::Oozie)?;
+    let plan = plan(wf).map_err(ExportError::Invalid)?;
+    let graph = plan.control_graph().map_err(ExportError::Oozie)?;
+    validate_graph(&graph, ForkJoinCheck::On).map_err(ExportError::Oozie)?;
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 4);
     write(&mut w, wf, &plan).expect("writing to memory cannot fail");
     Ok(String::from_utf8(w.into_inner()).expect("the writer only emits UTF-8"))
 }
 
-/// The names the implicit parts get.
-struct Plan<'a> {
-    start: String,
-    end: String,
-    default_kill: String,
-    /// Whether `default_kill` has to be written (it is not one of the user's nodes).
-    add_kill: bool,
-    wf: &'a Workflow,
-}
-
-impl<'a> Plan<'a> {
-    fn new(wf: &'a Workflow) -> Self {
-        let unused = |base: &str| {
-            std::iter::once(base.to_owned())
-                .chain((2..).map(|i| format!("{base}-{i}")))
-                .find(|n| wf.node(n).is_none())
-                .expect("an unbounded range always yields a free name")
-        };
-        let end = wf
-            .nodes
-            .iter()
-            .find(|n| n.kind.node_type() == NodeType::End)
-            .map_or_else(|| unused("end"), |n| n.name.clone());
-        let kills: Vec<&str> = wf
-            .nodes
-            .iter()
-            .filter(|n| n.kind.node_type() == NodeType::Kill)
-            .map(|n| n.name.as_str())
-            .collect();
-        let needs_default = wf
-            .nodes
-            .iter()
-            .filter(|n| n.kind.node_type().is_action())
-            .any(|n| wf.successors(&n.name, EdgeKind::Error).next().is_none());
-        let (default_kill, add_kill) = match kills.as_slice() {
-            [only] => ((*only).to_owned(), false),
-            _ => (unused("fail"), needs_default),
-        };
-        let start = wf
-            .entry_nodes()
-            .first()
-            .map_or_else(|| end.clone(), |n| (*n).to_owned());
-        Plan {
-            start,
-            end,
-            default_kill,
-            add_kill,
-            wf,
-        }
-    }
-
-    /// The Oozie graph this plan writes, as Oozie's validator sees it.
-    fn control_graph(&self) -> Result<ControlGraph<'_>, ExportError> {
-        let mut graph = ControlGraph::new(&self.start);
-        for node in &self.wf.nodes {
-            let name = node.name.as_str();
-            match &node.kind {
-                NodeKind::End => Ok(()),
-                NodeKind::Kill { .. } => graph.add(name, ControlKind::Kill, vec![]),
-                NodeKind::Shell(_) => graph.add(
-                    name,
-                    ControlKind::Action("shell"),
-                    vec![
-                        self.target(name, EdgeKind::Ok),
-                        self.target(name, EdgeKind::Error),
-                    ],
-                ),
-            }
-            .map_err(ExportError::Oozie)?;
-        }
-        if self.add_kill {
-            graph
-                .add(&self.default_kill, ControlKind::Kill, vec![])
-                .map_err(ExportError::Oozie)?;
-        }
-        graph
-            .add(&self.end, ControlKind::End, vec![])
-            .map_err(ExportError::Oozie)?;
-        Ok(graph)
-    }
-
-    fn target<'s>(&'s self, from: &'s str, kind: EdgeKind) -> &'s str {
-        self.wf.successors(from, kind).next().unwrap_or(match kind {
-            EdgeKind::Ok => &self.end,
-            EdgeKind::Error => &self.default_kill,
-        })
-    }
-}
-
 type XmlResult = std::io::Result<()>;
 
-fn write(w: &mut Writer<Vec<u8>>, wf: &Workflow, plan: &Plan<'_>) -> XmlResult {
+fn write(w: &mut Writer<Vec<u8>>, wf: &Workflow, plan: &Plan) -> XmlResult {
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("workflow-app")
         .with_attribute(("xmlns", WORKFLOW_NS))
@@ -151,48 +59,76 @@ fn write(w: &mut Writer<Vec<u8>>, wf: &Workflow, plan: &Plan<'_>) -> XmlResult {
             w.create_element("start")
                 .with_attribute(("to", plan.start.as_str()))
                 .write_empty()?;
-            for node in &wf.nodes {
+            for node in &plan.nodes {
+                let name = node.name.as_str();
                 match &node.kind {
-                    NodeKind::End => {}
-                    NodeKind::Kill { message } => write_kill(w, &node.name, message)?,
-                    NodeKind::Shell(shell) => {
-                        w.create_element("action")
-                            .with_attribute(("name", node.name.as_str()))
+                    PlanKind::Action { source, ok, error } => {
+                        write_action(w, name, &wf.nodes[*source].kind, ok, error)?;
+                    }
+                    PlanKind::Fork { paths } => {
+                        w.create_element("fork")
+                            .with_attribute(("name", name))
                             .write_inner_content(|w| {
-                                w.create_element("shell")
-                                    .with_attribute(("xmlns", SHELL_NS))
-                                    .write_inner_content(|w| {
-                                        text_element(w, "exec", &shell.exec)?;
-                                        for arg in &shell.arguments {
-                                            text_element(w, "argument", arg)?;
-                                        }
-                                        Ok(())
-                                    })?;
-                                for kind in [EdgeKind::Ok, EdgeKind::Error] {
-                                    w.create_element(kind.id())
-                                        .with_attribute(("to", plan.target(&node.name, kind)))
+                                for path in paths {
+                                    w.create_element("path")
+                                        .with_attribute(("start", path.as_str()))
                                         .write_empty()?;
                                 }
                                 Ok(())
                             })?;
                     }
+                    PlanKind::Join { to } => {
+                        w.create_element("join")
+                            .with_attribute(("name", name))
+                            .with_attribute(("to", to.as_str()))
+                            .write_empty()?;
+                    }
+                    PlanKind::Kill { message } => {
+                        w.create_element("kill")
+                            .with_attribute(("name", name))
+                            .write_inner_content(|w| text_element(w, "message", message))?;
+                    }
+                    PlanKind::End => {
+                        w.create_element("end")
+                            .with_attribute(("name", name))
+                            .write_empty()?;
+                    }
                 }
             }
-            if plan.add_kill {
-                write_kill(w, &plan.default_kill, DEFAULT_KILL_MESSAGE)?;
-            }
-            w.create_element("end")
-                .with_attribute(("name", plan.end.as_str()))
-                .write_empty()?;
             Ok(())
         })?;
     Ok(())
 }
 
-fn write_kill(w: &mut Writer<Vec<u8>>, name: &str, message: &str) -> XmlResult {
-    w.create_element("kill")
+fn write_action(
+    w: &mut Writer<Vec<u8>>,
+    name: &str,
+    kind: &NodeKind,
+    ok: &str,
+    error: &str,
+) -> XmlResult {
+    w.create_element("action")
         .with_attribute(("name", name))
-        .write_inner_content(|w| text_element(w, "message", message))?;
+        .write_inner_content(|w| {
+            if let NodeKind::Shell(shell) = kind {
+                w.create_element("shell")
+                    .with_attribute(("xmlns", SHELL_NS))
+                    .write_inner_content(|w| {
+                        text_element(w, "exec", &shell.exec)?;
+                        for arg in &shell.arguments {
+                            text_element(w, "argument", arg)?;
+                        }
+                        Ok(())
+                    })?;
+            }
+            w.create_element("ok")
+                .with_attribute(("to", ok))
+                .write_empty()?;
+            w.create_element("error")
+                .with_attribute(("to", error))
+                .write_empty()?;
+            Ok(())
+        })?;
     Ok(())
 }
 
@@ -205,7 +141,7 @@ fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> XmlResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workflow::{Point, ShellAction};
+    use crate::workflow::{EdgeKind, NodeType, Point, ShellAction};
 
     fn sample() -> Workflow {
         let mut wf = Workflow::new("daily-etl");

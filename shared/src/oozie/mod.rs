@@ -6,6 +6,7 @@
 
 mod export;
 pub mod outline;
+pub mod plan;
 pub mod validate;
 
 pub use export::{ExportError, SHELL_NS, WORKFLOW_NS, to_workflow_xml};

@@ -12,6 +12,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
 use super::{Edge, EdgeKind, MAX_NODE_NAME_LEN, NodeKind, NodeType, Workflow, is_valid_node_name};
+use crate::oozie::validate::{ForkJoinCheck, validate_graph};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,6 +79,9 @@ pub fn validate(wf: &Workflow) -> Vec<Issue> {
     check_fields(wf, &mut issues);
     check_shape(wf, &mut issues);
     check_cycles(wf, &mut issues);
+    if !issues.iter().any(Issue::is_error) {
+        check_plan(wf, &mut issues);
+    }
     check_reachability(wf, &mut issues);
     // Stable: keeps the order of discovery inside each severity.
     issues.sort_by_key(|i| i.severity != Severity::Error);
@@ -207,25 +211,9 @@ fn check_fields(wf: &Workflow, issues: &mut Vec<Issue>) {
     }
 }
 
-/// What the Oozie export of this slice needs: one entry node, one end node, and at most one
-/// ok and one error successor per action. Parallel branches need fork/join synthesis, which
-/// is not part of this slice; saying so plainly beats exporting something else.
+/// What Oozie's shape needs that the drawing could lack: one end node, and one error path
+/// per action. (Parallel branches are fine: the export turns them into fork/join.)
 fn check_shape(wf: &Workflow, issues: &mut Vec<Issue>) {
-    let entries = wf.entry_nodes();
-    if entries.len() > 1 {
-        issues.push(
-            Issue::error(
-                "S1003",
-                format!(
-                    "The workflow starts at {} nodes ({}); parallel branches (fork/join) cannot be \
-                     exported by this version yet, so connect them in sequence",
-                    entries.len(),
-                    entries.join(", ")
-                ),
-            )
-            .on_nodes(entries.iter().copied()),
-        );
-    }
     let ends: Vec<&str> = wf
         .nodes
         .iter()
@@ -246,31 +234,51 @@ fn check_shape(wf: &Workflow, issues: &mut Vec<Issue>) {
         );
     }
     for node in wf.nodes.iter().filter(|n| n.kind.node_type().is_action()) {
-        for kind in [EdgeKind::Ok, EdgeKind::Error] {
-            let out: Vec<Edge> = wf
-                .edges
-                .iter()
-                .filter(|e| e.from == node.name && e.kind == kind)
-                .cloned()
-                .collect();
-            if out.len() > 1 {
-                let targets: Vec<&str> = out.iter().map(|e| e.to.as_str()).collect();
-                issues.push(
-                    Issue::error(
-                        "S1005",
-                        format!(
-                            "'{}' has {} {} transitions ({}); parallel branches (fork/join) \
-                             cannot be exported by this version yet",
-                            node.name,
-                            out.len(),
-                            kind.id(),
-                            targets.join(", ")
-                        ),
-                    )
-                    .on_nodes([node.name.clone()])
-                    .on_edges(out),
-                );
-            }
+        let out: Vec<Edge> = wf
+            .edges
+            .iter()
+            .filter(|e| e.from == node.name && e.kind == EdgeKind::Error)
+            .cloned()
+            .collect();
+        if out.len() > 1 {
+            let targets: Vec<&str> = out.iter().map(|e| e.to.as_str()).collect();
+            issues.push(
+                Issue::error(
+                    "S1008",
+                    format!(
+                        "'{}' has {} error paths ({}); an action has one, which may lead to a recovery action",
+                        node.name,
+                        out.len(),
+                        targets.join(", ")
+                    ),
+                )
+                .on_nodes([node.name.clone()])
+                .on_edges(out),
+            );
+        }
+    }
+}
+
+/// The Oozie graph the export would write, checked by Oozie's own validator, and the
+/// orderings the export has to add. Only run on an otherwise error-free drawing.
+fn check_plan(wf: &Workflow, issues: &mut Vec<Issue>) {
+    let plan = match crate::oozie::plan::plan(wf) {
+        Ok(plan) => plan,
+        Err(found) => {
+            issues.extend(found);
+            return;
+        }
+    };
+    let verdict = plan
+        .control_graph()
+        .and_then(|g| validate_graph(&g, ForkJoinCheck::On));
+    match verdict {
+        Ok(()) => issues.extend(plan.ordering_warnings()),
+        Err(err) => {
+            let mut issue = Issue::from(err);
+            // Keep only nodes the user drew (not the synthesized forks and joins).
+            issue.nodes.retain(|n| wf.node(n).is_some());
+            issues.push(issue);
         }
     }
 }
@@ -546,17 +554,61 @@ mod tests {
     }
 
     #[test]
-    fn parallel_shapes_are_reported_not_mis_exported() {
+    fn parallel_branches_are_fine_but_two_ends_and_two_error_paths_are_not() {
         let w = wf(
             vec![shell("a"), shell("b"), shell("c"), end("e1"), end("e2")],
             vec![ok("a", "b"), ok("a", "c")],
         );
+        assert_eq!(codes(&validate(&w)), vec!["S1004"]);
+        let mut w = wf(vec![shell("a"), shell("b"), shell("c")], vec![]);
+        assert_eq!(validate(&w), vec![], "three parallel entry actions");
+        w.edges = vec![
+            Edge {
+                from: "a".into(),
+                to: "b".into(),
+                kind: EdgeKind::Error,
+            },
+            Edge {
+                from: "a".into(),
+                to: "c".into(),
+                kind: EdgeKind::Error,
+            },
+        ];
+        assert_eq!(codes(&validate(&w)), vec!["S1008"]);
+    }
+
+    #[test]
+    fn a_non_series_parallel_drawing_warns_about_the_ordering_it_adds() {
+        // a→c, a→d, b→d is not series-parallel; one added ordering fixes it. Each choice
+        // costs one; the earliest cheapest cut is b after a: a ; (c ∥ (b ; d)).
+        let w = wf(
+            vec![shell("a"), shell("b"), shell("c"), shell("d")],
+            vec![ok("a", "c"), ok("a", "d"), ok("b", "d")],
+        );
         let issues = validate(&w);
-        let found = codes(&issues);
-        assert!(found.contains(&"S1004"), "{found:?}");
-        assert!(found.contains(&"S1005"), "{found:?}");
-        let w = wf(vec![shell("a"), shell("b")], vec![]);
-        assert!(codes(&validate(&w)).contains(&"S1003"));
+        assert_eq!(codes(&issues), vec!["S2002"]);
+        assert_eq!(issues[0].nodes, vec!["a", "b"]);
+        assert!(
+            issues[0].message.contains("'b' also waits for 'a'"),
+            "{}",
+            issues[0].message
+        );
+    }
+
+    #[test]
+    fn oozie_rejections_of_the_planned_graph_name_the_users_nodes() {
+        // An error handler inside a fork that continues to the end: Oozie's E0737.
+        let w = wf(
+            vec![shell("a"), shell("b"), shell("cleanup"), end("end")],
+            vec![Edge {
+                from: "a".into(),
+                to: "cleanup".into(),
+                kind: EdgeKind::Error,
+            }],
+        );
+        let issues = validate(&w);
+        assert_eq!(codes(&issues), vec!["E0737"], "{issues:?}");
+        assert_eq!(issues[0].nodes, vec!["cleanup", "end"]);
     }
 
     #[test]
