@@ -195,3 +195,48 @@ async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
         .await?;
     browser.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_branches_export_as_fork_and_join() -> Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::start().await?;
+    create_workflow(&browser, &server, "fan-out").await?;
+
+    // extract → (clean ∥ enrich) → load, drawn as plain dependencies.
+    for (x, y) in [(130, 170), (430, 80), (430, 280), (730, 170)] {
+        browser.drop_from_palette("shell", x, y).await?;
+    }
+    for (old, new) in [
+        ("shell-1", "extract"),
+        ("shell-2", "clean"),
+        ("shell-3", "enrich"),
+        ("shell-4", "load"),
+    ] {
+        rename(&browser, old, new).await?;
+        set_exec(&browser, new, "true").await?;
+    }
+    for (from, to) in [
+        ("extract", "clean"),
+        ("extract", "enrich"),
+        ("clean", "load"),
+        ("enrich", "load"),
+    ] {
+        browser.connect(from, "ok", to).await?;
+        browser.get(&format!("edge-{from}-{to}")).await?;
+    }
+    let summary = browser.get("validation-summary").await?.text().await?;
+    ensure!(
+        summary.starts_with("No issues"),
+        "live validation says: {summary}"
+    );
+
+    browser.get("export").await?.click().await?;
+    let file = browser.downloaded("workflow.xml").await?;
+    let xml = std::fs::read_to_string(&file)?;
+    ensure!(xml.contains(r#"<ok to="fork-1"/>"#), "{xml}");
+    ensure!(xml.contains(r#"<path start="clean"/>"#), "{xml}");
+    ensure!(xml.contains(r#"<path start="enrich"/>"#), "{xml}");
+    ensure!(xml.contains(r#"<join name="join-1" to="load"/>"#), "{xml}");
+    xmllint(&file).with_context(|| format!("exported XML is not schema-valid:\n{xml}"))?;
+    browser.quit().await
+}

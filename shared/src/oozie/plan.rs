@@ -24,7 +24,7 @@
 use std::collections::HashMap;
 
 use super::validate::{ControlGraph, ControlKind, OozieError};
-use crate::workflow::{Edge, EdgeKind, Issue, NodeKind, NodeType, Severity, Workflow};
+use crate::workflow::{EdgeKind, Issue, NodeKind, NodeType, Severity, Workflow};
 
 pub const DEFAULT_KILL_MESSAGE: &str =
     "Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]";
@@ -63,11 +63,27 @@ pub struct AddedOrdering {
     pub after: String,
 }
 
+/// A cut the export had to force: every action of `after` now waits for every action of
+/// `before`. `count` of those pairs were not implied by the drawing (the others are drawn
+/// edges); each of the `count` is parallelism Oozie loses. When there are only a few, they
+/// are listed in `orderings`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddedCut {
+    pub before: Vec<String>,
+    pub after: Vec<String>,
+    pub count: u64,
+    pub orderings: Vec<AddedOrdering>,
+}
+
+/// Cuts adding at most this many orderings list them one by one.
+const LISTED_ORDERINGS: u64 = 16;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     pub start: String,
     pub nodes: Vec<PlanNode>,
-    pub added: Vec<AddedOrdering>,
+    /// The cuts the export had to force (empty for a series-parallel drawing).
+    pub added: Vec<AddedCut>,
 }
 
 impl Plan {
@@ -95,25 +111,95 @@ impl Plan {
         Ok(graph)
     }
 
-    /// Warnings for the orderings the export adds.
+    /// Every ordering the export adds, one by one: each cut's `before` × `after` pairs that
+    /// are not ok edges of the drawing. (Meant for small drawings and tests: a cut between
+    /// two layers of 100 actions is 10,000 pairs.)
+    pub fn added_orderings(&self, wf: &Workflow) -> Vec<AddedOrdering> {
+        let drawn: std::collections::HashSet<(&str, &str)> = wf
+            .edges
+            .iter()
+            .filter(|e| e.kind == EdgeKind::Ok)
+            .map(|e| (e.from.as_str(), e.to.as_str()))
+            .collect();
+        self.added
+            .iter()
+            .flat_map(|cut| {
+                cut.before
+                    .iter()
+                    .flat_map(|b| cut.after.iter().map(move |a| (b.as_str(), a.as_str())))
+            })
+            .filter(|pair| !drawn.contains(pair))
+            .map(|(b, a)| AddedOrdering {
+                before: b.to_owned(),
+                after: a.to_owned(),
+            })
+            .collect()
+    }
+
+    /// One warning per forced cut: which actions now wait for which.
     pub fn ordering_warnings(&self) -> Vec<Issue> {
         self.added
             .iter()
-            .map(|o| Issue {
-                code: "S2002".to_owned(),
-                severity: Severity::Warning,
-                message: format!(
-                    "To export as Oozie fork/join, '{}' also waits for '{}' (this parallelism is lost in Oozie)",
-                    o.after, o.before
-                ),
-                nodes: vec![o.before.clone(), o.after.clone()],
-                edges: vec![Edge {
-                    from: o.before.clone(),
-                    to: o.after.clone(),
-                    kind: EdgeKind::Ok,
-                }],
+            .map(|cut| {
+                let (message, nodes) = if cut.orderings.is_empty() {
+                    let mut nodes = cut.before.clone();
+                    nodes.extend(cut.after.iter().cloned());
+                    let message = format!(
+                        "To export as Oozie fork/join, {} now wait for {} ({} orderings the drawing did not have; this parallelism is lost in Oozie)",
+                        list(&cut.after),
+                        list(&cut.before),
+                        cut.count
+                    );
+                    (message, nodes)
+                } else {
+                    let pairs: Vec<String> = cut
+                        .orderings
+                        .iter()
+                        .map(|o| format!("'{}' also waits for '{}'", o.after, o.before))
+                        .collect();
+                    let mut nodes: Vec<String> = cut
+                        .orderings
+                        .iter()
+                        .flat_map(|o| [o.before.clone(), o.after.clone()])
+                        .collect();
+                    nodes.sort_unstable();
+                    nodes.dedup();
+                    let message = format!(
+                        "To export as Oozie fork/join, {} (this parallelism is lost in Oozie)",
+                        pairs.join("; ")
+                    );
+                    (message, nodes)
+                };
+                Issue {
+                    code: "S2002".to_owned(),
+                    severity: Severity::Warning,
+                    message,
+                    nodes,
+                    edges: Vec::new(),
+                }
             })
             .collect()
+    }
+}
+
+/// "a, b and c" or "a, b, c and 12 more".
+fn list(names: &[String]) -> String {
+    const SHOWN: usize = 4;
+    match names {
+        [] => String::new(),
+        [one] => format!("'{one}'"),
+        _ if names.len() <= SHOWN => {
+            let quoted: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+            format!(
+                "{} and {}",
+                quoted[..quoted.len() - 1].join(", "),
+                quoted[quoted.len() - 1]
+            )
+        }
+        _ => {
+            let quoted: Vec<String> = names[..SHOWN].iter().map(|n| format!("'{n}'")).collect();
+            format!("{} and {} more", quoted.join(", "), names.len() - SHOWN)
+        }
     }
 }
 
@@ -129,7 +215,7 @@ fn error_issue(code: &str, message: String, nodes: Vec<String>) -> Issue {
 
 /// A name not used by any node of the workflow nor already taken by the plan.
 struct Names<'a> {
-    wf: &'a Workflow,
+    drawn: std::collections::HashSet<&'a str>,
     taken: std::collections::HashSet<String>,
 }
 
@@ -139,7 +225,7 @@ impl Names<'_> {
             .filter(|_| !numbered)
             .chain((if numbered { 1 } else { 2 }..).map(|i| format!("{base}-{i}")));
         for candidate in candidates {
-            if self.wf.node(&candidate).is_none() && !self.taken.contains(&candidate) {
+            if !self.drawn.contains(candidate.as_str()) && !self.taken.contains(&candidate) {
                 self.taken.insert(candidate.clone());
                 return candidate;
             }
@@ -151,7 +237,7 @@ impl Names<'_> {
 /// Plans the Oozie graph of a workflow that passed the model checks (names, edges, no loops).
 pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
     let mut names = Names {
-        wf,
+        drawn: wf.nodes.iter().map(|n| n.name.as_str()).collect(),
         taken: Default::default(),
     };
     let index: HashMap<&str, usize> = wf
@@ -177,6 +263,7 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); wf.nodes.len()];
     let mut has_incoming = vec![false; wf.nodes.len()];
     let mut kill_on_ok: Vec<Option<usize>> = vec![None; wf.nodes.len()];
+    let mut error_to: Vec<Option<usize>> = vec![None; wf.nodes.len()];
     let mut issues = Vec::new();
     for edge in &wf.edges {
         let (Some(&from), Some(&to)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
@@ -185,6 +272,7 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
         };
         has_incoming[to] = true;
         if edge.kind != EdgeKind::Ok {
+            error_to[from].get_or_insert(to);
             continue;
         }
         match node_type(to) {
@@ -242,23 +330,30 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
         _ => names.fresh("fail", false),
     };
     let error_target = |a: usize| -> String {
-        wf.successors(&wf.nodes[a].name, EdgeKind::Error)
-            .next()
-            .map_or_else(|| default_kill.clone(), str::to_owned)
+        error_to[a].map_or_else(|| default_kill.clone(), |t| wf.nodes[t].name.clone())
     };
 
     let flow: Vec<usize> = actions.iter().copied().filter(|&a| main[a]).collect();
     let mut dag = Dag::new(&flow, &succ, &kill_on_ok);
     let tree = dag.decompose();
+    let name_of = |l: &usize| wf.nodes[flow[*l]].name.clone();
     let added = dag
-        .added
+        .cuts
         .iter()
-        .map(|&(b, a)| AddedOrdering {
-            before: wf.nodes[flow[b]].name.clone(),
-            after: wf.nodes[flow[a]].name.clone(),
+        .map(|cut| AddedCut {
+            before: cut.before.iter().map(name_of).collect(),
+            after: cut.after.iter().map(name_of).collect(),
+            count: cut.count,
+            orderings: cut
+                .pairs
+                .iter()
+                .map(|(b, a)| AddedOrdering {
+                    before: name_of(b),
+                    after: name_of(a),
+                })
+                .collect(),
         })
         .collect();
-
     let mut nodes = Vec::new();
     let start = match tree.root() {
         None => end.clone(),
@@ -346,12 +441,26 @@ struct Dag {
     pred: Vec<Vec<usize>>,
     /// Success of this action kills the workflow: nothing may be ordered after it.
     terminal: Vec<bool>,
-    /// Orderings added by forced cuts, (before, after) in local indices.
-    added: Vec<(usize, usize)>,
     /// Generation-stamped marks: `member[v] == stamp` means v is in the current block.
     member: Vec<u32>,
     seen: Vec<u32>,
+    mark: Vec<u32>,
     stamp: u32,
+    /// Scratch per node: predecessors not yet placed, and depth in the current block.
+    remaining: Vec<usize>,
+    level: Vec<usize>,
+    /// The forced cuts, in the order they were made.
+    cuts: Vec<Cut>,
+}
+
+/// A forced cut in local indices: the maximal nodes of the first part, the minimal nodes of
+/// the second, and how many of their pairs had no edge.
+struct Cut {
+    before: Vec<usize>,
+    after: Vec<usize>,
+    count: u64,
+    /// The missing pairs themselves, when there are few.
+    pairs: Vec<(usize, usize)>,
 }
 
 #[derive(Debug)]
@@ -382,10 +491,13 @@ impl Dag {
             succ: vec![Vec::new(); flow.len()],
             pred: vec![Vec::new(); flow.len()],
             terminal: flow.iter().map(|&g| kill_on_ok[g].is_some()).collect(),
-            added: Vec::new(),
             member: vec![0; flow.len()],
             seen: vec![0; flow.len()],
+            mark: vec![0; flow.len()],
             stamp: 0,
+            remaining: vec![0; flow.len()],
+            level: vec![0; flow.len()],
+            cuts: Vec::new(),
         };
         for (l, &g) in flow.iter().enumerate() {
             for t in &succ[g] {
@@ -471,150 +583,142 @@ impl Dag {
     }
 
     /// Splits a connected block in series: at every cut of cost zero if there is one;
-    /// otherwise at the cheapest cut, adding the orderings it needs.
+    /// otherwise at the cheapest boundary between depth layers (ties: the one nearest the
+    /// middle), adding the orderings it needs. Only layer boundaries are candidates: a cut
+    /// inside a layer would peel nodes off one at a time, each cut cheap, the sum ruinous.
     fn series(&mut self, block: &[usize]) -> Vec<Vec<usize>> {
         let member = self.next_stamp();
         for &v in block {
             self.member[v] = member;
         }
-        let by_depth = self.topological(block, member, false);
-        let costs = self.cut_costs(&by_depth, member);
-        let zero: Vec<usize> = (1..by_depth.len())
-            .filter(|&k| costs[k] == Some(0))
-            .collect();
-        if !zero.is_empty() {
-            let mut parts = Vec::new();
-            let mut from = 0;
-            for k in zero.into_iter().chain([by_depth.len()]) {
-                let mut part = by_depth[from..k].to_vec();
-                part.sort_unstable();
-                parts.push(part);
-                from = k;
-            }
-            return parts;
+        let order = self.topological(block, member);
+        let costs = self.cut_costs(&order, member);
+        let zero: Vec<usize> = (1..order.len()).filter(|&k| costs[k] == Some(0)).collect();
+        let cuts = if zero.is_empty() {
+            let middle = order.len() / 2;
+            let (count, _, best) = (1..order.len())
+                .filter(|&k| self.level[order[k - 1]] != self.level[order[k]])
+                .filter_map(|k| costs[k].map(|c| (c, k.abs_diff(middle), k)))
+                .min()
+                .expect("a connected block of two or more actions has a valid layer boundary");
+            self.record_cut(&order[..best], &order[best..], member, count);
+            vec![best]
+        } else {
+            zero
+        };
+        let mut parts = Vec::with_capacity(cuts.len() + 1);
+        let mut from = 0;
+        for k in cuts.into_iter().chain([order.len()]) {
+            let mut part = order[from..k].to_vec();
+            part.sort_unstable();
+            parts.push(part);
+            from = k;
         }
-        let by_height = self.topological(block, member, true);
-        let height_costs = self.cut_costs(&by_height, member);
-        let best = [(&by_depth, &costs), (&by_height, &height_costs)]
-            .into_iter()
-            .flat_map(|(order, costs)| {
-                (1..order.len()).filter_map(move |k| costs[k].map(|c| (c, k, order)))
-            })
-            .min_by_key(|&(c, k, _)| (c, k))
-            .expect("a connected block of two or more actions has a cut after its non-sinks");
-        let (_, k, order) = best;
-        let (a, b) = order.split_at(k);
-        self.force(a, b, member);
-        let (mut a, mut b) = (a.to_vec(), b.to_vec());
-        a.sort_unstable();
-        b.sort_unstable();
-        vec![a, b]
+        parts
     }
 
-    /// A topological order of the block: by depth from its sources, or (with `by_height`)
-    /// by decreasing height above its sinks, so the sinks come last.
-    fn topological(&self, block: &[usize], member: u32, by_height: bool) -> Vec<usize> {
-        let inside = |v: &usize| self.member[*v] == member;
-        let (fwd, back) = if by_height {
-            (&self.pred, &self.succ)
-        } else {
-            (&self.succ, &self.pred)
-        };
-        // Kahn's algorithm in the chosen direction, computing longest-path levels.
-        let mut remaining: HashMap<usize, usize> = block
-            .iter()
-            .map(|&v| (v, back[v].iter().filter(|w| inside(w)).count()))
-            .collect();
-        let mut level: HashMap<usize, usize> = HashMap::with_capacity(block.len());
-        let mut queue: Vec<usize> = block
+    /// A topological order of the block by depth (longest path from its sources), kept in
+    /// `self.level`.
+    fn topological(&mut self, block: &[usize], member: u32) -> Vec<usize> {
+        for &v in block {
+            self.remaining[v] = self.pred[v]
+                .iter()
+                .filter(|&&u| self.member[u] == member)
+                .count();
+            self.level[v] = 0;
+        }
+        let mut order: Vec<usize> = block
             .iter()
             .copied()
-            .filter(|v| remaining[v] == 0)
+            .filter(|&v| self.remaining[v] == 0)
             .collect();
         let mut i = 0;
-        while i < queue.len() {
-            let v = queue[i];
+        while i < order.len() {
+            let v = order[i];
             i += 1;
-            let lv = back[v]
-                .iter()
-                .filter(|w| inside(w))
-                .map(|w| level[w] + 1)
-                .max()
-                .unwrap_or(0);
-            level.insert(v, lv);
-            for w in fwd[v].iter().filter(|w| inside(w)) {
-                let r = remaining.get_mut(w).expect("w is in the block");
-                *r -= 1;
-                if *r == 0 {
-                    queue.push(*w);
+            for k in 0..self.succ[v].len() {
+                let w = self.succ[v][k];
+                if self.member[w] != member {
+                    continue;
+                }
+                self.level[w] = self.level[w].max(self.level[v] + 1);
+                self.remaining[w] -= 1;
+                if self.remaining[w] == 0 {
+                    order.push(w);
                 }
             }
         }
-        let mut order = queue;
-        if by_height {
-            order.sort_by_key(|v| (std::cmp::Reverse(level[v]), *v));
-        } else {
-            order.sort_by_key(|v| (level[v], *v));
-        }
+        order.sort_unstable_by_key(|&v| (self.level[v], v));
         order
     }
 
     /// `costs[k]`: orderings needed to put the first k nodes of `order` before the rest
     /// (`None` when a node whose success kills would have to come first).
-    fn cut_costs(&self, order: &[usize], member: u32) -> Vec<Option<u64>> {
-        let inside = |v: usize| self.member[v] == member;
+    fn cut_costs(&mut self, order: &[usize], member: u32) -> Vec<Option<u64>> {
         let n = order.len();
-        let mut preds_in_b: HashMap<usize, usize> = order
-            .iter()
-            .map(|&v| (v, self.pred[v].iter().filter(|&&u| inside(u)).count()))
-            .collect();
-        let mut max_a: HashMap<usize, bool> = HashMap::new();
-        let mut min_b: HashMap<usize, bool> =
-            order.iter().map(|&v| (v, preds_in_b[&v] == 0)).collect();
-        let (mut n_max, mut n_min) = (0u64, min_b.values().filter(|&&m| m).count() as u64);
+        // Marks for this scan: max(A) and min(B) membership.
+        let in_max = self.next_stamp();
+        let in_min = self.next_stamp();
+        let mut n_min = 0u64;
+        for &v in order {
+            self.remaining[v] = self.pred[v]
+                .iter()
+                .filter(|&&u| self.member[u] == member)
+                .count();
+            if self.remaining[v] == 0 {
+                self.seen[v] = in_min;
+                n_min += 1;
+            }
+        }
+        let mut n_max = 0u64;
         let mut cross = 0u64;
         let mut terminal_in_max = 0usize;
         let mut costs = vec![None; n + 1];
         for (k, &v) in order.iter().enumerate() {
-            // v leaves min(B).
-            min_b.insert(v, false);
+            // v leaves min(B): drop its edges from max(A).
+            self.seen[v] = 0;
             n_min -= 1;
-            cross -= self.pred[v]
-                .iter()
-                .filter(|&&u| inside(u) && max_a.get(&u) == Some(&true))
-                .count() as u64;
+            for &u in &self.pred[v] {
+                if self.member[u] == member && self.mark[u] == in_max {
+                    cross -= 1;
+                }
+            }
             // Its predecessors in max(A) are no longer maximal.
-            for &u in self.pred[v].iter().filter(|&&u| inside(u)) {
-                if max_a.get(&u) == Some(&true) {
-                    max_a.insert(u, false);
+            for i in 0..self.pred[v].len() {
+                let u = self.pred[v][i];
+                if self.member[u] == member && self.mark[u] == in_max {
+                    self.mark[u] = 0;
                     n_max -= 1;
                     terminal_in_max -= usize::from(self.terminal[u]);
                     cross -= self.succ[u]
                         .iter()
-                        .filter(|&&w| min_b.get(&w) == Some(&true))
+                        .filter(|&&w| self.seen[w] == in_min)
                         .count() as u64;
                 }
             }
-            // Its successors whose predecessors are now all in A become minimal in B.
-            for &w in self.succ[v].iter().filter(|&&w| inside(w)) {
-                let r = preds_in_b.get_mut(&w).expect("w is in the block");
-                *r -= 1;
-                if *r == 0 {
-                    min_b.insert(w, true);
+            // Successors whose predecessors are now all in A become minimal in B.
+            for i in 0..self.succ[v].len() {
+                let w = self.succ[v][i];
+                if self.member[w] != member {
+                    continue;
+                }
+                self.remaining[w] -= 1;
+                if self.remaining[w] == 0 {
+                    self.seen[w] = in_min;
                     n_min += 1;
                     cross += self.pred[w]
                         .iter()
-                        .filter(|&&u| max_a.get(&u) == Some(&true))
+                        .filter(|&&u| self.mark[u] == in_max)
                         .count() as u64;
                 }
             }
             // v is maximal in A.
-            max_a.insert(v, true);
+            self.mark[v] = in_max;
             n_max += 1;
             terminal_in_max += usize::from(self.terminal[v]);
             cross += self.succ[v]
                 .iter()
-                .filter(|&&w| min_b.get(&w) == Some(&true))
+                .filter(|&&w| self.seen[w] == in_min)
                 .count() as u64;
             if k + 1 < n && terminal_in_max == 0 {
                 costs[k + 1] = Some(n_max * n_min - cross);
@@ -623,36 +727,43 @@ impl Dag {
         costs
     }
 
-    /// Adds the missing edges from the maximal nodes of `a` to the minimal nodes of `b`.
-    fn force(&mut self, a: &[usize], b: &[usize], member: u32) {
+    /// Records a forced cut. Its orderings are not added to the graph: the two parts are
+    /// decomposed separately from here on, and the series block that joins them already
+    /// puts one after the other.
+    fn record_cut(&mut self, a: &[usize], b: &[usize], member: u32, count: u64) {
         let side = self.next_stamp();
         for &v in a {
             self.seen[v] = side;
         }
-        let in_a = |dag: &Dag, v: usize| dag.seen[v] == side;
-        let maximal: Vec<usize> = a
+        let before: Vec<usize> = a
             .iter()
             .copied()
-            .filter(|&v| !self.succ[v].iter().any(|&w| in_a(self, w)))
+            .filter(|&v| !self.succ[v].iter().any(|&w| self.seen[w] == side))
             .collect();
-        let minimal: Vec<usize> = b
+        let after: Vec<usize> = b
             .iter()
             .copied()
             .filter(|&v| {
                 !self.pred[v]
                     .iter()
-                    .any(|&u| self.member[u] == member && !in_a(self, u))
+                    .any(|&u| self.member[u] == member && self.seen[u] != side)
             })
             .collect();
-        for &u in &maximal {
-            for &w in &minimal {
-                if !self.succ[u].contains(&w) {
-                    self.succ[u].push(w);
-                    self.pred[w].push(u);
-                    self.added.push((u, w));
-                }
-            }
-        }
+        let pairs = if count <= LISTED_ORDERINGS {
+            before
+                .iter()
+                .flat_map(|&u| after.iter().map(move |&w| (u, w)))
+                .filter(|&(u, w)| !self.succ[u].contains(&w))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.cuts.push(Cut {
+            before,
+            after,
+            count,
+            pairs,
+        });
     }
 }
 

@@ -274,10 +274,12 @@ impl Workflow {
     /// Nodes no edge leads into: where the workflow starts. End and kill nodes are never
     /// entry points, even when nothing leads to them yet.
     pub fn entry_nodes(&self) -> Vec<&str> {
+        let targets: std::collections::HashSet<&str> =
+            self.edges.iter().map(|e| e.to.as_str()).collect();
         self.nodes
             .iter()
             .filter(|n| n.kind.node_type().is_action())
-            .filter(|n| !self.edges.iter().any(|e| e.to == n.name))
+            .filter(|n| !targets.contains(n.name.as_str()))
             .map(|n| n.name.as_str())
             .collect()
     }

@@ -123,9 +123,10 @@ fn check_names(wf: &Workflow, issues: &mut Vec<Issue>) {
 }
 
 fn check_edges(wf: &Workflow, issues: &mut Vec<Issue>) {
+    let by_name = by_name(wf);
     let mut seen = HashSet::new();
     for edge in &wf.edges {
-        let Some(source) = wf.node(&edge.from) else {
+        let Some(source) = by_name.get(edge.from.as_str()) else {
             issues.push(
                 Issue::error(
                     "E0708",
@@ -138,7 +139,7 @@ fn check_edges(wf: &Workflow, issues: &mut Vec<Issue>) {
             );
             continue;
         };
-        if wf.node(&edge.to).is_none() {
+        if !by_name.contains_key(edge.to.as_str()) {
             issues.push(
                 Issue::error(
                     "E0708",
@@ -233,29 +234,34 @@ fn check_shape(wf: &Workflow, issues: &mut Vec<Issue>) {
             .on_nodes(ends.iter().copied()),
         );
     }
+    let mut error_paths: HashMap<&str, Vec<&Edge>> = HashMap::new();
+    for edge in wf.edges.iter().filter(|e| e.kind == EdgeKind::Error) {
+        error_paths
+            .entry(edge.from.as_str())
+            .or_default()
+            .push(edge);
+    }
     for node in wf.nodes.iter().filter(|n| n.kind.node_type().is_action()) {
-        let out: Vec<Edge> = wf
-            .edges
-            .iter()
-            .filter(|e| e.from == node.name && e.kind == EdgeKind::Error)
-            .cloned()
-            .collect();
-        if out.len() > 1 {
-            let targets: Vec<&str> = out.iter().map(|e| e.to.as_str()).collect();
-            issues.push(
-                Issue::error(
-                    "S1008",
-                    format!(
-                        "'{}' has {} error paths ({}); an action has one, which may lead to a recovery action",
-                        node.name,
-                        out.len(),
-                        targets.join(", ")
-                    ),
-                )
-                .on_nodes([node.name.clone()])
-                .on_edges(out),
-            );
-        }
+        let Some(out) = error_paths
+            .get(node.name.as_str())
+            .filter(|out| out.len() > 1)
+        else {
+            continue;
+        };
+        let targets: Vec<&str> = out.iter().map(|e| e.to.as_str()).collect();
+        issues.push(
+            Issue::error(
+                "S1008",
+                format!(
+                    "'{}' has {} error paths ({}); an action has one, which may lead to a recovery action",
+                    node.name,
+                    out.len(),
+                    targets.join(", ")
+                ),
+            )
+            .on_nodes([node.name.clone()])
+            .on_edges(out.iter().map(|e| (*e).clone()).collect()),
+        );
     }
 }
 
@@ -358,6 +364,15 @@ fn check_reachability(wf: &Workflow, issues: &mut Vec<Issue>) {
             .on_nodes(unreachable.iter().copied()),
         );
     }
+}
+
+/// Nodes by name (the first of each name), for passes over all edges.
+fn by_name(wf: &Workflow) -> HashMap<&str, &super::Node> {
+    let mut map = HashMap::with_capacity(wf.nodes.len());
+    for node in &wf.nodes {
+        map.entry(node.name.as_str()).or_insert(node);
+    }
+    map
 }
 
 /// The workflow as a petgraph graph over its (first) nodes of each name; edges to unknown
@@ -579,20 +594,19 @@ mod tests {
 
     #[test]
     fn a_non_series_parallel_drawing_warns_about_the_ordering_it_adds() {
-        // a→c, a→d, b→d is not series-parallel; one added ordering fixes it. Each choice
-        // costs one; the earliest cheapest cut is b after a: a ; (c ∥ (b ; d)).
+        // a→c, a→d, b→d is not series-parallel; one added ordering fixes it. The cut goes at
+        // the boundary between the depth layers {a, b} and {c, d}: c also waits for b.
         let w = wf(
             vec![shell("a"), shell("b"), shell("c"), shell("d")],
             vec![ok("a", "c"), ok("a", "d"), ok("b", "d")],
         );
         let issues = validate(&w);
         assert_eq!(codes(&issues), vec!["S2002"]);
-        assert_eq!(issues[0].nodes, vec!["a", "b"]);
-        assert!(
-            issues[0].message.contains("'b' also waits for 'a'"),
-            "{}",
-            issues[0].message
+        assert_eq!(
+            issues[0].message,
+            "To export as Oozie fork/join, 'c' also waits for 'b' (this parallelism is lost in Oozie)"
         );
+        assert_eq!(issues[0].nodes, vec!["b", "c"]);
     }
 
     #[test]
