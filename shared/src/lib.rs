@@ -5,7 +5,8 @@
 //! very same code and cannot disagree.
 //!
 //! - [`workflow`]: the editing model (nodes, ok/error edges, canvas positions) and its validation.
-//! - [`oozie`]: Oozie XML export of that model.
+//! - [`oozie`]: everything Oozie: the planner that turns a drawing into fork/join, XML export,
+//!   the port of Oozie's submit-time validator, and checking any `workflow.xml` as Oozie does.
 //! - [`api`]: request and response bodies of the REST API, shared with the browser client.
 //! - [`xml`]: a hardened XML tree reader for untrusted documents.
 

@@ -1,8 +1,11 @@
-//! Oozie XML for the workflow model.
+//! Oozie, for the workflow model.
 //!
-//! The export is the bridge to a real Oozie server, so it writes exactly what the official
-//! schemas accept (checked with xmllint against `all-oozie.xsd` in tests) and what Oozie's
-//! parser needs beyond the schema (a name-node and job-tracker for every Hadoop action).
+//! - [`plan`]: the drawing as Oozie nodes: fork/join synthesized, implicit parts named.
+//! - export: `workflow.xml` from the plan, exactly what the official schemas accept
+//!   (checked with xmllint against `all-oozie.xsd` in tests) and what Oozie's parser needs
+//!   beyond the schema (a name-node and job-tracker for every Hadoop action).
+//! - [`validate`]: Oozie's submit-time graph walk, ported, with its codes and messages.
+//! - [`outline`]: any `workflow.xml` checked in Oozie's order (length, schema, nodes, walk).
 
 mod export;
 pub mod outline;
