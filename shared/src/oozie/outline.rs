@@ -12,7 +12,7 @@
 //! over), not a full XSD engine; exports are additionally checked with xmllint in tests.
 
 use super::validate::{ControlGraph, ControlKind, ForkJoinCheck, validate_graph};
-use crate::workflow::{Issue, Severity};
+use crate::workflow::Issue;
 use crate::xml::{self, Element, Limits, XmlError};
 
 /// Oozie's `WorkflowDefinitionMaxLength`.
@@ -62,22 +62,8 @@ fn is_identifier(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn issue(code: &str, message: String, nodes: Vec<String>) -> Issue {
-    Issue {
-        code: code.to_owned(),
-        severity: Severity::Error,
-        message,
-        nodes,
-        edges: Vec::new(),
-    }
-}
-
 fn schema(line: u32, message: String) -> Issue {
-    issue(
-        "E0701",
-        format!("XML schema error, line {line}: {message}"),
-        Vec::new(),
-    )
+    Issue::error("E0701", format!("XML schema error, line {line}: {message}"))
 }
 
 /// The result of checking a document that could be read.
@@ -102,12 +88,11 @@ pub fn check_workflow_xml(input: &str) -> Result<Report, XmlError> {
     if length > MAX_DEFINITION_LENGTH {
         return Ok(Report {
             name: None,
-            issues: vec![issue(
+            issues: vec![Issue::error(
                 "E0736",
                 format!(
                     "Workflow definition length [{length}] exceeded maximum allowed length [{MAX_DEFINITION_LENGTH}]"
                 ),
-                Vec::new(),
             )],
         });
     }
@@ -407,15 +392,15 @@ fn unreachable_warning(root: &Element) -> Option<Issue> {
         .filter(|(_, seen)| !**seen)
         .filter_map(|(e, _)| e.attr("name").map(str::to_owned))
         .collect();
-    (!unreachable.is_empty()).then(|| Issue {
-        code: "S2001".to_owned(),
-        severity: Severity::Warning,
-        message: format!(
-            "Not reachable from the start, so never run: {}",
-            unreachable.join(", ")
-        ),
-        nodes: unreachable,
-        edges: Vec::new(),
+    (!unreachable.is_empty()).then(|| {
+        Issue::warning(
+            "S2001",
+            format!(
+                "Not reachable from the start, so never run: {}",
+                unreachable.join(", ")
+            ),
+        )
+        .on_nodes(unreachable)
     })
 }
 

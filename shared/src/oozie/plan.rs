@@ -203,16 +203,6 @@ fn list(names: &[String]) -> String {
     }
 }
 
-fn error_issue(code: &str, message: String, nodes: Vec<String>) -> Issue {
-    Issue {
-        code: code.to_owned(),
-        severity: Severity::Error,
-        message,
-        nodes,
-        edges: Vec::new(),
-    }
-}
-
 /// A name not used by any node of the workflow nor already taken by the plan.
 struct Names<'a> {
     drawn: std::collections::HashSet<&'a str>,
@@ -283,14 +273,14 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
     }
     for &a in &actions {
         if kill_on_ok[a].is_some() && !succ[a].is_empty() {
-            issues.push(error_issue(
+            issues.push(Issue::error(
                 "S1006",
                 format!(
                     "'{}' leads on success both to a kill node and to other actions; choose one",
                     wf.nodes[a].name
                 ),
-                vec![wf.nodes[a].name.clone()],
-            ));
+            )
+            .on_nodes([wf.nodes[a].name.clone()]));
         }
     }
 
@@ -309,7 +299,7 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
     for &a in actions.iter().filter(|&&a| !main[a]) {
         if succ[a].len() > 1 {
             let targets: Vec<&str> = succ[a].iter().map(|&t| wf.nodes[t].name.as_str()).collect();
-            issues.push(error_issue(
+            issues.push(Issue::error(
                 "S1005",
                 format!(
                     "'{}' handles an error and then starts {} actions at once ({}); error-handling paths cannot branch in parallel yet",
@@ -317,8 +307,8 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
                     targets.len(),
                     targets.join(", ")
                 ),
-                vec![wf.nodes[a].name.clone()],
-            ));
+            )
+            .on_nodes([wf.nodes[a].name.clone()]));
         }
     }
     if !issues.is_empty() {
@@ -354,6 +344,14 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
                 .collect(),
         })
         .collect();
+    let action = |a: usize, ok: String| PlanNode {
+        name: wf.nodes[a].name.clone(),
+        kind: PlanKind::Action {
+            source: a,
+            ok,
+            error: error_target(a),
+        },
+    };
     let mut nodes = Vec::new();
     let start = match tree.root() {
         None => end.clone(),
@@ -365,14 +363,7 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
                     Emit::Leaf(local, next) => {
                         let a = flow[local];
                         let ok = kill_on_ok[a].map_or(next, |k| wf.nodes[k].name.clone());
-                        nodes.push(PlanNode {
-                            name: wf.nodes[a].name.clone(),
-                            kind: PlanKind::Action {
-                                source: a,
-                                ok,
-                                error: error_target(a),
-                            },
-                        });
+                        nodes.push(action(a, ok));
                     }
                     Emit::Fork(name, paths) => nodes.push(PlanNode {
                         name,
@@ -393,14 +384,7 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
             .first()
             .or(kill_on_ok[a].as_ref())
             .map_or_else(|| end.clone(), |&t| wf.nodes[t].name.clone());
-        nodes.push(PlanNode {
-            name: wf.nodes[a].name.clone(),
-            kind: PlanKind::Action {
-                source: a,
-                ok,
-                error: error_target(a),
-            },
-        });
+        nodes.push(action(a, ok));
     }
     for &k in &kills {
         if let NodeKind::Kill { message } = &wf.nodes[k].kind {
@@ -806,14 +790,14 @@ impl Arena {
                     if all_kill {
                         let ends: Vec<String> =
                             children.iter().map(|&c| entry[c].clone()).collect();
-                        issues.push(error_issue(
+                        issues.push(Issue::error(
                             "S1007",
                             format!(
                                 "The parallel branches starting at {} all end in a kill node; Oozie needs at least one of them to continue",
                                 ends.join(", ")
                             ),
-                            ends,
-                        ));
+                        )
+                        .on_nodes(ends));
                     }
                     (forks[i].as_ref().expect("named above").0.clone(), all_kill)
                 }

@@ -38,7 +38,7 @@ pub struct Issue {
 }
 
 impl Issue {
-    fn error(code: &str, message: String) -> Self {
+    pub fn error(code: &str, message: String) -> Self {
         Issue {
             code: code.to_owned(),
             severity: Severity::Error,
@@ -48,19 +48,19 @@ impl Issue {
         }
     }
 
-    fn warning(code: &str, message: String) -> Self {
+    pub fn warning(code: &str, message: String) -> Self {
         Issue {
             severity: Severity::Warning,
             ..Issue::error(code, message)
         }
     }
 
-    fn on_nodes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, nodes: I) -> Self {
+    pub fn on_nodes<I: IntoIterator<Item = S>, S: Into<String>>(mut self, nodes: I) -> Self {
         self.nodes = nodes.into_iter().map(Into::into).collect();
         self
     }
 
-    fn on_edges(mut self, edges: Vec<Edge>) -> Self {
+    pub fn on_edges(mut self, edges: Vec<Edge>) -> Self {
         self.edges = edges;
         self
     }
