@@ -1,8 +1,10 @@
-//! Property: every workflow that passes Sluice's validation exports, and what it exports
-//! passes Oozie's own submit-time validation (the exporter checks its output graph with the
-//! port of Oozie's validator and refuses to write anything that fails it).
+//! Property: every workflow that passes Sluice's validation exports, and the XML it writes,
+//! read back through the submit-time checker (XML reader, schema checks, Oozie's walk),
+//! is valid. The drawings here exercise error edges, recovery actions, kill and end nodes,
+//! and loops.
 
 use proptest::prelude::*;
+use shared::oozie::outline::check_workflow_xml;
 use shared::oozie::to_workflow_xml;
 use shared::workflow::{EdgeKind, NodeKind, NodeType, Point, ShellAction, Workflow, validate};
 
@@ -53,7 +55,10 @@ proptest! {
     fn valid_workflows_export_and_oozie_accepts_them(wf in arb_workflow()) {
         let valid = !validate(&wf).iter().any(|i| i.is_error());
         let exported = to_workflow_xml(&wf);
-        // Exactly the valid ones export; the export's own Oozie check never fires.
         prop_assert_eq!(valid, exported.is_ok(), "{:?}", exported.err());
+        if let Ok(xml) = exported {
+            let report = check_workflow_xml(&xml).expect("the export is well-formed");
+            prop_assert!(report.is_valid(), "{:?}\n{}", report.issues, xml);
+        }
     }
 }

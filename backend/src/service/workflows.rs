@@ -63,10 +63,7 @@ pub fn export(definition: &Workflow) -> Result<String, ServiceError> {
     check_limits(definition)?;
     to_workflow_xml(definition).map_err(|err| {
         let message = err.to_string();
-        let issues = match err {
-            ExportError::Invalid(issues) => issues,
-            ExportError::Oozie(oozie) => vec![oozie.into()],
-        };
+        let ExportError::Invalid(issues) = err;
         ServiceError::Invalid { message, issues }
     })
 }

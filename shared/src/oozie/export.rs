@@ -9,7 +9,6 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::plan::{Plan, PlanKind, plan};
-use super::validate::{ForkJoinCheck, OozieError, validate_graph};
 use crate::workflow::{Issue, NodeKind, Workflow, validate};
 
 pub const WORKFLOW_NS: &str = "uri:oozie:workflow:0.5";
@@ -18,12 +17,10 @@ pub const SHELL_NS: &str = "uri:oozie:shell-action:0.3";
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// Only a workflow without validation errors exports: Oozie would reject the rest.
+    /// Validation includes Oozie's own submit-time walk over the planned graph, so nothing
+    /// Oozie rejects is ever written.
     #[error("the workflow has {} validation error(s); fix them before exporting", .0.len())]
     Invalid(Vec<Issue>),
-    /// The graph Sluice would write fails Oozie's own submit-time validation. Sluice's checks
-    /// should have caught it first, so this is a Sluice bug, reported rather than exported.
-    #[error("Oozie would reject this export ({0}); please report it as a Sluice bug")]
-    Oozie(OozieError),
 }
 
 /// Writes `workflow.xml` for a valid workflow.
@@ -33,8 +30,6 @@ pub fn to_workflow_xml(wf: &Workflow) -> Result<String, ExportError> {
         return Err(ExportError::Invalid(errors));
     }
     let plan = plan(wf).map_err(ExportError::Invalid)?;
-    let graph = plan.control_graph().map_err(ExportError::Oozie)?;
-    validate_graph(&graph, ForkJoinCheck::On).map_err(ExportError::Oozie)?;
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 4);
     write(&mut w, wf, &plan).expect("writing to memory cannot fail");
     Ok(String::from_utf8(w.into_inner()).expect("the writer only emits UTF-8"))
@@ -62,7 +57,9 @@ fn write(w: &mut Writer<Vec<u8>>, wf: &Workflow, plan: &Plan) -> XmlResult {
             for node in &plan.nodes {
                 let name = node.name.as_str();
                 match &node.kind {
-                    PlanKind::Action { source, ok, error } => {
+                    PlanKind::Action {
+                        source, ok, error, ..
+                    } => {
                         write_action(w, name, &wf.nodes[*source].kind, ok, error)?;
                     }
                     PlanKind::Fork { paths } => {

@@ -11,30 +11,16 @@
 //! The schema step is a structural subset of the XSDs (what Oozie's users actually trip
 //! over), not a full XSD engine; exports are additionally checked with xmllint in tests.
 
-use super::validate::{ControlGraph, ControlKind, ForkJoinCheck, validate_graph};
-use crate::workflow::Issue;
+use super::validate::{
+    CORE_ACTIONS, ControlGraph, ControlKind, EXTENSION_ACTIONS, ForkJoinCheck, validate_graph,
+};
+use crate::workflow::{Issue, is_identifier};
 use crate::xml::{self, Element, Limits, XmlError};
 
 /// Oozie's `WorkflowDefinitionMaxLength`.
 pub const MAX_DEFINITION_LENGTH: usize = 100_000;
 
 const WORKFLOW_VERSIONS: [&str; 8] = ["0.1", "0.2", "0.2.5", "0.3", "0.4", "0.4.5", "0.5", "1.0"];
-
-/// Extension actions: element name and the namespace versions Oozie registers.
-const EXTENSION_ACTIONS: [(&str, &[&str]); 9] = [
-    ("shell", &["0.1", "0.2", "0.3", "1.0"]),
-    ("hive", &["0.2", "0.3", "0.4", "0.5", "0.6", "1.0"]),
-    ("hive2", &["0.1", "0.2", "1.0"]),
-    ("sqoop", &["0.2", "0.3", "0.4", "1.0"]),
-    ("spark", &["0.1", "0.2", "1.0"]),
-    ("distcp", &["0.1", "0.2", "1.0"]),
-    ("email", &["0.1", "0.2"]),
-    ("ssh", &["0.1", "0.2"]),
-    ("git", &["1.0"]),
-];
-
-/// Action types in the workflow namespace itself.
-const CORE_ACTIONS: [&str; 5] = ["map-reduce", "pig", "sub-workflow", "fs", "java"];
 
 /// Children each action type must have; `a|b` means one of them.
 fn required_children(action: &str) -> &'static [&'static str] {
@@ -52,14 +38,6 @@ fn required_children(action: &str) -> &'static [&'static str] {
         "git" => &["git-uri", "destination-uri"],
         _ => &[],
     }
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 fn schema(line: u32, message: String) -> Issue {
@@ -110,7 +88,20 @@ fn check_tree(root: &Element) -> Result<Vec<Issue>, Issue> {
     check_schema(root)?;
     let graph = build_graph(root)?;
     validate_graph(&graph, ForkJoinCheck::On).map_err(Issue::from)?;
-    Ok(unreachable_warning(root).into_iter().collect())
+    let unreachable = graph.unreachable();
+    Ok((!unreachable.is_empty())
+        .then(|| {
+            Issue::warning(
+                "S2001",
+                format!(
+                    "Not reachable from the start, so never run: {}",
+                    unreachable.join(", ")
+                ),
+            )
+            .on_nodes(unreachable)
+        })
+        .into_iter()
+        .collect())
 }
 
 fn workflow_version(root: &Element) -> Option<&str> {
@@ -367,41 +358,6 @@ fn node_transitions(node: &Element) -> (ControlKind<'_>, Vec<&str>) {
             (ControlKind::Action(body), vec![to("ok"), to("error")])
         }
     }
-}
-
-/// Sluice's warning for nodes no path from start reaches (Oozie silently ignores them).
-fn unreachable_warning(root: &Element) -> Option<Issue> {
-    let all: Vec<&Element> = nodes(root).collect();
-    let index = |name: &str| all.iter().position(|e| e.attr("name") == Some(name));
-    let mut seen = vec![false; all.len()];
-    let mut stack: Vec<usize> = root
-        .child("start")
-        .and_then(|s| s.attr("to"))
-        .and_then(index)
-        .into_iter()
-        .collect();
-    while let Some(i) = stack.pop() {
-        if std::mem::replace(&mut seen[i], true) {
-            continue;
-        }
-        stack.extend(node_transitions(all[i]).1.into_iter().filter_map(index));
-    }
-    let unreachable: Vec<String> = all
-        .iter()
-        .zip(&seen)
-        .filter(|(_, seen)| !**seen)
-        .filter_map(|(e, _)| e.attr("name").map(str::to_owned))
-        .collect();
-    (!unreachable.is_empty()).then(|| {
-        Issue::warning(
-            "S2001",
-            format!(
-                "Not reachable from the start, so never run: {}",
-                unreachable.join(", ")
-            ),
-        )
-        .on_nodes(unreachable)
-    })
 }
 
 #[cfg(test)]

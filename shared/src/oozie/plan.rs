@@ -38,9 +38,10 @@ pub struct PlanNode {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlanKind {
-    /// The action drawn as `workflow.nodes[source]`.
+    /// The action drawn as `workflow.nodes[source]`, of type `action_type` (`shell`, …).
     Action {
         source: usize,
+        action_type: &'static str,
         ok: String,
         error: String,
     },
@@ -93,9 +94,14 @@ impl Plan {
         for node in &self.nodes {
             let name = node.name.as_str();
             match &node.kind {
-                PlanKind::Action { ok, error, .. } => graph.add(
+                PlanKind::Action {
+                    action_type,
+                    ok,
+                    error,
+                    ..
+                } => graph.add(
                     name,
-                    ControlKind::Action("shell"),
+                    ControlKind::Action(action_type),
                     vec![ok.as_str(), error.as_str()],
                 ),
                 PlanKind::Fork { paths } => graph.add(
@@ -348,6 +354,7 @@ pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
         name: wf.nodes[a].name.clone(),
         kind: PlanKind::Action {
             source: a,
+            action_type: wf.nodes[a].kind.node_type().id(),
             ok,
             error: error_target(a),
         },

@@ -12,28 +12,36 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::workflow::MAX_NODE_NAME_LEN;
+use crate::workflow::{MAX_NODE_NAME_LEN, is_name_char, is_name_start};
 
 /// Oozie's internal name of the start node; it appears in E0707 paths.
 pub const START: &str = ":start:";
 
-/// Action types Oozie's `ActionService` knows out of the box (`oozie-default.xml`).
-pub const KNOWN_ACTION_TYPES: [&str; 14] = [
-    "map-reduce",
-    "pig",
-    "java",
-    "fs",
-    "sub-workflow",
-    "hive",
-    "shell",
-    "sqoop",
-    "distcp",
-    "hive2",
-    "ssh",
-    "email",
-    "spark",
-    "git",
+/// Action types in the workflow namespace itself.
+pub const CORE_ACTIONS: [&str; 5] = ["map-reduce", "pig", "sub-workflow", "fs", "java"];
+
+/// Extension actions: element name and the namespace versions Oozie registers
+/// (`uri:oozie:<name>-action:<version>`).
+pub const EXTENSION_ACTIONS: [(&str, &[&str]); 9] = [
+    ("shell", &["0.1", "0.2", "0.3", "1.0"]),
+    ("hive", &["0.2", "0.3", "0.4", "0.5", "0.6", "1.0"]),
+    ("hive2", &["0.1", "0.2", "1.0"]),
+    ("sqoop", &["0.2", "0.3", "0.4", "1.0"]),
+    ("spark", &["0.1", "0.2", "1.0"]),
+    ("distcp", &["0.1", "0.2", "1.0"]),
+    ("email", &["0.1", "0.2"]),
+    ("ssh", &["0.1", "0.2"]),
+    ("git", &["1.0"]),
 ];
+
+/// Whether Oozie's `ActionService` knows this action type out of the box
+/// (`oozie-default.xml`): the core actions and the extensions.
+pub fn is_known_action_type(action_type: &str) -> bool {
+    CORE_ACTIONS.contains(&action_type)
+        || EXTENSION_ACTIONS
+            .iter()
+            .any(|(name, _)| *name == action_type)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ControlKind<'a> {
@@ -112,6 +120,25 @@ impl<'a> ControlGraph<'a> {
     fn get(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
     }
+
+    /// Nodes no path from start reaches, in the order they were added. Oozie never walks
+    /// them, so it neither checks nor runs them.
+    pub fn unreachable(&self) -> Vec<&'a str> {
+        let mut seen = vec![false; self.nodes.len()];
+        let mut stack = vec![0];
+        while let Some(i) = stack.pop() {
+            if std::mem::replace(&mut seen[i], true) {
+                continue;
+            }
+            stack.extend(self.nodes[i].transitions.iter().filter_map(|t| self.get(t)));
+        }
+        self.nodes
+            .iter()
+            .zip(seen)
+            .filter(|(_, seen)| !seen)
+            .map(|(n, _)| n.name)
+            .collect()
+    }
 }
 
 /// Whether to run the fork/join walk: Oozie does unless `oozie.wf.validate.ForkJoin` (job)
@@ -157,10 +184,10 @@ pub fn check_node_name(name: &str) -> Result<(), String> {
             "name [{name}] must be {MAX_NODE_NAME_LEN} chars or less"
         ));
     }
-    if !(first.is_ascii_alphabetic() || first == '_') {
+    if !is_name_start(first) {
         return Err(format!("name [{name}], must start with [A-Za-z_]"));
     }
-    if !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !chars.all(is_name_char) {
         return Err(format!("name [{name}] must be [A-Za-z_][0-9A-Za-z_]*"));
     }
     Ok(())
@@ -216,7 +243,7 @@ fn basic_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(usize, usize), 
             })?;
         }
         match def.kind {
-            ControlKind::Action(action_type) if !KNOWN_ACTION_TYPES.contains(&action_type) => {
+            ControlKind::Action(action_type) if !is_known_action_type(action_type) => {
                 return Err(OozieError::new(
                     "E0723",
                     format!(

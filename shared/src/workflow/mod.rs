@@ -259,18 +259,6 @@ impl Workflow {
         self.edges.retain(|e| e != edge);
     }
 
-    /// Outgoing edges of one kind, in insertion order.
-    pub fn successors<'a>(
-        &'a self,
-        name: &'a str,
-        kind: EdgeKind,
-    ) -> impl Iterator<Item = &'a str> + 'a {
-        self.edges
-            .iter()
-            .filter(move |e| e.from == name && e.kind == kind)
-            .map(|e| e.to.as_str())
-    }
-
     /// Nodes no edge leads into: where the workflow starts. End and kill nodes are never
     /// entry points, even when nothing leads to them yet.
     pub fn entry_nodes(&self) -> Vec<&str> {
@@ -285,16 +273,26 @@ impl Workflow {
     }
 }
 
-/// Oozie's node-name rule as its code checks it (`ParamChecker.validateActionName`):
-/// non-empty, at most 128 characters, `[A-Za-z_][-_A-Za-z0-9]*`.
-pub fn is_valid_node_name(name: &str) -> bool {
+/// The first character of a node name: `[A-Za-z_]`.
+pub fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+/// Any later character of a node name: `[-_A-Za-z0-9]`.
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
+/// The syntax of Oozie's XSD `IDENTIFIER` (`[A-Za-z_][-_A-Za-z0-9]*`, no length limit).
+pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    let Some(first) = chars.next() else {
-        return false;
-    };
-    name.chars().count() <= MAX_NODE_NAME_LEN
-        && (first.is_ascii_alphabetic() || first == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+}
+
+/// Oozie's node-name rule as its code checks it (`ParamChecker.validateActionName`): the
+/// identifier syntax, at most 128 characters.
+pub fn is_valid_node_name(name: &str) -> bool {
+    is_identifier(name) && name.chars().count() <= MAX_NODE_NAME_LEN
 }
 
 #[cfg(test)]

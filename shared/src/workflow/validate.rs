@@ -78,11 +78,12 @@ pub fn validate(wf: &Workflow) -> Vec<Issue> {
     check_edges(wf, &mut issues);
     check_fields(wf, &mut issues);
     check_shape(wf, &mut issues);
-    check_cycles(wf, &mut issues);
+    let graph = NameGraph::new(wf);
+    check_cycles(wf, &graph, &mut issues);
     if !issues.iter().any(Issue::is_error) {
         check_plan(wf, &mut issues);
     }
-    check_reachability(wf, &mut issues);
+    check_reachability(wf, &graph, &mut issues);
     // Stable: keeps the order of discovery inside each severity.
     issues.sort_by_key(|i| i.severity != Severity::Error);
     issues
@@ -291,8 +292,7 @@ fn check_plan(wf: &Workflow, issues: &mut Vec<Issue>) {
 
 /// Every cycle, one per strongly connected component, as a concrete path (`a->b->c->a`),
 /// which is what Oozie's E0707 reports and what the designer highlights.
-fn check_cycles(wf: &Workflow, issues: &mut Vec<Issue>) {
-    let graph = NameGraph::new(wf);
+fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
     for component in tarjan_scc(&graph.graph) {
         if component.len() < 2 {
             continue; // self-loops are E0706, reported with the edges
@@ -326,12 +326,11 @@ fn check_cycles(wf: &Workflow, issues: &mut Vec<Issue>) {
     }
 }
 
-fn check_reachability(wf: &Workflow, issues: &mut Vec<Issue>) {
+fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
     let entries = wf.entry_nodes();
     if entries.is_empty() {
         return;
     }
-    let graph = NameGraph::new(wf);
     let mut seen: HashSet<NodeIndex> = entries.iter().map(|n| graph.index[n]).collect();
     let mut queue: VecDeque<NodeIndex> = seen.iter().copied().collect();
     while let Some(i) = queue.pop_front() {
