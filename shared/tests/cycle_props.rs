@@ -6,31 +6,9 @@ use std::collections::HashSet;
 use petgraph::algo::is_cyclic_directed;
 use petgraph::graph::DiGraph;
 use proptest::prelude::*;
-use shared::workflow::{Edge, EdgeKind, Node, NodeKind, Point, ShellAction, Workflow, validate};
+mod common;
 
-fn workflow(n: usize, edges: &[(usize, usize, bool)]) -> Workflow {
-    Workflow {
-        name: "p".to_owned(),
-        nodes: (0..n)
-            .map(|i| Node {
-                name: format!("n{i}"),
-                position: Point::default(),
-                kind: NodeKind::Shell(ShellAction {
-                    exec: "true".to_owned(),
-                    arguments: vec![],
-                }),
-            })
-            .collect(),
-        edges: edges
-            .iter()
-            .map(|&(a, b, ok)| Edge {
-                from: format!("n{a}"),
-                to: format!("n{b}"),
-                kind: if ok { EdgeKind::Ok } else { EdgeKind::Error },
-            })
-            .collect(),
-    }
-}
+use shared::workflow::{EdgeKind, validate};
 
 fn arb_graph() -> impl Strategy<Value = (usize, Vec<(usize, usize, bool)>)> {
     // Self-loops are E0706, not E0707: build edges a -> a+k (mod n) with k ≠ 0.
@@ -43,7 +21,10 @@ fn arb_graph() -> impl Strategy<Value = (usize, Vec<(usize, usize, bool)>)> {
 proptest! {
     #[test]
     fn loops_are_reported_iff_the_graph_has_one((n, edges) in arb_graph()) {
-        let wf = workflow(n, &edges);
+        let wf = common::shells(
+            n,
+            edges.iter().map(|&(a, b, ok)| (a, b, if ok { EdgeKind::Ok } else { EdgeKind::Error })),
+        );
         let mut g = DiGraph::<(), ()>::new();
         let idx: Vec<_> = (0..n).map(|_| g.add_node(())).collect();
         for &(a, b, _) in &edges {

@@ -11,30 +11,13 @@ use proptest::prelude::*;
 use shared::oozie::outline::check_workflow_xml;
 use shared::oozie::plan::{Plan, PlanKind, plan};
 use shared::oozie::to_workflow_xml;
-use shared::workflow::{Edge, EdgeKind, Node, NodeKind, Point, ShellAction, Workflow, validate};
+use shared::workflow::{EdgeKind, Workflow, validate};
 
+mod common;
+
+/// Shell actions `n0…` with ok edges by index.
 fn workflow(n: usize, edges: &[(usize, usize)]) -> Workflow {
-    Workflow {
-        name: "p".into(),
-        nodes: (0..n)
-            .map(|i| Node {
-                name: format!("n{i}"),
-                position: Point::default(),
-                kind: NodeKind::Shell(ShellAction {
-                    exec: "true".into(),
-                    arguments: vec![],
-                }),
-            })
-            .collect(),
-        edges: edges
-            .iter()
-            .map(|&(a, b)| Edge {
-                from: format!("n{a}"),
-                to: format!("n{b}"),
-                kind: EdgeKind::Ok,
-            })
-            .collect(),
-    }
+    common::shells(n, edges.iter().map(|&(a, b)| (a, b, EdgeKind::Ok)))
 }
 
 /// Transitive closure of a relation over names.

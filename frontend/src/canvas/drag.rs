@@ -156,12 +156,7 @@ mod tests {
         Point { x, y }
     }
 
-    fn wf() -> Workflow {
-        let mut wf = Workflow::new("d");
-        wf.add_node(NodeType::Shell, p(0.0, 0.0));
-        wf.add_node(NodeType::Shell, p(300.0, 0.0));
-        wf
-    }
+    use crate::canvas::geometry::tests::two_nodes as wf;
 
     #[test]
     fn palette_drop_inside_adds_a_centered_node() {

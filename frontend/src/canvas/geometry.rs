@@ -105,7 +105,7 @@ pub fn has_outputs(node_type: NodeType) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use shared::workflow::NodeType;
 
@@ -113,7 +113,8 @@ mod tests {
         Point { x, y }
     }
 
-    fn two_nodes() -> Workflow {
+    /// Two shell actions, `shell-1` at (0, 0) and `shell-2` at (300, 0).
+    pub(in crate::canvas) fn two_nodes() -> Workflow {
         let mut wf = Workflow::new("g");
         wf.add_node(NodeType::Shell, p(0.0, 0.0));
         wf.add_node(NodeType::Shell, p(300.0, 0.0));

@@ -454,12 +454,20 @@ mod tests {
         }
     }
 
-    fn ok(from: &str, to: &str) -> Edge {
+    fn edge(from: &str, to: &str, kind: EdgeKind) -> Edge {
         Edge {
             from: from.to_owned(),
             to: to.to_owned(),
-            kind: EdgeKind::Ok,
+            kind,
         }
+    }
+
+    fn ok(from: &str, to: &str) -> Edge {
+        edge(from, to, EdgeKind::Ok)
+    }
+
+    fn err(from: &str, to: &str) -> Edge {
+        edge(from, to, EdgeKind::Error)
     }
 
     fn wf(nodes: Vec<Node>, edges: Vec<Edge>) -> Workflow {
@@ -576,18 +584,7 @@ mod tests {
         assert_eq!(codes(&validate(&w)), vec!["S1004"]);
         let mut w = wf(vec![shell("a"), shell("b"), shell("c")], vec![]);
         assert_eq!(validate(&w), vec![], "three parallel entry actions");
-        w.edges = vec![
-            Edge {
-                from: "a".into(),
-                to: "b".into(),
-                kind: EdgeKind::Error,
-            },
-            Edge {
-                from: "a".into(),
-                to: "c".into(),
-                kind: EdgeKind::Error,
-            },
-        ];
+        w.edges = vec![err("a", "b"), err("a", "c")];
         assert_eq!(codes(&validate(&w)), vec!["S1008"]);
     }
 
@@ -613,11 +610,7 @@ mod tests {
         // An error handler inside a fork that continues to the end: Oozie's E0737.
         let w = wf(
             vec![shell("a"), shell("b"), shell("cleanup"), end("end")],
-            vec![Edge {
-                from: "a".into(),
-                to: "cleanup".into(),
-                kind: EdgeKind::Error,
-            }],
+            vec![err("a", "cleanup")],
         );
         let issues = validate(&w);
         assert_eq!(codes(&issues), vec!["E0737"], "{issues:?}");
