@@ -6,6 +6,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use shared::oozie::outline::check_workflow_xml;
+use shared::oozie::{
+    ExportError, ImportError, from_workflow_xml, parse_job_properties, to_workflow_xml_as,
+};
+use shared::workflow::{SchemaVersion, Workflow};
+
+use crate::config::Format;
 
 /// The largest file `validate` reads: far above Oozie's own 100,000-character limit (which
 /// it reports as E0736), small enough not to be a way to exhaust memory.
@@ -43,6 +49,88 @@ pub fn validate(file: &Path) -> ExitCode {
     } else {
         eprintln!("{shown}: workflow '{name}' is invalid");
         ExitCode::FAILURE
+    }
+}
+
+/// `sluice convert FILE --to json|oozie`.
+pub fn convert(
+    file: &Path,
+    to: Format,
+    schema: Option<&str>,
+    properties: Option<&Path>,
+) -> ExitCode {
+    let shown = file.display();
+    let text = match read_limited(file) {
+        Ok(text) => text,
+        Err(why) => {
+            eprintln!("sluice: cannot read {shown}: {why}");
+            return ExitCode::from(UNREADABLE);
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match to {
+        Format::Json => {
+            let imported = match from_workflow_xml(&text) {
+                Ok(imported) => imported,
+                Err(ImportError::Xml(err)) => {
+                    eprintln!("{shown}:{}:{}: {}", err.line, err.column, err.message);
+                    return ExitCode::from(UNREADABLE);
+                }
+                Err(ImportError::Invalid(issues)) => {
+                    for issue in &issues {
+                        let _ = writeln!(out, "{}: {}", issue.code, issue.message);
+                    }
+                    eprintln!("{shown}: Oozie rejects this workflow; nothing converted");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let mut wf = imported.workflow;
+            if let Some(version) = schema.and_then(SchemaVersion::parse) {
+                wf.schema = version;
+            }
+            if let Some(path) = properties {
+                match read_limited(path) {
+                    Ok(text) => wf.job_properties = parse_job_properties(&text),
+                    Err(why) => {
+                        eprintln!("sluice: cannot read {}: {why}", path.display());
+                        return ExitCode::from(UNREADABLE);
+                    }
+                }
+            }
+            for note in &imported.notes {
+                eprintln!("{shown}: {note}");
+            }
+            let json = serde_json::to_string_pretty(&wf).expect("a model always serializes");
+            let _ = writeln!(out, "{json}");
+            ExitCode::SUCCESS
+        }
+        Format::Oozie => {
+            let wf: Workflow = match serde_json::from_str(&text) {
+                Ok(wf) => wf,
+                Err(err) => {
+                    eprintln!(
+                        "{shown}:{}:{}: not a Sluice workflow: {err}",
+                        err.line(),
+                        err.column()
+                    );
+                    return ExitCode::from(UNREADABLE);
+                }
+            };
+            let version = schema.and_then(SchemaVersion::parse).unwrap_or(wf.schema);
+            match to_workflow_xml_as(&wf, version) {
+                Ok(xml) => {
+                    let _ = writeln!(out, "{xml}");
+                    ExitCode::SUCCESS
+                }
+                Err(ExportError::Invalid(issues)) => {
+                    for issue in &issues {
+                        let _ = writeln!(out, "{}: {}", issue.code, issue.message);
+                    }
+                    eprintln!("{shown}: the workflow has errors; nothing converted");
+                    ExitCode::FAILURE
+                }
+            }
+        }
     }
 }
 

@@ -27,6 +27,30 @@ pub enum Command {
         /// The workflow.xml to check.
         file: PathBuf,
     },
+    /// Convert between Oozie's workflow.xml and Sluice's JSON model. Writes the result to
+    /// stdout and notes (parts kept verbatim, fork/join folded) to stderr. Exit status: 0
+    /// converted, 1 the input is a workflow Oozie (or Sluice) rejects, 2 the file cannot be
+    /// read or parsed.
+    Convert {
+        /// workflow.xml (with `--to json`) or a Sluice JSON workflow (with `--to oozie`).
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        to: Format,
+        /// The Oozie workflow schema to write (default: the model's own, 0.5 for new ones).
+        #[arg(long, value_parser = ["0.5", "1.0"])]
+        schema: Option<String>,
+        /// A job.properties to read into the model (`--to json`).
+        #[arg(long)]
+        properties: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Sluice's JSON model (the API's workflow definition).
+    Json,
+    /// Oozie's workflow.xml.
+    Oozie,
 }
 
 #[derive(Debug, Clone, Args)]

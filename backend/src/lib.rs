@@ -45,6 +45,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(args).await.map(|()| ExitCode::SUCCESS)
         }
         Command::Validate { file } => Ok(cli::validate(&file)),
+        Command::Convert {
+            file,
+            to,
+            schema,
+            properties,
+        } => Ok(cli::convert(
+            &file,
+            to,
+            schema.as_deref(),
+            properties.as_deref(),
+        )),
     }
 }
 

@@ -83,9 +83,10 @@ fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
 fn chain(name: &str) -> Value {
     json!({
         "name": name,
+        "global": {"resource-manager": "localhost:8032", "name-node": "hdfs://localhost:8020"},
         "nodes": [
-            {"name": "a", "type": "shell", "exec": "echo", "arguments": ["hi"], "position": {"x": 10.0, "y": 20.0}},
-            {"name": "b", "type": "shell", "exec": "echo", "position": {"x": 200.0, "y": 20.0}},
+            {"name": "a", "type": "action", "action": "shell", "fields": {"exec": "echo", "argument": ["hi"]}, "position": {"x": 10.0, "y": 20.0}},
+            {"name": "b", "type": "action", "action": "shell", "fields": {"exec": "echo"}, "position": {"x": 200.0, "y": 20.0}},
             {"name": "end", "type": "end", "position": {"x": 400.0, "y": 20.0}}
         ],
         "edges": [
@@ -184,7 +185,7 @@ async fn stale_saves_and_duplicate_names_conflict() {
 async fn validate_route_reports_issues_with_nodes() {
     let app = test_app().await;
     let mut def = chain("v");
-    def["nodes"][0]["exec"] = json!("");
+    def["nodes"][0]["fields"]["exec"] = json!("");
     let reply = send_json(&app, "POST", "/api/v1/validate", def).await;
     assert_eq!(reply.status, StatusCode::OK);
     let report = reply.json();

@@ -103,3 +103,84 @@ fn unreadable_malformed_or_refused_input_exits_2() {
         assert_eq!(stdout(&out), "", "{file:?}");
     }
 }
+
+fn convert(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .arg("convert")
+        .args(args)
+        .output()
+        .expect("the sluice binary runs")
+}
+
+#[test]
+fn convert_goes_xml_to_json_and_back_in_either_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = examples().join("demo/workflow.xml");
+    let props = examples().join("demo/job.properties");
+    let out = convert(&[
+        demo.to_str().unwrap(),
+        "--to",
+        "json",
+        "--properties",
+        props.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["name"], "demo-wf");
+    assert_eq!(json["schema"], "1.0");
+    assert!(
+        json["job_properties"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "nameNode")
+    );
+    // The fork/join pair is folded into edges: cleanup-node leads to both branches.
+    let edges = json["edges"].as_array().unwrap();
+    for target in ["pig-node", "streaming-node"] {
+        assert!(
+            edges
+                .iter()
+                .any(|e| e["from"] == "cleanup-node" && e["to"] == target),
+            "{edges:?}"
+        );
+    }
+    let model = write(&dir, "demo.json", &stdout(&out));
+    for schema in ["0.5", "1.0"] {
+        let out = convert(&[model.to_str().unwrap(), "--to", "oozie", "--schema", schema]);
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        let xml = stdout(&out);
+        assert!(
+            xml.contains(&format!("xmlns=\"uri:oozie:workflow:{schema}\"")),
+            "{xml}"
+        );
+        assert!(xml.contains("<fork name=\"fork-1\">"), "{xml}");
+        // And what it wrote passes the submit-time check.
+        let file = write(&dir, &format!("wf-{schema}.xml"), &xml);
+        assert_eq!(sluice(&[&file]).status.code(), Some(0));
+    }
+}
+
+#[test]
+fn convert_reports_rejected_and_unreadable_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = convert(&[
+        fixture("wf-loop1-invalid.xml").to_str().unwrap(),
+        "--to",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stdout(&out).starts_with("E0707: "));
+    let bad = write(&dir, "bad.json", "{\"name\": 3}");
+    let out = convert(&[bad.to_str().unwrap(), "--to", "oozie"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    // A model with an error does not convert; its issues are listed by code.
+    let invalid = write(
+        &dir,
+        "invalid.json",
+        r#"{"name":"w","nodes":[{"name":"a","type":"action","action":"shell"}],"edges":[]}"#,
+    );
+    let out = convert(&[invalid.to_str().unwrap(), "--to", "oozie"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stdout(&out).contains("E0701: "), "{}", stdout(&out));
+}

@@ -1,13 +1,14 @@
-//! Validation and export speed on large drawings (issue targets: validate a 10,000-node,
-//! 30,000-edge DAG in < 5 ms native; export a 1,000-node workflow in < 10 ms).
+//! Validation, export and import speed on large drawings (issue targets: validate a
+//! 10,000-node, 30,000-edge DAG in < 5 ms native; export and re-import a 1,000-node
+//! workflow in < 10 ms).
 //!
 //! Run: `cargo bench -p shared --bench workflow`.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use shared::oozie::to_workflow_xml;
-use shared::workflow::{Edge, EdgeKind, Node, NodeKind, Point, ShellAction, Workflow, validate};
+use shared::oozie::{from_workflow_xml, to_workflow_xml};
+use shared::workflow::{Action, Edge, EdgeKind, Node, NodeKind, Point, Value, Workflow, validate};
 
 /// A deterministic pseudo-random generator (no dependency, same graph every run).
 struct Lcg(u64);
@@ -26,10 +27,7 @@ fn shell(i: usize) -> Node {
     Node {
         name: format!("task-{i}"),
         position: Point::default(),
-        kind: NodeKind::Shell(ShellAction {
-            exec: "true".into(),
-            arguments: vec![],
-        }),
+        kind: NodeKind::Action(Action::new("shell").with_text("exec", "true")),
     }
 }
 
@@ -48,34 +46,37 @@ fn layered(layers: usize, width: usize, fan_in: usize) -> Workflow {
             from.sort_unstable();
             from.dedup();
             for f in from {
-                edges.push(Edge {
-                    from: format!("task-{f}"),
-                    to: format!("task-{to}"),
-                    kind: EdgeKind::Ok,
-                });
+                edges.push(Edge::new(
+                    format!("task-{f}"),
+                    format!("task-{to}"),
+                    EdgeKind::Ok,
+                ));
             }
         }
     }
-    Workflow {
-        name: "bench".into(),
-        nodes,
-        edges,
-    }
+    with_cluster("bench", nodes, edges)
+}
+
+fn with_cluster(name: &str, nodes: Vec<Node>, edges: Vec<Edge>) -> Workflow {
+    let mut wf = Workflow::new(name);
+    wf.global
+        .set("resource-manager", Value::Text("localhost:8032".into()));
+    wf.global
+        .set("name-node", Value::Text("hdfs://localhost:8020".into()));
+    wf.nodes = nodes;
+    wf.edges = edges;
+    wf
 }
 
 /// A chain of `n` actions.
 fn chain(n: usize) -> Workflow {
-    Workflow {
-        name: "chain".into(),
-        nodes: (0..n).map(shell).collect(),
-        edges: (1..n)
-            .map(|i| Edge {
-                from: format!("task-{}", i - 1),
-                to: format!("task-{i}"),
-                kind: EdgeKind::Ok,
-            })
+    with_cluster(
+        "chain",
+        (0..n).map(shell).collect(),
+        (1..n)
+            .map(|i| Edge::new(format!("task-{}", i - 1), format!("task-{i}"), EdgeKind::Ok))
             .collect(),
-    }
+    )
 }
 
 fn benches(c: &mut Criterion) {
@@ -95,6 +96,10 @@ fn benches(c: &mut Criterion) {
     let medium = layered(40, 25, 3);
     c.bench_function("export layered 1k nodes", |b| {
         b.iter(|| to_workflow_xml(black_box(&medium)).unwrap())
+    });
+    let xml = to_workflow_xml(&medium).unwrap();
+    c.bench_function("import layered 1k nodes", |b| {
+        b.iter(|| from_workflow_xml(black_box(&xml)).unwrap())
     });
 }
 

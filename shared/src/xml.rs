@@ -114,6 +114,82 @@ impl Element {
     }
 }
 
+impl Element {
+    fn prefix(&self) -> Option<&str> {
+        self.qname.split_once(':').map(|(p, _)| p)
+    }
+
+    /// The element on its own, to keep verbatim: whitespace-only text dropped (it is
+    /// layout), and a namespace declaration added wherever a prefix (or the default
+    /// namespace) was declared outside the element. Parsing the result gives the same
+    /// element again, so it can be written back into any document.
+    pub fn fragment(&self) -> String {
+        let mut copy = self.clone();
+        complete_namespaces(&mut copy, &mut Vec::new());
+        let mut w = quick_xml::Writer::new(Vec::new());
+        write_element(&mut w, &copy).expect("writing to memory cannot fail");
+        String::from_utf8(w.into_inner()).expect("the writer only emits UTF-8")
+    }
+}
+
+/// Adds the declarations `el` needs, given the `(prefix, namespace)` pairs declared around
+/// it inside the fragment; drops layout whitespace.
+fn complete_namespaces(el: &mut Element, scope: &mut Vec<(Option<String>, Option<String>)>) {
+    let depth = scope.len();
+    for a in &el.attributes {
+        if a.name == "xmlns" {
+            scope.push((None, Some(a.value.clone())));
+        } else if let Some(p) = a.name.strip_prefix("xmlns:") {
+            scope.push((Some(p.to_owned()), Some(a.value.clone())));
+        }
+    }
+    let prefix = el.prefix().map(str::to_owned);
+    let declared = scope.iter().rev().find(|(p, _)| *p == prefix);
+    let needs = match declared {
+        Some((_, ns)) => *ns != el.namespace,
+        None => prefix.is_some() || el.namespace.is_some(),
+    };
+    if needs {
+        let name = prefix
+            .as_ref()
+            .map_or_else(|| "xmlns".to_owned(), |p| format!("xmlns:{p}"));
+        let value = el.namespace.clone().unwrap_or_default();
+        el.attributes.insert(0, Attribute { name, value });
+        scope.push((prefix, el.namespace.clone()));
+    }
+    el.children
+        .retain(|c| !matches!(c, Content::Text(t) if t.trim().is_empty()));
+    for child in &mut el.children {
+        if let Content::Element(e) = child {
+            complete_namespaces(e, scope);
+        }
+    }
+    scope.truncate(depth);
+}
+
+/// Writes an element and its content (attributes and text escaped).
+pub fn write_element<W: std::io::Write>(
+    w: &mut quick_xml::Writer<W>,
+    el: &Element,
+) -> std::io::Result<()> {
+    use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
+    let mut start = BytesStart::new(el.qname.as_str());
+    for a in &el.attributes {
+        start.push_attribute((a.name.as_str(), a.value.as_str()));
+    }
+    if el.children.is_empty() {
+        return w.write_event(Event::Empty(start));
+    }
+    w.write_event(Event::Start(start))?;
+    for child in &el.children {
+        match child {
+            Content::Text(t) => w.write_event(Event::Text(BytesText::new(t)))?,
+            Content::Element(e) => write_element(w, e)?,
+        }
+    }
+    w.write_event(Event::End(BytesEnd::new(el.qname.as_str())))
+}
+
 /// Turns byte offsets into line and column, moving forward only (offsets come in order).
 struct Position<'a> {
     input: &'a str,
@@ -381,6 +457,24 @@ mod tests {
         let c = root.child("c").unwrap();
         assert_eq!(c.namespace.as_deref(), Some("urn:x"));
         assert_eq!((c.line, c.column), (4, 3));
+    }
+
+    #[test]
+    fn fragments_carry_their_namespaces_and_parse_back() {
+        let doc = parse_default(
+            "<a xmlns='urn:a' xmlns:s='urn:s'>\n  <s:info x='1'>\n    <s:t>&lt;v&gt;</s:t>\n  </s:info>\n  <b><c/></b></a>",
+        )
+        .unwrap();
+        let info = doc.child("info").unwrap();
+        let text = info.fragment();
+        assert_eq!(
+            text,
+            r#"<s:info xmlns:s="urn:s" x="1"><s:t>&lt;v&gt;</s:t></s:info>"#
+        );
+        let again = parse_default(&text).unwrap();
+        assert_eq!(again.fragment(), text);
+        let b = doc.child("b").unwrap();
+        assert_eq!(b.fragment(), r#"<b xmlns="urn:a"><c/></b>"#);
     }
 
     #[test]

@@ -74,7 +74,7 @@ async fn draw_save_reload_and_export_a_valid_workflow() -> Result<()> {
     rename(&browser, "shell-2", "load").await?;
     rename(&browser, "end-1", "done").await?;
     set_exec(&browser, "extract", "echo").await?;
-    browser.fill("prop-arguments", "extracting").await?;
+    browser.fill("prop-argument", "extracting").await?;
     set_exec(&browser, "load", "echo").await?;
 
     browser.connect("extract", "ok", "load").await?;
@@ -106,7 +106,7 @@ async fn draw_save_reload_and_export_a_valid_workflow() -> Result<()> {
         "an edge nobody drew"
     );
     browser.get("node-extract").await?.click().await?;
-    let args = browser.get("prop-arguments").await?.prop("value").await?;
+    let args = browser.get("prop-argument").await?.prop("value").await?;
     ensure!(
         args.as_deref() == Some("extracting"),
         "arguments after reload: {args:?}"
@@ -237,6 +237,78 @@ async fn parallel_branches_export_as_fork_and_join() -> Result<()> {
     ensure!(xml.contains(r#"<path start="clean"/>"#), "{xml}");
     ensure!(xml.contains(r#"<path start="enrich"/>"#), "{xml}");
     ensure!(xml.contains(r#"<join name="join-1" to="load"/>"#), "{xml}");
+    xmllint(&file).with_context(|| format!("exported XML is not schema-valid:\n{xml}"))?;
+    browser.quit().await
+}
+
+/// A decision drawn on the canvas: the green port draws a case (its predicate typed in the
+/// edge's panel), the red one the default. The export writes Oozie's `<decision>`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_decision_routes_on_a_predicate_and_exports() -> Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::start().await?;
+    create_workflow(&browser, &server, "branching").await?;
+
+    browser.drop_from_palette("shell", 120, 120).await?;
+    browser.drop_from_palette("decision", 420, 120).await?;
+    browser.drop_from_palette("shell", 720, 60).await?;
+    browser.drop_from_palette("end", 720, 320).await?;
+    set_exec(&browser, "shell-1", "check.sh").await?;
+    set_exec(&browser, "shell-2", "full-load.sh").await?;
+    browser.connect("shell-1", "ok", "decision-1").await?;
+    browser.connect("decision-1", "ok", "shell-2").await?;
+    browser.connect("decision-1", "error", "end-1").await?;
+    let kind = browser
+        .get("edge-decision-1-shell-2")
+        .await?
+        .attr("data-kind")
+        .await?;
+    ensure!(kind.as_deref() == Some("case"), "edge kind {kind:?}");
+
+    // A case without a predicate is an error, shown live.
+    browser
+        .wait_for("the empty predicate to be reported", || async {
+            Ok(browser.exists("issue").await?
+                && browser
+                    .get("issue")
+                    .await?
+                    .attr("data-code")
+                    .await?
+                    .as_deref()
+                    == Some("S1011"))
+        })
+        .await?;
+    browser.click_edge("edge-decision-1-shell-2").await?;
+    browser
+        .fill("prop-predicate", "${wf:conf('mode') eq 'full'}")
+        .await?;
+    browser
+        .get("prop-predicate")
+        .await?
+        .send_keys(Key::Tab)
+        .await?;
+    browser
+        .wait_for("no issues", || async {
+            Ok(browser
+                .get("validation-summary")
+                .await?
+                .text()
+                .await?
+                .starts_with("No issues"))
+        })
+        .await?;
+
+    browser.get("export").await?.click().await?;
+    let file = browser.downloaded("workflow.xml").await?;
+    let xml = std::fs::read_to_string(&file)?;
+    ensure!(xml.contains(r#"<decision name="decision-1">"#), "{xml}");
+    ensure!(
+        xml.contains(
+            r#"<case to="shell-2">${wf:conf(&apos;mode&apos;) eq &apos;full&apos;}</case>"#
+        ),
+        "{xml}"
+    );
+    ensure!(xml.contains(r#"<default to="end-1"/>"#), "{xml}");
     xmllint(&file).with_context(|| format!("exported XML is not schema-valid:\n{xml}"))?;
     browser.quit().await
 }

@@ -25,7 +25,7 @@ pub async fn list(state: &AppState) -> Result<Vec<WorkflowSummary>, ServiceError
 }
 
 pub async fn create(state: &AppState, name: &str) -> Result<WorkflowRecord, ServiceError> {
-    let definition = Workflow::new(name.trim());
+    let definition = Workflow::new_drawing(name.trim());
     check_limits(&definition)?;
     let stored = state.store.create_workflow(&definition, now_ms()).await?;
     Ok(record(stored))

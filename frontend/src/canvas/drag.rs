@@ -130,14 +130,17 @@ impl Gesture {
                 }
                 Some(target) => {
                     let to = target.name.clone();
+                    let drawn = wf
+                        .node(&from)
+                        .map_or(kind, |n| kind.for_port(n.kind.node_type()));
                     if wf
                         .edges
                         .iter()
-                        .any(|e| e.from == from && e.to == to && e.kind == kind)
+                        .any(|e| e.from == from && e.to == to && e.kind == drawn)
                     {
                         Outcome::Refused(format!(
                             "'{from}' already has an {} edge to '{to}'",
-                            kind.id()
+                            drawn.id()
                         ))
                     } else {
                         Outcome::Connect { from, to, kind }
@@ -161,21 +164,21 @@ mod tests {
     #[test]
     fn palette_drop_inside_adds_a_centered_node() {
         let mut g = Gesture::Palette {
-            node_type: NodeType::Shell,
+            node_type: NodeType::Action("shell"),
             client: p(0.0, 0.0),
         };
         g.pointer_moved(p(400.0, 300.0), p(600.0, 350.0), None);
         assert_eq!(
             g,
             Gesture::Palette {
-                node_type: NodeType::Shell,
+                node_type: NodeType::Action("shell"),
                 client: p(600.0, 350.0)
             }
         );
         assert_eq!(
             g.clone().released(p(400.0, 300.0), true, &wf()),
             Outcome::AddNode {
-                node_type: NodeType::Shell,
+                node_type: NodeType::Action("shell"),
                 at: p(320.0, 272.0)
             }
         );

@@ -32,13 +32,14 @@ pub fn in_port(pos: Point) -> Point {
     }
 }
 
+/// A decision's cases leave from the success port, its default from the failure port.
 pub fn out_port(pos: Point, kind: EdgeKind) -> Point {
     match kind {
-        EdgeKind::Ok => Point {
+        EdgeKind::Ok | EdgeKind::Case => Point {
             x: pos.x + NODE_W,
             y: pos.y + NODE_H / 2.0,
         },
-        EdgeKind::Error => Point {
+        EdgeKind::Error | EdgeKind::Default => Point {
             x: pos.x + NODE_W / 2.0,
             y: pos.y + NODE_H,
         },
@@ -83,8 +84,8 @@ pub fn edge_path(from: Point, to: Point, kind: EdgeKind) -> String {
         64.0
     };
     let (c1x, c1y) = match kind {
-        EdgeKind::Ok => (from.x + reach, from.y),
-        EdgeKind::Error => (from.x, from.y + reach.min(96.0)),
+        EdgeKind::Ok | EdgeKind::Case => (from.x + reach, from.y),
+        EdgeKind::Error | EdgeKind::Default => (from.x, from.y + reach.min(96.0)),
     };
     format!(
         "M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
@@ -101,7 +102,7 @@ pub fn edge_path(from: Point, to: Point, kind: EdgeKind) -> String {
 
 /// Whether a node type is drawn with output ports.
 pub fn has_outputs(node_type: NodeType) -> bool {
-    node_type.is_action()
+    node_type.has_outputs()
 }
 
 #[cfg(test)]
@@ -116,8 +117,8 @@ pub(super) mod tests {
     /// Two shell actions, `shell-1` at (0, 0) and `shell-2` at (300, 0).
     pub(in crate::canvas) fn two_nodes() -> Workflow {
         let mut wf = Workflow::new("g");
-        wf.add_node(NodeType::Shell, p(0.0, 0.0));
-        wf.add_node(NodeType::Shell, p(300.0, 0.0));
+        wf.add_node(NodeType::Action("shell"), p(0.0, 0.0));
+        wf.add_node(NodeType::Action("shell"), p(300.0, 0.0));
         wf
     }
 

@@ -169,6 +169,26 @@ fn EdgeView(
         move || bad_edges.with(|b| b.contains(&edge))
     };
     let kind = edge.kind.id();
+    // Defaults look like error paths (the "otherwise" way out), cases like ok paths.
+    let failure_like = matches!(edge.kind, EdgeKind::Error | EdgeKind::Default);
+    let marker = if failure_like { "error" } else { "ok" };
+    let label = (edge.kind == EdgeKind::Case).then(|| {
+        let mut text = edge.predicate.clone();
+        if text.chars().count() > 28 {
+            text = text.chars().take(27).collect::<String>() + "…";
+        }
+        text
+    });
+    let label_at = {
+        let edge = edge.clone();
+        move || {
+            state.workflow.with(|w| {
+                let from = w.node(&edge.from).map(|n| n.position).unwrap_or_default();
+                let to = w.node(&edge.to).map(|n| n.position).unwrap_or_default();
+                ((from.x + to.x) / 2.0 + 84.0, (from.y + to.y) / 2.0 + 20.0)
+            })
+        }
+    };
     let testid = format!("edge-{}-{}", edge.from, edge.to);
     let select = move |ev: PointerEvent| {
         ev.stop_propagation();
@@ -178,13 +198,19 @@ fn EdgeView(
         <g data-testid=testid data-kind=kind>
             <path
                 class="edge"
-                class:error=kind == "error"
+                class:error=failure_like
                 class:selected=selected
                 class:invalid=invalid
-                marker-end=format!("url(#arrow-{kind})")
+                marker-end=format!("url(#arrow-{marker})")
                 d=d.clone()
             />
             <path class="edge-hit" d=d on:pointerdown=select/>
+            {label.map(|text| {
+                let (at_x, at_y) = (label_at.clone(), label_at.clone());
+                view! {
+                    <text class="edge-label" x=move || at_x().0 y=move || at_y().1>{text}</text>
+                }
+            })}
         </g>
     }
 }
@@ -209,8 +235,9 @@ fn NodeView(
         let name = name.clone();
         move || {
             workflow.with(|w| match w.node(&name).map(|n| &n.kind) {
-                Some(NodeKind::Shell(shell)) if !shell.exec.is_empty() => {
-                    let mut line = format!("shell · {}", shell.exec);
+                Some(NodeKind::Action(action)) if action.summary().is_some() => {
+                    let summary = action.summary().unwrap_or_default();
+                    let mut line = format!("{} · {summary}", action.action);
                     if line.chars().count() > 24 {
                         line = line.chars().take(23).collect::<String>() + "…";
                     }

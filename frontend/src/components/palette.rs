@@ -9,7 +9,7 @@ use crate::state::EditorState;
 
 #[component]
 pub fn Palette(state: EditorState) -> impl IntoView {
-    let items = NodeType::ALL.map(|node_type| {
+    let items = NodeType::palette().map(|node_type| {
         let press = move |ev: PointerEvent| {
             let client = Point {
                 x: f64::from(ev.client_x()),
@@ -39,8 +39,8 @@ pub fn Palette(state: EditorState) -> impl IntoView {
     view! {
         <aside class="palette">
             <h3>"Nodes"</h3>
-            {items}
-            <p class="hint">"Drag a node onto the canvas. Drag from a green port for the ok path, from a red one for the error path."</p>
+            <div class="palette-items">{items.collect_view()}</div>
+            <p class="hint">"Drag a node onto the canvas. Drag from a green port for the ok path, from a red one for the error path; on a decision, green draws a case and red the default."</p>
             {ghost}
         </aside>
     }

@@ -1,11 +1,18 @@
 //! The property panel: the selected node's fields, or the selected edge, or the workflow.
 //!
+//! Action forms are generated from the action tables of `shared` (the same tables the XML
+//! reader and writer use), so every field of every action type is editable and a field
+//! added to a table shows up here without UI work. Test hooks are `prop-<field key>`.
+//!
 //! Inputs are filled when the selection changes and write to the model as the user types,
 //! except the node name, which is applied on change (Enter or leaving the field): renaming
 //! on every keystroke would re-key the node and refuse half-typed duplicates.
 
 use leptos::prelude::*;
-use shared::workflow::{EditError, NodeKind};
+use shared::workflow::action::{FieldKind, FieldSpec, GLOBAL, lines};
+use shared::workflow::{
+    Action, EdgeKind, EditError, Fields, JobProperty, NodeKind, SchemaVersion, Value, Workflow,
+};
 
 use crate::state::{EditorState, Selection};
 
@@ -13,43 +20,112 @@ use crate::state::{EditorState, Selection};
 pub fn Properties(state: EditorState) -> impl IntoView {
     move || match state.selection.get() {
         Selection::Node(name) => view! { <NodeForm state name/> }.into_any(),
-        Selection::Edge(edge) => {
-            let text = format!(
-                "{} path from '{}' to '{}'",
-                edge.kind.id(),
-                edge.from,
-                edge.to
-            );
-            view! {
-                <section>
-                    <h3>"Edge"</h3>
-                    <p>{text}</p>
-                    <button class="danger" data-testid="delete-edge" on:click=move |_| state.delete_selection()>
-                        "Delete edge"
-                    </button>
-                </section>
-            }
-            .into_any()
-        }
+        Selection::Edge(edge) => view! { <EdgeForm state edge/> }.into_any(),
         Selection::None => view! { <WorkflowForm state/> }.into_any(),
     }
 }
 
 #[component]
+fn EdgeForm(state: EditorState, edge: shared::workflow::Edge) -> impl IntoView {
+    let text = format!(
+        "{} path from '{}' to '{}'",
+        edge.kind.id(),
+        edge.from,
+        edge.to
+    );
+    let predicate = (edge.kind == EdgeKind::Case).then(|| {
+        let current = edge.predicate.clone();
+        let set = move |ev| {
+            let value = event_target_value(&ev);
+            let Selection::Edge(selected) = state.selection.get_untracked() else {
+                return;
+            };
+            let mut updated = selected.clone();
+            updated.predicate = value;
+            let applied = state.edit(|w| {
+                let slot = w
+                    .edges
+                    .iter_mut()
+                    .find(|e| **e == selected)
+                    .ok_or_else(|| EditError::NoSuchNode(selected.from.clone()))?;
+                slot.clone_from(&updated);
+                Ok::<_, EditError>(())
+            });
+            if applied.is_ok() {
+                state.selection.set(Selection::Edge(updated));
+            }
+        };
+        view! {
+            <label for="prop-predicate">"Predicate (EL that must be true)"</label>
+            <textarea id="prop-predicate" data-testid="prop-predicate"
+                placeholder="${wf:conf('mode') eq 'full'}" prop:value=current on:change=set></textarea>
+            <p class="hint">"Cases are tried in the order drawn; the first true one wins, else the default."</p>
+        }
+    });
+    view! {
+        <section>
+            <h3>"Edge"</h3>
+            <p>{text}</p>
+            {predicate}
+            <button class="danger" data-testid="delete-edge" on:click=move |_| state.delete_selection()>
+                "Delete edge"
+            </button>
+        </section>
+    }
+}
+
+#[component]
 fn WorkflowForm(state: EditorState) -> impl IntoView {
-    let name = state.workflow.with_untracked(|w| w.name.clone());
-    let set_name = move |ev| {
-        let value = event_target_value(&ev);
-        let _ = state.edit(|w| {
-            w.name = value;
-            Ok::<_, EditError>(())
-        });
+    let (name, schema, properties, parameters) = state.workflow.with_untracked(|w| {
+        (
+            w.name.clone(),
+            w.schema,
+            w.job_properties
+                .iter()
+                .map(|p| format!("{}={}", p.name, p.value))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            lines::properties_to_text(&w.parameters),
+        )
+    });
+    let set = move |apply: fn(&mut Workflow, String)| {
+        move |ev| {
+            let value = event_target_value(&ev);
+            let _ = state.edit(|w| {
+                apply(w, value);
+                Ok::<_, EditError>(())
+            });
+        }
     };
+    let global = state.workflow.with_untracked(|w| w.global.clone());
+    let versions = SchemaVersion::ALL.map(|v| {
+        view! { <option value=v.id() selected=v == schema>{format!("workflow {}", v.id())}</option> }
+    });
     view! {
         <section>
             <h3>"Workflow"</h3>
             <label for="prop-workflow-name">"Name"</label>
-            <input id="prop-workflow-name" data-testid="prop-workflow-name" prop:value=name on:input=set_name/>
+            <input id="prop-workflow-name" data-testid="prop-workflow-name" prop:value=name
+                on:input=set(|w, v| w.name = v)/>
+            <label for="prop-schema">"Oozie schema for export"</label>
+            <select id="prop-schema" data-testid="prop-schema"
+                on:change=set(|w, v| w.schema = SchemaVersion::parse(&v).unwrap_or_default())>
+                {versions}
+            </select>
+            <label for="prop-job-properties">"Job properties (job.properties), name=value per line"</label>
+            <textarea id="prop-job-properties" data-testid="prop-job-properties" prop:value=properties
+                on:change=set(|w, v| w.job_properties = lines::properties_from_text(&v, &[])
+                    .into_iter()
+                    .map(|p| JobProperty { name: p.name, value: p.value.unwrap_or_default() })
+                    .collect())></textarea>
+            <label for="prop-parameters">"Parameters with defaults, name=value per line"</label>
+            <textarea id="prop-parameters" data-testid="prop-parameters" prop:value=parameters
+                on:change=set(|w, v| {
+                    let old = std::mem::take(&mut w.parameters);
+                    w.parameters = lines::properties_from_text(&v, &old);
+                })></textarea>
+            <h4>"Defaults for every action (global)"</h4>
+            {field_inputs(state, FieldTarget::Global, GLOBAL, &global)}
             <p class="hint">"Select a node or an edge to edit it."</p>
         </section>
     }
@@ -81,50 +157,29 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
         }
     };
     let fields = match kind {
-        NodeKind::Shell(shell) => {
-            let set_exec = edit_kind(state, &name, |kind, value| match kind {
-                NodeKind::Shell(s) => {
-                    s.exec = value;
-                    Some(())
-                }
-                _ => None,
-            });
-            let set_args = edit_kind(state, &name, |kind, value| match kind {
-                NodeKind::Shell(s) => {
-                    s.arguments = value
-                        .lines()
-                        .map(str::trim)
-                        .filter(|l| !l.is_empty())
-                        .map(str::to_owned)
-                        .collect();
-                    Some(())
-                }
-                _ => None,
-            });
-            view! {
-                <label for="prop-exec">"Command (exec)"</label>
-                <input id="prop-exec" data-testid="prop-exec" placeholder="e.g. ${script} or echo"
-                    prop:value=shell.exec on:input=set_exec/>
-                <label for="prop-arguments">"Arguments, one per line"</label>
-                <textarea id="prop-arguments" data-testid="prop-arguments"
-                    prop:value=shell.arguments.join("\n") on:input=set_args></textarea>
-            }
-            .into_any()
-        }
+        NodeKind::Action(action) => action_form(state, &name, &action),
         NodeKind::Kill { message } => {
-            let set_message = edit_kind(state, &name, |kind, value| match kind {
-                NodeKind::Kill { message } => {
-                    *message = value;
-                    Some(())
-                }
-                _ => None,
-            });
+            let node = name.clone();
+            let set_message = move |ev| {
+                let value = event_target_value(&ev);
+                let _ = state.edit(|w| match w.node_mut(&node).map(|n| &mut n.kind) {
+                    Some(NodeKind::Kill { message }) => {
+                        *message = value;
+                        Ok(())
+                    }
+                    _ => Err(EditError::NoSuchNode(node.clone())),
+                });
+            };
             view! {
                 <label for="prop-message">"Message"</label>
                 <textarea id="prop-message" data-testid="prop-message" prop:value=message on:input=set_message></textarea>
             }
             .into_any()
         }
+        NodeKind::Decision => view! {
+            <p class="hint">"Draw cases from the green port and the default from the red one; select a case to edit its predicate."</p>
+        }
+        .into_any(),
         NodeKind::End => view! {
             <p class="hint">"Reaching the end node finishes the workflow successfully."</p>
         }
@@ -152,20 +207,290 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
     .into_any()
 }
 
-/// An input handler that writes the field's value into the named node's kind with `apply`,
-/// which returns `None` when the node is not of the kind the form was made for.
-fn edit_kind(
-    state: EditorState,
-    name: &str,
-    apply: impl Fn(&mut NodeKind, String) -> Option<()> + Copy + 'static,
-) -> impl Fn(leptos::ev::Event) + 'static {
-    let name = name.to_owned();
-    move |ev| {
-        let value = event_target_value(&ev);
+/// Where a field form writes: a node's action fields (or a group inside them), or the
+/// workflow's global defaults.
+#[derive(Clone, PartialEq)]
+enum FieldTarget {
+    Node {
+        node: String,
+        group: Option<&'static str>,
+    },
+    Global,
+}
+
+impl FieldTarget {
+    fn fields_mut<'a>(&self, w: &'a mut Workflow) -> Option<&'a mut Fields> {
+        let fields = match self {
+            FieldTarget::Global => return Some(&mut w.global),
+            FieldTarget::Node { node, .. } => &mut w.node_mut(node)?.kind.as_action_mut()?.fields,
+        };
+        match self {
+            FieldTarget::Node {
+                group: Some(group), ..
+            } => {
+                if !matches!(fields.0.get(*group), Some(Value::Group(_))) {
+                    fields
+                        .0
+                        .insert((*group).to_owned(), Value::Group(Fields::default()));
+                }
+                match fields.0.get_mut(*group) {
+                    Some(Value::Group(inner)) => Some(inner),
+                    _ => None,
+                }
+            }
+            _ => Some(fields),
+        }
+    }
+
+    /// Writes one field; an emptied group disappears with its last field.
+    fn write(&self, state: EditorState, key: &'static str, value: Value) {
+        let target = self.clone();
         let _ = state.edit(|w| {
-            w.node_mut(&name)
-                .and_then(|n| apply(&mut n.kind, value))
-                .ok_or_else(|| EditError::NoSuchNode(name.clone()))
+            let fields = target
+                .fields_mut(w)
+                .ok_or_else(|| EditError::NoSuchNode(String::new()))?;
+            fields.set(key, value);
+            if let FieldTarget::Node {
+                node,
+                group: Some(group),
+            } = &target
+                && let Some(action) = w.node_mut(node).and_then(|n| n.kind.as_action_mut())
+                && action.fields.group(group).is_none()
+            {
+                action.fields.0.remove(*group);
+            }
+            Ok::<_, EditError>(())
         });
+    }
+}
+
+fn action_form(state: EditorState, name: &str, action: &Action) -> AnyView {
+    let attrs = action_attributes(state, name, action);
+    let Some(spec) = action.spec() else {
+        let node = name.to_owned();
+        let set_xml = move |ev| {
+            let value = event_target_value(&ev);
+            let _ = state.edit(|w| {
+                let action = w
+                    .node_mut(&node)
+                    .and_then(|n| n.kind.as_action_mut())
+                    .ok_or_else(|| EditError::NoSuchNode(node.clone()))?;
+                action.xml = Some(value);
+                Ok::<_, EditError>(())
+            });
+        };
+        return view! {
+            <p class="hint">{format!("A {} action, kept exactly as written in the XML:", action.action)}</p>
+            <textarea id="prop-xml" data-testid="prop-xml" class="code"
+                prop:value=action.xml.clone().unwrap_or_default() on:change=set_xml></textarea>
+            {attrs}
+        }
+        .into_any();
+    };
+    let target = FieldTarget::Node {
+        node: name.to_owned(),
+        group: None,
+    };
+    view! {
+        {field_inputs(state, target, spec.fields, &action.fields)}
+        {attrs}
+    }
+    .into_any()
+}
+
+/// Retry and credentials: attributes of the `<action>` element.
+fn action_attributes(state: EditorState, name: &str, action: &Action) -> impl IntoView + use<> {
+    let attr = |label: &'static str, key: &'static str, value: Option<String>| {
+        let node = name.to_owned();
+        let set = move |ev| {
+            let value = event_target_value(&ev);
+            let value = (!value.trim().is_empty()).then(|| value.trim().to_owned());
+            let _ = state.edit(|w| {
+                let action = w
+                    .node_mut(&node)
+                    .and_then(|n| n.kind.as_action_mut())
+                    .ok_or_else(|| EditError::NoSuchNode(node.clone()))?;
+                match key {
+                    "retry-max" => action.retry_max = value,
+                    "retry-interval" => action.retry_interval = value,
+                    "retry-policy" => action.retry_policy = value,
+                    _ => action.cred = value,
+                }
+                Ok::<_, EditError>(())
+            });
+        };
+        let id = format!("prop-{key}");
+        view! {
+            <label for=id.clone()>{label}</label>
+            <input id=id.clone() data-testid=id prop:value=value.unwrap_or_default() on:input=set/>
+        }
+    };
+    view! {
+        <details class="attributes">
+            <summary>"Retries and credentials"</summary>
+            {attr("Retry max", "retry-max", action.retry_max.clone())}
+            {attr("Retry interval (minutes)", "retry-interval", action.retry_interval.clone())}
+            {attr("Retry policy (periodic or exponential)", "retry-policy", action.retry_policy.clone())}
+            {attr("Credentials (comma-separated)", "cred", action.cred.clone())}
+        </details>
+    }
+}
+
+/// One input per field of a table, in schema order.
+fn field_inputs(
+    state: EditorState,
+    target: FieldTarget,
+    specs: &'static [FieldSpec],
+    values: &Fields,
+) -> impl IntoView + use<> {
+    specs
+        .iter()
+        .map(|spec| field_input(state, target.clone(), spec, values))
+        .collect_view()
+}
+
+fn label_of(spec: &FieldSpec) -> String {
+    let mut label = spec.key.replace(['-', '_', '.'], " ");
+    if let Some(first) = label.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    if spec.required {
+        label.push_str(" *");
+    }
+    label
+}
+
+fn field_input(
+    state: EditorState,
+    target: FieldTarget,
+    spec: &'static FieldSpec,
+    values: &Fields,
+) -> AnyView {
+    let key = spec.key;
+    let id = match &target {
+        FieldTarget::Node {
+            group: Some(group), ..
+        } => format!("prop-{group}-{key}"),
+        FieldTarget::Global => format!("prop-global-{key}"),
+        FieldTarget::Node { .. } => format!("prop-{key}"),
+    };
+    let label = label_of(spec);
+    match spec.kind {
+        FieldKind::Text => {
+            let current = values.text(key).unwrap_or_default().to_owned();
+            let set = move |ev| {
+                let v = event_target_value(&ev);
+                let value = if v.is_empty() {
+                    Value::Texts(Vec::new())
+                } else {
+                    Value::Text(v)
+                };
+                target.write(state, key, value);
+            };
+            view! {
+                <label for=id.clone()>{label}</label>
+                <input id=id.clone() data-testid=id prop:value=current on:input=set/>
+            }
+            .into_any()
+        }
+        FieldKind::Texts => {
+            let current = values.texts(key).join("\n");
+            let set = move |ev| {
+                let v = event_target_value(&ev);
+                let list = v
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                target.write(state, key, Value::Texts(list));
+            };
+            view! {
+                <label for=id.clone()>{format!("{label} (one per line)")}</label>
+                <textarea id=id.clone() data-testid=id prop:value=current on:input=set></textarea>
+            }
+            .into_any()
+        }
+        FieldKind::Flag => {
+            let current = values.flag(key);
+            let set = move |ev| {
+                let checked = event_target_checked(&ev);
+                target.write(state, key, Value::Flag(checked));
+            };
+            view! {
+                <label class="check">
+                    <input type="checkbox" data-testid=id prop:checked=current on:change=set/>
+                    {label}
+                </label>
+            }
+            .into_any()
+        }
+        FieldKind::Config => {
+            let old = values.properties(key).to_vec();
+            let current = lines::properties_to_text(&old);
+            let set = move |ev| {
+                let v = event_target_value(&ev);
+                target.write(
+                    state,
+                    key,
+                    Value::Properties(lines::properties_from_text(&v, &old)),
+                );
+            };
+            view! {
+                <label for=id.clone()>{format!("{label} (name=value per line)")}</label>
+                <textarea id=id.clone() data-testid=id prop:value=current on:change=set></textarea>
+            }
+            .into_any()
+        }
+        FieldKind::Prepare | FieldKind::FsOps => {
+            let current = values
+                .ops(key)
+                .iter()
+                .map(lines::op_to_line)
+                .collect::<Vec<_>>()
+                .join("\n");
+            let error = RwSignal::new(None::<String>);
+            let set = move |ev| {
+                let v = event_target_value(&ev);
+                let parsed: Result<Vec<_>, String> = v
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(lines::op_from_line)
+                    .collect();
+                match parsed {
+                    Ok(ops) => {
+                        error.set(None);
+                        target.write(state, key, Value::Ops(ops));
+                    }
+                    Err(e) => error.set(Some(e)),
+                }
+            };
+            view! {
+                <label for=id.clone()>{format!("{label} (one operation per line: delete PATH, mkdir PATH, move A B, …)")}</label>
+                <textarea id=id.clone() data-testid=id prop:value=current on:change=set></textarea>
+                {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+            }
+            .into_any()
+        }
+        FieldKind::Group(inner) => {
+            let FieldTarget::Node { node, .. } = target else {
+                // Global's launcher: edited as part of an action group in 1.0 only; keep
+                // the global form short.
+                return ().into_any();
+            };
+            let group_values = values.group(key).cloned().unwrap_or_default();
+            let inner_target = FieldTarget::Node {
+                node,
+                group: Some(key),
+            };
+            view! {
+                <details class="group" open=values.group(key).is_some()>
+                    <summary>{label}</summary>
+                    {field_inputs(state, inner_target, inner, &group_values)}
+                </details>
+            }
+            .into_any()
+        }
     }
 }

@@ -1,18 +1,23 @@
-//! Editing model → `workflow.xml` (`uri:oozie:workflow:0.5`), written from the [`plan`]:
-//! parallel branches become fork/join pairs, and the implicit parts get names:
+//! Editing model → `workflow.xml` (workflow 0.5 or 1.0) and `job.properties`, written from
+//! the [`plan`]: parallel branches become fork/join pairs, and the implicit parts get names:
 //! - an action without an ok edge continues to the end node (one is added, named `end`,
 //!   when the user drew none);
 //! - an action without an error edge goes to the workflow's kill node when there is exactly
 //!   one, otherwise to an added kill node `fail` that reports the failing node's message.
+//!
+//! Every field is written in its schema's order, taken from the action tables of
+//! [`crate::workflow::action`]; verbatim parts (unknown actions, `sla:info`) are written
+//! back as they were read.
 
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::plan::{Plan, PlanKind, plan};
-use crate::workflow::{Issue, NodeKind, Workflow, validate};
-
-pub const WORKFLOW_NS: &str = "uri:oozie:workflow:0.5";
-pub const SHELL_NS: &str = "uri:oozie:shell-action:0.3";
+use crate::workflow::action::{FieldKind, FieldSpec, GLOBAL};
+use crate::workflow::{
+    Action, Fields, FsOp, Issue, NodeKind, Property, SchemaVersion, Value, Workflow, validate,
+};
+use crate::xml;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
@@ -23,32 +28,111 @@ pub enum ExportError {
     Invalid(Vec<Issue>),
 }
 
-/// Writes `workflow.xml` for a valid workflow.
+/// Writes `workflow.xml` in the workflow's own schema version.
 pub fn to_workflow_xml(wf: &Workflow) -> Result<String, ExportError> {
+    export_checked(wf)
+}
+
+/// Writes `workflow.xml` in the given schema version (checked for that version: 1.0 has no
+/// `setrep`, 0.5 no `launcher`).
+pub fn to_workflow_xml_as(wf: &Workflow, version: SchemaVersion) -> Result<String, ExportError> {
+    if wf.schema == version {
+        return export_checked(wf);
+    }
+    let mut copy = wf.clone();
+    copy.schema = version;
+    export_checked(&copy)
+}
+
+fn export_checked(wf: &Workflow) -> Result<String, ExportError> {
     let errors: Vec<Issue> = validate(wf).into_iter().filter(Issue::is_error).collect();
     if !errors.is_empty() {
         return Err(ExportError::Invalid(errors));
     }
     let plan = plan(wf).map_err(ExportError::Invalid)?;
+    Ok(write_plan(wf, &plan))
+}
+
+/// Writes the plan of a workflow known to be valid.
+pub(crate) fn write_plan(wf: &Workflow, plan: &Plan) -> String {
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 4);
-    write(&mut w, wf, &plan).expect("writing to memory cannot fail");
-    Ok(String::from_utf8(w.into_inner()).expect("the writer only emits UTF-8"))
+    write(&mut w, wf, plan).expect("writing to memory cannot fail");
+    String::from_utf8(w.into_inner()).expect("the writer only emits UTF-8")
+}
+
+/// `job.properties`: the workflow's job properties in order, escaped as Java properties.
+pub fn to_job_properties(wf: &Workflow) -> String {
+    let mut out = String::new();
+    for p in &wf.job_properties {
+        out.push_str(&escape_property(&p.name, true));
+        out.push('=');
+        out.push_str(&escape_property(&p.value, false));
+        out.push('\n');
+    }
+    out
+}
+
+fn escape_property(s: &str, key: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '=' | ':' if key => {
+                out.push('\\');
+                out.push(c);
+            }
+            ' ' if key || i == 0 => out.push_str("\\ "),
+            '#' | '!' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 type XmlResult = std::io::Result<()>;
+type W = Writer<Vec<u8>>;
 
-fn write(w: &mut Writer<Vec<u8>>, wf: &Workflow, plan: &Plan) -> XmlResult {
+fn write(w: &mut W, wf: &Workflow, plan: &Plan) -> XmlResult {
+    let version = wf.schema;
     w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
     w.create_element("workflow-app")
-        .with_attribute(("xmlns", WORKFLOW_NS))
+        .with_attribute(("xmlns", version.workflow_ns()))
         .with_attribute(("name", wf.name.as_str()))
         .write_inner_content(|w| {
-            if wf.nodes.iter().any(|n| n.kind.node_type().is_action()) {
-                // Oozie's parser rejects a Hadoop action without these (E0701); they come
-                // from job.properties, as in every Oozie app.
+            if !wf.parameters.is_empty() {
+                w.create_element("parameters").write_inner_content(|w| {
+                    for p in &wf.parameters {
+                        property(w, p, false)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            if !wf.global.is_empty() {
                 w.create_element("global").write_inner_content(|w| {
-                    text_element(w, "job-tracker", "${jobTracker}")?;
-                    text_element(w, "name-node", "${nameNode}")
+                    fields(w, GLOBAL, &wf.global, version == SchemaVersion::V1_0)
+                })?;
+            }
+            if !wf.credentials.is_empty() {
+                w.create_element("credentials").write_inner_content(|w| {
+                    for c in &wf.credentials {
+                        w.create_element("credential")
+                            .with_attribute(("name", c.name.as_str()))
+                            .with_attribute(("type", c.credential_type.as_str()))
+                            .write_inner_content(|w| {
+                                for p in &c.properties {
+                                    property(w, p, true)?;
+                                }
+                                Ok(())
+                            })?;
+                    }
+                    Ok(())
                 })?;
             }
             w.create_element("start")
@@ -60,7 +144,27 @@ fn write(w: &mut Writer<Vec<u8>>, wf: &Workflow, plan: &Plan) -> XmlResult {
                     PlanKind::Action {
                         source, ok, error, ..
                     } => {
-                        write_action(w, name, &wf.nodes[*source].kind, ok, error)?;
+                        if let NodeKind::Action(action) = &wf.nodes[*source].kind {
+                            write_action(w, name, action, ok, error, version)?;
+                        }
+                    }
+                    PlanKind::Decision { cases, default } => {
+                        w.create_element("decision")
+                            .with_attribute(("name", name))
+                            .write_inner_content(|w| {
+                                w.create_element("switch").write_inner_content(|w| {
+                                    for (predicate, to) in cases {
+                                        w.create_element("case")
+                                            .with_attribute(("to", to.as_str()))
+                                            .write_text_content(BytesText::new(predicate))?;
+                                    }
+                                    w.create_element("default")
+                                        .with_attribute(("to", default.as_str()))
+                                        .write_empty()?;
+                                    Ok(())
+                                })?;
+                                Ok(())
+                            })?;
                     }
                     PlanKind::Fork { paths } => {
                         w.create_element("fork")
@@ -92,44 +196,196 @@ fn write(w: &mut Writer<Vec<u8>>, wf: &Workflow, plan: &Plan) -> XmlResult {
                     }
                 }
             }
+            if let Some(sla) = &wf.sla {
+                verbatim(w, sla)?;
+            }
             Ok(())
         })?;
     Ok(())
 }
 
 fn write_action(
-    w: &mut Writer<Vec<u8>>,
+    w: &mut W,
     name: &str,
-    kind: &NodeKind,
+    action: &Action,
     ok: &str,
     error: &str,
+    version: SchemaVersion,
 ) -> XmlResult {
-    w.create_element("action")
-        .with_attribute(("name", name))
-        .write_inner_content(|w| {
-            if let NodeKind::Shell(shell) = kind {
-                w.create_element("shell")
-                    .with_attribute(("xmlns", SHELL_NS))
-                    .write_inner_content(|w| {
-                        text_element(w, "exec", &shell.exec)?;
-                        for arg in &shell.arguments {
-                            text_element(w, "argument", arg)?;
-                        }
-                        Ok(())
-                    })?;
+    let mut element = w.create_element("action").with_attribute(("name", name));
+    for (attr, value) in [
+        ("cred", &action.cred),
+        ("retry-max", &action.retry_max),
+        ("retry-interval", &action.retry_interval),
+        ("retry-policy", &action.retry_policy),
+    ] {
+        if let Some(value) = value {
+            element = element.with_attribute((attr, value.as_str()));
+        }
+    }
+    element.write_inner_content(|w| {
+        match (&action.xml, action.spec()) {
+            (Some(xml), _) => verbatim(w, xml)?,
+            (None, Some(spec)) => {
+                let mut body = w.create_element(spec.id);
+                let ns = spec.namespace_for(version);
+                if let Some(ns) = &ns {
+                    body = body.with_attribute(("xmlns", ns.as_str()));
+                }
+                if action.fields.is_empty() {
+                    body.write_empty()?;
+                } else {
+                    let rm = spec.resource_manager_spelling(version);
+                    body.write_inner_content(|w| fields(w, spec.fields, &action.fields, rm))?;
+                }
             }
-            w.create_element("ok")
-                .with_attribute(("to", ok))
-                .write_empty()?;
-            w.create_element("error")
-                .with_attribute(("to", error))
-                .write_empty()?;
-            Ok(())
-        })?;
+            (None, None) => unreachable!("validation refuses an action of no known type"),
+        }
+        w.create_element("ok")
+            .with_attribute(("to", ok))
+            .write_empty()?;
+        w.create_element("error")
+            .with_attribute(("to", error))
+            .write_empty()?;
+        if let Some(sla) = &action.sla {
+            verbatim(w, sla)?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }
 
-fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> XmlResult {
+/// The fields of a spec, in its order.
+fn fields(w: &mut W, specs: &[FieldSpec], values: &Fields, resource_manager: bool) -> XmlResult {
+    for spec in specs {
+        let Some(value) = values.get(spec.key) else {
+            continue;
+        };
+        let element = spec.element(resource_manager);
+        match (spec.kind, value) {
+            (FieldKind::Text, Value::Text(t)) => text_element(w, element, t)?,
+            (FieldKind::Texts, Value::Texts(ts)) => {
+                for t in ts {
+                    text_element(w, element, t)?;
+                }
+            }
+            (FieldKind::Flag, Value::Flag(true)) => {
+                w.create_element(element).write_empty()?;
+            }
+            (FieldKind::Config, Value::Properties(props)) => {
+                w.create_element(element).write_inner_content(|w| {
+                    for p in props {
+                        property(w, p, true)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            (FieldKind::Prepare, Value::Ops(ops)) => {
+                w.create_element(element)
+                    .write_inner_content(|w| ops.iter().try_for_each(|op| fs_op(w, op)))?;
+            }
+            (FieldKind::FsOps, Value::Ops(ops)) => {
+                ops.iter().try_for_each(|op| fs_op(w, op))?;
+            }
+            (FieldKind::Group(inner), Value::Group(group)) => {
+                w.create_element(element)
+                    .write_inner_content(|w| fields(w, inner, group, resource_manager))?;
+            }
+            _ => {} // refused by validation
+        }
+    }
+    Ok(())
+}
+
+/// A `<property>`; `value_required` writes an empty value when there is none (configuration
+/// and credentials need one, parameters do not).
+fn property(w: &mut W, p: &Property, value_required: bool) -> XmlResult {
+    w.create_element("property").write_inner_content(|w| {
+        text_element(w, "name", &p.name)?;
+        match (&p.value, value_required) {
+            (Some(v), _) => text_element(w, "value", v)?,
+            (None, true) => text_element(w, "value", "")?,
+            (None, false) => {}
+        }
+        if let Some(d) = &p.description {
+            text_element(w, "description", d)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+fn fs_op(w: &mut W, op: &FsOp) -> XmlResult {
+    let mut attrs: Vec<(&str, &str)> = Vec::new();
+    let mut recursive = false;
+    match op {
+        FsOp::Delete { path, skip_trash } => {
+            attrs.push(("path", path));
+            if let Some(s) = skip_trash {
+                attrs.push(("skip-trash", s));
+            }
+        }
+        FsOp::Mkdir { path } | FsOp::Touchz { path } => attrs.push(("path", path)),
+        FsOp::Move { source, target } => {
+            attrs.push(("source", source));
+            attrs.push(("target", target));
+        }
+        FsOp::Chmod {
+            path,
+            permissions,
+            dir_files,
+            recursive: r,
+        } => {
+            attrs.push(("path", path));
+            attrs.push(("permissions", permissions));
+            if let Some(d) = dir_files {
+                attrs.push(("dir-files", d));
+            }
+            recursive = *r;
+        }
+        FsOp::Chgrp {
+            path,
+            group,
+            dir_files,
+            recursive: r,
+        } => {
+            attrs.push(("path", path));
+            attrs.push(("group", group));
+            if let Some(d) = dir_files {
+                attrs.push(("dir-files", d));
+            }
+            recursive = *r;
+        }
+        FsOp::Setrep {
+            path,
+            replication_factor,
+        } => {
+            attrs.push(("path", path));
+            attrs.push(("replication-factor", replication_factor));
+        }
+    }
+    let element = w.create_element(op.id()).with_attributes(attrs);
+    if recursive {
+        element.write_inner_content(|w| {
+            w.create_element("recursive").write_empty()?;
+            Ok(())
+        })?;
+    } else {
+        element.write_empty()?;
+    }
+    Ok(())
+}
+
+/// A part kept verbatim, written back as an element (so the writer indents it).
+fn verbatim(w: &mut W, text: &str) -> XmlResult {
+    match xml::parse(text, &xml::Limits::default()) {
+        Ok(element) => xml::write_element(w, &element),
+        // Kept parts come from the importer, which only keeps what it parsed.
+        Err(_) => Err(std::io::Error::other("a kept XML part does not parse")),
+    }
+}
+
+fn text_element(w: &mut W, name: &str, text: &str) -> XmlResult {
     w.create_element(name)
         .write_text_content(BytesText::new(text))?;
     Ok(())
@@ -138,18 +394,30 @@ fn text_element(w: &mut Writer<Vec<u8>>, name: &str, text: &str) -> XmlResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workflow::{EdgeKind, NodeType, Point, ShellAction};
+    use crate::workflow::{EdgeKind, JobProperty, NodeType, Point};
+
+    const SHELL: NodeType = NodeType::Action("shell");
+
+    fn shell(exec: &str, args: &[&str]) -> NodeKind {
+        let mut action = Action::new("shell").with_text("exec", exec);
+        action.fields.set(
+            "argument",
+            Value::Texts(args.iter().map(|a| (*a).to_owned()).collect()),
+        );
+        NodeKind::Action(action)
+    }
 
     fn sample() -> Workflow {
-        let mut wf = Workflow::new("daily-etl");
-        let a = wf.add_node(NodeType::Shell, Point::default());
-        let b = wf.add_node(NodeType::Shell, Point::default());
+        let mut wf = Workflow::new_drawing("daily-etl");
+        wf.job_properties.push(JobProperty {
+            name: "day".into(),
+            value: "2026-11-21".into(),
+        });
+        let a = wf.add_node(SHELL, Point::default());
+        let b = wf.add_node(SHELL, Point::default());
         let end = wf.add_node(NodeType::End, Point::default());
         for (name, exec) in [(&a, "extract.sh"), (&b, "load.sh")] {
-            wf.node_mut(name).unwrap().kind = NodeKind::Shell(ShellAction {
-                exec: exec.to_owned(),
-                arguments: vec!["--day".to_owned(), "${day} & <more>".to_owned()],
-            });
+            wf.node_mut(name).unwrap().kind = shell(exec, &["--day", "${day} & <more>"]);
         }
         wf.connect(&a, &b, EdgeKind::Ok).unwrap();
         wf.connect(&b, &end, EdgeKind::Ok).unwrap();
@@ -203,18 +471,12 @@ mod tests {
 
     #[test]
     fn implicit_names_never_collide_with_user_names() {
-        let mut wf = Workflow::new("w");
-        let a = wf.add_node(NodeType::Shell, Point::default());
-        wf.node_mut(&a).unwrap().kind = NodeKind::Shell(ShellAction {
-            exec: "x".into(),
-            arguments: vec![],
-        });
+        let mut wf = Workflow::new_drawing("w");
+        let a = wf.add_node(SHELL, Point::default());
+        wf.node_mut(&a).unwrap().kind = shell("x", &[]);
         wf.rename_node(&a, "end").unwrap();
-        let b = wf.add_node(NodeType::Shell, Point::default());
-        wf.node_mut(&b).unwrap().kind = NodeKind::Shell(ShellAction {
-            exec: "y".into(),
-            arguments: vec![],
-        });
+        let b = wf.add_node(SHELL, Point::default());
+        wf.node_mut(&b).unwrap().kind = shell("y", &[]);
         wf.rename_node(&b, "fail").unwrap();
         wf.connect("end", "fail", EdgeKind::Ok).unwrap();
         let xml = to_workflow_xml(&wf).unwrap();

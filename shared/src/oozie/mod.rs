@@ -6,10 +6,13 @@
 //!   beyond the schema (a name-node and job-tracker for every Hadoop action).
 //! - [`validate`]: Oozie's submit-time graph walk, ported, with its codes and messages.
 //! - [`outline`]: any `workflow.xml` checked in Oozie's order (length, schema, nodes, walk).
+//! - [`import`]: any `workflow.xml` Oozie accepts, into the editing model (fork/join folded).
 
 mod export;
+pub mod import;
 pub mod outline;
 pub mod plan;
 pub mod validate;
 
-pub use export::{ExportError, SHELL_NS, WORKFLOW_NS, to_workflow_xml};
+pub use export::{ExportError, to_job_properties, to_workflow_xml, to_workflow_xml_as};
+pub use import::{ImportError, Imported, from_workflow_xml, parse_job_properties};

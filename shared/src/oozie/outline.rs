@@ -12,7 +12,8 @@
 //! over), not a full XSD engine; exports are additionally checked with xmllint in tests.
 
 use super::validate::{
-    CORE_ACTIONS, ControlGraph, ControlKind, EXTENSION_ACTIONS, ForkJoinCheck, validate_graph,
+    CORE_ACTIONS, ControlGraph, ControlKind, EXTENSION_ACTIONS, ForkJoinCheck,
+    is_known_action_type, validate_graph,
 };
 use crate::workflow::{Issue, is_identifier};
 use crate::xml::{self, Element, Limits, XmlError};
@@ -62,31 +63,48 @@ impl Report {
 /// Checks a `workflow.xml`. `Err` means the document is not well-formed XML or was refused
 /// (DOCTYPE, limits); `Ok` carries Oozie's verdict.
 pub fn check_workflow_xml(input: &str) -> Result<Report, XmlError> {
+    check(input, Actions::Registered).map(|(report, _)| report)
+}
+
+/// Which action types the schema step accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Actions {
+    /// Those Oozie registers out of the box, as a stock server does.
+    Registered,
+    /// Any: the importer keeps unknown ones verbatim.
+    Any,
+}
+
+/// The check, and the parsed document when it got that far.
+pub(crate) fn check(input: &str, actions: Actions) -> Result<(Report, Option<Element>), XmlError> {
     let length = input.encode_utf16().count();
     if length > MAX_DEFINITION_LENGTH {
-        return Ok(Report {
-            name: None,
-            issues: vec![Issue::error(
-                "E0736",
-                format!(
-                    "Workflow definition length [{length}] exceeded maximum allowed length [{MAX_DEFINITION_LENGTH}]"
-                ),
-            )],
-        });
+        return Ok((
+            Report {
+                name: None,
+                issues: vec![Issue::error(
+                    "E0736",
+                    format!(
+                        "Workflow definition length [{length}] exceeded maximum allowed length [{MAX_DEFINITION_LENGTH}]"
+                    ),
+                )],
+            },
+            None,
+        ));
     }
     let root = xml::parse(input, &Limits::default())?;
     let name = root.attr("name").map(str::to_owned);
-    let issues = match check_tree(&root) {
+    let issues = match check_tree(&root, actions) {
         Ok(warnings) => warnings,
         Err(first) => vec![first],
     };
-    Ok(Report { name, issues })
+    Ok((Report { name, issues }, Some(root)))
 }
 
 /// Steps 2–4 on a parsed document; `Err` is the first error, `Ok` the warnings.
-fn check_tree(root: &Element) -> Result<Vec<Issue>, Issue> {
-    check_schema(root)?;
-    let graph = build_graph(root)?;
+fn check_tree(root: &Element, actions: Actions) -> Result<Vec<Issue>, Issue> {
+    check_schema(root, actions)?;
+    let graph = build_graph(root, actions)?;
     validate_graph(&graph, ForkJoinCheck::On).map_err(Issue::from)?;
     let unreachable = graph.unreachable();
     Ok((!unreachable.is_empty())
@@ -121,7 +139,7 @@ fn nodes(root: &Element) -> impl Iterator<Item = &Element> {
     })
 }
 
-fn check_schema(root: &Element) -> Result<(), Issue> {
+fn check_schema(root: &Element, actions: Actions) -> Result<(), Issue> {
     if root.name != "workflow-app" || workflow_version(root).is_none() {
         return Err(schema(
             root.line,
@@ -160,7 +178,7 @@ fn check_schema(root: &Element) -> Result<(), Issue> {
             }
         };
         stage = next;
-        check_node_schema(child, workflow_ns)?;
+        check_node_schema(child, workflow_ns, actions)?;
     }
     match stage {
         0..=3 => Err(schema(root.line, "the workflow has no <start>".into())),
@@ -196,7 +214,11 @@ fn identifier<'a>(e: &'a Element, attr: &str) -> Result<&'a str, Issue> {
     Ok(value)
 }
 
-fn check_node_schema(node: &Element, workflow_ns: Option<&str>) -> Result<(), Issue> {
+fn check_node_schema(
+    node: &Element,
+    workflow_ns: Option<&str>,
+    actions: Actions,
+) -> Result<(), Issue> {
     match node.name.as_str() {
         "start" => identifier(node, "to").map(drop),
         "end" => identifier(node, "name").map(drop),
@@ -245,12 +267,16 @@ fn check_node_schema(node: &Element, workflow_ns: Option<&str>) -> Result<(), Is
                 .chain(defaults)
                 .try_for_each(|c| identifier(c, "to").map(drop))
         }
-        "action" => check_action_schema(node, workflow_ns),
+        "action" => check_action_schema(node, workflow_ns, actions),
         _ => Ok(()),
     }
 }
 
-fn check_action_schema(node: &Element, workflow_ns: Option<&str>) -> Result<(), Issue> {
+fn check_action_schema(
+    node: &Element,
+    workflow_ns: Option<&str>,
+    actions: Actions,
+) -> Result<(), Issue> {
     let name = identifier(node, "name")?;
     let mut children = node.elements();
     let body = children
@@ -268,7 +294,7 @@ fn check_action_schema(node: &Element, workflow_ns: Option<&str>) -> Result<(), 
                     .is_some_and(|v| versions.contains(&v))
         })
     };
-    if !known {
+    if !known && actions == Actions::Registered {
         return Err(schema(
             body.line,
             format!(
@@ -317,7 +343,7 @@ fn check_action_schema(node: &Element, workflow_ns: Option<&str>) -> Result<(), 
 }
 
 /// Step 3: the nodes as Oozie's parser builds them. Assumes the schema step passed.
-fn build_graph(root: &Element) -> Result<ControlGraph<'_>, Issue> {
+fn build_graph(root: &Element, actions: Actions) -> Result<ControlGraph<'_>, Issue> {
     let start_to = root
         .child("start")
         .and_then(|s| s.attr("to"))
@@ -325,7 +351,13 @@ fn build_graph(root: &Element) -> Result<ControlGraph<'_>, Issue> {
     let mut graph = ControlGraph::new(start_to);
     for node in nodes(root) {
         let name = node.attr("name").unwrap_or_default();
-        let (kind, transitions) = node_transitions(node);
+        let (mut kind, transitions) = node_transitions(node);
+        if let (ControlKind::Action(t), Actions::Any) = (kind, actions)
+            && !is_known_action_type(t)
+        {
+            // Checked for its shape like any action; its type is the importer's concern.
+            kind = ControlKind::Action("java");
+        }
         graph.add(name, kind, transitions).map_err(Issue::from)?;
     }
     Ok(graph)

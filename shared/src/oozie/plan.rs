@@ -21,13 +21,10 @@
 //! maximal-to-minimal edges, a cut of cost zero is a series split, and sliding the cut
 //! along a topological order updates the cost in time linear in the edges.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use super::validate::{ControlGraph, ControlKind, OozieError};
+use super::validate::{ControlGraph, ControlKind, OozieError, is_known_action_type};
 use crate::workflow::{EdgeKind, Issue, NodeKind, NodeType, Severity, Workflow};
-
-pub const DEFAULT_KILL_MESSAGE: &str =
-    "Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]";
 
 /// One node of the Oozie workflow to write, in document order.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,9 +38,14 @@ pub enum PlanKind {
     /// The action drawn as `workflow.nodes[source]`, of type `action_type` (`shell`, …).
     Action {
         source: usize,
-        action_type: &'static str,
+        action_type: String,
         ok: String,
         error: String,
+    },
+    /// Cases (predicate, target) in order, then the default target.
+    Decision {
+        cases: Vec<(String, String)>,
+        default: String,
     },
     Fork {
         paths: Vec<String>,
@@ -101,8 +103,23 @@ impl Plan {
                     ..
                 } => graph.add(
                     name,
-                    ControlKind::Action(action_type),
+                    // A kept action of a type a stock Oozie lacks is a warning of its own
+                    // (S2006); the walk checks its transitions like any action's.
+                    ControlKind::Action(if is_known_action_type(action_type) {
+                        action_type
+                    } else {
+                        "java"
+                    }),
                     vec![ok.as_str(), error.as_str()],
+                ),
+                PlanKind::Decision { cases, default } => graph.add(
+                    name,
+                    ControlKind::Decision,
+                    cases
+                        .iter()
+                        .map(|(_, to)| to.as_str())
+                        .chain([default.as_str()])
+                        .collect(),
                 ),
                 PlanKind::Fork { paths } => graph.add(
                     name,
@@ -213,9 +230,69 @@ fn list(names: &[String]) -> String {
 struct Names<'a> {
     drawn: std::collections::HashSet<&'a str>,
     taken: std::collections::HashSet<String>,
+    /// Fork/join pairs handed out so far, named for real once the document order is known.
+    pairs: usize,
 }
 
+/// Placeholders start with ':', which no node name can.
+const PLACEHOLDER: char = ':';
+
 impl Names<'_> {
+    /// A fork and its join, as placeholders (`:fork:3`, `:join:3`).
+    fn placeholder_pair(&mut self) -> (String, String) {
+        self.pairs += 1;
+        (
+            format!("{PLACEHOLDER}fork{PLACEHOLDER}{}", self.pairs),
+            format!("{PLACEHOLDER}join{PLACEHOLDER}{}", self.pairs),
+        )
+    }
+
+    /// Real names for the placeholders, numbered in document order (`fork-1`/`join-1` is
+    /// the first fork of the document and its join), skipping numbers a drawn node uses.
+    fn name_pairs(&mut self, nodes: &mut [PlanNode], start: &mut String) {
+        let mut real: HashMap<String, String> = HashMap::new();
+        let mut number = 0usize;
+        for node in nodes.iter() {
+            if let Some(id) = node.name.strip_prefix(":fork:") {
+                let (fork, join) = loop {
+                    number += 1;
+                    let (f, j) = (format!("fork-{number}"), format!("join-{number}"));
+                    let free =
+                        |n: &String| !self.drawn.contains(n.as_str()) && !self.taken.contains(n);
+                    if free(&f) && free(&j) {
+                        break (f, j);
+                    }
+                };
+                self.taken.insert(fork.clone());
+                self.taken.insert(join.clone());
+                real.insert(node.name.clone(), fork);
+                real.insert(format!(":join:{id}"), join);
+            }
+        }
+        let rename = |name: &mut String| {
+            if let Some(r) = real.get(name.as_str()) {
+                name.clone_from(r);
+            }
+        };
+        rename(start);
+        for node in nodes.iter_mut() {
+            rename(&mut node.name);
+            match &mut node.kind {
+                PlanKind::Action { ok, error, .. } => {
+                    rename(ok);
+                    rename(error);
+                }
+                PlanKind::Decision { cases, default } => {
+                    cases.iter_mut().for_each(|(_, to)| rename(to));
+                    rename(default);
+                }
+                PlanKind::Fork { paths } => paths.iter_mut().for_each(rename),
+                PlanKind::Join { to } => rename(to),
+                PlanKind::Kill { .. } | PlanKind::End => {}
+            }
+        }
+    }
+
     fn fresh(&mut self, base: &str, numbered: bool) -> String {
         let candidates = std::iter::once(base.to_owned())
             .filter(|_| !numbered)
@@ -230,200 +307,653 @@ impl Names<'_> {
     }
 }
 
+/// One way out of a decision: a case (with its predicate) or the default, and where it
+/// leads. A case drawn to several nodes (an imported case that led to a fork) starts them
+/// in parallel.
+#[derive(Clone)]
+struct Branch {
+    predicate: Option<String>,
+    /// Actions and decisions.
+    units: Vec<usize>,
+    /// Kill and end nodes.
+    exits: Vec<usize>,
+}
+
+/// A decision's cases (predicate, target) and its default target.
+type DecisionTargets = (Vec<(String, String)>, String);
+
+/// Plans one branch of a decision; returns the branch's first node.
+type BranchPlanner<'f, 'a> =
+    dyn FnMut(&mut Planner<'a>, &Branch) -> Result<String, Vec<Issue>> + 'f;
+
 /// Plans the Oozie graph of a workflow that passed the model checks (names, edges, no loops).
 pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
-    let mut names = Names {
-        drawn: wf.nodes.iter().map(|n| n.name.as_str()).collect(),
-        taken: Default::default(),
-    };
-    let index: HashMap<&str, usize> = wf
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.name.as_str(), i))
-        .collect();
-    let node_type = |i: usize| wf.nodes[i].kind.node_type();
-    let end = wf
-        .nodes
-        .iter()
-        .find(|n| n.kind.node_type() == NodeType::End)
-        .map_or_else(|| names.fresh("end", false), |n| n.name.clone());
-    let kills: Vec<usize> = (0..wf.nodes.len())
-        .filter(|&i| node_type(i) == NodeType::Kill)
-        .collect();
-    let actions: Vec<usize> = (0..wf.nodes.len())
-        .filter(|&i| node_type(i).is_action())
-        .collect();
+    Planner::new(wf)?.run()
+}
 
-    // Ok edges between actions (the dependency DAG), and actions whose success kills.
-    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); wf.nodes.len()];
-    let mut has_incoming = vec![false; wf.nodes.len()];
-    let mut kill_on_ok: Vec<Option<usize>> = vec![None; wf.nodes.len()];
-    let mut error_to: Vec<Option<usize>> = vec![None; wf.nodes.len()];
-    let mut issues = Vec::new();
-    for edge in &wf.edges {
-        let (Some(&from), Some(&to)) = (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
-        else {
-            continue;
+struct Planner<'a> {
+    wf: &'a Workflow,
+    names: Names<'a>,
+    end: String,
+    default_kill: String,
+    kills: Vec<usize>,
+    /// Ok edges of actions and all edges of decisions, to actions and decisions.
+    succ: Vec<Vec<usize>>,
+    kill_on_ok: Vec<Option<usize>>,
+    error_to: Vec<Option<usize>>,
+    branches: Vec<Vec<Branch>>,
+    main: Vec<bool>,
+    /// For each decision of the main flow: the nodes of its block (its region) and where
+    /// the block continues (its exits, where its branches meet again).
+    region: Vec<Vec<usize>>,
+    exits: Vec<Vec<usize>>,
+    added: Vec<AddedCut>,
+    /// Plan nodes in depth-first order, each with the drawn node it comes from.
+    out: Vec<(Option<usize>, PlanNode)>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(wf: &'a Workflow) -> Result<Self, Vec<Issue>> {
+        let mut names = Names {
+            drawn: wf.nodes.iter().map(|n| n.name.as_str()).collect(),
+            taken: Default::default(),
+            pairs: 0,
         };
-        has_incoming[to] = true;
-        if edge.kind != EdgeKind::Ok {
-            error_to[from].get_or_insert(to);
-            continue;
-        }
-        match node_type(to) {
-            t if t.is_action() => succ[from].push(to),
-            NodeType::Kill => kill_on_ok[from] = Some(to),
-            _ => {} // an ok edge to the end node: the end comes after everything anyway
-        }
-    }
-    for &a in &actions {
-        if kill_on_ok[a].is_some() && !succ[a].is_empty() {
-            issues.push(Issue::error(
-                "S1006",
-                format!(
-                    "'{}' leads on success both to a kill node and to other actions; choose one",
-                    wf.nodes[a].name
-                ),
-            )
-            .on_nodes([wf.nodes[a].name.clone()]));
-        }
-    }
-
-    // The main flow: actions reachable by ok edges from the entries.
-    let mut main = vec![false; wf.nodes.len()];
-    let mut stack: Vec<usize> = actions
-        .iter()
-        .copied()
-        .filter(|&a| !has_incoming[a])
-        .collect();
-    while let Some(a) = stack.pop() {
-        if !std::mem::replace(&mut main[a], true) {
-            stack.extend(&succ[a]);
-        }
-    }
-    for &a in actions.iter().filter(|&&a| !main[a]) {
-        if succ[a].len() > 1 {
-            let targets: Vec<&str> = succ[a].iter().map(|&t| wf.nodes[t].name.as_str()).collect();
-            issues.push(Issue::error(
-                "S1005",
-                format!(
-                    "'{}' handles an error and then starts {} actions at once ({}); error-handling paths cannot branch in parallel yet",
-                    wf.nodes[a].name,
-                    targets.len(),
-                    targets.join(", ")
-                ),
-            )
-            .on_nodes([wf.nodes[a].name.clone()]));
-        }
-    }
-    if !issues.is_empty() {
-        return Err(issues);
-    }
-
-    let default_kill = match kills.as_slice() {
-        [only] => wf.nodes[*only].name.clone(),
-        _ => names.fresh("fail", false),
-    };
-    let error_target = |a: usize| -> String {
-        error_to[a].map_or_else(|| default_kill.clone(), |t| wf.nodes[t].name.clone())
-    };
-
-    let flow: Vec<usize> = actions.iter().copied().filter(|&a| main[a]).collect();
-    let mut dag = Dag::new(&flow, &succ, &kill_on_ok);
-    let tree = dag.decompose();
-    let name_of = |l: &usize| wf.nodes[flow[*l]].name.clone();
-    let added = dag
-        .cuts
-        .iter()
-        .map(|cut| AddedCut {
-            before: cut.before.iter().map(name_of).collect(),
-            after: cut.after.iter().map(name_of).collect(),
-            count: cut.count,
-            orderings: cut
-                .pairs
-                .iter()
-                .map(|(b, a)| AddedOrdering {
-                    before: name_of(b),
-                    after: name_of(a),
-                })
-                .collect(),
-        })
-        .collect();
-    let action = |a: usize, ok: String| PlanNode {
-        name: wf.nodes[a].name.clone(),
-        kind: PlanKind::Action {
-            source: a,
-            action_type: wf.nodes[a].kind.node_type().id(),
-            ok,
-            error: error_target(a),
-        },
-    };
-    let mut nodes = Vec::new();
-    let start = match tree.root() {
-        None => end.clone(),
-        Some(_) => {
-            let leaf_names: Vec<String> = flow.iter().map(|&a| wf.nodes[a].name.clone()).collect();
-            let emitted = tree.emit(&mut names, &end, &leaf_names, &dag.terminal)?;
-            for step in emitted.order {
-                match step {
-                    Emit::Leaf(local, next) => {
-                        let a = flow[local];
-                        let ok = kill_on_ok[a].map_or(next, |k| wf.nodes[k].name.clone());
-                        nodes.push(action(a, ok));
+        let index: HashMap<&str, usize> = wf
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name.as_str(), i))
+            .collect();
+        let node_type = |i: usize| wf.nodes[i].kind.node_type();
+        let end = wf
+            .nodes
+            .iter()
+            .find(|n| n.kind.node_type() == NodeType::End)
+            .map_or_else(|| names.fresh("end", false), |n| n.name.clone());
+        let kills: Vec<usize> = (0..wf.nodes.len())
+            .filter(|&i| node_type(i) == NodeType::Kill)
+            .collect();
+        let default_kill = match kills.as_slice() {
+            [only] => wf.nodes[*only].name.clone(),
+            _ => names.fresh("fail", false),
+        };
+        let n = wf.nodes.len();
+        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut has_incoming = vec![false; n];
+        let mut kill_on_ok: Vec<Option<usize>> = vec![None; n];
+        let mut error_to: Vec<Option<usize>> = vec![None; n];
+        let mut branches: Vec<Vec<Branch>> = (0..n).map(|_| Vec::new()).collect();
+        let mut issues = Vec::new();
+        for edge in &wf.edges {
+            let (Some(&from), Some(&to)) =
+                (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
+            else {
+                continue;
+            };
+            has_incoming[to] = true;
+            let unit = node_type(to).has_outputs();
+            match edge.kind {
+                EdgeKind::Error => {
+                    error_to[from].get_or_insert(to);
+                }
+                EdgeKind::Ok => match node_type(to) {
+                    _ if unit => succ[from].push(to),
+                    NodeType::Kill => kill_on_ok[from] = Some(to),
+                    _ => {} // the end comes after everything anyway
+                },
+                EdgeKind::Case | EdgeKind::Default => {
+                    let predicate =
+                        (edge.kind == EdgeKind::Case).then(|| edge.predicate.trim().to_owned());
+                    let list = &mut branches[from];
+                    let branch = match list.iter().position(|b| b.predicate == predicate) {
+                        Some(i) => &mut list[i],
+                        None => {
+                            list.push(Branch {
+                                predicate,
+                                units: Vec::new(),
+                                exits: Vec::new(),
+                            });
+                            list.last_mut().expect("just pushed")
+                        }
+                    };
+                    if unit {
+                        branch.units.push(to);
+                        succ[from].push(to);
+                    } else {
+                        branch.exits.push(to);
                     }
-                    Emit::Fork(name, paths) => nodes.push(PlanNode {
-                        name,
-                        kind: PlanKind::Fork { paths },
-                    }),
-                    Emit::Join(name, to) => nodes.push(PlanNode {
-                        name,
-                        kind: PlanKind::Join { to },
-                    }),
                 }
             }
-            emitted.start
         }
-    };
-    // Error handlers: as drawn; without an ok edge they continue to the end.
-    for &a in actions.iter().filter(|&&a| !main[a]) {
-        let ok = succ[a]
-            .first()
-            .or(kill_on_ok[a].as_ref())
-            .map_or_else(|| end.clone(), |&t| wf.nodes[t].name.clone());
-        nodes.push(action(a, ok));
+        for (d, list) in branches.iter_mut().enumerate() {
+            // The default goes last, as Oozie writes it.
+            list.sort_by_key(|b| b.predicate.is_none());
+            for b in list.iter() {
+                if !b.exits.is_empty() && (!b.units.is_empty() || b.exits.len() > 1) {
+                    issues.push(
+                        Issue::error(
+                            "S1012",
+                            format!(
+                                "A case of '{}' leads both to a kill or end node and elsewhere; a case has one target, or several actions to start in parallel",
+                                wf.nodes[d].name
+                            ),
+                        )
+                        .on_nodes([wf.nodes[d].name.clone()]),
+                    );
+                }
+            }
+        }
+        for a in (0..n).filter(|&a| node_type(a).is_action()) {
+            if kill_on_ok[a].is_some() && !succ[a].is_empty() {
+                issues.push(
+                    Issue::error(
+                        "S1006",
+                        format!(
+                            "'{}' leads on success both to a kill node and to other actions; choose one",
+                            wf.nodes[a].name
+                        ),
+                    )
+                    .on_nodes([wf.nodes[a].name.clone()]),
+                );
+            }
+        }
+
+        // The main flow: what runs from the entries on, through ok edges and decisions.
+        let mut main = vec![false; n];
+        let mut stack: Vec<usize> = (0..n)
+            .filter(|&v| node_type(v).has_outputs() && !has_incoming[v])
+            .collect();
+        while let Some(v) = stack.pop() {
+            if !std::mem::replace(&mut main[v], true) {
+                stack.extend(&succ[v]);
+            }
+        }
+        for v in (0..n).filter(|&v| node_type(v).has_outputs() && !main[v]) {
+            let parallel = if node_type(v) == NodeType::Decision {
+                branches[v].iter().any(|b| b.units.len() > 1)
+            } else {
+                succ[v].len() > 1
+            };
+            if parallel {
+                let targets: Vec<&str> =
+                    succ[v].iter().map(|&t| wf.nodes[t].name.as_str()).collect();
+                issues.push(
+                    Issue::error(
+                        "S1005",
+                        format!(
+                            "'{}' handles an error and then starts {} nodes at once ({}); error-handling paths cannot branch in parallel yet",
+                            wf.nodes[v].name,
+                            targets.len(),
+                            targets.join(", ")
+                        ),
+                    )
+                    .on_nodes([wf.nodes[v].name.clone()]),
+                );
+            }
+        }
+        if !issues.is_empty() {
+            return Err(issues);
+        }
+        let mut planner = Planner {
+            wf,
+            names,
+            end,
+            default_kill,
+            kills,
+            succ,
+            kill_on_ok,
+            error_to,
+            branches,
+            main,
+            region: vec![Vec::new(); n],
+            exits: vec![Vec::new(); n],
+            added: Vec::new(),
+            out: Vec::new(),
+        };
+        planner.decision_regions()?;
+        Ok(planner)
     }
-    for &k in &kills {
-        if let NodeKind::Kill { message } = &wf.nodes[k].kind {
-            nodes.push(PlanNode {
-                name: wf.nodes[k].name.clone(),
+
+    fn is_decision(&self, v: usize) -> bool {
+        self.wf.nodes[v].kind.node_type() == NodeType::Decision
+    }
+
+    fn name(&self, v: usize) -> String {
+        self.wf.nodes[v].name.clone()
+    }
+
+    /// Each decision's block: the nodes between it and where its branches meet again (its
+    /// immediate post-dominator in the main flow; paths into kill or end nodes end there and
+    /// do not count), minus those something outside the block also leads to. In Oozie the
+    /// block is the decision and its branches, all continuing to the block's exits.
+    fn decision_regions(&mut self) -> Result<(), Vec<Issue>> {
+        let n = self.wf.nodes.len();
+        let decisions: Vec<usize> = (0..n)
+            .filter(|&v| self.main[v] && self.is_decision(v))
+            .collect();
+        if decisions.is_empty() {
+            return Ok(());
+        }
+        // Reverse topological order of the main flow (it is acyclic).
+        let mut indegree = vec![0usize; n];
+        for v in (0..n).filter(|&v| self.main[v]) {
+            for &w in &self.succ[v] {
+                indegree[w] += 1;
+            }
+        }
+        let mut order: Vec<usize> = (0..n)
+            .filter(|&v| self.main[v] && indegree[v] == 0)
+            .collect();
+        let mut i = 0;
+        while i < order.len() {
+            let v = order[i];
+            i += 1;
+            for &w in &self.succ[v] {
+                indegree[w] -= 1;
+                if indegree[w] == 0 {
+                    order.push(w);
+                }
+            }
+        }
+        const SINK: usize = usize::MAX;
+        let mut pdom = vec![SINK; n];
+        let mut depth = vec![0usize; n];
+        let up = |v: usize, pdom: &[usize], depth: &[usize]| -> (usize, usize) {
+            let p = pdom[v];
+            (p, if p == SINK { 0 } else { depth[p] })
+        };
+        for &v in order.iter().rev() {
+            let mut succ = self.succ[v].iter().copied();
+            let Some(first) = succ.next() else {
+                continue;
+            };
+            let mut lca = first;
+            for s in succ {
+                let (mut a, mut b) = (lca, s);
+                let d = |x: usize| if x == SINK { 0 } else { depth[x] + 1 };
+                while a != b {
+                    if d(a) >= d(b) {
+                        a = if a == SINK {
+                            SINK
+                        } else {
+                            up(a, &pdom, &depth).0
+                        };
+                    } else {
+                        b = if b == SINK {
+                            SINK
+                        } else {
+                            up(b, &pdom, &depth).0
+                        };
+                    }
+                }
+                lca = a;
+                if lca == SINK {
+                    break;
+                }
+            }
+            pdom[v] = lca;
+            depth[v] = if lca == SINK { 0 } else { depth[lca] + 1 };
+        }
+        // Main-flow predecessors, counted per edge (a decision may reach a node twice).
+        let mut preds = vec![0usize; n];
+        for v in (0..n).filter(|&v| self.main[v]) {
+            for &w in &self.succ[v] {
+                preds[w] += 1;
+            }
+        }
+        for &d in &decisions {
+            let merge = (pdom[d] != SINK).then_some(pdom[d]);
+            let mut before_merge = HashSet::new();
+            let mut stack: Vec<usize> = self.succ[d].clone();
+            while let Some(v) = stack.pop() {
+                if Some(v) != merge && before_merge.insert(v) {
+                    stack.extend(&self.succ[v]);
+                }
+            }
+            // The region: what lies before the merge and is entered only from the decision
+            // or the region itself. A node something else also leads to is where the
+            // decision's block ends, like the merge.
+            let mut missing: HashMap<usize, usize> =
+                before_merge.iter().map(|&v| (v, preds[v])).collect();
+            let mut region = Vec::new();
+            let mut queue = vec![d];
+            while let Some(v) = queue.pop() {
+                for &w in &self.succ[v] {
+                    if let Some(m) = missing.get_mut(&w) {
+                        *m -= 1;
+                        if *m == 0 {
+                            region.push(w);
+                            queue.push(w);
+                        }
+                    }
+                }
+            }
+            // Nodes two branches both reach are where they meet: outside the block too.
+            let closure: HashSet<usize> = region.iter().copied().collect();
+            let mut reached: HashMap<usize, usize> = HashMap::new();
+            for b in &self.branches[d] {
+                let mut seen = HashSet::new();
+                let mut stack: Vec<usize> = b
+                    .units
+                    .iter()
+                    .copied()
+                    .filter(|u| closure.contains(u))
+                    .collect();
+                while let Some(v) = stack.pop() {
+                    if seen.insert(v) {
+                        *reached.entry(v).or_default() += 1;
+                        stack.extend(self.succ[v].iter().filter(|w| closure.contains(*w)));
+                    }
+                }
+            }
+            region.retain(|v| reached.get(v) == Some(&1));
+            let inside: HashSet<usize> = region.iter().copied().collect();
+            let mut exits: Vec<usize> = std::iter::once(d)
+                .chain(region.iter().copied())
+                .flat_map(|v| self.succ[v].iter().copied())
+                .filter(|w| !inside.contains(w))
+                .collect();
+            exits.sort_unstable();
+            exits.dedup();
+            region.sort_unstable();
+            self.exits[d] = exits;
+            self.region[d] = region;
+        }
+        Ok(())
+    }
+
+    fn run(mut self) -> Result<Plan, Vec<Issue>> {
+        let n = self.wf.nodes.len();
+        let main: Vec<usize> = (0..n).filter(|&v| self.main[v]).collect();
+        let end = self.end.clone();
+        let mut start = self.plan_flow(&main, &end)?;
+        // Error handlers: as drawn; without an ok edge they continue to the end.
+        let handlers: Vec<usize> = (0..n)
+            .filter(|&v| self.wf.nodes[v].kind.node_type().has_outputs() && !self.main[v])
+            .collect();
+        for v in handlers {
+            let node = if self.is_decision(v) {
+                let (cases, default) =
+                    self.decision_targets(v, &mut |planner, b| Ok(planner.name(b.units[0])), &end)?;
+                PlanKind::Decision { cases, default }
+            } else {
+                let ok = self.succ[v]
+                    .first()
+                    .or(self.kill_on_ok[v].as_ref())
+                    .map_or_else(|| end.clone(), |&t| self.name(t));
+                self.action_kind(v, ok)
+            };
+            self.out.push((
+                Some(v),
+                PlanNode {
+                    name: self.name(v),
+                    kind: node,
+                },
+            ));
+        }
+        for &k in &self.kills.clone() {
+            if let NodeKind::Kill { message } = &self.wf.nodes[k].kind {
+                self.out.push((
+                    Some(k),
+                    PlanNode {
+                        name: self.name(k),
+                        kind: PlanKind::Kill {
+                            message: message.clone(),
+                        },
+                    },
+                ));
+            }
+        }
+        let needs_default_kill = self.kills.len() != 1
+            && self.out.iter().any(
+                |(_, n)| matches!(&n.kind, PlanKind::Action { error, .. } if *error == self.default_kill),
+            );
+        let mut tail = Vec::new();
+        if needs_default_kill {
+            tail.push(PlanNode {
+                name: self.default_kill.clone(),
                 kind: PlanKind::Kill {
-                    message: message.clone(),
+                    message: crate::workflow::DEFAULT_KILL_MESSAGE.to_owned(),
                 },
             });
         }
-    }
-    let needs_default_kill = kills.len() != 1
-        && nodes
-            .iter()
-            .any(|n| matches!(&n.kind, PlanKind::Action { error, .. } if *error == default_kill));
-    if needs_default_kill {
-        nodes.push(PlanNode {
-            name: default_kill.clone(),
-            kind: PlanKind::Kill {
-                message: DEFAULT_KILL_MESSAGE.to_owned(),
-            },
+        tail.push(PlanNode {
+            name: end,
+            kind: PlanKind::End,
         });
+        // Document order: the drawing's order, each fork just before its first branch and
+        // each join just after its last, so an imported workflow exports in its own order.
+        let mut keyed: Vec<((usize, u8), PlanNode)> = Vec::with_capacity(self.out.len());
+        let mut last_source = 0;
+        for (i, (source, node)) in self.out.iter().enumerate() {
+            let key = match (source, &node.kind) {
+                (Some(s), _) => {
+                    last_source = *s;
+                    (*s, 1)
+                }
+                (None, PlanKind::Fork { .. }) => {
+                    let next = self.out[i..]
+                        .iter()
+                        .find_map(|(s, _)| *s)
+                        .unwrap_or(last_source);
+                    (next, 0)
+                }
+                (None, _) => (last_source, 2),
+            };
+            keyed.push((key, node.clone()));
+        }
+        keyed.sort_by_key(|(key, _)| *key);
+        let mut nodes: Vec<PlanNode> = keyed.into_iter().map(|(_, node)| node).collect();
+        self.names.name_pairs(&mut nodes, &mut start);
+        nodes.extend(tail);
+        Ok(Plan {
+            start,
+            nodes,
+            added: self.added,
+        })
     }
-    nodes.push(PlanNode {
-        name: end,
-        kind: PlanKind::End,
-    });
-    Ok(Plan {
-        start,
-        nodes,
-        added,
-    })
+
+    fn action_kind(&self, a: usize, ok: String) -> PlanKind {
+        let action_type = match &self.wf.nodes[a].kind {
+            NodeKind::Action(action) => action.action.clone(),
+            _ => unreachable!("only actions get action nodes"),
+        };
+        PlanKind::Action {
+            source: a,
+            action_type,
+            ok,
+            error: self.error_to[a].map_or_else(|| self.default_kill.clone(), |t| self.name(t)),
+        }
+    }
+
+    /// A decision's case targets and default target: kills and the end by name, a branch
+    /// that goes straight to where the branches meet by `next`, others as `branch` plans
+    /// them.
+    fn decision_targets(
+        &mut self,
+        d: usize,
+        branch: &mut BranchPlanner<'_, 'a>,
+        next: &str,
+    ) -> Result<DecisionTargets, Vec<Issue>> {
+        let branches: Vec<Branch> = self.branches[d].clone();
+        let mut cases = Vec::new();
+        let mut default = next.to_owned();
+        let mut result = Ok(());
+        for b in &branches {
+            let target = if let Some(&exit) = b.exits.first() {
+                Ok(self.name(exit))
+            } else if b.units.iter().all(|u| self.exits[d].contains(u)) {
+                Ok(next.to_owned())
+            } else {
+                branch(self, b)
+            };
+            let target = match target {
+                Ok(t) => t,
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            };
+            match &b.predicate {
+                Some(p) => cases.push((p.clone(), target)),
+                None => default = target,
+            }
+        }
+        result.map(|()| (cases, default))
+    }
+
+    /// Plans a flow (the main flow or one branch of a decision): its own decisions stand for
+    /// their whole regions, the rest is decomposed into series and parallel blocks. Returns
+    /// the name of the flow's first node; its last nodes continue to `next`.
+    fn plan_flow(&mut self, units: &[usize], next: &str) -> Result<String, Vec<Issue>> {
+        if units.is_empty() {
+            return Ok(next.to_owned());
+        }
+        let hidden: HashSet<usize> = units
+            .iter()
+            .filter(|&&v| self.is_decision(v))
+            .flat_map(|&d| self.region[d].iter().copied())
+            .collect();
+        let top: Vec<usize> = units
+            .iter()
+            .copied()
+            .filter(|v| !hidden.contains(v))
+            .collect();
+        let succ: Vec<Vec<usize>> = top
+            .iter()
+            .map(|&v| {
+                if self.is_decision(v) {
+                    self.exits[v].clone()
+                } else {
+                    self.succ[v].clone()
+                }
+            })
+            .collect();
+        let terminal: Vec<bool> = top
+            .iter()
+            .map(|&v| {
+                if self.is_decision(v) {
+                    let kills = |b: &Branch| {
+                        b.units.is_empty()
+                            && b.exits
+                                .iter()
+                                .all(|&e| self.wf.nodes[e].kind.node_type() == NodeType::Kill)
+                    };
+                    self.branches[v].iter().all(kills)
+                } else {
+                    self.kill_on_ok[v].is_some()
+                }
+            })
+            .collect();
+        let mut dag = Dag::new(&top, &succ, terminal);
+        let tree = dag.decompose();
+        let name_of = |l: &usize| self.wf.nodes[top[*l]].name.clone();
+        let cuts: Vec<AddedCut> = dag
+            .cuts
+            .iter()
+            .map(|cut| AddedCut {
+                before: cut.before.iter().map(name_of).collect(),
+                after: cut.after.iter().map(name_of).collect(),
+                count: cut.count,
+                orderings: cut
+                    .pairs
+                    .iter()
+                    .map(|(b, a)| AddedOrdering {
+                        before: name_of(b),
+                        after: name_of(a),
+                    })
+                    .collect(),
+            })
+            .collect();
+        self.added.extend(cuts);
+        let leaf_names: Vec<String> = top.iter().map(|&v| self.name(v)).collect();
+        let emitted = tree.emit(&mut self.names, next, &leaf_names, &dag.terminal)?;
+        for step in emitted.order {
+            match step {
+                Emit::Leaf(local, next) => {
+                    let v = top[local];
+                    if self.is_decision(v) {
+                        let slot = self.out.len();
+                        self.out.push((
+                            Some(v),
+                            PlanNode {
+                                name: self.name(v),
+                                kind: PlanKind::End,
+                            },
+                        ));
+                        let (cases, default) = self.decision_targets(
+                            v,
+                            &mut |planner, b| planner.plan_branch(v, b, &next),
+                            &next,
+                        )?;
+                        self.out[slot].1.kind = PlanKind::Decision { cases, default };
+                    } else {
+                        let ok = self.kill_on_ok[v].map_or(next, |k| self.name(k));
+                        let kind = self.action_kind(v, ok);
+                        self.out.push((
+                            Some(v),
+                            PlanNode {
+                                name: self.name(v),
+                                kind,
+                            },
+                        ));
+                    }
+                }
+                Emit::Fork(name, paths) => self.out.push((
+                    None,
+                    PlanNode {
+                        name,
+                        kind: PlanKind::Fork { paths },
+                    },
+                )),
+                Emit::Join(name, to) => self.out.push((
+                    None,
+                    PlanNode {
+                        name,
+                        kind: PlanKind::Join { to },
+                    },
+                )),
+            }
+        }
+        Ok(emitted.start)
+    }
+
+    /// One branch of decision `d`: the nodes of its region reachable from the branch's
+    /// targets, which no other branch may reach.
+    fn plan_branch(&mut self, d: usize, b: &Branch, next: &str) -> Result<String, Vec<Issue>> {
+        let region: HashSet<usize> = self.region[d].iter().copied().collect();
+        let mut seen = HashSet::new();
+        let mut stack: Vec<usize> = b
+            .units
+            .iter()
+            .copied()
+            .filter(|u| region.contains(u))
+            .collect();
+        while let Some(v) = stack.pop() {
+            if seen.insert(v) {
+                stack.extend(self.succ[v].iter().filter(|w| region.contains(*w)));
+            }
+        }
+        for other in self.branches[d]
+            .iter()
+            .filter(|o| o.predicate != b.predicate)
+        {
+            if let Some(&shared) = other.units.iter().find(|u| seen.contains(*u)) {
+                return Err(vec![Issue::error(
+                    "S1009",
+                    format!(
+                        "Two branches of decision '{}' both lead to '{}' before they meet again; Oozie needs the branches of a decision to stay apart",
+                        self.wf.nodes[d].name, self.wf.nodes[shared].name
+                    ),
+                )
+                .on_nodes([self.name(d), self.name(shared)])]);
+            }
+        }
+        let mut units: Vec<usize> = seen.into_iter().collect();
+        units.sort_unstable();
+        self.plan_flow(&units, next)
+    }
 }
 
 /// The main flow's dependency DAG over local indices `0..flow.len()`.
@@ -476,12 +1006,13 @@ struct Emitted {
 }
 
 impl Dag {
-    fn new(flow: &[usize], succ: &[Vec<usize>], kill_on_ok: &[Option<usize>]) -> Self {
+    /// `succ[l]` lists global indices; those outside `flow` are ignored.
+    fn new(flow: &[usize], succ: &[Vec<usize>], terminal: Vec<bool>) -> Self {
         let local: HashMap<usize, usize> = flow.iter().enumerate().map(|(l, &g)| (g, l)).collect();
         let mut dag = Dag {
             succ: vec![Vec::new(); flow.len()],
             pred: vec![Vec::new(); flow.len()],
-            terminal: flow.iter().map(|&g| kill_on_ok[g].is_some()).collect(),
+            terminal,
             member: vec![0; flow.len()],
             seen: vec![0; flow.len()],
             mark: vec![0; flow.len()],
@@ -490,8 +1021,8 @@ impl Dag {
             level: vec![0; flow.len()],
             cuts: Vec::new(),
         };
-        for (l, &g) in flow.iter().enumerate() {
-            for t in &succ[g] {
+        for (l, targets) in succ.iter().enumerate() {
+            for t in targets {
                 if let Some(&lt) = local.get(t)
                     && !dag.succ[l].contains(&lt)
                 {
@@ -759,10 +1290,6 @@ impl Dag {
 }
 
 impl Arena {
-    fn root(&self) -> Option<&Tree> {
-        self.0.first()
-    }
-
     /// Oozie nodes in document order (a fork, its branches, its join), with each action's
     /// continuation, and the first node of the flow. `terminal[v]`: the success of leaf `v`
     /// kills the workflow.
@@ -777,7 +1304,7 @@ impl Arena {
         let mut forks: Vec<Option<(String, String)>> = vec![None; n];
         for (i, t) in self.0.iter().enumerate() {
             if matches!(t, Tree::Parallel(_)) {
-                forks[i] = Some((names.fresh("fork", true), names.fresh("join", true)));
+                forks[i] = Some(names.placeholder_pair());
             }
         }
         // Bottom-up (children come after their parent in the arena): each block's first

@@ -1,13 +1,18 @@
 //! The workflow as users draw it.
 //!
 //! Nodes are identified by their name, as in Oozie, because the name is what the user sees,
-//! what the XML carries and what test hooks address. Edges are dependency edges of two kinds:
-//! `ok` (run the target after success) and `error` (run the target after failure). Start is
-//! implicit: the workflow starts at the node no edge leads into. Positions belong to the
-//! canvas and never reach the XML.
+//! what the XML carries and what test hooks address. Edges are dependency edges: an action's
+//! `ok` (run the target after success) and `error` (after failure) edges, and a decision's
+//! `case` edges (each with its predicate, tried in the order drawn) and its `default` edge.
+//! Several ok edges out of an action run their targets in parallel; several into one wait
+//! for all. Fork and join are not drawn: the export synthesizes them and the import folds
+//! them back into edges. Start is implicit: the workflow starts at the nodes no edge leads
+//! into. Positions belong to the canvas and never reach the XML.
 
+pub mod action;
 mod validate;
 
+pub use action::{Action, ActionSpec, Fields, FsOp, Property, SchemaVersion, Value};
 pub use validate::{Issue, Severity, validate};
 
 use serde::{Deserialize, Serialize};
@@ -15,13 +20,48 @@ use serde::{Deserialize, Serialize};
 /// Oozie's limit on node names (`ParamChecker.MAX_NODE_NAME_LEN`).
 pub const MAX_NODE_NAME_LEN: usize = 128;
 
+pub const DEFAULT_KILL_MESSAGE: &str =
+    "Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Workflow {
     pub name: String,
+    /// The workflow schema the export writes unless told otherwise.
+    #[serde(default)]
+    pub schema: SchemaVersion,
+    /// `<parameters>`: the job properties the workflow expects, with defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Property>,
+    /// `<global>`: values every action inherits (the same keys as an action's fields).
+    #[serde(default, skip_serializing_if = "Fields::is_empty")]
+    pub global: Fields,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<Credential>,
+    /// The workflow's `<sla:info>`, kept verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<String>,
+    /// `job.properties`: the values a submission passes, in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub job_properties: Vec<JobProperty>,
     #[serde(default)]
     pub nodes: Vec<Node>,
     #[serde(default)]
     pub edges: Vec<Edge>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credential {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub credential_type: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<Property>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobProperty {
+    pub name: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,25 +84,38 @@ pub enum NodeKind {
     Kill {
         message: String,
     },
-    Shell(ShellAction),
+    /// Takes the first `case` edge whose predicate is true, else the `default` edge.
+    Decision,
+    Action(Action),
 }
 
-/// The node types the palette offers, in the order it shows them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// The kinds of node, as the palette offers them and names new nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NodeType {
-    Shell,
+    /// A modelled action type, by its id (`shell`, `hive`, …).
+    Action(&'static str),
+    /// An action of a type Sluice does not model, kept verbatim.
+    Generic,
+    Decision,
     End,
     Kill,
 }
 
 impl NodeType {
-    pub const ALL: [NodeType; 3] = [NodeType::Shell, NodeType::End, NodeType::Kill];
+    /// The palette: every modelled action, then the control nodes.
+    pub fn palette() -> impl Iterator<Item = NodeType> {
+        action::ACTIONS
+            .iter()
+            .map(|s| NodeType::Action(s.id))
+            .chain([NodeType::Decision, NodeType::End, NodeType::Kill])
+    }
 
-    /// The stable identifier used in JSON, test hooks and default node names.
+    /// The stable identifier used in test hooks and default node names.
     pub fn id(self) -> &'static str {
         match self {
-            NodeType::Shell => "shell",
+            NodeType::Action(id) => id,
+            NodeType::Generic => "action",
+            NodeType::Decision => "decision",
             NodeType::End => "end",
             NodeType::Kill => "kill",
         }
@@ -70,7 +123,9 @@ impl NodeType {
 
     pub fn label(self) -> &'static str {
         match self {
-            NodeType::Shell => "Shell",
+            NodeType::Action(id) => action::spec(id).map_or("Action", |s| s.label),
+            NodeType::Generic => "Action",
+            NodeType::Decision => "Decision",
             NodeType::End => "End",
             NodeType::Kill => "Kill",
         }
@@ -79,18 +134,24 @@ impl NodeType {
     /// A new node of this type with the defaults a user would otherwise have to type.
     pub fn new_kind(self) -> NodeKind {
         match self {
-            NodeType::Shell => NodeKind::Shell(ShellAction::default()),
+            NodeType::Action(id) => NodeKind::Action(Action::new(id)),
+            NodeType::Generic => NodeKind::Action(Action::new("action")),
+            NodeType::Decision => NodeKind::Decision,
             NodeType::End => NodeKind::End,
             NodeType::Kill => NodeKind::Kill {
-                message: "Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]"
-                    .to_owned(),
+                message: DEFAULT_KILL_MESSAGE.to_owned(),
             },
         }
     }
 
-    /// Actions have ok and error outputs; end and kill are terminal.
+    /// Actions have ok and error outputs.
     pub fn is_action(self) -> bool {
-        matches!(self, NodeType::Shell)
+        matches!(self, NodeType::Action(_) | NodeType::Generic)
+    }
+
+    /// Nodes with outputs: actions and decisions. End and kill are terminal.
+    pub fn has_outputs(self) -> bool {
+        self.is_action() || self == NodeType::Decision
     }
 }
 
@@ -99,20 +160,26 @@ impl NodeKind {
         match self {
             NodeKind::End => NodeType::End,
             NodeKind::Kill { .. } => NodeType::Kill,
-            NodeKind::Shell(_) => NodeType::Shell,
+            NodeKind::Decision => NodeType::Decision,
+            NodeKind::Action(a) => a
+                .spec()
+                .map_or(NodeType::Generic, |s| NodeType::Action(s.id)),
         }
     }
-}
 
-/// Oozie's `shell` action (`uri:oozie:shell-action`), the fields this slice edits.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ShellAction {
-    /// The command to run (`<exec>`). Required by the schema.
-    #[serde(default)]
-    pub exec: String,
-    /// One `<argument>` each, in order.
-    #[serde(default)]
-    pub arguments: Vec<String>,
+    pub fn as_action(&self) -> Option<&Action> {
+        match self {
+            NodeKind::Action(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    pub fn as_action_mut(&mut self) -> Option<&mut Action> {
+        match self {
+            NodeKind::Action(a) => Some(a),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
@@ -126,6 +193,20 @@ pub struct Edge {
     pub from: String,
     pub to: String,
     pub kind: EdgeKind,
+    /// A case edge's predicate (EL that must resolve to `true`); empty for other kinds.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub predicate: String,
+}
+
+impl Edge {
+    pub fn new(from: impl Into<String>, to: impl Into<String>, kind: EdgeKind) -> Self {
+        Edge {
+            from: from.into(),
+            to: to.into(),
+            kind,
+            predicate: String::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -133,6 +214,8 @@ pub struct Edge {
 pub enum EdgeKind {
     Ok,
     Error,
+    Case,
+    Default,
 }
 
 impl EdgeKind {
@@ -140,6 +223,27 @@ impl EdgeKind {
         match self {
             EdgeKind::Ok => "ok",
             EdgeKind::Error => "error",
+            EdgeKind::Case => "case",
+            EdgeKind::Default => "default",
+        }
+    }
+
+    /// The edge kinds a node type can start: ok/error for actions, case/default for
+    /// decisions.
+    pub fn fits(self, source: NodeType) -> bool {
+        match self {
+            EdgeKind::Ok | EdgeKind::Error => source.is_action(),
+            EdgeKind::Case | EdgeKind::Default => source == NodeType::Decision,
+        }
+    }
+
+    /// What a drag from the "success" or "failure" port of a node means: a decision's
+    /// first port draws cases, its second the default.
+    pub fn for_port(self, source: NodeType) -> EdgeKind {
+        match (source, self) {
+            (NodeType::Decision, EdgeKind::Ok) => EdgeKind::Case,
+            (NodeType::Decision, EdgeKind::Error) => EdgeKind::Default,
+            _ => self,
         }
     }
 }
@@ -163,9 +267,36 @@ impl Workflow {
     pub fn new(name: impl Into<String>) -> Self {
         Workflow {
             name: name.into(),
+            schema: SchemaVersion::default(),
+            parameters: Vec::new(),
+            global: Fields::default(),
+            credentials: Vec::new(),
+            sla: None,
+            job_properties: Vec::new(),
             nodes: Vec::new(),
             edges: Vec::new(),
         }
+    }
+
+    /// A new workflow as the designer starts one: the cluster comes from the job
+    /// properties `nameNode` and `jobTracker`, as in every Oozie example app, set to the
+    /// examples' single-node addresses until the user enters theirs.
+    pub fn new_drawing(name: impl Into<String>) -> Self {
+        let mut wf = Workflow::new(name);
+        wf.global
+            .set("resource-manager", Value::Text("${jobTracker}".to_owned()));
+        wf.global
+            .set("name-node", Value::Text("${nameNode}".to_owned()));
+        for (name, value) in [
+            ("nameNode", "hdfs://localhost:8020"),
+            ("jobTracker", "localhost:8032"),
+        ] {
+            wf.job_properties.push(JobProperty {
+                name: name.to_owned(),
+                value: value.to_owned(),
+            });
+        }
+        wf
     }
 
     pub fn node(&self, name: &str) -> Option<&Node> {
@@ -230,24 +361,24 @@ impl Workflow {
         Ok(())
     }
 
-    /// Connects `from`'s `kind` output to `to`. Cycles and self-loops are allowed into the
-    /// model on purpose: validation reports them with their path, which teaches more than a
-    /// silently refused drag.
-    pub fn connect(&mut self, from: &str, to: &str, kind: EdgeKind) -> Result<(), EditError> {
+    /// Connects `from` to `to` from the given port: `Ok`/`Error` for an action's two ports,
+    /// which on a decision mean a new case (predicate to fill in) and the default. Cycles and
+    /// self-loops are allowed into the model on purpose: validation reports them with their
+    /// path, which teaches more than a silently refused drag.
+    pub fn connect(&mut self, from: &str, to: &str, port: EdgeKind) -> Result<(), EditError> {
         let source = self
             .node(from)
-            .ok_or_else(|| EditError::NoSuchNode(from.to_owned()))?;
-        if !source.kind.node_type().is_action() {
+            .ok_or_else(|| EditError::NoSuchNode(from.to_owned()))?
+            .kind
+            .node_type();
+        let kind = port.for_port(source);
+        if !kind.fits(source) {
             return Err(EditError::NoOutput(from.to_owned(), kind.id()));
         }
         if self.node(to).is_none() {
             return Err(EditError::NoSuchNode(to.to_owned()));
         }
-        let edge = Edge {
-            from: from.to_owned(),
-            to: to.to_owned(),
-            kind,
-        };
+        let edge = Edge::new(from, to, kind);
         if self.edges.contains(&edge) {
             return Err(EditError::DuplicateEdge);
         }
@@ -266,7 +397,7 @@ impl Workflow {
             self.edges.iter().map(|e| e.to.as_str()).collect();
         self.nodes
             .iter()
-            .filter(|n| n.kind.node_type().is_action())
+            .filter(|n| n.kind.node_type().has_outputs())
             .filter(|n| !targets.contains(n.name.as_str()))
             .map(|n| n.name.as_str())
             .collect()
@@ -306,18 +437,18 @@ mod tests {
     #[test]
     fn fresh_names_skip_taken_ones() {
         let mut wf = Workflow::new("w");
-        assert_eq!(wf.add_node(NodeType::Shell, p()), "shell-1");
-        assert_eq!(wf.add_node(NodeType::Shell, p()), "shell-2");
+        assert_eq!(wf.add_node(NodeType::Action("shell"), p()), "shell-1");
+        assert_eq!(wf.add_node(NodeType::Action("shell"), p()), "shell-2");
         wf.rename_node("shell-1", "first").unwrap();
-        assert_eq!(wf.add_node(NodeType::Shell, p()), "shell-1");
+        assert_eq!(wf.add_node(NodeType::Action("shell"), p()), "shell-1");
         assert_eq!(wf.add_node(NodeType::End, p()), "end-1");
     }
 
     #[test]
     fn rename_rewrites_edges_and_refuses_duplicates() {
         let mut wf = Workflow::new("w");
-        let a = wf.add_node(NodeType::Shell, p());
-        let b = wf.add_node(NodeType::Shell, p());
+        let a = wf.add_node(NodeType::Action("shell"), p());
+        let b = wf.add_node(NodeType::Action("shell"), p());
         wf.connect(&a, &b, EdgeKind::Ok).unwrap();
         wf.connect(&b, &a, EdgeKind::Error).unwrap();
         wf.rename_node(&a, "extract").unwrap();
@@ -332,7 +463,7 @@ mod tests {
     #[test]
     fn connect_refuses_outputs_of_terminal_nodes_and_duplicates() {
         let mut wf = Workflow::new("w");
-        let a = wf.add_node(NodeType::Shell, p());
+        let a = wf.add_node(NodeType::Action("shell"), p());
         let end = wf.add_node(NodeType::End, p());
         assert!(matches!(
             wf.connect(&end, &a, EdgeKind::Ok),
@@ -349,8 +480,8 @@ mod tests {
     #[test]
     fn remove_node_drops_its_edges() {
         let mut wf = Workflow::new("w");
-        let a = wf.add_node(NodeType::Shell, p());
-        let b = wf.add_node(NodeType::Shell, p());
+        let a = wf.add_node(NodeType::Action("shell"), p());
+        let b = wf.add_node(NodeType::Action("shell"), p());
         wf.connect(&a, &b, EdgeKind::Ok).unwrap();
         wf.remove_node(&b).unwrap();
         assert!(wf.edges.is_empty());
@@ -372,10 +503,10 @@ mod tests {
     #[test]
     fn json_is_tagged_by_type() {
         let mut wf = Workflow::new("w");
-        wf.add_node(NodeType::Shell, Point { x: 1.0, y: 2.0 });
+        wf.add_node(NodeType::Action("shell"), Point { x: 1.0, y: 2.0 });
         let json = serde_json::to_value(&wf).unwrap();
-        assert_eq!(json["nodes"][0]["type"], "shell");
-        assert_eq!(json["nodes"][0]["exec"], "");
+        assert_eq!(json["nodes"][0]["type"], "action");
+        assert_eq!(json["nodes"][0]["action"], "shell");
         let back: Workflow = serde_json::from_value(json).unwrap();
         assert_eq!(back, wf);
     }

@@ -11,8 +11,12 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
-use super::{Edge, EdgeKind, MAX_NODE_NAME_LEN, NodeKind, NodeType, Workflow, is_valid_node_name};
-use crate::oozie::validate::{ForkJoinCheck, validate_graph};
+use super::action::{self, Cluster};
+use super::{
+    Edge, EdgeKind, Fields, FsOp, MAX_NODE_NAME_LEN, NodeKind, NodeType, Value, Workflow,
+    is_valid_node_name,
+};
+use crate::oozie::validate::{ForkJoinCheck, is_known_action_type, validate_graph};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -78,6 +82,7 @@ pub fn validate(wf: &Workflow) -> Vec<Issue> {
     check_edges(wf, &mut issues);
     check_fields(wf, &mut issues);
     check_shape(wf, &mut issues);
+    check_parameters(wf, &mut issues);
     let graph = NameGraph::new(wf);
     check_cycles(wf, &graph, &mut issues);
     if !issues.iter().any(Issue::is_error) {
@@ -153,14 +158,35 @@ fn check_edges(wf: &Workflow, issues: &mut Vec<Issue>) {
                 .on_edges(vec![edge.clone()]),
             );
         }
-        if !source.kind.node_type().is_action() {
+        let source_type = source.kind.node_type();
+        if !edge.kind.fits(source_type) {
+            let message = if source_type.has_outputs() {
+                format!(
+                    "'{}' is a {} node and has no {} output",
+                    edge.from,
+                    source_type.id(),
+                    edge.kind.id()
+                )
+            } else {
+                format!(
+                    "'{}' is a {} node and cannot lead anywhere",
+                    edge.from,
+                    source_type.id()
+                )
+            };
+            issues.push(
+                Issue::error("S1001", message)
+                    .on_nodes([edge.from.clone()])
+                    .on_edges(vec![edge.clone()]),
+            );
+        }
+        if edge.kind == EdgeKind::Case && edge.predicate.trim().is_empty() {
             issues.push(
                 Issue::error(
-                    "S1001",
+                    "S1011",
                     format!(
-                        "'{}' is a {} node and cannot lead anywhere",
-                        edge.from,
-                        source.kind.node_type().id()
+                        "The case from '{}' to '{}' has no predicate",
+                        edge.from, edge.to
                     ),
                 )
                 .on_nodes([edge.from.clone()])
@@ -194,22 +220,251 @@ fn check_edges(wf: &Workflow, issues: &mut Vec<Issue>) {
     }
 }
 
+/// Each action's fields against its type's schema, and what Oozie's parser adds: a
+/// name-node and a resource manager for every action that runs on the cluster.
 fn check_fields(wf: &Workflow, issues: &mut Vec<Issue>) {
+    for key in wf.global.0.keys() {
+        if !action::GLOBAL.iter().any(|f| f.key == key) {
+            issues.push(Issue::error(
+                "E0701",
+                format!("XML schema error, <global> has no field '{key}'"),
+            ));
+        }
+    }
+    if let Some(Err(problem)) = wf.sla.as_deref().map(parse_kept) {
+        issues.push(Issue::error(
+            "E0701",
+            format!("XML schema error, the workflow's SLA: {problem}"),
+        ));
+    }
+    let global_has = |key: &str| wf.global.get(key).is_some();
     for node in &wf.nodes {
-        if let NodeKind::Shell(shell) = &node.kind
-            && shell.exec.trim().is_empty()
-        {
+        let NodeKind::Action(action) = &node.kind else {
+            continue;
+        };
+        let mut problems = Vec::new();
+        match action.spec() {
+            Some(spec) => {
+                problems = action::check_fields(spec, &action.fields, wf.schema);
+                let has = |key: &str| action.fields.get(key).is_some() || global_has(key);
+                if spec.cluster != Cluster::None && !has("name-node") {
+                    problems.push("No name-node defined".to_owned());
+                }
+                if spec.cluster == Cluster::Both && !has("resource-manager") {
+                    problems.push("No job-tracker or resource-manager defined".to_owned());
+                }
+            }
+            None => match action.xml.as_deref().map(parse_kept) {
+                None => problems.push(format!(
+                    "'{}' is not an action type Sluice knows",
+                    action.action
+                )),
+                Some(Err(problem)) => problems.push(problem),
+                Some(Ok(element)) if element.name != action.action => problems.push(format!(
+                    "the kept element is <{}>, not <{}>",
+                    element.name, action.action
+                )),
+                Some(Ok(_)) if !is_known_action_type(&action.action) => issues.push(
+                    Issue::warning(
+                        "S2006",
+                        format!(
+                            "'{}' is a {} action, which a stock Oozie does not know (E0723); its server must register that action type",
+                            node.name, action.action
+                        ),
+                    )
+                    .on_nodes([node.name.clone()]),
+                ),
+                Some(Ok(_)) => {}
+            },
+        }
+        if let Some(Err(problem)) = action.sla.as_deref().map(parse_kept) {
+            problems.push(format!("its SLA: {problem}"));
+        }
+        for problem in problems {
             issues.push(
                 Issue::error(
                     "E0701",
                     format!(
-                        "XML schema error, shell action [{}] needs a command (exec)",
-                        node.name
+                        "XML schema error, {} action [{}]: {problem}",
+                        action.action, node.name
                     ),
                 )
                 .on_nodes([node.name.clone()]),
             );
         }
+    }
+    for node in wf.nodes.iter().filter(|n| n.kind == NodeKind::Decision) {
+        let out = |kind: EdgeKind| {
+            wf.edges
+                .iter()
+                .filter(|e| e.from == node.name && e.kind == kind)
+                .count()
+        };
+        let (cases, defaults) = (out(EdgeKind::Case), out(EdgeKind::Default));
+        let problem = if cases == 0 {
+            Some("needs at least one case".to_owned())
+        } else if defaults == 0 {
+            // Several default edges start their targets in parallel, like several ok edges.
+            Some("needs a default".to_owned())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            issues.push(
+                Issue::error(
+                    "E0701",
+                    format!("XML schema error, decision [{}] {problem}", node.name),
+                )
+                .on_nodes([node.name.clone()]),
+            );
+        }
+    }
+}
+
+/// A part kept verbatim (unknown action, `sla:info`), which the export writes back.
+fn parse_kept(text: &str) -> Result<crate::xml::Element, String> {
+    crate::xml::parse(text, &crate::xml::Limits::default())
+        .map_err(|e| format!("the kept XML does not parse ({e})"))
+}
+
+/// `<parameters>` as Oozie's `ParameterVerifier` checks them against the job properties
+/// (E0739, E0738), and `${name}` references nothing defines (S2003).
+fn check_parameters(wf: &Workflow, issues: &mut Vec<Issue>) {
+    let defined: HashSet<&str> = wf
+        .parameters
+        .iter()
+        .map(|p| p.name.as_str())
+        .chain(wf.job_properties.iter().map(|p| p.name.as_str()))
+        .collect();
+    if wf.parameters.iter().any(|p| p.name.trim().is_empty()) {
+        issues.push(Issue::error(
+            "E0739",
+            "Parameter name cannot be empty".to_owned(),
+        ));
+    }
+    let supplied: HashSet<&str> = wf.job_properties.iter().map(|p| p.name.as_str()).collect();
+    let missing: Vec<&str> = wf
+        .parameters
+        .iter()
+        .filter(|p| !p.name.trim().is_empty() && p.value.is_none())
+        .map(|p| p.name.as_str())
+        .filter(|n| !supplied.contains(n))
+        .collect();
+    if !missing.is_empty() {
+        issues.push(Issue::warning(
+            "E0738",
+            format!(
+                "Oozie rejects the submission unless its job properties define them: the following {} parameters are required but were not defined and no default values are available: {}",
+                missing.len(),
+                missing.join(", ")
+            ),
+        ));
+    }
+    let mut undefined: Vec<(String, Vec<String>)> = Vec::new();
+    let mut note = |var: &str, node: Option<&str>| {
+        if defined.contains(var) || EL_CONSTANTS.contains(&var) {
+            return;
+        }
+        let entry = match undefined.iter_mut().position(|(v, _)| v == var) {
+            Some(i) => &mut undefined[i],
+            None => {
+                undefined.push((var.to_owned(), Vec::new()));
+                undefined.last_mut().expect("just pushed")
+            }
+        };
+        if let Some(node) = node
+            && !entry.1.iter().any(|n| n == node)
+        {
+            entry.1.push(node.to_owned());
+        }
+    };
+    for_each_text(&wf.global, &mut |t| {
+        variables(t, &mut |v| note(v, None));
+    });
+    for node in &wf.nodes {
+        let name = Some(node.name.as_str());
+        match &node.kind {
+            NodeKind::Action(a) => {
+                for_each_text(&a.fields, &mut |t| variables(t, &mut |v| note(v, name)));
+                for t in [&a.retry_max, &a.retry_interval, &a.retry_policy]
+                    .into_iter()
+                    .flatten()
+                {
+                    variables(t, &mut |v| note(v, name));
+                }
+            }
+            NodeKind::Kill { message } => variables(message, &mut |v| note(v, name)),
+            _ => {}
+        }
+    }
+    for edge in wf.edges.iter().filter(|e| e.kind == EdgeKind::Case) {
+        variables(&edge.predicate, &mut |v| note(v, Some(edge.from.as_str())));
+    }
+    for (var, nodes) in undefined {
+        issues.push(
+            Issue::warning(
+                "S2003",
+                format!("${{{var}}} is used but neither a parameter nor a job property defines it"),
+            )
+            .on_nodes(nodes),
+        );
+    }
+}
+
+/// EL's constants, usable as `${KB}` without a definition.
+const EL_CONSTANTS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
+
+/// Every text a field set holds, including nested groups and properties' values.
+fn for_each_text(fields: &Fields, f: &mut dyn FnMut(&str)) {
+    for value in fields.0.values() {
+        match value {
+            Value::Text(t) => f(t),
+            Value::Texts(ts) => ts.iter().for_each(|t| f(t)),
+            Value::Properties(ps) => ps
+                .iter()
+                .filter_map(|p| p.value.as_deref())
+                .for_each(&mut *f),
+            Value::Group(g) => for_each_text(g, f),
+            Value::Flag(_) | Value::Ops(_) => {}
+        }
+        if let Value::Ops(ops) = value {
+            for op in ops {
+                match op {
+                    FsOp::Move { source, target } => {
+                        f(source);
+                        f(target);
+                    }
+                    FsOp::Delete { path, .. }
+                    | FsOp::Mkdir { path }
+                    | FsOp::Touchz { path }
+                    | FsOp::Setrep { path, .. }
+                    | FsOp::Chmod { path, .. }
+                    | FsOp::Chgrp { path, .. } => f(path),
+                }
+            }
+        }
+    }
+}
+
+/// The plain variables of a text: `${name}` where the whole expression is an identifier
+/// (`${a eq b}` or `${wf:user()}` are expressions, not references to one property).
+pub(crate) fn variables(text: &str, f: &mut dyn FnMut(&str)) {
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            return;
+        };
+        let inner = after[..end].trim();
+        let mut chars = inner.chars();
+        if chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            f(inner);
+        }
+        rest = &after[end + 1..];
     }
 }
 
@@ -433,16 +688,13 @@ impl<'a> NameGraph<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workflow::{Node, Point, ShellAction};
+    use crate::workflow::{Action, JobProperty, Node, Point, Property};
 
     fn shell(name: &str) -> Node {
         Node {
             name: name.to_owned(),
             position: Point::default(),
-            kind: NodeKind::Shell(ShellAction {
-                exec: "echo".to_owned(),
-                arguments: vec![],
-            }),
+            kind: NodeKind::Action(Action::new("shell").with_text("exec", "echo")),
         }
     }
 
@@ -455,11 +707,7 @@ mod tests {
     }
 
     fn edge(from: &str, to: &str, kind: EdgeKind) -> Edge {
-        Edge {
-            from: from.to_owned(),
-            to: to.to_owned(),
-            kind,
-        }
+        Edge::new(from, to, kind)
     }
 
     fn ok(from: &str, to: &str) -> Edge {
@@ -471,11 +719,13 @@ mod tests {
     }
 
     fn wf(nodes: Vec<Node>, edges: Vec<Edge>) -> Workflow {
-        Workflow {
-            name: "w".to_owned(),
-            nodes,
-            edges,
-        }
+        let mut w = Workflow::new("w");
+        w.global
+            .set("resource-manager", Value::Text("rm:8032".into()));
+        w.global.set("name-node", Value::Text("hdfs://nn".into()));
+        w.nodes = nodes;
+        w.edges = edges;
+        w
     }
 
     fn codes(issues: &[Issue]) -> Vec<&str> {
@@ -568,7 +818,7 @@ mod tests {
     #[test]
     fn dangling_transition_and_missing_exec() {
         let mut a = shell("a");
-        a.kind = NodeKind::Shell(ShellAction::default());
+        a.kind = NodeKind::Action(Action::new("shell"));
         let w = wf(vec![a], vec![ok("a", "ghost")]);
         let issues = validate(&w);
         assert_eq!(codes(&issues), vec!["E0708", "E0701"]);
@@ -628,5 +878,148 @@ mod tests {
         assert_eq!(codes(&issues), vec!["E0707", "S2001"]);
         assert_eq!(issues[1].severity, Severity::Warning);
         assert_eq!(issues[1].nodes, vec!["b", "c"]);
+    }
+
+    fn decision(name: &str) -> Node {
+        Node {
+            name: name.to_owned(),
+            position: Point::default(),
+            kind: NodeKind::Decision,
+        }
+    }
+
+    fn case(from: &str, to: &str, predicate: &str) -> Edge {
+        Edge {
+            predicate: predicate.to_owned(),
+            ..edge(from, to, EdgeKind::Case)
+        }
+    }
+
+    #[test]
+    fn decisions_need_a_case_a_default_and_predicates() {
+        let w = wf(
+            vec![shell("a"), decision("d"), shell("b"), end("end")],
+            vec![ok("a", "d"), case("d", "b", "${x eq 1}")],
+        );
+        let issues = validate(&w);
+        assert_eq!(codes(&issues)[0], "E0701");
+        assert!(issues[0].message.contains("needs a default"), "{issues:?}");
+        let w = wf(
+            vec![shell("a"), decision("d"), shell("b"), end("end")],
+            vec![
+                ok("a", "d"),
+                case("d", "b", " "),
+                edge("d", "end", EdgeKind::Default),
+            ],
+        );
+        assert!(codes(&validate(&w)).contains(&"S1011"));
+        // An ok edge out of a decision, a case out of an action: wrong kinds of output.
+        let w = wf(
+            vec![shell("a"), decision("d"), shell("b")],
+            vec![ok("d", "b"), case("a", "b", "${true}")],
+        );
+        let issues = validate(&w);
+        assert_eq!(
+            issues.iter().filter(|i| i.code == "S1001").count(),
+            2,
+            "{issues:?}"
+        );
+    }
+
+    #[test]
+    fn a_valid_decision_has_no_issue_and_its_branches_meet_again() {
+        // a -> d; d: case -> b, default -> c; b, c -> e.
+        let w = wf(
+            vec![
+                shell("a"),
+                decision("d"),
+                shell("b"),
+                shell("c"),
+                shell("e"),
+            ],
+            vec![
+                ok("a", "d"),
+                case("d", "b", "${wf:conf('x') eq 'y'}"),
+                edge("d", "c", EdgeKind::Default),
+                ok("b", "e"),
+                ok("c", "e"),
+            ],
+        );
+        assert_eq!(validate(&w), vec![]);
+    }
+
+    #[test]
+    fn parameters_are_checked_as_oozie_checks_them() {
+        let mut w = wf(vec![shell("a")], vec![]);
+        w.parameters = vec![
+            Property {
+                name: "day".into(),
+                value: None,
+                description: None,
+            },
+            Property {
+                name: "".into(),
+                value: Some("x".into()),
+                description: None,
+            },
+            Property {
+                name: "queue".into(),
+                value: Some("default".into()),
+                description: None,
+            },
+        ];
+        let issues = validate(&w);
+        assert_eq!(codes(&issues), ["E0739", "E0738"]);
+        assert!(issues[1].message.contains("1 parameters"), "{issues:?}");
+        assert!(issues[1].message.ends_with(": day"), "{issues:?}");
+        w.job_properties.push(JobProperty {
+            name: "day".into(),
+            value: "2026-11-21".into(),
+        });
+        w.parameters.remove(1);
+        assert_eq!(validate(&w), vec![]);
+    }
+
+    #[test]
+    fn undefined_variables_are_a_warning_naming_their_nodes() {
+        let mut a = shell("a");
+        a.kind = NodeKind::Action(
+            Action::new("shell")
+                .with_text("exec", "${script}")
+                .with_text("name-node", "${wf:conf('nn')} ${KB} ${ defined }"),
+        );
+        let mut w = wf(vec![a], vec![]);
+        w.job_properties.push(JobProperty {
+            name: "defined".into(),
+            value: "1".into(),
+        });
+        let issues = validate(&w);
+        assert_eq!(codes(&issues), ["S2003"], "{issues:?}");
+        assert!(issues[0].message.starts_with("${script}"));
+        assert_eq!(issues[0].nodes, ["a"]);
+    }
+
+    #[test]
+    fn a_hadoop_action_needs_a_cluster_from_itself_or_global() {
+        let mut w = wf(vec![shell("a")], vec![]);
+        w.global = Fields::default();
+        let issues = validate(&w);
+        assert_eq!(codes(&issues), ["E0701", "E0701"], "{issues:?}");
+        assert!(issues[0].message.contains("No name-node defined"));
+        assert!(issues[1].message.contains("resource-manager"));
+    }
+
+    #[test]
+    fn kept_xml_must_parse_and_unknown_types_are_a_warning() {
+        let mut a = shell("a");
+        let mut action = Action::new("custom");
+        action.xml = Some("<custom xmlns='urn:x'><p/></custom>".into());
+        a.kind = NodeKind::Action(action.clone());
+        let w = wf(vec![a.clone()], vec![]);
+        assert_eq!(codes(&validate(&w)), ["S2006"]);
+        action.xml = Some("<custom".into());
+        a.kind = NodeKind::Action(action);
+        let w = wf(vec![a], vec![]);
+        assert_eq!(codes(&validate(&w)), ["E0701"]);
     }
 }
