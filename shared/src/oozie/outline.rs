@@ -78,26 +78,30 @@ pub(crate) enum Actions {
 /// The check, and the parsed document when it got that far.
 pub(crate) fn check(input: &str, actions: Actions) -> Result<(Report, Option<Element>), XmlError> {
     let length = input.encode_utf16().count();
-    if length > MAX_DEFINITION_LENGTH {
+    let too_long = (length > MAX_DEFINITION_LENGTH).then(|| {
+        format!(
+            "Workflow definition length [{length}] exceeded maximum allowed length [{MAX_DEFINITION_LENGTH}]"
+        )
+    });
+    // A stock Oozie refuses it; the limit is a server setting, so the importer only warns.
+    if let (Some(message), Actions::Registered) = (&too_long, actions) {
         return Ok((
             Report {
                 name: None,
-                issues: vec![Issue::error(
-                    "E0736",
-                    format!(
-                        "Workflow definition length [{length}] exceeded maximum allowed length [{MAX_DEFINITION_LENGTH}]"
-                    ),
-                )],
+                issues: vec![Issue::error("E0736", message.clone())],
             },
             None,
         ));
     }
     let root = xml::parse(input, &Limits::default())?;
     let name = root.attr("name").map(str::to_owned);
-    let issues = match check_tree(&root, actions) {
+    let mut issues = match check_tree(&root, actions) {
         Ok(warnings) => warnings,
         Err(first) => vec![first],
     };
+    if let Some(message) = too_long {
+        issues.push(Issue::warning("E0736", message));
+    }
     Ok((Report { name, issues }, Some(root)))
 }
 
