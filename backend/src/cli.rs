@@ -24,12 +24,9 @@ const UNREADABLE: u8 = 2;
 /// stderr; 0 valid, 1 invalid, 2 unreadable or not XML.
 pub fn validate(file: &Path) -> ExitCode {
     let shown = file.display();
-    let text = match read_limited(file) {
+    let text = match read_input(file) {
         Ok(text) => text,
-        Err(why) => {
-            eprintln!("sluice: cannot read {shown}: {why}");
-            return ExitCode::from(UNREADABLE);
-        }
+        Err(code) => return code,
     };
     let report = match check_workflow_xml(&text) {
         Ok(report) => report,
@@ -60,12 +57,9 @@ pub fn convert(
     properties: Option<&Path>,
 ) -> ExitCode {
     let shown = file.display();
-    let text = match read_limited(file) {
+    let text = match read_input(file) {
         Ok(text) => text,
-        Err(why) => {
-            eprintln!("sluice: cannot read {shown}: {why}");
-            return ExitCode::from(UNREADABLE);
-        }
+        Err(code) => return code,
     };
     let mut out = std::io::stdout().lock();
     match to {
@@ -89,12 +83,9 @@ pub fn convert(
                 wf.schema = version;
             }
             if let Some(path) = properties {
-                match read_limited(path) {
+                match read_input(path) {
                     Ok(text) => wf.job_properties = parse_job_properties(&text),
-                    Err(why) => {
-                        eprintln!("sluice: cannot read {}: {why}", path.display());
-                        return ExitCode::from(UNREADABLE);
-                    }
+                    Err(code) => return code,
                 }
             }
             for note in &imported.notes {
@@ -132,6 +123,14 @@ pub fn convert(
             }
         }
     }
+}
+
+/// Reads an input file, or says why not on stderr and gives the "unreadable" exit status.
+fn read_input(file: &Path) -> Result<String, ExitCode> {
+    read_limited(file).map_err(|why| {
+        eprintln!("sluice: cannot read {}: {why}", file.display());
+        ExitCode::from(UNREADABLE)
+    })
 }
 
 fn read_limited(file: &Path) -> Result<String, String> {

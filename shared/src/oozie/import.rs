@@ -172,6 +172,7 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
         }
         out
     };
+    let mut drawn = std::collections::HashSet::new();
     for (from, list) in &transitions {
         for (kind, predicate, to) in list {
             for target in fold(to) {
@@ -179,7 +180,7 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
                     predicate: predicate.clone(),
                     ..Edge::new(*from, target, *kind)
                 };
-                if !wf.edges.contains(&edge) {
+                if drawn.insert(edge.clone()) {
                     wf.edges.push(edge);
                 }
             }
@@ -187,12 +188,7 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
     }
     let entries = fold(start);
     let mut has_incoming = vec![false; wf.nodes.len()];
-    let index: HashMap<&str, usize> = wf
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.name.as_str(), i))
-        .collect();
+    let index = wf.name_index();
     for e in &wf.edges {
         if let Some(&i) = index.get(e.to.as_str()) {
             has_incoming[i] = true;
@@ -396,12 +392,7 @@ const COLUMN_GAP: f64 = 208.0;
 /// order within a layer. Deterministic, so a re-import lands on the same positions.
 pub fn layout(wf: &mut Workflow) {
     let n = wf.nodes.len();
-    let index: HashMap<&str, usize> = wf
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, node)| (node.name.as_str(), i))
-        .collect();
+    let index = wf.name_index();
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut indegree = vec![0usize; n];
     for e in &wf.edges {

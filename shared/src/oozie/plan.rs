@@ -359,12 +359,7 @@ impl<'a> Planner<'a> {
             taken: Default::default(),
             pairs: 0,
         };
-        let index: HashMap<&str, usize> = wf
-            .nodes
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.name.as_str(), i))
-            .collect();
+        let index = wf.name_index();
         let node_type = |i: usize| wf.nodes[i].kind.node_type();
         let end = wf
             .nodes

@@ -299,6 +299,15 @@ impl Workflow {
         wf
     }
 
+    /// Node positions by name (the first node of each name), for passes over all edges.
+    pub fn name_index(&self) -> std::collections::HashMap<&str, usize> {
+        let mut index = std::collections::HashMap::with_capacity(self.nodes.len());
+        for (i, node) in self.nodes.iter().enumerate() {
+            index.entry(node.name.as_str()).or_insert(i);
+        }
+        index
+    }
+
     pub fn node(&self, name: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.name == name)
     }

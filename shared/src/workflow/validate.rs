@@ -622,11 +622,10 @@ fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Iss
 
 /// Nodes by name (the first of each name), for passes over all edges.
 fn by_name(wf: &Workflow) -> HashMap<&str, &super::Node> {
-    let mut map = HashMap::with_capacity(wf.nodes.len());
-    for node in &wf.nodes {
-        map.entry(node.name.as_str()).or_insert(node);
-    }
-    map
+    wf.name_index()
+        .into_iter()
+        .map(|(name, i)| (name, &wf.nodes[i]))
+        .collect()
 }
 
 /// The workflow as a petgraph graph over its (first) nodes of each name; edges to unknown
