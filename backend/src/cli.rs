@@ -111,6 +111,14 @@ pub fn convert(
             match to_workflow_xml_as(&wf, version) {
                 Ok(xml) => {
                     let _ = writeln!(out, "{xml}");
+                    // Warnings (orderings the export added, undefined variables) still
+                    // matter to whoever converts: they go beside the XML, not into it.
+                    for issue in shared::workflow::validate(&wf)
+                        .iter()
+                        .filter(|i| !i.is_error())
+                    {
+                        eprintln!("{shown}: {}: {}", issue.code, issue.message);
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(ExportError::Invalid(issues)) => {

@@ -4,6 +4,8 @@
 //!   `sluice serve ARGS…` (default: http://127.0.0.1:8080, data in `./sluice-data`).
 //! - `cargo xtask test`: everything CI checks, in order, saying what it does.
 //! - `cargo xtask dist`: only build the browser app into `target/dist`.
+//! - `cargo xtask bench-wasm`: time validation compiled to WebAssembly, under Node's WASI
+//!   (needs `node`; not part of the test run).
 //!
 //! The wasm is built by a nested cargo into its own target directory and turned into a
 //! loadable module by `wasm-bindgen-cli-support` used as a library, pinned to the exact
@@ -32,17 +34,43 @@ fn main() -> Result<()> {
         Some("dist") => dist().map(drop),
         Some("serve") => serve(&rest),
         Some("test") => test(),
+        Some("bench-wasm") => bench_wasm(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
                  commands:\n  \
                  serve [ARGS…]  build everything and run `sluice serve ARGS…`\n  \
                  test           run the whole test suite (what CI runs)\n  \
-                 dist           build the browser app into target/dist"
+                 dist           build the browser app into target/dist\n  \
+                 bench-wasm     time validation in WebAssembly (needs node)"
             );
             std::process::exit(2);
         }
     }
+}
+
+/// Validation speed in WebAssembly: the example built for WASI, run by V8 under Node.
+fn bench_wasm() -> Result<()> {
+    const WASI: &str = "wasm32-wasip1";
+    step(&format!("rustup target add {WASI}"));
+    run(Command::new("rustup").args(["target", "add", WASI]))?;
+    step("build examples/validate_wasm for WASI");
+    run(Command::new("cargo").args([
+        "build",
+        "--release",
+        "-p",
+        "shared",
+        "--example",
+        "validate_wasm",
+        "--target",
+        WASI,
+    ]))?;
+    step("run it under node");
+    let wasm = root().join("target/wasm32-wasip1/release/examples/validate_wasm.wasm");
+    run(Command::new("node")
+        .arg("--no-warnings")
+        .arg(root().join("xtask/assets/run-wasi.mjs"))
+        .arg(wasm))
 }
 
 fn root() -> PathBuf {

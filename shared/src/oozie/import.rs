@@ -13,7 +13,7 @@
 //! Export after import gives an equivalent workflow, and import → export → import is the
 //! identity on the model (tested on every example app).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::outline::{self, Actions};
 use crate::workflow::action::{self, FieldKind, FieldSpec, GLOBAL};
@@ -172,16 +172,21 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
         }
         out
     };
-    let mut drawn = std::collections::HashSet::new();
     for (from, list) in &transitions {
-        for (kind, predicate, to) in list {
-            for target in fold(to) {
-                let edge = Edge {
-                    predicate: predicate.clone(),
-                    ..Edge::new(*from, target, *kind)
-                };
-                if drawn.insert(edge.clone()) {
-                    wf.edges.push(edge);
+        // Names are unique (Oozie's E0705 otherwise), so a duplicate edge can only come
+        // from the same source: one small set per source, keyed on borrowed text.
+        let folded: Vec<(EdgeKind, &str, Vec<String>)> = list
+            .iter()
+            .map(|(kind, predicate, to)| (*kind, predicate.as_str(), fold(to)))
+            .collect();
+        let mut drawn = HashSet::new();
+        for (kind, predicate, targets) in &folded {
+            for target in targets {
+                if drawn.insert((*kind, *predicate, target.as_str())) {
+                    wf.edges.push(Edge {
+                        predicate: (*predicate).to_owned(),
+                        ..Edge::new(*from, target.clone(), *kind)
+                    });
                 }
             }
         }

@@ -21,7 +21,7 @@
 //! maximal-to-minimal edges, a cut of cost zero is a series split, and sliding the cut
 //! along a topological order updates the cost in time linear in the edges.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::validate::{ControlGraph, ControlKind, OozieError, is_known_action_type};
 use crate::workflow::{EdgeKind, Issue, NodeKind, NodeType, Severity, Workflow};
@@ -138,7 +138,7 @@ impl Plan {
     /// are not ok edges of the drawing. (Meant for small drawings and tests: a cut between
     /// two layers of 100 actions is 10,000 pairs.)
     pub fn added_orderings(&self, wf: &Workflow) -> Vec<AddedOrdering> {
-        let drawn: std::collections::HashSet<(&str, &str)> = wf
+        let drawn: HashSet<(&str, &str)> = wf
             .edges
             .iter()
             .filter(|e| e.kind == EdgeKind::Ok)
@@ -228,8 +228,8 @@ fn list(names: &[String]) -> String {
 
 /// A name not used by any node of the workflow nor already taken by the plan.
 struct Names<'a> {
-    drawn: std::collections::HashSet<&'a str>,
-    taken: std::collections::HashSet<String>,
+    drawn: HashSet<&'a str>,
+    taken: HashSet<String>,
     /// Fork/join pairs handed out so far, named for real once the document order is known.
     pairs: usize,
 }
@@ -843,6 +843,13 @@ impl<'a> Planner<'a> {
             .collect();
         let mut dag = Dag::new(&top, &succ, terminal);
         let tree = dag.decompose();
+        // Warnings in drawing order, not in the order the decomposition happened on them.
+        dag.cuts.sort_by_key(|cut| {
+            (
+                cut.before.iter().min().copied(),
+                cut.after.iter().min().copied(),
+            )
+        });
         let name_of = |l: &usize| self.wf.nodes[top[*l]].name.clone();
         let cuts: Vec<AddedCut> = dag
             .cuts
@@ -960,8 +967,9 @@ struct Dag {
     /// Generation-stamped marks: `member[v] == stamp` means v is in the current block.
     member: Vec<u32>,
     seen: Vec<u32>,
-    mark: Vec<u32>,
     stamp: u32,
+    /// Scratch per node: its position in the current block's depth order.
+    pos: Vec<usize>,
     /// Scratch per node: predecessors not yet placed, and depth in the current block.
     remaining: Vec<usize>,
     level: Vec<usize>,
@@ -1010,7 +1018,7 @@ impl Dag {
             terminal,
             member: vec![0; flow.len()],
             seen: vec![0; flow.len()],
-            mark: vec![0; flow.len()],
+            pos: vec![0; flow.len()],
             stamp: 0,
             remaining: vec![0; flow.len()],
             level: vec![0; flow.len()],
@@ -1048,22 +1056,15 @@ impl Dag {
                 continue;
             }
             let parts = self.components(&block);
-            let (parts, parallel) = if parts.len() > 1 {
-                (parts, true)
+            if parts.len() > 1 {
+                let children = parts
+                    .into_iter()
+                    .map(|p| arena.child(p, &mut work))
+                    .collect();
+                arena.0[slot] = Tree::Parallel(children);
             } else {
-                (self.series(&block), false)
-            };
-            let mut children = Vec::with_capacity(parts.len());
-            for part in parts {
-                children.push(arena.0.len());
-                arena.0.push(Tree::Leaf(usize::MAX));
-                work.push((part, *children.last().expect("just pushed")));
+                self.series(&block, slot, &mut arena, &mut work);
             }
-            arena.0[slot] = if parallel {
-                Tree::Parallel(children)
-            } else {
-                Tree::Series(children)
-            };
         }
         arena
     }
@@ -1103,35 +1104,85 @@ impl Dag {
     /// otherwise at the cheapest boundary between depth layers (ties: the one nearest the
     /// middle), adding the orderings it needs. Only layer boundaries are candidates: a cut
     /// inside a layer would peel nodes off one at a time, each cut cheap, the sum ruinous.
-    fn series(&mut self, block: &[usize]) -> Vec<Vec<usize>> {
+    ///
+    /// After a forced cut, what follows is decomposed right here rather than by the caller,
+    /// for as long as its largest component has no free cut: its depth order is the tail of
+    /// this block's, so its cut costs are this block's minus what the nodes left behind
+    /// contributed. A layered drawing peels one layer per cut, and each cut strands the
+    /// sinks of the layer before as parallel branches; redoing the scan and the component
+    /// search for every layer would be quadratic. The result is the same as recursing.
+    fn series(
+        &mut self,
+        block: &[usize],
+        mut slot: usize,
+        arena: &mut Arena,
+        work: &mut Vec<(Vec<usize>, usize)>,
+    ) {
         let member = self.next_stamp();
         for &v in block {
             self.member[v] = member;
         }
         let order = self.topological(block, member);
-        let costs = self.cut_costs(&order, member);
-        let zero: Vec<usize> = (1..order.len()).filter(|&k| costs[k] == Some(0)).collect();
-        let cuts = if zero.is_empty() {
-            let middle = order.len() / 2;
-            let (count, _, best) = (1..order.len())
-                .filter(|&k| self.level[order[k - 1]] != self.level[order[k]])
-                .filter_map(|k| costs[k].map(|c| (c, k.abs_diff(middle), k)))
-                .min()
-                .expect("a connected block of two or more actions has a valid layer boundary");
-            self.record_cut(&order[..best], &order[best..], member, count);
-            vec![best]
-        } else {
-            zero
-        };
-        let mut parts = Vec::with_capacity(cuts.len() + 1);
-        let mut from = 0;
-        for k in cuts.into_iter().chain([order.len()]) {
-            let mut part = order[from..k].to_vec();
-            part.sort_unstable();
-            parts.push(part);
-            from = k;
+        let mut scan = Scan::new(self, &order, member);
+        let free: Vec<usize> = scan.free_cuts(0).collect();
+        if !free.is_empty() {
+            let mut children = Vec::with_capacity(free.len() + 1);
+            let mut from = 0;
+            for k in free.into_iter().chain([order.len()]) {
+                let mut part = order[from..k].to_vec();
+                part.sort_unstable();
+                children.push(arena.child(part, work));
+                from = k;
+            }
+            arena.0[slot] = Tree::Series(children);
+            return;
         }
-        parts
+        let mut series = Vec::new();
+        let mut from = 0;
+        loop {
+            let b = scan
+                .cheapest(from)
+                .expect("a connected block of two or more actions has a valid layer boundary");
+            let to = scan.bounds[b];
+            self.record_cut(&scan, &order, from, b);
+            let before = scan.take((from..to).collect(), self, &order);
+            series.push(arena.child(before, work));
+            from = to;
+            let mut parts = scan.tail_components(from);
+            if parts.len() > 1 {
+                // The tail falls apart: parallel branches, the largest one peeled on here.
+                let tail = arena.placeholder();
+                series.push(tail);
+                arena.0[slot] = Tree::Series(std::mem::take(&mut series));
+                let largest = (0..parts.len())
+                    .max_by_key(|&i| (scan.size[parts[i]], std::cmp::Reverse(i)))
+                    .expect("two or more parts");
+                let kept = parts.swap_remove(largest);
+                scan.big = kept;
+                let mut branches: Vec<(usize, usize)> = parts
+                    .into_iter()
+                    .map(|root| {
+                        let low = scan.low[root];
+                        let nodes = scan.take(scan.members(root), self, &order);
+                        (low, arena.child(nodes, work))
+                    })
+                    .collect();
+                slot = arena.placeholder();
+                branches.push((scan.low[kept], slot));
+                branches.sort_unstable();
+                arena.0[tail] = Tree::Parallel(branches.into_iter().map(|(_, c)| c).collect());
+            }
+            if scan.live == 1 || scan.free_cuts(from).next().is_some() {
+                let rest = scan.remaining(&order);
+                if series.is_empty() {
+                    work.push((rest, slot));
+                } else {
+                    series.push(arena.child(rest, work));
+                    arena.0[slot] = Tree::Series(series);
+                }
+                return;
+            }
+        }
     }
 
     /// A topological order of the block by depth (longest path from its sources), kept in
@@ -1169,103 +1220,22 @@ impl Dag {
         order
     }
 
-    /// `costs[k]`: orderings needed to put the first k nodes of `order` before the rest
-    /// (`None` when a node whose success kills would have to come first).
-    fn cut_costs(&mut self, order: &[usize], member: u32) -> Vec<Option<u64>> {
-        let n = order.len();
-        // Marks for this scan: max(A) and min(B) membership.
-        let in_max = self.next_stamp();
-        let in_min = self.next_stamp();
-        let mut n_min = 0u64;
-        for &v in order {
-            self.remaining[v] = self.pred[v]
-                .iter()
-                .filter(|&&u| self.member[u] == member)
-                .count();
-            if self.remaining[v] == 0 {
-                self.seen[v] = in_min;
-                n_min += 1;
-            }
-        }
-        let mut n_max = 0u64;
-        let mut cross = 0u64;
-        let mut terminal_in_max = 0usize;
-        let mut costs = vec![None; n + 1];
-        for (k, &v) in order.iter().enumerate() {
-            // v leaves min(B): drop its edges from max(A).
-            self.seen[v] = 0;
-            n_min -= 1;
-            for &u in &self.pred[v] {
-                if self.member[u] == member && self.mark[u] == in_max {
-                    cross -= 1;
-                }
-            }
-            // Its predecessors in max(A) are no longer maximal.
-            for i in 0..self.pred[v].len() {
-                let u = self.pred[v][i];
-                if self.member[u] == member && self.mark[u] == in_max {
-                    self.mark[u] = 0;
-                    n_max -= 1;
-                    terminal_in_max -= usize::from(self.terminal[u]);
-                    cross -= self.succ[u]
-                        .iter()
-                        .filter(|&&w| self.seen[w] == in_min)
-                        .count() as u64;
-                }
-            }
-            // Successors whose predecessors are now all in A become minimal in B.
-            for i in 0..self.succ[v].len() {
-                let w = self.succ[v][i];
-                if self.member[w] != member {
-                    continue;
-                }
-                self.remaining[w] -= 1;
-                if self.remaining[w] == 0 {
-                    self.seen[w] = in_min;
-                    n_min += 1;
-                    cross += self.pred[w]
-                        .iter()
-                        .filter(|&&u| self.mark[u] == in_max)
-                        .count() as u64;
-                }
-            }
-            // v is maximal in A.
-            self.mark[v] = in_max;
-            n_max += 1;
-            terminal_in_max += usize::from(self.terminal[v]);
-            cross += self.succ[v]
-                .iter()
-                .filter(|&&w| self.seen[w] == in_min)
-                .count() as u64;
-            if k + 1 < n && terminal_in_max == 0 {
-                costs[k + 1] = Some(n_max * n_min - cross);
-            }
-        }
-        costs
-    }
-
-    /// Records a forced cut. Its orderings are not added to the graph: the two parts are
-    /// decomposed separately from here on, and the series block that joins them already
-    /// puts one after the other.
-    fn record_cut(&mut self, a: &[usize], b: &[usize], member: u32, count: u64) {
-        let side = self.next_stamp();
-        for &v in a {
-            self.seen[v] = side;
-        }
-        let before: Vec<usize> = a
-            .iter()
-            .copied()
-            .filter(|&v| !self.succ[v].iter().any(|&w| self.seen[w] == side))
+    /// Records the forced cut at boundary `b` of what is left from position `from` on. Its
+    /// orderings are not added to the graph: the two parts are decomposed separately from
+    /// here on, and the series block that joins them already puts one after the other.
+    fn record_cut(&mut self, scan: &Scan, order: &[usize], from: usize, b: usize) {
+        let at = scan.bounds[b];
+        let layer_end = scan.bounds.get(b + 1).copied().unwrap_or(order.len());
+        let before: Vec<usize> = (from..at)
+            .filter(|&p| scan.alive[p] && scan.first_succ[p] >= at)
+            .map(|p| order[p])
             .collect();
-        let after: Vec<usize> = b
-            .iter()
-            .copied()
-            .filter(|&v| {
-                !self.pred[v]
-                    .iter()
-                    .any(|&u| self.member[u] == member && self.seen[u] != side)
-            })
+        // Only the layer right after the boundary can have all its predecessors before it.
+        let after: Vec<usize> = (at..layer_end)
+            .filter(|&p| scan.alive[p] && scan.last_pred[p].is_none_or(|l| l < at))
+            .map(|p| order[p])
             .collect();
+        let count = scan.cost(b).expect("a chosen cut is valid");
         let pairs = if count <= LISTED_ORDERINGS {
             before
                 .iter()
@@ -1284,7 +1254,321 @@ impl Dag {
     }
 }
 
+/// No node: the end of a member list.
+const NONE: usize = usize::MAX;
+
+/// A connected block in depth order (positions `0..n`), with the cut cost of every layer
+/// boundary, kept right while nodes are taken away: the part before a cut, or a component
+/// the tail no longer reaches.
+///
+/// A node at position `p` is maximal before a cut at `j` when `p < j <= first_succ[p]`, and
+/// minimal after it when `last_pred[p] < j <= p`; an edge counts when its source is maximal
+/// and its target minimal. So every count is a sum over intervals of boundaries, updated
+/// with difference arrays when nodes leave.
+///
+/// The components of each tail come from a union-find built from the back (each node
+/// joined to its successors, all later) and undone from the front as the tail shrinks: no
+/// path compression, union by size, and a log of the merges to undo them in reverse.
+struct Scan {
+    /// Positions where the depth changes.
+    bounds: Vec<usize>,
+    /// `below[p]`: how many boundaries are at or before position `p`.
+    below: Vec<usize>,
+    first_succ: Vec<usize>,
+    last_pred: Vec<Option<usize>>,
+    /// Per boundary: maximal nodes before, minimal nodes after, edges between them, and
+    /// terminal nodes among the maximal ones (no cut may come after those).
+    max: Vec<u64>,
+    min: Vec<u64>,
+    cross: Vec<u64>,
+    terminal: Vec<u64>,
+    alive: Vec<bool>,
+    live: usize,
+    /// Alive nodes per position, as a Fenwick tree: a boundary's position in what is left.
+    counts: Vec<u64>,
+    /// Union-find over positions; `next`/`last` chain each set's members from its root.
+    parent: Vec<usize>,
+    size: Vec<usize>,
+    /// The lowest node (local index) of each set: parallel parts come in that order.
+    low: Vec<usize>,
+    next: Vec<usize>,
+    last: Vec<usize>,
+    merges: Vec<Merge>,
+    /// A node of the part still being peeled.
+    big: usize,
+}
+
+/// One union, to be undone: `child`'s root was hung under `root` when position `time` was
+/// added.
+struct Merge {
+    time: usize,
+    child: usize,
+    root: usize,
+    size: usize,
+    low: usize,
+    last: usize,
+}
+
+impl Scan {
+    fn new(dag: &mut Dag, order: &[usize], member: u32) -> Self {
+        let n = order.len();
+        for (p, &v) in order.iter().enumerate() {
+            dag.pos[v] = p;
+        }
+        let bounds: Vec<usize> = (1..n)
+            .filter(|&k| dag.level[order[k - 1]] != dag.level[order[k]])
+            .collect();
+        let mut below = vec![0; n + 1];
+        let mut seen = 0;
+        for (p, slot) in below.iter_mut().enumerate() {
+            if bounds.get(seen) == Some(&p) {
+                seen += 1;
+            }
+            *slot = seen;
+        }
+        let inside = |w: &&usize| dag.member[**w] == member;
+        let first_succ = order
+            .iter()
+            .map(|&u| dag.succ[u].iter().filter(inside).map(|&w| dag.pos[w]).min())
+            .map(|p| p.unwrap_or(n))
+            .collect();
+        let last_pred = order
+            .iter()
+            .map(|&w| dag.pred[w].iter().filter(inside).map(|&u| dag.pos[u]).max())
+            .collect();
+        let nb = bounds.len();
+        let mut counts = vec![0; n + 1];
+        for p in 1..=n {
+            counts[p] += 1;
+            let up = p + (p & p.wrapping_neg());
+            if up <= n {
+                counts[up] += counts[p];
+            }
+        }
+        let mut scan = Scan {
+            bounds,
+            below,
+            first_succ,
+            last_pred,
+            max: vec![0; nb],
+            min: vec![0; nb],
+            cross: vec![0; nb],
+            terminal: vec![0; nb],
+            alive: vec![true; n],
+            live: n,
+            counts,
+            parent: (0..n).collect(),
+            size: vec![1; n],
+            low: order.to_vec(),
+            next: vec![NONE; n],
+            last: (0..n).collect(),
+            merges: Vec::new(),
+            big: 0,
+        };
+        scan.count((0..n).collect(), dag, order, 1);
+        for p in (0..n).rev() {
+            for &w in &dag.succ[order[p]] {
+                if dag.member[w] == member {
+                    scan.union(p, dag.pos[w]);
+                }
+            }
+        }
+        scan
+    }
+
+    /// Adds (`by` = 1) or removes (`by` = -1) what the nodes at `positions` contribute to
+    /// the boundary counts.
+    fn count(&mut self, positions: Vec<usize>, dag: &Dag, order: &[usize], by: i64) {
+        let nb = self.bounds.len();
+        let mut max = vec![0i64; nb + 1];
+        let mut min = vec![0i64; nb + 1];
+        let mut cross = vec![0i64; nb + 1];
+        let mut terminal = vec![0i64; nb + 1];
+        let member = dag.member[order[0]];
+        for p in positions {
+            let (lo, hi) = (self.below[p], self.below[self.first_succ[p]]);
+            add(&mut max, lo, hi, by);
+            if dag.terminal[order[p]] {
+                add(&mut terminal, lo, hi, by);
+            }
+            let after = |l: Option<usize>| l.map_or(0, |l| self.below[l]);
+            add(&mut min, after(self.last_pred[p]), self.below[p], by);
+            for &w in &dag.succ[order[p]] {
+                if dag.member[w] == member {
+                    add(&mut cross, after(self.last_pred[dag.pos[w]]), hi, by);
+                }
+            }
+        }
+        settle(&mut self.max, &max);
+        settle(&mut self.min, &min);
+        settle(&mut self.cross, &cross);
+        settle(&mut self.terminal, &terminal);
+    }
+
+    fn cost(&self, b: usize) -> Option<u64> {
+        let proper = self.max[b] > 0 && self.min[b] > 0 && self.terminal[b] == 0;
+        proper.then(|| self.max[b] * self.min[b] - self.cross[b])
+    }
+
+    /// Positions of the boundaries after `from` that cost nothing.
+    fn free_cuts(&self, from: usize) -> impl Iterator<Item = usize> + '_ {
+        (self.below[from]..self.bounds.len())
+            .filter(|&b| self.cost(b) == Some(0))
+            .map(|b| self.bounds[b])
+    }
+
+    /// The cheapest boundary after `from`; ties go to the one nearest the middle of what
+    /// is left, then to the earlier one.
+    fn cheapest(&self, from: usize) -> Option<usize> {
+        let middle = self.live / 2;
+        (self.below[from]..self.bounds.len())
+            .filter_map(|b| {
+                let k = self.alive_before(self.bounds[b]);
+                self.cost(b).map(|c| (c, k.abs_diff(middle), b))
+            })
+            .min()
+            .map(|(_, _, b)| b)
+    }
+
+    fn alive_before(&self, mut p: usize) -> usize {
+        let mut sum = 0;
+        while p > 0 {
+            sum += self.counts[p];
+            p &= p - 1;
+        }
+        sum as usize
+    }
+
+    /// Takes the alive nodes among `positions` away; returns them as sorted local indices.
+    fn take(&mut self, positions: Vec<usize>, dag: &Dag, order: &[usize]) -> Vec<usize> {
+        let positions: Vec<usize> = positions.into_iter().filter(|&p| self.alive[p]).collect();
+        let mut nodes = Vec::with_capacity(positions.len());
+        for &p in &positions {
+            self.alive[p] = false;
+            self.live -= 1;
+            let mut i = p + 1;
+            while i < self.counts.len() {
+                self.counts[i] -= 1;
+                i += i & i.wrapping_neg();
+            }
+            nodes.push(order[p]);
+        }
+        self.count(positions, dag, order, -1);
+        nodes.sort_unstable();
+        nodes
+    }
+
+    /// The components of what is left from `from` on, by their roots. Undoes the merges
+    /// made by the nodes before `from`; only the sets they split can be new components.
+    fn tail_components(&mut self, from: usize) -> Vec<usize> {
+        let mut roots = vec![self.big];
+        while let Some(m) = self.merges.last().filter(|m| m.time < from) {
+            let (child, root) = (m.child, m.root);
+            self.size[root] = m.size;
+            self.low[root] = m.low;
+            self.next[m.last] = NONE;
+            self.last[root] = m.last;
+            self.parent[child] = child;
+            self.merges.pop();
+            roots.extend([child, root]);
+        }
+        let mut roots: Vec<usize> = roots.into_iter().map(|r| self.find(r)).collect();
+        roots.sort_unstable();
+        roots.dedup();
+        roots.retain(|&r| r >= from && self.alive[r]);
+        if let [only] = roots.as_slice() {
+            self.big = *only;
+        }
+        roots
+    }
+
+    fn find(&self, mut p: usize) -> usize {
+        while self.parent[p] != p {
+            p = self.parent[p];
+        }
+        p
+    }
+
+    fn union(&mut self, time: usize, q: usize) {
+        let (a, b) = (self.find(time), self.find(q));
+        if a == b {
+            return;
+        }
+        let (child, root) = if self.size[a] < self.size[b] {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        self.merges.push(Merge {
+            time,
+            child,
+            root,
+            size: self.size[root],
+            low: self.low[root],
+            last: self.last[root],
+        });
+        self.parent[child] = root;
+        self.size[root] += self.size[child];
+        self.low[root] = self.low[root].min(self.low[child]);
+        self.next[self.last[root]] = child;
+        self.last[root] = self.last[child];
+    }
+
+    /// The positions of the set rooted at `root`.
+    fn members(&self, root: usize) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.size[root]);
+        let mut p = root;
+        while p != NONE {
+            out.push(p);
+            p = self.next[p];
+        }
+        out
+    }
+
+    /// The part still being peeled, as sorted local indices.
+    fn remaining(&self, order: &[usize]) -> Vec<usize> {
+        let mut nodes: Vec<usize> = self
+            .members(self.find(self.big))
+            .into_iter()
+            .map(|p| order[p])
+            .collect();
+        nodes.sort_unstable();
+        nodes
+    }
+}
+
+/// Adds `by` to the boundaries `lo..hi` of a difference array.
+fn add(diff: &mut [i64], lo: usize, hi: usize, by: i64) {
+    if lo < hi {
+        diff[lo] += by;
+        diff[hi] -= by;
+    }
+}
+
+/// Applies a difference array.
+fn settle(values: &mut [u64], diff: &[i64]) {
+    let mut run = 0i64;
+    for (b, value) in values.iter_mut().enumerate() {
+        run += diff[b];
+        *value = value
+            .checked_add_signed(run)
+            .expect("a count never goes below zero");
+    }
+}
+
 impl Arena {
+    /// A slot for a block still to decompose.
+    fn child(&mut self, block: Vec<usize>, work: &mut Vec<(Vec<usize>, usize)>) -> usize {
+        let slot = self.placeholder();
+        work.push((block, slot));
+        slot
+    }
+
+    fn placeholder(&mut self) -> usize {
+        self.0.push(Tree::Leaf(usize::MAX));
+        self.0.len() - 1
+    }
+
     /// Oozie nodes in document order (a fork, its branches, its join), with each action's
     /// continuation, and the first node of the flow. `terminal[v]`: the success of leaf `v`
     /// kills the workflow.

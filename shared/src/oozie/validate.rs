@@ -8,7 +8,7 @@
 //! iterative (explicit stacks): the browser's stack is small, and a 10,000-node chain must
 //! not overflow it.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use serde::{Deserialize, Serialize};
 

@@ -15,6 +15,7 @@ mod validate;
 pub use action::{Action, ActionSpec, Fields, FsOp, Property, SchemaVersion, Value};
 pub use validate::{Issue, Severity, validate};
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::{Deserialize, Serialize};
 
 /// Oozie's limit on node names (`ParamChecker.MAX_NODE_NAME_LEN`).
@@ -300,8 +301,8 @@ impl Workflow {
     }
 
     /// Node positions by name (the first node of each name), for passes over all edges.
-    pub fn name_index(&self) -> std::collections::HashMap<&str, usize> {
-        let mut index = std::collections::HashMap::with_capacity(self.nodes.len());
+    pub fn name_index(&self) -> HashMap<&str, usize> {
+        let mut index = HashMap::with_capacity(self.nodes.len());
         for (i, node) in self.nodes.iter().enumerate() {
             index.entry(node.name.as_str()).or_insert(i);
         }
@@ -402,8 +403,7 @@ impl Workflow {
     /// Nodes no edge leads into: where the workflow starts. End and kill nodes are never
     /// entry points, even when nothing leads to them yet.
     pub fn entry_nodes(&self) -> Vec<&str> {
-        let targets: std::collections::HashSet<&str> =
-            self.edges.iter().map(|e| e.to.as_str()).collect();
+        let targets: HashSet<&str> = self.edges.iter().map(|e| e.to.as_str()).collect();
         self.nodes
             .iter()
             .filter(|n| n.kind.node_type().has_outputs())

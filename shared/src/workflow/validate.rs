@@ -5,9 +5,11 @@
 //! Every issue names the nodes and edges involved so the designer can highlight them. The
 //! same function runs live in the browser and authoritatively on the server.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::VecDeque;
 
-use petgraph::algo::tarjan_scc;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 
@@ -78,12 +80,12 @@ impl Issue {
 /// not jump around while the user edits.
 pub fn validate(wf: &Workflow) -> Vec<Issue> {
     let mut issues = Vec::new();
-    check_names(wf, &mut issues);
-    check_edges(wf, &mut issues);
+    let graph = NameGraph::new(wf);
+    check_names(wf, &graph, &mut issues);
+    check_edges(wf, &graph, &mut issues);
     check_fields(wf, &mut issues);
     check_shape(wf, &mut issues);
     check_parameters(wf, &mut issues);
-    let graph = NameGraph::new(wf);
     check_cycles(wf, &graph, &mut issues);
     if !issues.iter().any(Issue::is_error) {
         check_plan(wf, &mut issues);
@@ -94,15 +96,14 @@ pub fn validate(wf: &Workflow) -> Vec<Issue> {
     issues
 }
 
-fn check_names(wf: &Workflow, issues: &mut Vec<Issue>) {
+fn check_names(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
     if wf.name.trim().is_empty() {
         issues.push(Issue::error(
             "E0701",
             "XML schema error, the workflow needs a name".to_owned(),
         ));
     }
-    let mut seen = HashSet::new();
-    for node in &wf.nodes {
+    for (i, node) in wf.nodes.iter().enumerate() {
         if !is_valid_node_name(&node.name) {
             issues.push(
                 Issue::error(
@@ -116,7 +117,7 @@ fn check_names(wf: &Workflow, issues: &mut Vec<Issue>) {
                 .on_nodes([node.name.clone()]),
             );
         }
-        if !seen.insert(node.name.as_str()) {
+        if graph.position[graph.index[node.name.as_str()].index()] != i {
             issues.push(
                 Issue::error(
                     "E0705",
@@ -128,11 +129,10 @@ fn check_names(wf: &Workflow, issues: &mut Vec<Issue>) {
     }
 }
 
-fn check_edges(wf: &Workflow, issues: &mut Vec<Issue>) {
-    let by_name = by_name(wf);
-    let mut seen = HashSet::new();
-    for edge in &wf.edges {
-        let Some(source) = by_name.get(edge.from.as_str()) else {
+fn check_edges(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
+    let mut seen = HashSet::with_capacity(wf.edges.len());
+    for (edge, &(from, to)) in wf.edges.iter().zip(&graph.ends) {
+        let Some(source) = from.map(|i| &wf.nodes[graph.position[i.index()]]) else {
             issues.push(
                 Issue::error(
                     "E0708",
@@ -145,7 +145,7 @@ fn check_edges(wf: &Workflow, issues: &mut Vec<Issue>) {
             );
             continue;
         };
-        if !by_name.contains_key(edge.to.as_str()) {
+        if to.is_none() {
             issues.push(
                 Issue::error(
                     "E0708",
@@ -203,7 +203,9 @@ fn check_edges(wf: &Workflow, issues: &mut Vec<Issue>) {
                 .on_edges(vec![edge.clone()]),
             );
         }
-        if !seen.insert(edge) {
+        // Edges to unknown nodes are reported above; duplicates among those add nothing.
+        let key = to.map(|to| (from, to, edge.kind, edge.predicate.as_str()));
+        if key.is_some_and(|key| !seen.insert(key)) {
             issues.push(
                 Issue::error(
                     "S1002",
@@ -536,6 +538,9 @@ fn check_plan(wf: &Workflow, issues: &mut Vec<Issue>) {
         .and_then(|g| validate_graph(&g, ForkJoinCheck::On));
     match verdict {
         Ok(()) => issues.extend(plan.ordering_warnings()),
+        // The drawing has no loop (an error otherwise, and this check would not run): the
+        // loop is an error path that comes back to a node the export runs before it.
+        Err(err) if err.code == "E0707" => issues.push(error_path_loop(wf, &err.nodes)),
         Err(err) => {
             let mut issue = Issue::from(err);
             // Keep only nodes the user drew (not the synthesized forks and joins).
@@ -545,13 +550,53 @@ fn check_plan(wf: &Workflow, issues: &mut Vec<Issue>) {
     }
 }
 
+/// An error path whose end the fork/join export places before its start. `path` is the
+/// loop Oozie found in the exported graph, forks and joins included.
+fn error_path_loop(wf: &Workflow, path: &[String]) -> Issue {
+    let drawn: Vec<&str> = path
+        .iter()
+        .map(String::as_str)
+        .filter(|n| wf.node(n).is_some())
+        .collect();
+    let errors: Vec<Edge> = drawn
+        .windows(2)
+        .flat_map(|pair| {
+            wf.edges
+                .iter()
+                .filter(move |e| e.kind == EdgeKind::Error && e.from == pair[0] && e.to == pair[1])
+                .cloned()
+        })
+        .collect();
+    let (from, to) = match (errors.first(), errors.last()) {
+        (Some(first), Some(last)) => (first.from.as_str(), last.to.as_str()),
+        _ => (
+            drawn.first().copied().unwrap_or(""),
+            drawn.last().copied().unwrap_or(""),
+        ),
+    };
+    Issue::error(
+        "S1013",
+        format!(
+            "The error path from '{from}' comes back to '{to}', which the fork/join export runs before '{from}'; Oozie cannot go back. Send it to a kill or end node, or to a node that runs after '{from}'"
+        ),
+    )
+    .on_nodes(drawn.iter().copied())
+    .on_edges(errors)
+}
+
 /// Every cycle, one per strongly connected component, as a concrete path (`a->b->c->a`),
 /// which is what Oozie's E0707 reports and what the designer highlights.
+///
+/// Kosaraju's algorithm, not Tarjan's: petgraph's Tarjan recurses once per node on a path,
+/// which overflows the browser's WebAssembly stack on a long chain; Kosaraju keeps its own.
 fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
-    for component in tarjan_scc(&graph.graph) {
-        if component.len() < 2 {
-            continue; // self-loops are E0706, reported with the edges
-        }
+    let mut components: Vec<Vec<NodeIndex>> = kosaraju_scc(&graph.graph)
+        .into_iter()
+        .filter(|c| c.len() >= 2) // self-loops are E0706, reported with the edges
+        .collect();
+    // In drawing order, whatever order the algorithm found them in.
+    components.sort_by_key(|c| c.iter().min().copied());
+    for component in components {
         let members: HashSet<NodeIndex> = component.iter().copied().collect();
         // Start at the component's first node in document order: deterministic output.
         let start = *component.iter().min().expect("component is non-empty");
@@ -581,16 +626,29 @@ fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
     }
 }
 
+/// What no entry node (see [`Workflow::entry_nodes`]) leads to.
 fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
-    let entries = wf.entry_nodes();
-    if entries.is_empty() {
+    let count = graph.position.len();
+    let mut seen = vec![true; count];
+    for &(_, to) in &graph.ends {
+        if let Some(to) = to {
+            seen[to.index()] = false;
+        }
+    }
+    for (i, seen) in seen.iter_mut().enumerate() {
+        *seen &= wf.nodes[graph.position[i]].kind.node_type().has_outputs();
+    }
+    let mut queue: VecDeque<NodeIndex> = (0..count)
+        .filter(|&i| seen[i])
+        .map(NodeIndex::new)
+        .collect();
+    if queue.is_empty() {
         return;
     }
-    let mut seen: HashSet<NodeIndex> = entries.iter().map(|n| graph.index[n]).collect();
-    let mut queue: VecDeque<NodeIndex> = seen.iter().copied().collect();
     while let Some(i) = queue.pop_front() {
         for next in graph.graph.neighbors(i) {
-            if seen.insert(next) {
+            if !seen[next.index()] {
+                seen[next.index()] = true;
                 queue.push_back(next);
             }
         }
@@ -598,13 +656,10 @@ fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Iss
     let unreachable: Vec<&str> = wf
         .nodes
         .iter()
-        .map(|n| n.name.as_str())
-        .filter(|n| graph.index.get(n).is_some_and(|i| !seen.contains(i)))
+        .filter(|n| !seen[graph.index[n.name.as_str()].index()])
         // An unconnected end node is still where actions without an ok edge go.
-        .filter(|n| {
-            wf.node(n)
-                .is_some_and(|n| n.kind.node_type() != NodeType::End)
-        })
+        .filter(|n| n.kind.node_type() != NodeType::End)
+        .map(|n| n.name.as_str())
         .collect();
     if !unreachable.is_empty() {
         issues.push(
@@ -620,38 +675,49 @@ fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Iss
     }
 }
 
-/// Nodes by name (the first of each name), for passes over all edges.
-fn by_name(wf: &Workflow) -> HashMap<&str, &super::Node> {
-    wf.name_index()
-        .into_iter()
-        .map(|(name, i)| (name, &wf.nodes[i]))
-        .collect()
-}
-
-/// The workflow as a petgraph graph over its (first) nodes of each name; edges to unknown
-/// nodes are left out (they are reported as E0708).
+/// The workflow as a petgraph graph over its (first) nodes of each name, with every name
+/// looked up once for all the checks; edges to unknown nodes are left out of the graph
+/// (they are reported as E0708).
 struct NameGraph<'a> {
     graph: DiGraph<&'a str, ()>,
     index: HashMap<&'a str, NodeIndex>,
+    /// The position in `wf.nodes` of each graph node.
+    position: Vec<usize>,
+    /// Each edge's ends, in the order of `wf.edges`.
+    ends: Vec<(Option<NodeIndex>, Option<NodeIndex>)>,
 }
 
 impl<'a> NameGraph<'a> {
     fn new(wf: &'a Workflow) -> Self {
         let mut graph = DiGraph::with_capacity(wf.nodes.len(), wf.edges.len());
         let mut index = HashMap::with_capacity(wf.nodes.len());
-        for node in &wf.nodes {
-            index
-                .entry(node.name.as_str())
-                .or_insert_with(|| graph.add_node(node.name.as_str()));
+        let mut position = Vec::with_capacity(wf.nodes.len());
+        for (i, node) in wf.nodes.iter().enumerate() {
+            index.entry(node.name.as_str()).or_insert_with(|| {
+                position.push(i);
+                graph.add_node(node.name.as_str())
+            });
         }
-        for edge in &wf.edges {
-            if let (Some(&a), Some(&b)) =
-                (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
-            {
-                graph.add_edge(a, b, ());
-            }
+        let ends = wf
+            .edges
+            .iter()
+            .map(|edge| {
+                let ends = (
+                    index.get(edge.from.as_str()).copied(),
+                    index.get(edge.to.as_str()).copied(),
+                );
+                if let (Some(a), Some(b)) = ends {
+                    graph.add_edge(a, b, ());
+                }
+                ends
+            })
+            .collect();
+        NameGraph {
+            graph,
+            index,
+            position,
+            ends,
         }
-        NameGraph { graph, index }
     }
 
     /// The shortest path `start -> … -> start` inside a strongly connected component
@@ -852,6 +918,67 @@ mod tests {
             "To export as Oozie fork/join, 'c' also waits for 'b' (this parallelism is lost in Oozie)"
         );
         assert_eq!(issues[0].nodes, vec!["b", "c"]);
+    }
+
+    #[test]
+    fn an_error_path_back_into_the_flow_is_named_not_reported_as_a_loop() {
+        // n2 fails over to n1, whose failure goes to n5; n5 runs in a fork with n4, which
+        // n2 waits for, so the export puts n5 before n2. Found by cycle_props.
+        let w = wf(
+            (0..9).map(|i| shell(&format!("n{i}"))).collect(),
+            vec![
+                ok("n6", "n5"),
+                ok("n4", "n2"),
+                err("n1", "n5"),
+                ok("n7", "n4"),
+                ok("n6", "n4"),
+                err("n2", "n1"),
+                ok("n8", "n2"),
+            ],
+        );
+        let issues = validate(&w);
+        assert_eq!(codes(&issues), vec!["S1013"], "{issues:?}");
+        assert!(
+            issues[0]
+                .message
+                .starts_with("The error path from 'n2' comes back to 'n5'"),
+            "{}",
+            issues[0].message
+        );
+        assert_eq!(issues[0].edges, vec![err("n2", "n1"), err("n1", "n5")]);
+    }
+
+    #[test]
+    fn a_forced_cut_that_strands_a_node_lets_it_run_beside_the_rest() {
+        // Two N shapes in a row, and s hangs off b alone. The cheapest cut puts {a, b}
+        // before {c, d, s}; after it, s no longer connects to anything and runs in parallel
+        // with c..f, which the second N then splits again.
+        let w = wf(
+            ["a", "b", "c", "d", "s", "e", "f"].map(shell).to_vec(),
+            vec![
+                ok("a", "c"),
+                ok("a", "d"),
+                ok("b", "d"),
+                ok("b", "s"),
+                ok("c", "e"),
+                ok("c", "f"),
+                ok("d", "f"),
+            ],
+        );
+        let issues = validate(&w);
+        let messages: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "To export as Oozie fork/join, 's' also waits for 'a'; 'c' also waits for 'b' (this parallelism is lost in Oozie)",
+                "To export as Oozie fork/join, 'e' also waits for 'd' (this parallelism is lost in Oozie)",
+            ]
+        );
+        let xml = crate::oozie::to_workflow_xml(&w).unwrap();
+        assert!(
+            xml.contains("<path start=\"s\"/>"),
+            "s runs on a fork path of its own:\n{xml}"
+        );
     }
 
     #[test]
