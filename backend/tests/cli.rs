@@ -184,3 +184,29 @@ fn convert_reports_rejected_and_unreadable_inputs() {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(stdout(&out).contains("E0701: "), "{}", stdout(&out));
 }
+
+#[test]
+fn convert_to_oozie_tells_which_parallelism_the_export_loses() {
+    // a→c, a→d, b→d is no fork/join shape: the export makes c wait for b too, says so on
+    // stderr, and keeps stdout the XML alone.
+    let dir = tempfile::tempdir().unwrap();
+    let shell = |n: &str| {
+        format!(r#"{{"name":"{n}","type":"action","action":"shell","fields":{{"exec":"true"}}}}"#)
+    };
+    let nodes: Vec<String> = ["a", "b", "c", "d"].map(shell).to_vec();
+    let model = format!(
+        r#"{{"name":"w","global":{{"name-node":"nn","resource-manager":"rm"}},"nodes":[{}],"edges":[
+            {{"from":"a","to":"c","kind":"ok"}},{{"from":"a","to":"d","kind":"ok"}},
+            {{"from":"b","to":"d","kind":"ok"}}]}}"#,
+        nodes.join(",")
+    );
+    let file = write(&dir, "n.json", &model);
+    let out = convert(&[file.to_str().unwrap(), "--to", "oozie"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(stdout(&out).starts_with("<?xml"), "{}", stdout(&out));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("S2002: To export as Oozie fork/join, 'c' also waits for 'b'"),
+        "{err}"
+    );
+}

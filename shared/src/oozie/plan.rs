@@ -628,18 +628,8 @@ impl<'a> Planner<'a> {
             let closure: HashSet<usize> = region.iter().copied().collect();
             let mut reached: HashMap<usize, usize> = HashMap::new();
             for b in &self.branches[d] {
-                let mut seen = HashSet::new();
-                let mut stack: Vec<usize> = b
-                    .units
-                    .iter()
-                    .copied()
-                    .filter(|u| closure.contains(u))
-                    .collect();
-                while let Some(v) = stack.pop() {
-                    if seen.insert(v) {
-                        *reached.entry(v).or_default() += 1;
-                        stack.extend(self.succ[v].iter().filter(|w| closure.contains(*w)));
-                    }
+                for v in self.reach_within(&b.units, &closure) {
+                    *reached.entry(v).or_default() += 1;
                 }
             }
             region.retain(|v| reached.get(v) == Some(&1));
@@ -921,22 +911,27 @@ impl<'a> Planner<'a> {
         Ok(emitted.start)
     }
 
+    /// The nodes of `within` that `from` leads to (`from` itself included) without leaving it.
+    fn reach_within(&self, from: &[usize], within: &HashSet<usize>) -> HashSet<usize> {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<usize> = from
+            .iter()
+            .copied()
+            .filter(|u| within.contains(u))
+            .collect();
+        while let Some(v) = stack.pop() {
+            if seen.insert(v) {
+                stack.extend(self.succ[v].iter().filter(|w| within.contains(*w)));
+            }
+        }
+        seen
+    }
+
     /// One branch of decision `d`: the nodes of its region reachable from the branch's
     /// targets, which no other branch may reach.
     fn plan_branch(&mut self, d: usize, b: &Branch, next: &str) -> Result<String, Vec<Issue>> {
         let region: HashSet<usize> = self.region[d].iter().copied().collect();
-        let mut seen = HashSet::new();
-        let mut stack: Vec<usize> = b
-            .units
-            .iter()
-            .copied()
-            .filter(|u| region.contains(u))
-            .collect();
-        while let Some(v) = stack.pop() {
-            if seen.insert(v) {
-                stack.extend(self.succ[v].iter().filter(|w| region.contains(*w)));
-            }
-        }
+        let seen = self.reach_within(&b.units, &region);
         for other in self.branches[d]
             .iter()
             .filter(|o| o.predicate != b.predicate)

@@ -406,10 +406,17 @@ impl Workflow {
         let targets: HashSet<&str> = self.edges.iter().map(|e| e.to.as_str()).collect();
         self.nodes
             .iter()
-            .filter(|n| n.kind.node_type().has_outputs())
-            .filter(|n| !targets.contains(n.name.as_str()))
+            .filter(|n| n.starts_flow(targets.contains(n.name.as_str())))
             .map(|n| n.name.as_str())
             .collect()
+    }
+}
+
+impl Node {
+    /// Whether the workflow starts here, given whether some edge leads into it: the one
+    /// rule behind [`Workflow::entry_nodes`] and validation's reachability walk.
+    pub(crate) fn starts_flow(&self, targeted: bool) -> bool {
+        !targeted && self.kind.node_type().has_outputs()
     }
 }
 

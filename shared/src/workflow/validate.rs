@@ -626,18 +626,17 @@ fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
     }
 }
 
-/// What no entry node (see [`Workflow::entry_nodes`]) leads to.
+/// What no entry node (see [`Workflow::entry_nodes`]) leads to. The same rule, on the
+/// edges already resolved to graph nodes.
 fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
     let count = graph.position.len();
-    let mut seen = vec![true; count];
-    for &(_, to) in &graph.ends {
-        if let Some(to) = to {
-            seen[to.index()] = false;
-        }
+    let mut targeted = vec![false; count];
+    for to in graph.ends.iter().filter_map(|&(_, to)| to) {
+        targeted[to.index()] = true;
     }
-    for (i, seen) in seen.iter_mut().enumerate() {
-        *seen &= wf.nodes[graph.position[i]].kind.node_type().has_outputs();
-    }
+    let mut seen: Vec<bool> = (0..count)
+        .map(|i| wf.nodes[graph.position[i]].starts_flow(targeted[i]))
+        .collect();
     let mut queue: VecDeque<NodeIndex> = (0..count)
         .filter(|&i| seen[i])
         .map(NodeIndex::new)
