@@ -51,18 +51,18 @@ fn planned_order(plan: &Plan) -> BTreeSet<(String, String)> {
         .nodes
         .iter()
         .filter(|n| matches!(n.kind, PlanKind::Action { .. }))
-        .map(|n| n.name.as_str())
+        .map(|n| plan.name(n.id))
         .collect();
     let mut pairs = Vec::new();
     for node in &plan.nodes {
-        let targets: Vec<&String> = match &node.kind {
-            PlanKind::Action { ok, .. } => vec![ok],
-            PlanKind::Fork { paths } => paths.iter().collect(),
-            PlanKind::Join { to } => vec![to],
+        let targets: Vec<usize> = match &node.kind {
+            PlanKind::Action { ok, .. } => vec![*ok],
+            PlanKind::Fork { paths } => paths.clone(),
+            PlanKind::Join { to } => vec![*to],
             _ => vec![],
         };
         for t in targets {
-            pairs.push((node.name.clone(), t.clone()));
+            pairs.push((plan.name(node.id).to_owned(), plan.name(t).to_owned()));
         }
     }
     closure(pairs)

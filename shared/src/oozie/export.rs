@@ -136,16 +136,16 @@ fn write(w: &mut W, wf: &Workflow, plan: &Plan) -> XmlResult {
                 })?;
             }
             w.create_element("start")
-                .with_attribute(("to", plan.start.as_str()))
+                .with_attribute(("to", plan.name(plan.start)))
                 .write_empty()?;
             for node in &plan.nodes {
-                let name = node.name.as_str();
+                let name = plan.name(node.id);
                 match &node.kind {
                     PlanKind::Action {
                         source, ok, error, ..
                     } => {
                         if let NodeKind::Action(action) = &wf.nodes[*source].kind {
-                            write_action(w, name, action, ok, error, version)?;
+                            write_action(w, name, action, plan.name(*ok), plan.name(*error), version)?;
                         }
                     }
                     PlanKind::Decision { cases, default } => {
@@ -153,13 +153,13 @@ fn write(w: &mut W, wf: &Workflow, plan: &Plan) -> XmlResult {
                             .with_attribute(("name", name))
                             .write_inner_content(|w| {
                                 w.create_element("switch").write_inner_content(|w| {
-                                    for (predicate, to) in cases {
+                                    for &(predicate, to) in cases {
                                         w.create_element("case")
-                                            .with_attribute(("to", to.as_str()))
+                                            .with_attribute(("to", plan.name(to)))
                                             .write_text_content(BytesText::new(predicate))?;
                                     }
                                     w.create_element("default")
-                                        .with_attribute(("to", default.as_str()))
+                                        .with_attribute(("to", plan.name(*default)))
                                         .write_empty()?;
                                     Ok(())
                                 })?;
@@ -172,7 +172,7 @@ fn write(w: &mut W, wf: &Workflow, plan: &Plan) -> XmlResult {
                             .write_inner_content(|w| {
                                 for path in paths {
                                     w.create_element("path")
-                                        .with_attribute(("start", path.as_str()))
+                                        .with_attribute(("start", plan.name(*path)))
                                         .write_empty()?;
                                 }
                                 Ok(())
@@ -181,7 +181,7 @@ fn write(w: &mut W, wf: &Workflow, plan: &Plan) -> XmlResult {
                     PlanKind::Join { to } => {
                         w.create_element("join")
                             .with_attribute(("name", name))
-                            .with_attribute(("to", to.as_str()))
+                            .with_attribute(("to", plan.name(*to)))
                             .write_empty()?;
                     }
                     PlanKind::Kill { message } => {

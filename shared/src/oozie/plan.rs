@@ -21,40 +21,48 @@
 //! maximal-to-minimal edges, a cut of cost zero is a series split, and sliding the cut
 //! along a topological order updates the cost in time linear in the edges.
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::borrow::Cow;
+
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use super::validate::{ControlGraph, ControlKind, OozieError, is_known_action_type};
-use crate::workflow::{EdgeKind, Issue, NodeKind, NodeType, Severity, Workflow};
+use crate::workflow::{DEFAULT_KILL_MESSAGE, EdgeKind, Issue, NodeKind, NodeType, Severity, Workflow};
+
+/// A node of the plan, as an index into [`Plan::names`]: the drawn nodes keep their
+/// positions in `workflow.nodes`; the nodes the export adds (forks, joins, an end or a
+/// kill the drawing lacks) come after them. Planning works on these numbers and never
+/// copies a name, which keeps validating a large drawing cheap.
+pub type NodeId = usize;
 
 /// One node of the Oozie workflow to write, in document order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlanNode {
-    pub name: String,
-    pub kind: PlanKind,
+pub struct PlanNode<'a> {
+    pub id: NodeId,
+    pub kind: PlanKind<'a>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum PlanKind {
+pub enum PlanKind<'a> {
     /// The action drawn as `workflow.nodes[source]`, of type `action_type` (`shell`, …).
     Action {
         source: usize,
-        action_type: String,
-        ok: String,
-        error: String,
+        action_type: &'a str,
+        ok: NodeId,
+        error: NodeId,
     },
     /// Cases (predicate, target) in order, then the default target.
     Decision {
-        cases: Vec<(String, String)>,
-        default: String,
+        cases: Vec<(&'a str, NodeId)>,
+        default: NodeId,
     },
     Fork {
-        paths: Vec<String>,
+        paths: Vec<NodeId>,
     },
     Join {
-        to: String,
+        to: NodeId,
     },
     Kill {
-        message: String,
+        message: &'a str,
     },
     End,
 }
@@ -67,41 +75,54 @@ pub struct AddedOrdering {
 }
 
 /// A cut the export had to force: every action of `after` now waits for every action of
-/// `before`. `count` of those pairs were not implied by the drawing (the others are drawn
-/// edges); each of the `count` is parallelism Oozie loses. When there are only a few, they
-/// are listed in `orderings`.
+/// `before` (both as positions in `workflow.nodes`). `count` of those pairs were not
+/// implied by the drawing (the others are drawn edges); each of the `count` is
+/// parallelism Oozie loses. When there are only a few, they are listed in `orderings`,
+/// as (before, after).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddedCut {
-    pub before: Vec<String>,
-    pub after: Vec<String>,
+    pub before: Vec<usize>,
+    pub after: Vec<usize>,
     pub count: u64,
-    pub orderings: Vec<AddedOrdering>,
+    pub orderings: Vec<(usize, usize)>,
 }
 
 /// Cuts adding at most this many orderings list them one by one.
 const LISTED_ORDERINGS: u64 = 16;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    pub start: String,
-    pub nodes: Vec<PlanNode>,
+pub struct Plan<'a> {
+    pub start: NodeId,
+    pub nodes: Vec<PlanNode<'a>>,
+    /// The name of every [`NodeId`].
+    pub names: Vec<Cow<'a, str>>,
     /// The cuts the export had to force (empty for a series-parallel drawing).
     pub added: Vec<AddedCut>,
 }
 
-impl Plan {
-    /// The plan as Oozie's validator sees it.
+impl<'a> Plan<'a> {
+    pub fn name(&self, id: NodeId) -> &str {
+        &self.names[id]
+    }
+
+    /// The plan as Oozie's validator sees it, transitions already resolved.
     pub fn control_graph(&self) -> Result<ControlGraph<'_>, OozieError> {
-        let mut graph = ControlGraph::new(&self.start);
+        // Position in the graph of each plan node (start is at 0).
+        let mut position = vec![usize::MAX; self.names.len()];
+        for (i, node) in self.nodes.iter().enumerate() {
+            position[node.id] = i + 1;
+        }
+        let at = |id: &NodeId| position[*id];
+        let mut graph = ControlGraph::resolved(at(&self.start));
         for node in &self.nodes {
-            let name = node.name.as_str();
+            let name = self.name(node.id);
             match &node.kind {
                 PlanKind::Action {
                     action_type,
                     ok,
                     error,
                     ..
-                } => graph.add(
+                } => graph.push_resolved(
                     name,
                     // A kept action of a type a stock Oozie lacks is a warning of its own
                     // (S2006); the walk checks its transitions like any action's.
@@ -110,25 +131,19 @@ impl Plan {
                     } else {
                         "java"
                     }),
-                    vec![ok.as_str(), error.as_str()],
+                    [at(ok), at(error)],
                 ),
-                PlanKind::Decision { cases, default } => graph.add(
+                PlanKind::Decision { cases, default } => graph.push_resolved(
                     name,
                     ControlKind::Decision,
-                    cases
-                        .iter()
-                        .map(|(_, to)| to.as_str())
-                        .chain([default.as_str()])
-                        .collect(),
+                    cases.iter().map(|(_, to)| at(to)).chain([at(default)]),
                 ),
-                PlanKind::Fork { paths } => graph.add(
-                    name,
-                    ControlKind::Fork,
-                    paths.iter().map(String::as_str).collect(),
-                ),
-                PlanKind::Join { to } => graph.add(name, ControlKind::Join, vec![to.as_str()]),
-                PlanKind::Kill { .. } => graph.add(name, ControlKind::Kill, vec![]),
-                PlanKind::End => graph.add(name, ControlKind::End, vec![]),
+                PlanKind::Fork { paths } => {
+                    graph.push_resolved(name, ControlKind::Fork, paths.iter().map(at))
+                }
+                PlanKind::Join { to } => graph.push_resolved(name, ControlKind::Join, [at(to)]),
+                PlanKind::Kill { .. } => graph.push_resolved(name, ControlKind::Kill, []),
+                PlanKind::End => graph.push_resolved(name, ControlKind::End, []),
             }?;
         }
         Ok(graph)
@@ -149,7 +164,7 @@ impl Plan {
             .flat_map(|cut| {
                 cut.before
                     .iter()
-                    .flat_map(|b| cut.after.iter().map(move |a| (b.as_str(), a.as_str())))
+                    .flat_map(|&b| cut.after.iter().map(move |&a| (self.name(b), self.name(a))))
             })
             .filter(|pair| !drawn.contains(pair))
             .map(|(b, a)| AddedOrdering {
@@ -161,37 +176,35 @@ impl Plan {
 
     /// One warning per forced cut: which actions now wait for which.
     pub fn ordering_warnings(&self) -> Vec<Issue> {
+        let names = |ids: &[usize]| -> Vec<&str> { ids.iter().map(|&i| self.name(i)).collect() };
         self.added
             .iter()
             .map(|cut| {
                 let (message, nodes) = if cut.orderings.is_empty() {
-                    let mut nodes = cut.before.clone();
-                    nodes.extend(cut.after.iter().cloned());
+                    let (before, after) = (names(&cut.before), names(&cut.after));
                     let message = format!(
                         "To export as Oozie fork/join, {} now wait for {} ({} orderings the drawing did not have; this parallelism is lost in Oozie)",
-                        list(&cut.after),
-                        list(&cut.before),
+                        list(&after),
+                        list(&before),
                         cut.count
                     );
+                    let nodes = before.iter().chain(&after).map(|n| (*n).to_owned()).collect();
                     (message, nodes)
                 } else {
                     let pairs: Vec<String> = cut
                         .orderings
                         .iter()
-                        .map(|o| format!("'{}' also waits for '{}'", o.after, o.before))
+                        .map(|&(b, a)| format!("'{}' also waits for '{}'", self.name(a), self.name(b)))
                         .collect();
-                    let mut nodes: Vec<String> = cut
-                        .orderings
-                        .iter()
-                        .flat_map(|o| [o.before.clone(), o.after.clone()])
-                        .collect();
-                    nodes.sort_unstable();
-                    nodes.dedup();
+                    let mut ids: Vec<usize> =
+                        cut.orderings.iter().flat_map(|&(b, a)| [b, a]).collect();
+                    ids.sort_unstable_by_key(|&i| self.name(i));
+                    ids.dedup();
                     let message = format!(
                         "To export as Oozie fork/join, {} (this parallelism is lost in Oozie)",
                         pairs.join("; ")
                     );
-                    (message, nodes)
+                    (message, ids.iter().map(|&i| self.name(i).to_owned()).collect())
                 };
                 Issue {
                     code: "S2002".to_owned(),
@@ -206,7 +219,7 @@ impl Plan {
 }
 
 /// "a, b and c" or "a, b, c and 12 more".
-fn list(names: &[String]) -> String {
+fn list(names: &[&str]) -> String {
     const SHOWN: usize = 4;
     match names {
         [] => String::new(),
@@ -226,81 +239,56 @@ fn list(names: &[String]) -> String {
     }
 }
 
-/// A name not used by any node of the workflow nor already taken by the plan.
+/// The names of the plan's nodes: the drawn ones, then those the plan adds, each one not
+/// used by any node of the workflow nor already taken by the plan.
 struct Names<'a> {
-    drawn: HashSet<&'a str>,
+    ids: Vec<Cow<'a, str>>,
+    drawn: HashMap<&'a str, usize>,
     taken: HashSet<String>,
-    /// Fork/join pairs handed out so far, named for real once the document order is known.
-    pairs: usize,
 }
 
-/// Placeholders start with ':', which no node name can.
-const PLACEHOLDER: char = ':';
-
-impl Names<'_> {
-    /// A fork and its join, as placeholders (`:fork:3`, `:join:3`).
-    fn placeholder_pair(&mut self) -> (String, String) {
-        self.pairs += 1;
-        (
-            format!("{PLACEHOLDER}fork{PLACEHOLDER}{}", self.pairs),
-            format!("{PLACEHOLDER}join{PLACEHOLDER}{}", self.pairs),
-        )
+impl<'a> Names<'a> {
+    /// A fork and its join (`join == fork + 1`), named once the document order is known.
+    fn placeholder_pair(&mut self) -> (NodeId, NodeId) {
+        let fork = self.ids.len();
+        self.ids.extend([Cow::Borrowed(""), Cow::Borrowed("")]);
+        (fork, fork + 1)
     }
 
-    /// Real names for the placeholders, numbered in document order (`fork-1`/`join-1` is
+    /// Real names for the fork/join pairs, numbered in document order (`fork-1`/`join-1` is
     /// the first fork of the document and its join), skipping numbers a drawn node uses.
-    fn name_pairs(&mut self, nodes: &mut [PlanNode], start: &mut String) {
-        let mut real: HashMap<String, String> = HashMap::new();
+    fn name_pairs(&mut self, nodes: &[PlanNode<'_>]) {
         let mut number = 0usize;
-        for node in nodes.iter() {
-            if let Some(id) = node.name.strip_prefix(":fork:") {
+        for node in nodes {
+            if let PlanKind::Fork { .. } = node.kind {
                 let (fork, join) = loop {
                     number += 1;
                     let (f, j) = (format!("fork-{number}"), format!("join-{number}"));
-                    let free =
-                        |n: &String| !self.drawn.contains(n.as_str()) && !self.taken.contains(n);
-                    if free(&f) && free(&j) {
+                    if self.is_free(&f) && self.is_free(&j) {
                         break (f, j);
                     }
                 };
                 self.taken.insert(fork.clone());
                 self.taken.insert(join.clone());
-                real.insert(node.name.clone(), fork);
-                real.insert(format!(":join:{id}"), join);
-            }
-        }
-        let rename = |name: &mut String| {
-            if let Some(r) = real.get(name.as_str()) {
-                name.clone_from(r);
-            }
-        };
-        rename(start);
-        for node in nodes.iter_mut() {
-            rename(&mut node.name);
-            match &mut node.kind {
-                PlanKind::Action { ok, error, .. } => {
-                    rename(ok);
-                    rename(error);
-                }
-                PlanKind::Decision { cases, default } => {
-                    cases.iter_mut().for_each(|(_, to)| rename(to));
-                    rename(default);
-                }
-                PlanKind::Fork { paths } => paths.iter_mut().for_each(rename),
-                PlanKind::Join { to } => rename(to),
-                PlanKind::Kill { .. } | PlanKind::End => {}
+                self.ids[node.id] = Cow::Owned(fork);
+                self.ids[node.id + 1] = Cow::Owned(join);
             }
         }
     }
 
-    fn fresh(&mut self, base: &str, numbered: bool) -> String {
-        let candidates = std::iter::once(base.to_owned())
-            .filter(|_| !numbered)
-            .chain((if numbered { 1 } else { 2 }..).map(|i| format!("{base}-{i}")));
+    fn is_free(&self, name: &str) -> bool {
+        !self.drawn.contains_key(name) && !self.taken.contains(name)
+    }
+
+    /// A new node named `base` (or `base-2`, `base-3`, … if that is taken).
+    fn fresh(&mut self, base: &str) -> NodeId {
+        let candidates =
+            std::iter::once(base.to_owned()).chain((2..).map(|i| format!("{base}-{i}")));
         for candidate in candidates {
-            if !self.drawn.contains(candidate.as_str()) && !self.taken.contains(&candidate) {
+            if self.is_free(&candidate) {
                 self.taken.insert(candidate.clone());
-                return candidate;
+                self.ids.push(Cow::Owned(candidate));
+                return self.ids.len() - 1;
             }
         }
         unreachable!("an unbounded range always yields a free name")
@@ -311,8 +299,8 @@ impl Names<'_> {
 /// leads. A case drawn to several nodes (an imported case that led to a fork) starts them
 /// in parallel.
 #[derive(Clone)]
-struct Branch {
-    predicate: Option<String>,
+struct Branch<'a> {
+    predicate: Option<&'a str>,
     /// Actions and decisions.
     units: Vec<usize>,
     /// Kill and end nodes.
@@ -320,28 +308,28 @@ struct Branch {
 }
 
 /// A decision's cases (predicate, target) and its default target.
-type DecisionTargets = (Vec<(String, String)>, String);
+type DecisionTargets<'a> = (Vec<(&'a str, NodeId)>, NodeId);
 
 /// Plans one branch of a decision; returns the branch's first node.
 type BranchPlanner<'f, 'a> =
-    dyn FnMut(&mut Planner<'a>, &Branch) -> Result<String, Vec<Issue>> + 'f;
+    dyn FnMut(&mut Planner<'a>, &Branch<'a>) -> Result<NodeId, Vec<Issue>> + 'f;
 
 /// Plans the Oozie graph of a workflow that passed the model checks (names, edges, no loops).
-pub fn plan(wf: &Workflow) -> Result<Plan, Vec<Issue>> {
+pub fn plan(wf: &Workflow) -> Result<Plan<'_>, Vec<Issue>> {
     Planner::new(wf)?.run()
 }
 
 struct Planner<'a> {
     wf: &'a Workflow,
     names: Names<'a>,
-    end: String,
-    default_kill: String,
+    end: NodeId,
+    default_kill: NodeId,
     kills: Vec<usize>,
     /// Ok edges of actions and all edges of decisions, to actions and decisions.
     succ: Vec<Vec<usize>>,
     kill_on_ok: Vec<Option<usize>>,
     error_to: Vec<Option<usize>>,
-    branches: Vec<Vec<Branch>>,
+    branches: Vec<Vec<Branch<'a>>>,
     main: Vec<bool>,
     /// For each decision of the main flow: the nodes of its block (its region) and where
     /// the block continues (its exits, where its branches meet again).
@@ -349,29 +337,26 @@ struct Planner<'a> {
     exits: Vec<Vec<usize>>,
     added: Vec<AddedCut>,
     /// Plan nodes in depth-first order, each with the drawn node it comes from.
-    out: Vec<(Option<usize>, PlanNode)>,
+    out: Vec<(Option<usize>, PlanNode<'a>)>,
 }
 
 impl<'a> Planner<'a> {
     fn new(wf: &'a Workflow) -> Result<Self, Vec<Issue>> {
         let mut names = Names {
-            drawn: wf.nodes.iter().map(|n| n.name.as_str()).collect(),
-            taken: Default::default(),
-            pairs: 0,
+            ids: wf.nodes.iter().map(|n| Cow::Borrowed(n.name.as_str())).collect(),
+            drawn: wf.name_index(),
+            taken: HashSet::new(),
         };
-        let index = wf.name_index();
         let node_type = |i: usize| wf.nodes[i].kind.node_type();
-        let end = wf
-            .nodes
-            .iter()
-            .find(|n| n.kind.node_type() == NodeType::End)
-            .map_or_else(|| names.fresh("end", false), |n| n.name.clone());
+        let end = (0..wf.nodes.len())
+            .find(|&i| node_type(i) == NodeType::End)
+            .unwrap_or_else(|| names.fresh("end"));
         let kills: Vec<usize> = (0..wf.nodes.len())
             .filter(|&i| node_type(i) == NodeType::Kill)
             .collect();
         let default_kill = match kills.as_slice() {
-            [only] => wf.nodes[*only].name.clone(),
-            _ => names.fresh("fail", false),
+            [only] => *only,
+            _ => names.fresh("fail"),
         };
         let n = wf.nodes.len();
         let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -381,8 +366,10 @@ impl<'a> Planner<'a> {
         let mut branches: Vec<Vec<Branch>> = (0..n).map(|_| Vec::new()).collect();
         let mut issues = Vec::new();
         for edge in &wf.edges {
-            let (Some(&from), Some(&to)) =
-                (index.get(edge.from.as_str()), index.get(edge.to.as_str()))
+            let (Some(&from), Some(&to)) = (
+                names.drawn.get(edge.from.as_str()),
+                names.drawn.get(edge.to.as_str()),
+            )
             else {
                 continue;
             };
@@ -399,7 +386,7 @@ impl<'a> Planner<'a> {
                 },
                 EdgeKind::Case | EdgeKind::Default => {
                     let predicate =
-                        (edge.kind == EdgeKind::Case).then(|| edge.predicate.trim().to_owned());
+                        (edge.kind == EdgeKind::Case).then(|| edge.predicate.trim());
                     let list = &mut branches[from];
                     let branch = match list.iter().position(|b| b.predicate == predicate) {
                         Some(i) => &mut list[i],
@@ -626,7 +613,7 @@ impl<'a> Planner<'a> {
             }
             // Nodes two branches both reach are where they meet: outside the block too.
             let closure: HashSet<usize> = region.iter().copied().collect();
-            let mut reached: HashMap<usize, usize> = HashMap::new();
+            let mut reached: HashMap<usize, usize> = HashMap::default();
             for b in &self.branches[d] {
                 for v in self.reach_within(&b.units, &closure) {
                     *reached.entry(v).or_default() += 1;
@@ -648,11 +635,11 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 
-    fn run(mut self) -> Result<Plan, Vec<Issue>> {
+    fn run(mut self) -> Result<Plan<'a>, Vec<Issue>> {
         let n = self.wf.nodes.len();
         let main: Vec<usize> = (0..n).filter(|&v| self.main[v]).collect();
-        let end = self.end.clone();
-        let mut start = self.plan_flow(&main, &end)?;
+        let end = self.end;
+        let start = self.plan_flow(&main, end)?;
         // Error handlers: as drawn; without an ok edge they continue to the end.
         let handlers: Vec<usize> = (0..n)
             .filter(|&v| self.wf.nodes[v].kind.node_type().has_outputs() && !self.main[v])
@@ -660,32 +647,25 @@ impl<'a> Planner<'a> {
         for v in handlers {
             let node = if self.is_decision(v) {
                 let (cases, default) =
-                    self.decision_targets(v, &mut |planner, b| Ok(planner.name(b.units[0])), &end)?;
+                    self.decision_targets(v, &mut |_, b| Ok(b.units[0]), end)?;
                 PlanKind::Decision { cases, default }
             } else {
                 let ok = self.succ[v]
                     .first()
                     .or(self.kill_on_ok[v].as_ref())
-                    .map_or_else(|| end.clone(), |&t| self.name(t));
+                    .map_or(end, |&t| t);
                 self.action_kind(v, ok)
             };
-            self.out.push((
-                Some(v),
-                PlanNode {
-                    name: self.name(v),
-                    kind: node,
-                },
-            ));
+            self.out.push((Some(v), PlanNode { id: v, kind: node }));
         }
-        for &k in &self.kills.clone() {
-            if let NodeKind::Kill { message } = &self.wf.nodes[k].kind {
+        let wf = self.wf;
+        for &k in &self.kills {
+            if let NodeKind::Kill { message } = &wf.nodes[k].kind {
                 self.out.push((
                     Some(k),
                     PlanNode {
-                        name: self.name(k),
-                        kind: PlanKind::Kill {
-                            message: message.clone(),
-                        },
+                        id: k,
+                        kind: PlanKind::Kill { message },
                     },
                 ));
             }
@@ -694,61 +674,67 @@ impl<'a> Planner<'a> {
             && self.out.iter().any(
                 |(_, n)| matches!(&n.kind, PlanKind::Action { error, .. } if *error == self.default_kill),
             );
-        let mut tail = Vec::new();
-        if needs_default_kill {
-            tail.push(PlanNode {
-                name: self.default_kill.clone(),
-                kind: PlanKind::Kill {
-                    message: crate::workflow::DEFAULT_KILL_MESSAGE.to_owned(),
-                },
-            });
-        }
-        tail.push(PlanNode {
-            name: end,
-            kind: PlanKind::End,
-        });
         // Document order: the drawing's order, each fork just before its first branch and
         // each join just after its last, so an imported workflow exports in its own order.
-        let mut keyed: Vec<((usize, u8), PlanNode)> = Vec::with_capacity(self.out.len());
+        let mut keys: Vec<(usize, u8)> = Vec::with_capacity(self.out.len());
         let mut last_source = 0;
+        let mut next_source = None;
         for (i, (source, node)) in self.out.iter().enumerate() {
-            let key = match (source, &node.kind) {
+            keys.push(match (source, &node.kind) {
                 (Some(s), _) => {
                     last_source = *s;
                     (*s, 1)
                 }
                 (None, PlanKind::Fork { .. }) => {
-                    let next = self.out[i..]
-                        .iter()
-                        .find_map(|(s, _)| *s)
-                        .unwrap_or(last_source);
-                    (next, 0)
+                    // The first drawn node after the fork (found once per run of forks).
+                    if next_source.is_none_or(|(at, _)| at < i) {
+                        next_source = self.out[i..]
+                            .iter()
+                            .position(|(s, _)| s.is_some())
+                            .map(|k| (i + k, self.out[i + k].0.expect("found")));
+                    }
+                    (next_source.map_or(last_source, |(_, s)| s), 0)
                 }
                 (None, _) => (last_source, 2),
-            };
-            keyed.push((key, node.clone()));
+            });
         }
+        let mut keyed: Vec<((usize, u8), PlanNode<'a>)> = keys
+            .into_iter()
+            .zip(std::mem::take(&mut self.out).into_iter().map(|(_, node)| node))
+            .collect();
         keyed.sort_by_key(|(key, _)| *key);
-        let mut nodes: Vec<PlanNode> = keyed.into_iter().map(|(_, node)| node).collect();
-        self.names.name_pairs(&mut nodes, &mut start);
-        nodes.extend(tail);
+        let mut nodes: Vec<PlanNode<'a>> = keyed.into_iter().map(|(_, node)| node).collect();
+        self.names.name_pairs(&nodes);
+        if needs_default_kill {
+            nodes.push(PlanNode {
+                id: self.default_kill,
+                kind: PlanKind::Kill {
+                    message: DEFAULT_KILL_MESSAGE,
+                },
+            });
+        }
+        nodes.push(PlanNode {
+            id: end,
+            kind: PlanKind::End,
+        });
         Ok(Plan {
             start,
             nodes,
+            names: self.names.ids,
             added: self.added,
         })
     }
 
-    fn action_kind(&self, a: usize, ok: String) -> PlanKind {
-        let action_type = match &self.wf.nodes[a].kind {
-            NodeKind::Action(action) => action.action.clone(),
-            _ => unreachable!("only actions get action nodes"),
+    fn action_kind(&self, a: usize, ok: NodeId) -> PlanKind<'a> {
+        let wf = self.wf;
+        let NodeKind::Action(action) = &wf.nodes[a].kind else {
+            unreachable!("only actions get action nodes")
         };
         PlanKind::Action {
             source: a,
-            action_type,
+            action_type: &action.action,
             ok,
-            error: self.error_to[a].map_or_else(|| self.default_kill.clone(), |t| self.name(t)),
+            error: self.error_to[a].unwrap_or(self.default_kill),
         }
     }
 
@@ -759,17 +745,17 @@ impl<'a> Planner<'a> {
         &mut self,
         d: usize,
         branch: &mut BranchPlanner<'_, 'a>,
-        next: &str,
-    ) -> Result<DecisionTargets, Vec<Issue>> {
-        let branches: Vec<Branch> = self.branches[d].clone();
+        next: NodeId,
+    ) -> Result<DecisionTargets<'a>, Vec<Issue>> {
+        let branches: Vec<Branch<'a>> = self.branches[d].clone();
         let mut cases = Vec::new();
-        let mut default = next.to_owned();
+        let mut default = next;
         let mut result = Ok(());
         for b in &branches {
             let target = if let Some(&exit) = b.exits.first() {
-                Ok(self.name(exit))
+                Ok(exit)
             } else if b.units.iter().all(|u| self.exits[d].contains(u)) {
-                Ok(next.to_owned())
+                Ok(next)
             } else {
                 branch(self, b)
             };
@@ -780,8 +766,8 @@ impl<'a> Planner<'a> {
                     break;
                 }
             };
-            match &b.predicate {
-                Some(p) => cases.push((p.clone(), target)),
+            match b.predicate {
+                Some(p) => cases.push((p, target)),
                 None => default = target,
             }
         }
@@ -791,9 +777,9 @@ impl<'a> Planner<'a> {
     /// Plans a flow (the main flow or one branch of a decision): its own decisions stand for
     /// their whole regions, the rest is decomposed into series and parallel blocks. Returns
     /// the name of the flow's first node; its last nodes continue to `next`.
-    fn plan_flow(&mut self, units: &[usize], next: &str) -> Result<String, Vec<Issue>> {
+    fn plan_flow(&mut self, units: &[usize], next: NodeId) -> Result<NodeId, Vec<Issue>> {
         if units.is_empty() {
-            return Ok(next.to_owned());
+            return Ok(next);
         }
         let hidden: HashSet<usize> = units
             .iter()
@@ -840,27 +826,14 @@ impl<'a> Planner<'a> {
                 cut.after.iter().min().copied(),
             )
         });
-        let name_of = |l: &usize| self.wf.nodes[top[*l]].name.clone();
-        let cuts: Vec<AddedCut> = dag
-            .cuts
-            .iter()
-            .map(|cut| AddedCut {
-                before: cut.before.iter().map(name_of).collect(),
-                after: cut.after.iter().map(name_of).collect(),
-                count: cut.count,
-                orderings: cut
-                    .pairs
-                    .iter()
-                    .map(|(b, a)| AddedOrdering {
-                        before: name_of(b),
-                        after: name_of(a),
-                    })
-                    .collect(),
-            })
-            .collect();
+        let cuts = dag.cuts.iter().map(|cut| AddedCut {
+            before: cut.before.iter().map(|&l| top[l]).collect(),
+            after: cut.after.iter().map(|&l| top[l]).collect(),
+            count: cut.count,
+            orderings: cut.pairs.iter().map(|&(b, a)| (top[b], top[a])).collect(),
+        });
         self.added.extend(cuts);
-        let leaf_names: Vec<String> = top.iter().map(|&v| self.name(v)).collect();
-        let emitted = tree.emit(&mut self.names, next, &leaf_names, &dag.terminal)?;
+        let emitted = tree.emit(&mut self.names, next, &top, &dag.terminal)?;
         for step in emitted.order {
             match step {
                 Emit::Leaf(local, next) => {
@@ -870,39 +843,33 @@ impl<'a> Planner<'a> {
                         self.out.push((
                             Some(v),
                             PlanNode {
-                                name: self.name(v),
+                                id: v,
                                 kind: PlanKind::End,
                             },
                         ));
                         let (cases, default) = self.decision_targets(
                             v,
-                            &mut |planner, b| planner.plan_branch(v, b, &next),
-                            &next,
+                            &mut |planner, b| planner.plan_branch(v, b, next),
+                            next,
                         )?;
                         self.out[slot].1.kind = PlanKind::Decision { cases, default };
                     } else {
-                        let ok = self.kill_on_ok[v].map_or(next, |k| self.name(k));
+                        let ok = self.kill_on_ok[v].unwrap_or(next);
                         let kind = self.action_kind(v, ok);
-                        self.out.push((
-                            Some(v),
-                            PlanNode {
-                                name: self.name(v),
-                                kind,
-                            },
-                        ));
+                        self.out.push((Some(v), PlanNode { id: v, kind }));
                     }
                 }
-                Emit::Fork(name, paths) => self.out.push((
+                Emit::Fork(id, paths) => self.out.push((
                     None,
                     PlanNode {
-                        name,
+                        id,
                         kind: PlanKind::Fork { paths },
                     },
                 )),
-                Emit::Join(name, to) => self.out.push((
+                Emit::Join(id, to) => self.out.push((
                     None,
                     PlanNode {
-                        name,
+                        id,
                         kind: PlanKind::Join { to },
                     },
                 )),
@@ -929,7 +896,7 @@ impl<'a> Planner<'a> {
 
     /// One branch of decision `d`: the nodes of its region reachable from the branch's
     /// targets, which no other branch may reach.
-    fn plan_branch(&mut self, d: usize, b: &Branch, next: &str) -> Result<String, Vec<Issue>> {
+    fn plan_branch(&mut self, d: usize, b: &Branch<'a>, next: NodeId) -> Result<NodeId, Vec<Issue>> {
         let region: HashSet<usize> = self.region[d].iter().copied().collect();
         let seen = self.reach_within(&b.units, &region);
         for other in self.branches[d]
@@ -993,13 +960,13 @@ enum Tree {
 struct Arena(Vec<Tree>);
 
 enum Emit {
-    Leaf(usize, String),
-    Fork(String, Vec<String>),
-    Join(String, String),
+    Leaf(usize, NodeId),
+    Fork(NodeId, Vec<NodeId>),
+    Join(NodeId, NodeId),
 }
 
 struct Emitted {
-    start: String,
+    start: NodeId,
     order: Vec<Emit>,
 }
 
@@ -1565,39 +1532,41 @@ impl Arena {
     }
 
     /// Oozie nodes in document order (a fork, its branches, its join), with each action's
-    /// continuation, and the first node of the flow. `terminal[v]`: the success of leaf `v`
-    /// kills the workflow.
+    /// continuation, and the first node of the flow. `leaf_ids[v]` is leaf `v`'s node;
+    /// `terminal[v]`: the success of leaf `v` kills the workflow.
     fn emit(
         &self,
         names: &mut Names<'_>,
-        end: &str,
-        leaf_names: &[String],
+        end: NodeId,
+        leaf_ids: &[NodeId],
         terminal: &[bool],
     ) -> Result<Emitted, Vec<Issue>> {
         let n = self.0.len();
-        let mut forks: Vec<Option<(String, String)>> = vec![None; n];
+        let mut forks: Vec<(NodeId, NodeId)> = vec![(NONE, NONE); n];
         for (i, t) in self.0.iter().enumerate() {
             if matches!(t, Tree::Parallel(_)) {
-                forks[i] = Some(names.placeholder_pair());
+                forks[i] = names.placeholder_pair();
             }
         }
         // Bottom-up (children come after their parent in the arena): each block's first
         // node, and whether its success always ends in a kill.
-        let mut entry = vec![String::new(); n];
+        let mut entry = vec![NONE; n];
         let mut kills = vec![false; n];
         let mut issues = Vec::new();
         for i in (0..n).rev() {
             (entry[i], kills[i]) = match &self.0[i] {
-                Tree::Leaf(v) => (leaf_names[*v].clone(), terminal[*v]),
+                Tree::Leaf(v) => (leaf_ids[*v], terminal[*v]),
                 Tree::Series(children) => (
-                    entry[children[0]].clone(),
+                    entry[children[0]],
                     kills[*children.last().expect("a series has parts")],
                 ),
                 Tree::Parallel(children) => {
                     let all_kill = children.iter().all(|&c| kills[c]);
                     if all_kill {
-                        let ends: Vec<String> =
-                            children.iter().map(|&c| entry[c].clone()).collect();
+                        let ends: Vec<String> = children
+                            .iter()
+                            .map(|&c| names.ids[entry[c]].clone().into_owned())
+                            .collect();
                         issues.push(Issue::error(
                             "S1007",
                             format!(
@@ -1607,28 +1576,27 @@ impl Arena {
                         )
                         .on_nodes(ends));
                     }
-                    (forks[i].as_ref().expect("named above").0.clone(), all_kill)
+                    (forks[i].0, all_kill)
                 }
             };
         }
         if !issues.is_empty() {
             return Err(issues);
         }
-        let mut next = vec![String::new(); n];
-        next[0] = end.to_owned();
+        let mut next = vec![NONE; n];
+        next[0] = end;
         for i in 0..n {
             match &self.0[i] {
                 Tree::Leaf(_) => {}
                 Tree::Series(children) => {
                     for pair in children.windows(2) {
-                        next[pair[0]] = entry[pair[1]].clone();
+                        next[pair[0]] = entry[pair[1]];
                     }
-                    next[*children.last().expect("a series has parts")] = next[i].clone();
+                    next[*children.last().expect("a series has parts")] = next[i];
                 }
                 Tree::Parallel(children) => {
-                    let join = &forks[i].as_ref().expect("named above").1;
                     for &c in children {
-                        next[c] = join.clone();
+                        next[c] = forks[i].1;
                     }
                 }
             }
@@ -1642,26 +1610,22 @@ impl Arena {
         while let Some(step) = stack.pop() {
             match step {
                 Step::Visit(i) => match &self.0[i] {
-                    Tree::Leaf(v) => order.push(Emit::Leaf(*v, next[i].clone())),
+                    Tree::Leaf(v) => order.push(Emit::Leaf(*v, next[i])),
                     Tree::Series(children) => {
                         stack.extend(children.iter().rev().map(|&c| Step::Visit(c)));
                     }
                     Tree::Parallel(children) => {
-                        let (fork, _) = forks[i].as_ref().expect("named above");
-                        let paths = children.iter().map(|&c| entry[c].clone()).collect();
-                        order.push(Emit::Fork(fork.clone(), paths));
+                        let paths = children.iter().map(|&c| entry[c]).collect();
+                        order.push(Emit::Fork(forks[i].0, paths));
                         stack.push(Step::Join(i));
                         stack.extend(children.iter().rev().map(|&c| Step::Visit(c)));
                     }
                 },
-                Step::Join(i) => {
-                    let (_, join) = forks[i].as_ref().expect("named above");
-                    order.push(Emit::Join(join.clone(), next[i].clone()));
-                }
+                Step::Join(i) => order.push(Emit::Join(forks[i].1, next[i])),
             }
         }
         Ok(Emitted {
-            start: entry[0].clone(),
+            start: entry[0],
             order,
         })
     }

@@ -8,7 +8,7 @@
 //! iterative (explicit stacks): the browser's stack is small, and a 10,000-node chain must
 //! not overflow it.
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 
 use serde::{Deserialize, Serialize};
 
@@ -55,34 +55,62 @@ pub enum ControlKind<'a> {
     Action(&'a str),
 }
 
-/// One node of a control graph. `transitions` are in Oozie's order: an action's `[ok,
-/// error]`, a decision's cases then its default, a fork's paths, a join's or start's target.
+/// One node of a control graph; its transitions are kept apart, in [`ControlGraph`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ControlNode<'a> {
-    pub name: &'a str,
-    pub kind: ControlKind<'a>,
-    pub transitions: Vec<&'a str>,
+struct ControlNode<'a> {
+    name: &'a str,
+    kind: ControlKind<'a>,
 }
 
-/// A workflow as Oozie's validator sees it: the start node (named [`START`]) and every other
-/// node, by name.
-#[derive(Debug, Clone, Default)]
+/// A transition: by name as written (resolved when the graph is validated), or already
+/// resolved to a node's position, as the export's planner knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target<'a> {
+    Name(&'a str),
+    Node(usize),
+}
+
+/// A workflow as Oozie's validator sees it: the start node (named [`START`], always the
+/// first) and every other node. Transitions are in Oozie's order: an action's `[ok, error]`,
+/// a decision's cases then its default, a fork's paths, a join's or start's target. They
+/// are stored flat (node `i`'s are `targets[first[i]..first[i + 1]]`): one allocation for a
+/// 10,000-node graph instead of one per node.
+#[derive(Debug, Clone)]
 pub struct ControlGraph<'a> {
     nodes: Vec<ControlNode<'a>>,
+    first: Vec<usize>,
+    targets: Vec<Target<'a>>,
+    /// Names of the nodes added by name ([`ControlGraph::add`]).
     index: HashMap<&'a str, usize>,
 }
+
+/// A resolved transition to a name no node has (E0708).
+const MISSING: usize = usize::MAX;
 
 impl<'a> ControlGraph<'a> {
     /// A graph whose start node leads to `start_to`.
     pub fn new(start_to: &'a str) -> Self {
-        let mut graph = ControlGraph::default();
+        let mut graph = ControlGraph::with_start(Target::Name(start_to));
         graph.index.insert(START, 0);
-        graph.nodes.push(ControlNode {
-            name: START,
-            kind: ControlKind::Start,
-            transitions: vec![start_to],
-        });
         graph
+    }
+
+    /// A graph built with [`ControlGraph::push_resolved`], whose start node leads to the
+    /// node at position `start_to`.
+    pub(crate) fn resolved(start_to: usize) -> Self {
+        ControlGraph::with_start(Target::Node(start_to))
+    }
+
+    fn with_start(start_to: Target<'a>) -> Self {
+        ControlGraph {
+            nodes: vec![ControlNode {
+                name: START,
+                kind: ControlKind::Start,
+            }],
+            first: vec![0, 1],
+            targets: vec![start_to],
+            index: HashMap::new(),
+        }
     }
 
     /// Adds a node, with the checks Oozie makes while it builds its nodes
@@ -109,28 +137,76 @@ impl<'a> ControlGraph<'a> {
             ));
         }
         self.index.insert(name, self.nodes.len());
-        self.nodes.push(ControlNode {
-            name,
-            kind,
-            transitions,
-        });
+        self.push(name, kind, transitions.into_iter().map(Target::Name));
         Ok(())
     }
 
-    fn get(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
+    /// Adds a node whose transitions are positions of nodes (`0` is start), for a graph
+    /// made with [`ControlGraph::resolved`]. The caller vouches that names are distinct:
+    /// no lookup is made, which is what makes validating the export's plan cheap.
+    pub(crate) fn push_resolved(
+        &mut self,
+        name: &'a str,
+        kind: ControlKind<'a>,
+        transitions: impl IntoIterator<Item = usize>,
+    ) -> Result<(), OozieError> {
+        let position = self.nodes.len();
+        self.push(name, kind, transitions.into_iter().map(Target::Node));
+        if self.targets[self.first[position]..].contains(&Target::Node(position)) {
+            return Err(OozieError::new(
+                "E0706",
+                format!("Node cannot transition to itself node [{name}]"),
+                &[name],
+            ));
+        }
+        Ok(())
+    }
+
+    fn push(&mut self, name: &'a str, kind: ControlKind<'a>, targets: impl Iterator<Item = Target<'a>>) {
+        self.nodes.push(ControlNode { name, kind });
+        self.targets.extend(targets);
+        self.first.push(self.targets.len());
+    }
+
+    /// Every transition as a node position ([`MISSING`] for an unknown name), in the
+    /// layout of `targets`.
+    fn resolve(&self) -> Vec<usize> {
+        self.targets
+            .iter()
+            .map(|t| match t {
+                Target::Node(i) => *i,
+                Target::Name(name) => self.index.get(name).copied().unwrap_or(MISSING),
+            })
+            .collect()
+    }
+
+    fn transitions<'r>(&self, resolved: &'r [usize], node: usize) -> &'r [usize] {
+        &resolved[self.first[node]..self.first[node + 1]]
+    }
+
+    /// The name a transition was written with.
+    fn target_name(&self, node: usize, k: usize) -> &'a str {
+        match self.targets[self.first[node] + k] {
+            Target::Name(name) => name,
+            Target::Node(i) => self.nodes[i].name,
+        }
     }
 
     /// Nodes no path from start reaches, in the order they were added. Oozie never walks
     /// them, so it neither checks nor runs them.
     pub fn unreachable(&self) -> Vec<&'a str> {
+        let resolved = self.resolve();
         let mut seen = vec![false; self.nodes.len()];
         let mut stack = vec![0];
         while let Some(i) = stack.pop() {
             if std::mem::replace(&mut seen[i], true) {
                 continue;
             }
-            stack.extend(self.nodes[i].transitions.iter().filter_map(|t| self.get(t)));
+            stack.extend(
+                self.transitions(&resolved, i)
+                    .iter()
+                    .filter(|&&t| t != MISSING),
+            );
         }
         self.nodes
             .iter()
@@ -198,14 +274,8 @@ pub fn validate_graph(
     graph: &ControlGraph<'_>,
     fork_join: ForkJoinCheck,
 ) -> Result<(), OozieError> {
-    let Some(start) = graph.get(START) else {
-        return Err(OozieError::new(
-            "E0700",
-            "XML error, no start node".to_owned(),
-            &[],
-        ));
-    };
-    let (forks, joins) = basic_walk(graph, start)?;
+    let resolved = graph.resolve();
+    let (forks, joins) = basic_walk(graph, &resolved)?;
     if fork_join == ForkJoinCheck::On {
         if forks != joins {
             return Err(OozieError::new(
@@ -214,7 +284,7 @@ pub fn validate_graph(
                 &[],
             ));
         }
-        fork_join_walk(graph, start)?;
+        fork_join_walk(graph, &resolved)?;
     }
     Ok(())
 }
@@ -222,7 +292,7 @@ pub fn validate_graph(
 /// Depth-first from start along every transition: node names (E0724), action types (E0723),
 /// loops (E0707, with the path), missing targets (E0708); counts forks and joins. Each node
 /// is walked once.
-fn basic_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(usize, usize), OozieError> {
+fn basic_walk(graph: &ControlGraph<'_>, resolved: &[usize]) -> Result<(usize, usize), OozieError> {
     let n = graph.nodes.len();
     let mut checked = vec![false; n];
     let mut on_path = vec![false; n];
@@ -277,10 +347,10 @@ fn basic_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(usize, usize), 
         Ok(())
     };
 
-    enter(start, &mut path, &mut on_path, &mut stack)?;
+    enter(0, &mut path, &mut on_path, &mut stack)?;
     while let Some(&mut (node, ref mut next)) = stack.last_mut() {
-        let def = &graph.nodes[node];
-        let Some(&target) = def.transitions.get(*next) else {
+        let k = *next;
+        let Some(&t) = graph.transitions(resolved, node).get(k) else {
             stack.pop();
             path.pop();
             on_path[node] = false;
@@ -288,16 +358,17 @@ fn basic_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(usize, usize), 
             continue;
         };
         *next += 1;
-        let Some(t) = graph.get(target) else {
+        if t == MISSING {
             return Err(OozieError::new(
                 "E0708",
                 format!(
-                    "Invalid transition, node [{}] transition [{target}]",
-                    def.name
+                    "Invalid transition, node [{}] transition [{}]",
+                    graph.nodes[node].name,
+                    graph.target_name(node, k)
                 ),
-                &[def.name],
+                &[graph.nodes[node].name],
             ));
-        };
+        }
         if !checked[t] {
             enter(t, &mut path, &mut on_path, &mut stack)?;
         }
@@ -325,21 +396,19 @@ enum Task {
 
 /// Fork/join pairing and the single-ok-path rule, walked as Oozie walks them. Assumes the
 /// basic walk passed (no loops, every transition exists).
-fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieError> {
+fn fork_join_walk(graph: &ControlGraph<'_>, resolved: &[usize]) -> Result<(), OozieError> {
     let name = |i: usize| graph.nodes[i].name;
-    let target = |t: &str| {
-        graph
-            .get(t)
-            .expect("the basic walk checked every transition")
-    };
+    let n = graph.nodes.len();
     // join -> its fork
-    let mut fork_of_join: HashMap<usize, usize> = HashMap::new();
+    let mut fork_of_join: Vec<Option<usize>> = vec![None; n];
+    // fork -> the joins its paths reached, in the order first reached
+    let mut joins_of_fork: HashMap<usize, Vec<usize>> = HashMap::new();
     // node -> eldest decision above it on the ok path that first reached it (Some(None): none)
-    let mut decision_parent: HashMap<usize, Option<usize>> = HashMap::new();
-    let mut visited: HashSet<usize> = HashSet::new();
+    let mut decision_parent: Vec<Option<Option<usize>>> = vec![None; n];
+    let mut visited = vec![false; n];
     let mut path: Vec<usize> = Vec::new();
     let mut tasks = vec![Task::Visit {
-        node: start,
+        node: 0,
         fork: None,
         decision: None,
         ok_path: true,
@@ -357,11 +426,7 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
                 decision,
                 ok_path,
             } => {
-                let mut joins: Vec<usize> = fork_of_join
-                    .iter()
-                    .filter(|&(_, f)| *f == fork)
-                    .map(|(j, _)| *j)
-                    .collect();
+                let mut joins = joins_of_fork.remove(&fork).unwrap_or_default();
                 joins.sort_unstable();
                 match joins.as_slice() {
                     [] => {
@@ -372,7 +437,7 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
                         ));
                     }
                     [join] => tasks.push(Task::Visit {
-                        node: target(graph.nodes[*join].transitions[0]),
+                        node: graph.transitions(resolved, *join)[0],
                         fork: outer,
                         decision,
                         ok_path,
@@ -402,6 +467,7 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
             } => (node, fork, decision, ok_path),
         };
         let def = &graph.nodes[node];
+        let transitions = graph.transitions(resolved, node);
         path.push(node);
 
         // Two ok paths may meet only below a common chain of decisions (one runs at a time).
@@ -411,12 +477,10 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
                 ControlKind::Kill | ControlKind::Join | ControlKind::End
             )
         {
-            match decision_parent.get(&node) {
-                None => {
-                    decision_parent.insert(node, decision);
-                }
+            match decision_parent[node] {
+                None => decision_parent[node] = Some(decision),
                 Some(first) => {
-                    if first.is_none() || *first != decision {
+                    if first.is_none() || first != decision {
                         return Err(OozieError::new(
                             "E0743",
                             format!(
@@ -431,28 +495,28 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
         }
 
         // Walk each node once; joins and ends are re-checked on every arrival.
-        if visited.contains(&node) {
+        if visited[node] {
             path.pop();
             continue;
         }
         if !matches!(def.kind, ControlKind::Join | ControlKind::End) {
-            visited.insert(node);
+            visited[node] = true;
         }
 
         match def.kind {
             ControlKind::Fork => {
-                for &t in &def.transitions {
-                    let to = target(t);
+                for &to in transitions {
                     if !matches!(graph.nodes[to].kind, ControlKind::Join | ControlKind::Kill)
-                        && def.transitions.iter().filter(|&&x| x == t).count() > 1
+                        && transitions.iter().filter(|&&x| x == to).count() > 1
                     {
                         return Err(OozieError::new(
                             "E0744",
                             format!(
-                                "A fork, [{}], is not allowed to have multiple transitions to the same node, [{t}]",
-                                def.name
+                                "A fork, [{}], is not allowed to have multiple transitions to the same node, [{}]",
+                                def.name,
+                                name(to)
                             ),
-                            &[def.name, t],
+                            &[def.name, name(to)],
                         ));
                     }
                 }
@@ -463,9 +527,9 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
                     decision,
                     ok_path,
                 });
-                for &t in def.transitions.iter().rev() {
+                for &to in transitions.iter().rev() {
                     tasks.push(Task::Visit {
-                        node: target(t),
+                        node: to,
                         fork: Some(node),
                         decision,
                         ok_path,
@@ -480,11 +544,12 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
                         &[def.name],
                     ));
                 };
-                match fork_of_join.get(&node) {
+                match fork_of_join[node] {
                     None => {
-                        fork_of_join.insert(node, fork);
+                        fork_of_join[node] = Some(fork);
+                        joins_of_fork.entry(fork).or_default().push(node);
                     }
-                    Some(&other) if other != fork => {
+                    Some(other) if other != fork => {
                         return Err(OozieError::new(
                             "E0758",
                             format!(
@@ -503,9 +568,9 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
             ControlKind::Decision => {
                 let parent = decision.or(Some(node));
                 tasks.push(Task::Leave);
-                for &t in def.transitions.iter().rev() {
+                for &to in transitions.iter().rev() {
                     tasks.push(Task::Visit {
-                        node: target(t),
+                        node: to,
                         fork,
                         decision: parent,
                         ok_path,
@@ -533,13 +598,13 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
             ControlKind::Action(_) => {
                 tasks.push(Task::Leave);
                 tasks.push(Task::Visit {
-                    node: target(def.transitions[1]),
+                    node: transitions[1],
                     fork,
                     decision,
                     ok_path: false,
                 });
                 tasks.push(Task::Visit {
-                    node: target(def.transitions[0]),
+                    node: transitions[0],
                     fork,
                     decision,
                     ok_path,
@@ -548,7 +613,7 @@ fn fork_join_walk(graph: &ControlGraph<'_>, start: usize) -> Result<(), OozieErr
             ControlKind::Start => {
                 tasks.push(Task::Leave);
                 tasks.push(Task::Visit {
-                    node: target(def.transitions[0]),
+                    node: transitions[0],
                     fork,
                     decision,
                     ok_path,
