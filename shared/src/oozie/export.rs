@@ -12,10 +12,10 @@
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::plan::{Plan, PlanKind, plan};
+use super::plan::{Plan, PlanKind};
 use crate::workflow::action::{FieldKind, FieldSpec, GLOBAL};
 use crate::workflow::{
-    Action, Fields, FsOp, Issue, NodeKind, Property, SchemaVersion, Value, Workflow, validate,
+    Action, Fields, FsOp, Issue, NodeKind, Property, SchemaVersion, Value, Workflow, validate_and_plan,
 };
 use crate::xml;
 
@@ -45,12 +45,12 @@ pub fn to_workflow_xml_as(wf: &Workflow, version: SchemaVersion) -> Result<Strin
 }
 
 fn export_checked(wf: &Workflow) -> Result<String, ExportError> {
-    let errors: Vec<Issue> = validate(wf).into_iter().filter(Issue::is_error).collect();
-    if !errors.is_empty() {
-        return Err(ExportError::Invalid(errors));
+    match validate_and_plan(wf) {
+        (_, Some(plan)) => Ok(write_plan(wf, &plan)),
+        (issues, None) => Err(ExportError::Invalid(
+            issues.into_iter().filter(Issue::is_error).collect(),
+        )),
     }
-    let plan = plan(wf).map_err(ExportError::Invalid)?;
-    Ok(write_plan(wf, &plan))
 }
 
 /// Writes the plan of a workflow known to be valid.

@@ -243,11 +243,20 @@ fn list(names: &[&str]) -> String {
 /// used by any node of the workflow nor already taken by the plan.
 struct Names<'a> {
     ids: Vec<Cow<'a, str>>,
-    drawn: HashMap<&'a str, usize>,
+    /// The drawn names a name the plan makes up could clash with (see `could_clash`).
+    drawn: HashSet<&'a str>,
     taken: HashSet<String>,
 }
 
 impl<'a> Names<'a> {
+    /// Whether a drawn name could be one the plan makes up: `end`, `fail`, `fork-N`,
+    /// `join-N` and their numbered variants. Only those are hashed, not every name.
+    fn could_clash(name: &str) -> bool {
+        ["end", "fail", "fork-", "join-"]
+            .iter()
+            .any(|base| name.starts_with(base))
+    }
+
     /// A fork and its join (`join == fork + 1`), named once the document order is known.
     fn placeholder_pair(&mut self) -> (NodeId, NodeId) {
         let fork = self.ids.len();
@@ -277,7 +286,7 @@ impl<'a> Names<'a> {
     }
 
     fn is_free(&self, name: &str) -> bool {
-        !self.drawn.contains_key(name) && !self.taken.contains(name)
+        !self.drawn.contains(name) && !self.taken.contains(name)
     }
 
     /// A new node named `base` (or `base-2`, `base-3`, … if that is taken).
@@ -316,7 +325,27 @@ type BranchPlanner<'f, 'a> =
 
 /// Plans the Oozie graph of a workflow that passed the model checks (names, edges, no loops).
 pub fn plan(wf: &Workflow) -> Result<Plan<'_>, Vec<Issue>> {
-    Planner::new(wf)?.run()
+    let index = wf.name_index();
+    let ends: Vec<(Option<usize>, Option<usize>)> = wf
+        .edges
+        .iter()
+        .map(|e| {
+            (
+                index.get(e.from.as_str()).copied(),
+                index.get(e.to.as_str()).copied(),
+            )
+        })
+        .collect();
+    plan_resolved(wf, &ends)
+}
+
+/// [`plan`], with each edge's ends already looked up (positions in `wf.nodes`, in the
+/// order of `wf.edges`), as validation has them.
+pub(crate) fn plan_resolved<'a>(
+    wf: &'a Workflow,
+    ends: &[(Option<usize>, Option<usize>)],
+) -> Result<Plan<'a>, Vec<Issue>> {
+    Planner::new(wf, ends)?.run()
 }
 
 struct Planner<'a> {
@@ -326,7 +355,7 @@ struct Planner<'a> {
     default_kill: NodeId,
     kills: Vec<usize>,
     /// Ok edges of actions and all edges of decisions, to actions and decisions.
-    succ: Vec<Vec<usize>>,
+    succ: Adjacency,
     kill_on_ok: Vec<Option<usize>>,
     error_to: Vec<Option<usize>>,
     branches: Vec<Vec<Branch<'a>>>,
@@ -338,13 +367,20 @@ struct Planner<'a> {
     added: Vec<AddedCut>,
     /// Plan nodes in depth-first order, each with the drawn node it comes from.
     out: Vec<(Option<usize>, PlanNode<'a>)>,
+    /// Scratch for [`Dag::new`].
+    local: Vec<usize>,
 }
 
 impl<'a> Planner<'a> {
-    fn new(wf: &'a Workflow) -> Result<Self, Vec<Issue>> {
+    fn new(wf: &'a Workflow, ends: &[(Option<usize>, Option<usize>)]) -> Result<Self, Vec<Issue>> {
         let mut names = Names {
             ids: wf.nodes.iter().map(|n| Cow::Borrowed(n.name.as_str())).collect(),
-            drawn: wf.name_index(),
+            drawn: wf
+                .nodes
+                .iter()
+                .map(|n| n.name.as_str())
+                .filter(|n| Names::could_clash(n))
+                .collect(),
             taken: HashSet::new(),
         };
         let node_type = |i: usize| wf.nodes[i].kind.node_type();
@@ -359,18 +395,14 @@ impl<'a> Planner<'a> {
             _ => names.fresh("fail"),
         };
         let n = wf.nodes.len();
-        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut succ_pairs: Vec<(usize, usize)> = Vec::with_capacity(wf.edges.len());
         let mut has_incoming = vec![false; n];
         let mut kill_on_ok: Vec<Option<usize>> = vec![None; n];
         let mut error_to: Vec<Option<usize>> = vec![None; n];
         let mut branches: Vec<Vec<Branch>> = (0..n).map(|_| Vec::new()).collect();
         let mut issues = Vec::new();
-        for edge in &wf.edges {
-            let (Some(&from), Some(&to)) = (
-                names.drawn.get(edge.from.as_str()),
-                names.drawn.get(edge.to.as_str()),
-            )
-            else {
+        for (edge, &ends) in wf.edges.iter().zip(ends) {
+            let (Some(from), Some(to)) = ends else {
                 continue;
             };
             has_incoming[to] = true;
@@ -380,7 +412,7 @@ impl<'a> Planner<'a> {
                     error_to[from].get_or_insert(to);
                 }
                 EdgeKind::Ok => match node_type(to) {
-                    _ if unit => succ[from].push(to),
+                    _ if unit => succ_pairs.push((from, to)),
                     NodeType::Kill => kill_on_ok[from] = Some(to),
                     _ => {} // the end comes after everything anyway
                 },
@@ -401,13 +433,14 @@ impl<'a> Planner<'a> {
                     };
                     if unit {
                         branch.units.push(to);
-                        succ[from].push(to);
+                        succ_pairs.push((from, to));
                     } else {
                         branch.exits.push(to);
                     }
                 }
             }
         }
+        let succ = Adjacency::new(n, &succ_pairs);
         for (d, list) in branches.iter_mut().enumerate() {
             // The default goes last, as Oozie writes it.
             list.sort_by_key(|b| b.predicate.is_none());
@@ -492,6 +525,7 @@ impl<'a> Planner<'a> {
             exits: vec![Vec::new(); n],
             added: Vec::new(),
             out: Vec::new(),
+            local: vec![NONE; n],
         };
         planner.decision_regions()?;
         Ok(planner)
@@ -587,7 +621,7 @@ impl<'a> Planner<'a> {
         for &d in &decisions {
             let merge = (pdom[d] != SINK).then_some(pdom[d]);
             let mut before_merge = HashSet::new();
-            let mut stack: Vec<usize> = self.succ[d].clone();
+            let mut stack: Vec<usize> = self.succ[d].to_vec();
             while let Some(v) = stack.pop() {
                 if Some(v) != merge && before_merge.insert(v) {
                     stack.extend(&self.succ[v]);
@@ -791,16 +825,14 @@ impl<'a> Planner<'a> {
             .copied()
             .filter(|v| !hidden.contains(v))
             .collect();
-        let succ: Vec<Vec<usize>> = top
-            .iter()
-            .map(|&v| {
-                if self.is_decision(v) {
-                    self.exits[v].clone()
-                } else {
-                    self.succ[v].clone()
-                }
-            })
-            .collect();
+        let (wf, exits, all_succ) = (self.wf, &self.exits, &self.succ);
+        let succ = |v: usize| -> &[usize] {
+            if wf.nodes[v].kind.node_type() == NodeType::Decision {
+                &exits[v]
+            } else {
+                &all_succ[v]
+            }
+        };
         let terminal: Vec<bool> = top
             .iter()
             .map(|&v| {
@@ -817,7 +849,7 @@ impl<'a> Planner<'a> {
                 }
             })
             .collect();
-        let mut dag = Dag::new(&top, &succ, terminal);
+        let mut dag = Dag::new(&top, succ, terminal, &mut self.local);
         let tree = dag.decompose();
         // Warnings in drawing order, not in the order the decomposition happened on them.
         dag.cuts.sort_by_key(|cut| {
@@ -920,10 +952,45 @@ impl<'a> Planner<'a> {
     }
 }
 
+/// Adjacency lists in one block: node `v`'s list is `to[first[v]..first[v + 1]]`, so a
+/// graph of 10,000 nodes is two allocations, not 10,000.
+struct Adjacency {
+    first: Vec<usize>,
+    to: Vec<usize>,
+}
+
+impl Adjacency {
+    /// From `(from, to)` pairs over nodes `0..n`; each list keeps the pairs' order.
+    fn new(n: usize, pairs: &[(usize, usize)]) -> Self {
+        let mut first = vec![0; n + 1];
+        for &(a, _) in pairs {
+            first[a + 1] += 1;
+        }
+        for v in 0..n {
+            first[v + 1] += first[v];
+        }
+        let mut fill = first.clone();
+        let mut to = vec![0; pairs.len()];
+        for &(a, b) in pairs {
+            to[fill[a]] = b;
+            fill[a] += 1;
+        }
+        Adjacency { first, to }
+    }
+}
+
+impl std::ops::Index<usize> for Adjacency {
+    type Output = [usize];
+
+    fn index(&self, v: usize) -> &[usize] {
+        &self.to[self.first[v]..self.first[v + 1]]
+    }
+}
+
 /// The main flow's dependency DAG over local indices `0..flow.len()`.
 struct Dag {
-    succ: Vec<Vec<usize>>,
-    pred: Vec<Vec<usize>>,
+    succ: Adjacency,
+    pred: Adjacency,
     /// Success of this action kills the workflow: nothing may be ordered after it.
     terminal: Vec<bool>,
     /// Generation-stamped marks: `member[v] == stamp` means v is in the current block.
@@ -971,32 +1038,47 @@ struct Emitted {
 }
 
 impl Dag {
-    /// `succ[l]` lists global indices; those outside `flow` are ignored.
-    fn new(flow: &[usize], succ: &[Vec<usize>], terminal: Vec<bool>) -> Self {
-        let local: HashMap<usize, usize> = flow.iter().enumerate().map(|(l, &g)| (g, l)).collect();
-        let mut dag = Dag {
-            succ: vec![Vec::new(); flow.len()],
-            pred: vec![Vec::new(); flow.len()],
-            terminal,
-            member: vec![0; flow.len()],
-            seen: vec![0; flow.len()],
-            pos: vec![0; flow.len()],
-            stamp: 0,
-            remaining: vec![0; flow.len()],
-            level: vec![0; flow.len()],
-            cuts: Vec::new(),
-        };
-        for (l, targets) in succ.iter().enumerate() {
-            for t in targets {
-                if let Some(&lt) = local.get(t)
-                    && !dag.succ[l].contains(&lt)
-                {
-                    dag.succ[l].push(lt);
-                    dag.pred[lt].push(l);
+    /// `succ(g)` lists the successors of global node `g`; those outside `flow` are
+    /// ignored, and so are repeats. `local` is scratch indexed by global node, all
+    /// [`NONE`], and left so.
+    fn new<'s>(
+        flow: &[usize],
+        succ: impl Fn(usize) -> &'s [usize],
+        terminal: Vec<bool>,
+        local: &mut [usize],
+    ) -> Self {
+        let n = flow.len();
+        for (l, &g) in flow.iter().enumerate() {
+            local[g] = l;
+        }
+        let mut pairs = Vec::new();
+        // `last[t] == l`: the edge l -> t is already in.
+        let mut last = vec![NONE; n];
+        for (l, &g) in flow.iter().enumerate() {
+            for &t in succ(g) {
+                let lt = local[t];
+                if lt != NONE && last[lt] != l {
+                    last[lt] = l;
+                    pairs.push((l, lt));
                 }
             }
         }
-        dag
+        for &g in flow {
+            local[g] = NONE;
+        }
+        let reversed: Vec<(usize, usize)> = pairs.iter().map(|&(a, b)| (b, a)).collect();
+        Dag {
+            succ: Adjacency::new(n, &pairs),
+            pred: Adjacency::new(n, &reversed),
+            terminal,
+            member: vec![0; n],
+            seen: vec![0; n],
+            pos: vec![0; n],
+            stamp: 0,
+            remaining: vec![0; n],
+            level: vec![0; n],
+            cuts: Vec::new(),
+        }
     }
 
     fn next_stamp(&mut self) -> u32 {
@@ -1007,11 +1089,12 @@ impl Dag {
     /// Series-parallel decomposition of the whole flow, with an explicit work stack.
     fn decompose(&mut self) -> Arena {
         let mut arena = Arena(Vec::new());
-        if self.succ.is_empty() {
+        let n = self.member.len();
+        if n == 0 {
             return arena;
         }
         arena.0.push(Tree::Leaf(0));
-        let mut work: Vec<(Vec<usize>, usize)> = vec![((0..self.succ.len()).collect(), 0)];
+        let mut work: Vec<(Vec<usize>, usize)> = vec![((0..n).collect(), 0)];
         while let Some((block, slot)) = work.pop() {
             if let [only] = block.as_slice() {
                 arena.0[slot] = Tree::Leaf(*only);

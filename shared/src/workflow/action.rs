@@ -793,11 +793,6 @@ impl Action {
 /// What a field needs: the problems of one action's fields against its spec, as messages.
 pub fn check_fields(spec: &ActionSpec, fields: &Fields, version: SchemaVersion) -> Vec<String> {
     let mut problems = Vec::new();
-    for key in fields.0.keys() {
-        if spec.field(key).is_none() {
-            problems.push(format!("{} has no field '{key}'", spec.label));
-        }
-    }
     check_spec_fields(spec.fields, fields, version, spec.label, &mut problems);
     if !spec.one_of.is_empty() {
         let set = spec
@@ -855,6 +850,8 @@ pub fn check_fields(spec: &ActionSpec, fields: &Fields, version: SchemaVersion) 
 /// Fields the schema types as `xs:unsignedInt`: no EL there.
 const UNSIGNED: [&str; 2] = ["memory.mb", "vcores"];
 
+/// The fields set (usually a few) against the spec (often a dozen): each set field is
+/// checked once, and only required fields are looked up.
 fn check_spec_fields(
     specs: &[FieldSpec],
     fields: &Fields,
@@ -862,45 +859,51 @@ fn check_spec_fields(
     label: &str,
     problems: &mut Vec<String>,
 ) {
-    for spec in specs {
-        let value = fields.get(spec.key);
-        match value {
-            None if spec.required => problems.push(format!("{label} needs {}", spec.key)),
-            Some(Value::Text(t)) if spec.required && t.trim().is_empty() => {
-                problems.push(format!("{label} needs {}", spec.key));
-            }
-            Some(_) if spec.since > version => problems.push(format!(
+    for key in fields.0.keys() {
+        if !specs.iter().any(|f| f.key == key) {
+            problems.push(format!("{label} has no field '{key}'"));
+        }
+    }
+    for spec in specs.iter().filter(|f| f.required) {
+        let missing = match fields.get(spec.key) {
+            None => true,
+            Some(Value::Text(t)) => t.trim().is_empty(),
+            Some(_) => false,
+        };
+        if missing {
+            problems.push(format!("{label} needs {}", spec.key));
+        }
+    }
+    for (key, value) in fields.0.iter().filter(|(_, v)| !v.is_empty()) {
+        let Some(spec) = specs.iter().find(|f| f.key == key) else {
+            continue;
+        };
+        if spec.since > version {
+            problems.push(format!(
                 "{} needs workflow {} or later",
                 spec.key,
                 spec.since.id()
-            )),
-            _ => {}
+            ));
         }
-        if let (Some(Value::Text(t)), true) = (value, UNSIGNED.contains(&spec.key))
+        if let Value::Text(t) = value
+            && UNSIGNED.contains(&spec.key)
             && (t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()))
         {
             problems.push(format!("{} must be a whole number, not '{t}'", spec.key));
         }
-        if let Some(value) = value {
-            let fits = matches!(
-                (spec.kind, value),
-                (FieldKind::Text, Value::Text(_))
-                    | (FieldKind::Texts, Value::Texts(_))
-                    | (FieldKind::Flag, Value::Flag(_))
-                    | (FieldKind::Config, Value::Properties(_))
-                    | (FieldKind::Prepare | FieldKind::FsOps, Value::Ops(_))
-                    | (FieldKind::Group(_), Value::Group(_))
-            );
-            if !fits {
-                problems.push(format!("{label}: {} has the wrong kind of value", spec.key));
-            } else if let (FieldKind::Group(inner), Value::Group(group)) = (spec.kind, value) {
-                for key in group.0.keys() {
-                    if !inner.iter().any(|f| f.key == key) {
-                        problems.push(format!("{} has no field '{key}'", spec.key));
-                    }
-                }
-                check_spec_fields(inner, group, version, spec.key, problems);
-            }
+        let fits = matches!(
+            (spec.kind, value),
+            (FieldKind::Text, Value::Text(_))
+                | (FieldKind::Texts, Value::Texts(_))
+                | (FieldKind::Flag, Value::Flag(_))
+                | (FieldKind::Config, Value::Properties(_))
+                | (FieldKind::Prepare | FieldKind::FsOps, Value::Ops(_))
+                | (FieldKind::Group(_), Value::Group(_))
+        );
+        if !fits {
+            problems.push(format!("{label}: {} has the wrong kind of value", spec.key));
+        } else if let (FieldKind::Group(inner), Value::Group(group)) = (spec.kind, value) {
+            check_spec_fields(inner, group, version, spec.key, problems);
         }
     }
 }

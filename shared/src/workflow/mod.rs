@@ -14,6 +14,7 @@ mod validate;
 
 pub use action::{Action, ActionSpec, Fields, FsOp, Property, SchemaVersion, Value};
 pub use validate::{Issue, Severity, validate};
+pub(crate) use validate::validate_and_plan;
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::{Deserialize, Serialize};

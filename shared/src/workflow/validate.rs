@@ -18,6 +18,7 @@ use super::{
     Edge, EdgeKind, Fields, FsOp, MAX_NODE_NAME_LEN, NodeKind, NodeType, Value, Workflow,
     is_valid_node_name,
 };
+use crate::oozie::plan::Plan;
 use crate::oozie::validate::{ForkJoinCheck, is_known_action_type, validate_graph};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,21 +80,29 @@ impl Issue {
 /// All issues of the workflow, errors first, each group in a stable order so the list does
 /// not jump around while the user edits.
 pub fn validate(wf: &Workflow) -> Vec<Issue> {
+    validate_and_plan(wf).0
+}
+
+/// [`validate`], and the fork/join plan the export writes when the drawing has no error:
+/// the export checks and plans a drawing once, not twice.
+pub(crate) fn validate_and_plan(wf: &Workflow) -> (Vec<Issue>, Option<Plan<'_>>) {
     let mut issues = Vec::new();
     let graph = NameGraph::new(wf);
     check_names(wf, &graph, &mut issues);
     check_edges(wf, &graph, &mut issues);
-    check_fields(wf, &mut issues);
+    check_fields(wf, &graph, &mut issues);
     check_shape(wf, &mut issues);
     check_parameters(wf, &mut issues);
     check_cycles(wf, &graph, &mut issues);
-    if !issues.iter().any(Issue::is_error) {
-        check_plan(wf, &mut issues);
-    }
+    let plan = if issues.iter().any(Issue::is_error) {
+        None
+    } else {
+        check_plan(wf, &graph, &mut issues)
+    };
     check_reachability(wf, &graph, &mut issues);
     // Stable: keeps the order of discovery inside each severity.
     issues.sort_by_key(|i| i.severity != Severity::Error);
-    issues
+    (issues, plan)
 }
 
 fn check_names(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
@@ -117,7 +126,7 @@ fn check_names(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
                 .on_nodes([node.name.clone()]),
             );
         }
-        if graph.position[graph.index[node.name.as_str()].index()] != i {
+        if graph.first[i] != i {
             issues.push(
                 Issue::error(
                     "E0705",
@@ -130,9 +139,8 @@ fn check_names(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
 }
 
 fn check_edges(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
-    let mut seen = HashSet::with_capacity(wf.edges.len());
     for (edge, &(from, to)) in wf.edges.iter().zip(&graph.ends) {
-        let Some(source) = from.map(|i| &wf.nodes[graph.position[i.index()]]) else {
+        let Some(from) = from else {
             issues.push(
                 Issue::error(
                     "E0708",
@@ -158,7 +166,7 @@ fn check_edges(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
                 .on_edges(vec![edge.clone()]),
             );
         }
-        let source_type = source.kind.node_type();
+        let source_type = wf.nodes[from].kind.node_type();
         if !edge.kind.fits(source_type) {
             let message = if source_type.has_outputs() {
                 format!(
@@ -193,7 +201,7 @@ fn check_edges(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
                 .on_edges(vec![edge.clone()]),
             );
         }
-        if edge.from == edge.to {
+        if to == Some(from) {
             issues.push(
                 Issue::error(
                     "E0706",
@@ -203,28 +211,48 @@ fn check_edges(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
                 .on_edges(vec![edge.clone()]),
             );
         }
-        // Edges to unknown nodes are reported above; duplicates among those add nothing.
-        let key = to.map(|to| (from, to, edge.kind, edge.predicate.as_str()));
-        if key.is_some_and(|key| !seen.insert(key)) {
-            issues.push(
-                Issue::error(
-                    "S1002",
-                    format!(
-                        "The {} edge from '{}' to '{}' is drawn twice",
-                        edge.kind.id(),
-                        edge.from,
-                        edge.to
-                    ),
-                )
-                .on_edges(vec![edge.clone()]),
-            );
+    }
+    // An edge drawn twice: compared within its source's edges only, which are few (a set
+    // for a source with many).
+    const FEW: usize = 32;
+    let mut seen = HashSet::new();
+    for out in graph.edges_from.iter() {
+        seen.clear();
+        for (k, &e) in out.iter().enumerate() {
+            let (edge, to) = (&wf.edges[e], graph.ends[e].1);
+            // Edges to unknown nodes are reported above; duplicates among those add nothing.
+            let Some(to) = to else { continue };
+            let twice = if out.len() <= FEW {
+                out[..k].iter().any(|&d| {
+                    let other = &wf.edges[d];
+                    graph.ends[d].1 == Some(to)
+                        && other.kind == edge.kind
+                        && other.predicate == edge.predicate
+                })
+            } else {
+                !seen.insert((to, edge.kind, edge.predicate.as_str()))
+            };
+            if twice {
+                issues.push(
+                    Issue::error(
+                        "S1002",
+                        format!(
+                            "The {} edge from '{}' to '{}' is drawn twice",
+                            edge.kind.id(),
+                            edge.from,
+                            edge.to
+                        ),
+                    )
+                    .on_edges(vec![edge.clone()]),
+                );
+            }
         }
     }
 }
 
 /// Each action's fields against its type's schema, and what Oozie's parser adds: a
 /// name-node and a resource manager for every action that runs on the cluster.
-fn check_fields(wf: &Workflow, issues: &mut Vec<Issue>) {
+fn check_fields(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
     for key in wf.global.0.keys() {
         if !action::GLOBAL.iter().any(|f| f.key == key) {
             issues.push(Issue::error(
@@ -295,11 +323,14 @@ fn check_fields(wf: &Workflow, issues: &mut Vec<Issue>) {
             );
         }
     }
-    for node in wf.nodes.iter().filter(|n| n.kind == NodeKind::Decision) {
+    for (i, node) in wf.nodes.iter().enumerate() {
+        if node.kind != NodeKind::Decision || graph.first[i] != i {
+            continue;
+        }
         let out = |kind: EdgeKind| {
-            wf.edges
+            graph.edges_from[i]
                 .iter()
-                .filter(|e| e.from == node.name && e.kind == kind)
+                .filter(|&&e| wf.edges[e].kind == kind)
                 .count()
         };
         let (cases, defaults) = (out(EdgeKind::Case), out(EdgeKind::Default));
@@ -525,29 +556,37 @@ fn check_shape(wf: &Workflow, issues: &mut Vec<Issue>) {
 
 /// The Oozie graph the export would write, checked by Oozie's own validator, and the
 /// orderings the export has to add. Only run on an otherwise error-free drawing.
-fn check_plan(wf: &Workflow, issues: &mut Vec<Issue>) {
-    let plan = match crate::oozie::plan::plan(wf) {
+fn check_plan<'a>(
+    wf: &'a Workflow,
+    graph: &NameGraph<'_>,
+    issues: &mut Vec<Issue>,
+) -> Option<Plan<'a>> {
+    let plan = match crate::oozie::plan::plan_resolved(wf, &graph.ends) {
         Ok(plan) => plan,
         Err(found) => {
             issues.extend(found);
-            return;
+            return None;
         }
     };
     let verdict = plan
         .control_graph()
         .and_then(|g| validate_graph(&g, ForkJoinCheck::On));
     match verdict {
-        Ok(()) => issues.extend(plan.ordering_warnings()),
+        Ok(()) => {
+            issues.extend(plan.ordering_warnings());
+            return Some(plan);
+        }
         // The drawing has no loop (an error otherwise, and this check would not run): the
         // loop is an error path that comes back to a node the export runs before it.
         Err(err) if err.code == "E0707" => issues.push(error_path_loop(wf, &err.nodes)),
         Err(err) => {
             let mut issue = Issue::from(err);
             // Keep only nodes the user drew (not the synthesized forks and joins).
-            issue.nodes.retain(|n| wf.node(n).is_some());
+            issue.nodes.retain(|n| graph.index.contains_key(n.as_str()));
             issues.push(issue);
         }
     }
+    None
 }
 
 /// An error path whose end the fork/join export places before its start. `path` is the
@@ -590,6 +629,9 @@ fn error_path_loop(wf: &Workflow, path: &[String]) -> Issue {
 /// Kosaraju's algorithm, not Tarjan's: petgraph's Tarjan recurses once per node on a path,
 /// which overflows the browser's WebAssembly stack on a long chain; Kosaraju keeps its own.
 fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
+    if graph.is_acyclic() {
+        return;
+    }
     let mut components: Vec<Vec<NodeIndex>> = kosaraju_scc(&graph.graph)
         .into_iter()
         .filter(|c| c.len() >= 2) // self-loops are E0706, reported with the edges
@@ -601,14 +643,15 @@ fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
         // Start at the component's first node in document order: deterministic output.
         let start = *component.iter().min().expect("component is non-empty");
         let path = graph.cycle_through(start, &members);
-        let names: Vec<&str> = path.iter().map(|&i| graph.graph[i]).collect();
-        let edges = names
+        let names: Vec<&str> = path.iter().map(|&i| wf.nodes[i.index()].name.as_str()).collect();
+        let edges = path
             .windows(2)
             .flat_map(|pair| {
-                wf.edges
+                let (from, to) = (pair[0].index(), pair[1].index());
+                graph.edges_from[from]
                     .iter()
-                    .filter(move |e| e.from == pair[0] && e.to == pair[1])
-                    .cloned()
+                    .filter(move |&&e| graph.ends[e].1 == Some(to))
+                    .map(|&e| wf.edges[e].clone())
             })
             .collect();
         issues.push(
@@ -629,13 +672,13 @@ fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
 /// What no entry node (see [`Workflow::entry_nodes`]) leads to. The same rule, on the
 /// edges already resolved to graph nodes.
 fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
-    let count = graph.position.len();
+    let count = wf.nodes.len();
     let mut targeted = vec![false; count];
     for to in graph.ends.iter().filter_map(|&(_, to)| to) {
-        targeted[to.index()] = true;
+        targeted[to] = true;
     }
     let mut seen: Vec<bool> = (0..count)
-        .map(|i| wf.nodes[graph.position[i]].starts_flow(targeted[i]))
+        .map(|i| graph.first[i] == i && wf.nodes[i].starts_flow(targeted[i]))
         .collect();
     let mut queue: VecDeque<NodeIndex> = (0..count)
         .filter(|&i| seen[i])
@@ -655,10 +698,12 @@ fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Iss
     let unreachable: Vec<&str> = wf
         .nodes
         .iter()
-        .filter(|n| !seen[graph.index[n.name.as_str()].index()])
+        .enumerate()
+        // A node whose name another node already has stands or falls with that one.
+        .filter(|&(i, _)| !seen[graph.first[i]])
         // An unconnected end node is still where actions without an ok edge go.
-        .filter(|n| n.kind.node_type() != NodeType::End)
-        .map(|n| n.name.as_str())
+        .filter(|(_, n)| n.kind.node_type() != NodeType::End)
+        .map(|(_, n)| n.name.as_str())
         .collect();
     if !unreachable.is_empty() {
         issues.push(
@@ -674,39 +719,45 @@ fn check_reachability(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Iss
     }
 }
 
-/// The workflow as a petgraph graph over its (first) nodes of each name, with every name
-/// looked up once for all the checks; edges to unknown nodes are left out of the graph
-/// (they are reported as E0708).
+/// The workflow as a petgraph graph, with every name looked up once for all the checks.
+/// Graph node `i` is `wf.nodes[i]`; edges go between the first nodes of their names, and
+/// edges to or from unknown names are left out (they are reported as E0708).
 struct NameGraph<'a> {
-    graph: DiGraph<&'a str, ()>,
-    index: HashMap<&'a str, NodeIndex>,
-    /// The position in `wf.nodes` of each graph node.
-    position: Vec<usize>,
+    graph: DiGraph<(), ()>,
+    index: HashMap<&'a str, usize>,
+    /// For each node, the first node with its name (itself unless it is a duplicate).
+    first: Vec<usize>,
     /// Each edge's ends, in the order of `wf.edges`.
-    ends: Vec<(Option<NodeIndex>, Option<NodeIndex>)>,
+    ends: Vec<(Option<usize>, Option<usize>)>,
+    /// The edges (positions in `wf.edges`) leaving each node, in drawing order.
+    edges_from: Vec<Vec<usize>>,
 }
 
 impl<'a> NameGraph<'a> {
     fn new(wf: &'a Workflow) -> Self {
-        let mut graph = DiGraph::with_capacity(wf.nodes.len(), wf.edges.len());
-        let mut index = HashMap::with_capacity(wf.nodes.len());
-        let mut position = Vec::with_capacity(wf.nodes.len());
+        let n = wf.nodes.len();
+        let mut graph = DiGraph::with_capacity(n, wf.edges.len());
+        let mut index = HashMap::with_capacity(n);
+        let mut first = Vec::with_capacity(n);
         for (i, node) in wf.nodes.iter().enumerate() {
-            index.entry(node.name.as_str()).or_insert_with(|| {
-                position.push(i);
-                graph.add_node(node.name.as_str())
-            });
+            graph.add_node(());
+            first.push(*index.entry(node.name.as_str()).or_insert(i));
         }
+        let mut edges_from = vec![Vec::new(); n];
         let ends = wf
             .edges
             .iter()
-            .map(|edge| {
+            .enumerate()
+            .map(|(e, edge)| {
                 let ends = (
                     index.get(edge.from.as_str()).copied(),
                     index.get(edge.to.as_str()).copied(),
                 );
-                if let (Some(a), Some(b)) = ends {
-                    graph.add_edge(a, b, ());
+                if let Some(a) = ends.0 {
+                    edges_from[a].push(e);
+                    if let Some(b) = ends.1 {
+                        graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), ());
+                    }
                 }
                 ends
             })
@@ -714,9 +765,35 @@ impl<'a> NameGraph<'a> {
         NameGraph {
             graph,
             index,
-            position,
+            first,
             ends,
+            edges_from,
         }
+    }
+
+    /// Whether a topological order covers every node (Kahn's algorithm): the cheap answer
+    /// for the usual drawing, before looking for the loops themselves.
+    fn is_acyclic(&self) -> bool {
+        let n = self.graph.node_count();
+        let mut indegree = vec![0usize; n];
+        for edge in self.graph.raw_edges() {
+            indegree[edge.target().index()] += 1;
+        }
+        let mut ready: Vec<NodeIndex> = (0..n)
+            .filter(|&i| indegree[i] == 0)
+            .map(NodeIndex::new)
+            .collect();
+        let mut placed = 0;
+        while let Some(v) = ready.pop() {
+            placed += 1;
+            for w in self.graph.neighbors(v) {
+                indegree[w.index()] -= 1;
+                if indegree[w.index()] == 0 {
+                    ready.push(w);
+                }
+            }
+        }
+        placed == n
     }
 
     /// The shortest path `start -> … -> start` inside a strongly connected component
