@@ -151,47 +151,31 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
             forks.len()
         ));
     }
-    let fold = |target: &str| -> Vec<String> {
-        let mut out = Vec::new();
-        let mut stack = vec![target];
-        let mut expanded: Vec<&str> = Vec::new();
-        while let Some(t) = stack.pop() {
-            let control = forks.contains_key(t) || joins.contains_key(t);
-            if control && expanded.contains(&t) {
-                continue; // a fork or join met twice: a cycle Oozie rejects, or redundant
-            }
-            if let Some(paths) = forks.get(t) {
-                expanded.push(t);
-                stack.extend(paths.iter().rev());
-            } else if let Some(to) = joins.get(t) {
-                expanded.push(t);
-                stack.push(to);
-            } else if !out.iter().any(|o| o == t) {
-                out.push(t.to_owned());
-            }
-        }
-        out
+    let mut fold = Fold {
+        forks,
+        joins,
+        known: HashMap::new(),
     };
     for (from, list) in &transitions {
         // Names are unique (Oozie's E0705 otherwise), so a duplicate edge can only come
         // from the same source: one small set per source, keyed on borrowed text.
-        let folded: Vec<(EdgeKind, &str, Vec<String>)> = list
+        let folded: Vec<(EdgeKind, &str, Vec<&str>)> = list
             .iter()
-            .map(|(kind, predicate, to)| (*kind, predicate.as_str(), fold(to)))
+            .map(|(kind, predicate, to)| (*kind, predicate.as_str(), fold.targets(to)))
             .collect();
         let mut drawn = HashSet::new();
         for (kind, predicate, targets) in &folded {
-            for target in targets {
-                if drawn.insert((*kind, *predicate, target.as_str())) {
+            for &target in targets {
+                if drawn.insert((*kind, *predicate, target)) {
                     wf.edges.push(Edge {
                         predicate: (*predicate).to_owned(),
-                        ..Edge::new(*from, target.clone(), *kind)
+                        ..Edge::new(*from, target, *kind)
                     });
                 }
             }
         }
     }
-    let entries = fold(start);
+    let entries = fold.targets(start);
     let mut has_incoming = vec![false; wf.nodes.len()];
     let index = wf.name_index();
     for e in &wf.edges {
@@ -200,7 +184,7 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
         }
     }
     for entry in &entries {
-        if index.get(entry.as_str()).is_some_and(|&i| has_incoming[i]) {
+        if index.get(entry).is_some_and(|&i| has_incoming[i]) {
             notes.push(format!(
                 "'{entry}' starts the workflow but is also the target of a transition; in Sluice a node another one leads to does not start the workflow"
             ));
@@ -219,6 +203,48 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
         notes,
         warnings,
     })
+}
+
+/// Forks and joins folded away: what a transition really leads to.
+struct Fold<'d> {
+    /// Fork -> its paths' starts; join -> where it continues.
+    forks: HashMap<&'d str, Vec<&'d str>>,
+    joins: HashMap<&'d str, &'d str>,
+    /// Each fork's and join's targets, worked out once: in a layered workflow every
+    /// action of a layer transitions to the same join.
+    known: HashMap<&'d str, Vec<&'d str>>,
+}
+
+impl<'d> Fold<'d> {
+    /// The nodes a transition to `target` reaches: the target itself, or the start of
+    /// every path of a fork (and what follows a join), each once, in document order.
+    fn targets(&mut self, target: &'d str) -> Vec<&'d str> {
+        let mut out: Vec<&'d str> = Vec::new();
+        let mut stack = vec![target];
+        let mut expanded: HashSet<&str> = HashSet::new();
+        while let Some(t) = stack.pop() {
+            if let Some(known) = self.known.get(t) {
+                out.extend(known);
+            } else if let Some(paths) = self.forks.get(t) {
+                // A fork or join met twice: a cycle Oozie rejects, or redundant.
+                if expanded.insert(t) {
+                    stack.extend(paths.iter().rev());
+                }
+            } else if let Some(&to) = self.joins.get(t) {
+                if expanded.insert(t) {
+                    stack.push(to);
+                }
+            } else {
+                out.push(t);
+            }
+        }
+        let mut seen = HashSet::with_capacity(out.len());
+        out.retain(|t| seen.insert(*t));
+        if self.forks.contains_key(target) || self.joins.contains_key(target) {
+            self.known.insert(target, out.clone());
+        }
+        out
+    }
 }
 
 fn push(wf: &mut Workflow, name: &str, kind: NodeKind) {

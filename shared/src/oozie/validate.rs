@@ -255,7 +255,8 @@ pub fn check_node_name(name: &str) -> Result<(), String> {
     let Some(first) = chars.next() else {
         return Err("action name cannot be empty".to_owned());
     };
-    if name.chars().count() > MAX_NODE_NAME_LEN {
+    // A name of at most that many bytes has at most that many characters: no count.
+    if name.len() > MAX_NODE_NAME_LEN && name.chars().count() > MAX_NODE_NAME_LEN {
         return Err(format!(
             "name [{name}] must be {MAX_NODE_NAME_LEN} chars or less"
         ));
