@@ -15,7 +15,8 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use super::plan::{Plan, PlanKind};
 use crate::workflow::action::{FieldKind, FieldSpec, GLOBAL};
 use crate::workflow::{
-    Action, Fields, FsOp, Issue, NodeKind, Property, SchemaVersion, Value, Workflow, validate_and_plan,
+    Action, Fields, FsOp, Issue, NodeKind, Property, SchemaVersion, Value, Workflow,
+    validate_and_plan,
 };
 use crate::xml;
 
@@ -145,7 +146,14 @@ fn write(w: &mut W, wf: &Workflow, plan: &Plan) -> XmlResult {
                         source, ok, error, ..
                     } => {
                         if let NodeKind::Action(action) = &wf.nodes[*source].kind {
-                            write_action(w, name, action, plan.name(*ok), plan.name(*error), version)?;
+                            write_action(
+                                w,
+                                name,
+                                action,
+                                plan.name(*ok),
+                                plan.name(*error),
+                                version,
+                            )?;
                         }
                     }
                     PlanKind::Decision { cases, default } => {

@@ -612,14 +612,8 @@ mod tests {
   <end name="end"/>
 </workflow-app>"#;
         let imported = from_workflow_xml(xml).unwrap();
-        let edges: Vec<String> = imported
-            .workflow
-            .edges
-            .iter()
-            .map(|e| format!("{}-{}>{}", e.from, e.kind.id(), e.to))
-            .collect();
         assert_eq!(
-            edges,
+            edge_list(&imported.workflow, None),
             [
                 "a-ok>c",
                 "a-error>k",
@@ -630,6 +624,41 @@ mod tests {
             ]
         );
         assert_eq!(imported.workflow.entry_nodes(), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_join_that_leads_to_a_fork_folds_the_same_for_every_branch() {
+        // a and b both reach j1, which leads to fork f2: the second one reads the fold the
+        // first one worked out, and must get the same edges.
+        let xml = r#"<workflow-app xmlns="uri:oozie:workflow:0.5" name="w">
+  <start to="f1"/>
+  <fork name="f1"><path start="a"/><path start="b"/></fork>
+  <action name="a"><fs/><ok to="j1"/><error to="k"/></action>
+  <action name="b"><fs/><ok to="j1"/><error to="k"/></action>
+  <join name="j1" to="f2"/>
+  <fork name="f2"><path start="c"/><path start="d"/></fork>
+  <action name="c"><fs/><ok to="j2"/><error to="k"/></action>
+  <action name="d"><fs/><ok to="j2"/><error to="k"/></action>
+  <join name="j2" to="end"/>
+  <kill name="k"><message>m</message></kill>
+  <end name="end"/>
+</workflow-app>"#;
+        let imported = from_workflow_xml(xml).unwrap();
+        assert_eq!(
+            edge_list(&imported.workflow, Some(EdgeKind::Ok)),
+            [
+                "a-ok>c", "a-ok>d", "b-ok>c", "b-ok>d", "c-ok>end", "d-ok>end"
+            ]
+        );
+    }
+
+    /// The edges (of one kind, or all) as `from-kind>to`.
+    fn edge_list(wf: &Workflow, kind: Option<EdgeKind>) -> Vec<String> {
+        wf.edges
+            .iter()
+            .filter(|e| kind.is_none_or(|k| e.kind == k))
+            .map(|e| format!("{}-{}>{}", e.from, e.kind.id(), e.to))
+            .collect()
     }
 
     #[test]

@@ -26,7 +26,9 @@ use std::borrow::Cow;
 use foldhash::{HashMap, HashSet, HashSetExt};
 
 use super::validate::{ControlGraph, ControlKind, OozieError, is_known_action_type};
-use crate::workflow::{DEFAULT_KILL_MESSAGE, EdgeKind, Issue, NodeKind, NodeType, Severity, Workflow};
+use crate::workflow::{
+    DEFAULT_KILL_MESSAGE, EdgeKind, Issue, NodeKind, NodeType, Severity, Workflow,
+};
 
 /// A node of the plan, as an index into [`Plan::names`]: the drawn nodes keep their
 /// positions in `workflow.nodes`; the nodes the export adds (forks, joins, an end or a
@@ -374,7 +376,11 @@ struct Planner<'a> {
 impl<'a> Planner<'a> {
     fn new(wf: &'a Workflow, ends: &[(Option<usize>, Option<usize>)]) -> Result<Self, Vec<Issue>> {
         let mut names = Names {
-            ids: wf.nodes.iter().map(|n| Cow::Borrowed(n.name.as_str())).collect(),
+            ids: wf
+                .nodes
+                .iter()
+                .map(|n| Cow::Borrowed(n.name.as_str()))
+                .collect(),
             drawn: wf
                 .nodes
                 .iter()
@@ -417,8 +423,7 @@ impl<'a> Planner<'a> {
                     _ => {} // the end comes after everything anyway
                 },
                 EdgeKind::Case | EdgeKind::Default => {
-                    let predicate =
-                        (edge.kind == EdgeKind::Case).then(|| edge.predicate.trim());
+                    let predicate = (edge.kind == EdgeKind::Case).then(|| edge.predicate.trim());
                     let list = &mut branches[from];
                     let branch = match list.iter().position(|b| b.predicate == predicate) {
                         Some(i) => &mut list[i],
@@ -680,8 +685,7 @@ impl<'a> Planner<'a> {
             .collect();
         for v in handlers {
             let node = if self.is_decision(v) {
-                let (cases, default) =
-                    self.decision_targets(v, &mut |_, b| Ok(b.units[0]), end)?;
+                let (cases, default) = self.decision_targets(v, &mut |_, b| Ok(b.units[0]), end)?;
                 PlanKind::Decision { cases, default }
             } else {
                 let ok = self.succ[v]
@@ -734,7 +738,11 @@ impl<'a> Planner<'a> {
         }
         let mut keyed: Vec<((usize, u8), PlanNode<'a>)> = keys
             .into_iter()
-            .zip(std::mem::take(&mut self.out).into_iter().map(|(_, node)| node))
+            .zip(
+                std::mem::take(&mut self.out)
+                    .into_iter()
+                    .map(|(_, node)| node),
+            )
             .collect();
         keyed.sort_by_key(|(key, _)| *key);
         let mut nodes: Vec<PlanNode<'a>> = keyed.into_iter().map(|(_, node)| node).collect();
@@ -928,7 +936,12 @@ impl<'a> Planner<'a> {
 
     /// One branch of decision `d`: the nodes of its region reachable from the branch's
     /// targets, which no other branch may reach.
-    fn plan_branch(&mut self, d: usize, b: &Branch<'a>, next: NodeId) -> Result<NodeId, Vec<Issue>> {
+    fn plan_branch(
+        &mut self,
+        d: usize,
+        b: &Branch<'a>,
+        next: NodeId,
+    ) -> Result<NodeId, Vec<Issue>> {
         let region: HashSet<usize> = self.region[d].iter().copied().collect();
         let seen = self.reach_within(&b.units, &region);
         for other in self.branches[d]

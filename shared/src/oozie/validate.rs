@@ -162,7 +162,12 @@ impl<'a> ControlGraph<'a> {
         Ok(())
     }
 
-    fn push(&mut self, name: &'a str, kind: ControlKind<'a>, targets: impl Iterator<Item = Target<'a>>) {
+    fn push(
+        &mut self,
+        name: &'a str,
+        kind: ControlKind<'a>,
+        targets: impl Iterator<Item = Target<'a>>,
+    ) {
         self.nodes.push(ControlNode { name, kind });
         self.targets.extend(targets);
         self.first.push(self.targets.len());

@@ -13,8 +13,8 @@ pub mod action;
 mod validate;
 
 pub use action::{Action, ActionSpec, Fields, FsOp, Property, SchemaVersion, Value};
-pub use validate::{Issue, Severity, validate};
 pub(crate) use validate::validate_and_plan;
+pub use validate::{Issue, Severity, validate};
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 use serde::{Deserialize, Serialize};

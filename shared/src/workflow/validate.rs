@@ -643,7 +643,10 @@ fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
         // Start at the component's first node in document order: deterministic output.
         let start = *component.iter().min().expect("component is non-empty");
         let path = graph.cycle_through(start, &members);
-        let names: Vec<&str> = path.iter().map(|&i| wf.nodes[i.index()].name.as_str()).collect();
+        let names: Vec<&str> = path
+            .iter()
+            .map(|&i| wf.nodes[i.index()].name.as_str())
+            .collect();
         let edges = path
             .windows(2)
             .flat_map(|pair| {
@@ -880,6 +883,21 @@ mod tests {
             vec![ok("a", "b"), ok("b", "end")],
         );
         assert_eq!(validate(&w), vec![]);
+    }
+
+    #[test]
+    fn an_edge_drawn_twice_is_found_among_few_and_among_many_edges_of_a_node() {
+        // `hub` has more edges than the linear check handles (a set then), `a` just two.
+        let mut nodes: Vec<Node> = (0..40).map(|i| shell(&format!("t{i}"))).collect();
+        nodes.extend([shell("hub"), shell("a"), end("end")]);
+        let mut edges: Vec<Edge> = (0..40).map(|i| ok("hub", &format!("t{i}"))).collect();
+        edges.push(ok("hub", "t7"));
+        edges.extend([ok("a", "hub"), ok("a", "hub")]);
+        let issues = validate(&wf(nodes, edges));
+        let twice: Vec<&Issue> = issues.iter().filter(|i| i.code == "S1002").collect();
+        assert_eq!(twice.len(), 2, "{issues:#?}");
+        assert_eq!(twice[0].edges, [ok("hub", "t7")]);
+        assert_eq!(twice[1].edges, [ok("a", "hub")]);
     }
 
     #[test]
