@@ -219,6 +219,10 @@ impl<'d> Fold<'d> {
     /// The nodes a transition to `target` reaches: the target itself, or the start of
     /// every path of a fork (and what follows a join), each once, in document order.
     fn targets(&mut self, target: &'d str) -> Vec<&'d str> {
+        let control = self.forks.contains_key(target) || self.joins.contains_key(target);
+        if !control {
+            return vec![target];
+        }
         let mut out: Vec<&'d str> = Vec::new();
         let mut stack = vec![target];
         let mut expanded: HashSet<&str> = HashSet::new();
@@ -240,9 +244,7 @@ impl<'d> Fold<'d> {
         }
         let mut seen = HashSet::with_capacity(out.len());
         out.retain(|t| seen.insert(*t));
-        if self.forks.contains_key(target) || self.joins.contains_key(target) {
-            self.known.insert(target, out.clone());
-        }
+        self.known.insert(target, out.clone());
         out
     }
 }

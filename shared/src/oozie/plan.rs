@@ -241,6 +241,13 @@ fn list(names: &[&str]) -> String {
     }
 }
 
+/// The names the plan makes up start with one of these: an end and a kill the drawing
+/// lacks (`end`, `fail`, then `end-2`, …), fork/join pairs (`fork-1`/`join-1`, …).
+const END: &str = "end";
+const FAIL: &str = "fail";
+const FORK: &str = "fork-";
+const JOIN: &str = "join-";
+
 /// The names of the plan's nodes: the drawn ones, then those the plan adds, each one not
 /// used by any node of the workflow nor already taken by the plan.
 struct Names<'a> {
@@ -251,10 +258,10 @@ struct Names<'a> {
 }
 
 impl<'a> Names<'a> {
-    /// Whether a drawn name could be one the plan makes up: `end`, `fail`, `fork-N`,
-    /// `join-N` and their numbered variants. Only those are hashed, not every name.
+    /// Whether a drawn name could be one the plan makes up. Only those are hashed, not
+    /// every name.
     fn could_clash(name: &str) -> bool {
-        ["end", "fail", "fork-", "join-"]
+        [END, FAIL, FORK, JOIN]
             .iter()
             .any(|base| name.starts_with(base))
     }
@@ -274,7 +281,7 @@ impl<'a> Names<'a> {
             if let PlanKind::Fork { .. } = node.kind {
                 let (fork, join) = loop {
                     number += 1;
-                    let (f, j) = (format!("fork-{number}"), format!("join-{number}"));
+                    let (f, j) = (format!("{FORK}{number}"), format!("{JOIN}{number}"));
                     if self.is_free(&f) && self.is_free(&j) {
                         break (f, j);
                     }
@@ -288,6 +295,10 @@ impl<'a> Names<'a> {
     }
 
     fn is_free(&self, name: &str) -> bool {
+        debug_assert!(
+            Names::could_clash(name),
+            "'{name}' escapes the clash filter"
+        );
         !self.drawn.contains(name) && !self.taken.contains(name)
     }
 
@@ -328,16 +339,7 @@ type BranchPlanner<'f, 'a> =
 /// Plans the Oozie graph of a workflow that passed the model checks (names, edges, no loops).
 pub fn plan(wf: &Workflow) -> Result<Plan<'_>, Vec<Issue>> {
     let index = wf.name_index();
-    let ends: Vec<(Option<usize>, Option<usize>)> = wf
-        .edges
-        .iter()
-        .map(|e| {
-            (
-                index.get(e.from.as_str()).copied(),
-                index.get(e.to.as_str()).copied(),
-            )
-        })
-        .collect();
+    let ends: Vec<_> = wf.edge_ends(&index).collect();
     plan_resolved(wf, &ends)
 }
 
@@ -392,13 +394,13 @@ impl<'a> Planner<'a> {
         let node_type = |i: usize| wf.nodes[i].kind.node_type();
         let end = (0..wf.nodes.len())
             .find(|&i| node_type(i) == NodeType::End)
-            .unwrap_or_else(|| names.fresh("end"));
+            .unwrap_or_else(|| names.fresh(END));
         let kills: Vec<usize> = (0..wf.nodes.len())
             .filter(|&i| node_type(i) == NodeType::Kill)
             .collect();
         let default_kill = match kills.as_slice() {
             [only] => *only,
-            _ => names.fresh("fail"),
+            _ => names.fresh(FAIL),
         };
         let n = wf.nodes.len();
         let mut succ_pairs: Vec<(usize, usize)> = Vec::with_capacity(wf.edges.len());
@@ -716,22 +718,19 @@ impl<'a> Planner<'a> {
         // each join just after its last, so an imported workflow exports in its own order.
         let mut keys: Vec<(usize, u8)> = Vec::with_capacity(self.out.len());
         let mut last_source = 0;
-        let mut next_source = None;
         for (i, (source, node)) in self.out.iter().enumerate() {
             keys.push(match (source, &node.kind) {
                 (Some(s), _) => {
                     last_source = *s;
                     (*s, 1)
                 }
+                // The first drawn node after a fork is at most its nesting depth away.
                 (None, PlanKind::Fork { .. }) => {
-                    // The first drawn node after the fork (found once per run of forks).
-                    if next_source.is_none_or(|(at, _)| at < i) {
-                        next_source = self.out[i..]
-                            .iter()
-                            .position(|(s, _)| s.is_some())
-                            .map(|k| (i + k, self.out[i + k].0.expect("found")));
-                    }
-                    (next_source.map_or(last_source, |(_, s)| s), 0)
+                    let next = self.out[i..]
+                        .iter()
+                        .find_map(|(s, _)| *s)
+                        .unwrap_or(last_source);
+                    (next, 0)
                 }
                 (None, _) => (last_source, 2),
             });
@@ -833,12 +832,13 @@ impl<'a> Planner<'a> {
             .copied()
             .filter(|v| !hidden.contains(v))
             .collect();
-        let (wf, exits, all_succ) = (self.wf, &self.exits, &self.succ);
+        let mut local = std::mem::take(&mut self.local);
+        // A decision stands for its whole region: it leads to where its branches meet.
         let succ = |v: usize| -> &[usize] {
-            if wf.nodes[v].kind.node_type() == NodeType::Decision {
-                &exits[v]
+            if self.is_decision(v) {
+                &self.exits[v]
             } else {
-                &all_succ[v]
+                &self.succ[v]
             }
         };
         let terminal: Vec<bool> = top
@@ -857,7 +857,8 @@ impl<'a> Planner<'a> {
                 }
             })
             .collect();
-        let mut dag = Dag::new(&top, succ, terminal, &mut self.local);
+        let mut dag = Dag::new(&top, succ, terminal, &mut local);
+        self.local = local;
         let tree = dag.decompose();
         // Warnings in drawing order, not in the order the decomposition happened on them.
         dag.cuts.sort_by_key(|cut| {

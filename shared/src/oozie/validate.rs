@@ -122,6 +122,10 @@ impl<'a> ControlGraph<'a> {
         kind: ControlKind<'a>,
         transitions: Vec<&'a str>,
     ) -> Result<(), OozieError> {
+        debug_assert!(
+            self.index.contains_key(START),
+            "a graph by name starts with `new`"
+        );
         if self.index.contains_key(name) {
             return Err(OozieError::new(
                 "E0705",
@@ -150,6 +154,10 @@ impl<'a> ControlGraph<'a> {
         kind: ControlKind<'a>,
         transitions: impl IntoIterator<Item = usize>,
     ) -> Result<(), OozieError> {
+        debug_assert!(
+            self.index.is_empty(),
+            "a resolved graph starts with `resolved`"
+        );
         let position = self.nodes.len();
         self.push(name, kind, transitions.into_iter().map(Target::Node));
         if self.targets[self.first[position]..].contains(&Target::Node(position)) {

@@ -310,6 +310,20 @@ impl Workflow {
         index
     }
 
+    /// Each edge's ends as positions in `nodes` (from [`Workflow::name_index`]), in the
+    /// order of `edges`; `None` for a name no node has.
+    pub fn edge_ends<'a>(
+        &'a self,
+        index: &'a HashMap<&str, usize>,
+    ) -> impl Iterator<Item = (Option<usize>, Option<usize>)> + 'a {
+        self.edges.iter().map(|e| {
+            (
+                index.get(e.from.as_str()).copied(),
+                index.get(e.to.as_str()).copied(),
+            )
+        })
+    }
+
     pub fn node(&self, name: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.name == name)
     }
