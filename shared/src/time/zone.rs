@@ -1,0 +1,220 @@
+//! Time zones as Oozie's JVM sees them.
+//!
+//! Oozie hands every `timezone` attribute to `java.util.TimeZone`, so a zone here must
+//! answer the same questions the same way: which IDs exist, what offset a wall-clock time
+//! has when it falls into a DST gap or overlap, and whether an instant is "in daylight
+//! time". The IANA database is compiled in (chrono-tz), so the browser and the server
+//! cannot disagree about a rule.
+
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
+use chrono_tz::{OffsetComponents, Tz};
+
+/// A time zone a coordinator or dataset can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Zone {
+    /// A region with rules (`America/Los_Angeles`, or a Java alias such as `PST`).
+    Region(Tz),
+    /// A fixed offset (`UTC`, `GMT+05:30`, `GMT-0800`).
+    Fixed(FixedOffset),
+}
+
+/// An ID Java's `TimeZone` does not know (Oozie: "Invalid TimeZone").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown time zone [{0}]: use a region such as America/Los_Angeles, UTC, or GMT+hh:mm")]
+pub struct UnknownZone(pub String);
+
+/// Java's three-letter IDs that are aliases of a region (`ZoneId.SHORT_IDS`); Oozie
+/// accepts them with a warning. `EST`, `MST` and `HST` are fixed offsets, and the IANA
+/// database has them as such.
+const JAVA_SHORT_IDS: [(&str, &str); 25] = [
+    ("ACT", "Australia/Darwin"),
+    ("AET", "Australia/Sydney"),
+    ("AGT", "America/Argentina/Buenos_Aires"),
+    ("ART", "Africa/Cairo"),
+    ("AST", "America/Anchorage"),
+    ("BET", "America/Sao_Paulo"),
+    ("BST", "Asia/Dhaka"),
+    ("CAT", "Africa/Harare"),
+    ("CNT", "America/St_Johns"),
+    ("CST", "America/Chicago"),
+    ("CTT", "Asia/Shanghai"),
+    ("EAT", "Africa/Addis_Ababa"),
+    ("ECT", "Europe/Paris"),
+    ("IET", "America/Indiana/Indianapolis"),
+    ("IST", "Asia/Kolkata"),
+    ("JST", "Asia/Tokyo"),
+    ("MIT", "Pacific/Apia"),
+    ("NET", "Asia/Yerevan"),
+    ("NST", "Pacific/Auckland"),
+    ("PLT", "Asia/Karachi"),
+    ("PNT", "America/Phoenix"),
+    ("PRT", "America/Puerto_Rico"),
+    ("PST", "America/Los_Angeles"),
+    ("SST", "Pacific/Guadalcanal"),
+    ("VST", "Asia/Ho_Chi_Minh"),
+];
+
+impl Zone {
+    pub const UTC: Zone = Zone::Fixed(FixedOffset::east_opt(0).expect("zero is a valid offset"));
+
+    /// Parses a zone ID as Oozie's `DateUtils.getTimeZone` does: region IDs, Java's
+    /// three-letter aliases, `UTC`/`GMT`, and `GMT±hh:mm` or `GMT±hhmm`.
+    pub fn parse(id: &str) -> Result<Zone, UnknownZone> {
+        let unknown = || UnknownZone(id.to_owned());
+        if id == "UTC" || id == "GMT" {
+            return Ok(Zone::UTC);
+        }
+        if let Some(rest) = id.strip_prefix("GMT") {
+            return parse_gmt_offset(rest).map(Zone::Fixed).ok_or_else(unknown);
+        }
+        let name = JAVA_SHORT_IDS
+            .iter()
+            .find(|(short, _)| *short == id)
+            .map_or(id, |(_, region)| region);
+        name.parse::<Tz>().map(Zone::Region).map_err(|_| unknown())
+    }
+
+    /// The total offset from UTC in effect at `t`.
+    pub fn offset_at(&self, t: DateTime<Utc>) -> FixedOffset {
+        match self {
+            Zone::Region(tz) => tz.offset_from_utc_datetime(&t.naive_utc()).fix(),
+            Zone::Fixed(off) => *off,
+        }
+    }
+
+    /// The daylight-saving part of the offset at `t` (`Calendar.DST_OFFSET`); zero when
+    /// `t` is in standard time (Java's `inDaylightTime` is "this is not zero").
+    pub fn dst_at(&self, t: DateTime<Utc>) -> TimeDelta {
+        match self {
+            Zone::Region(tz) => tz.offset_from_utc_datetime(&t.naive_utc()).dst_offset(),
+            Zone::Fixed(_) => TimeDelta::zero(),
+        }
+    }
+
+    /// The wall-clock time at `t`.
+    pub fn local(&self, t: DateTime<Utc>) -> NaiveDateTime {
+        t.naive_utc() + self.offset_at(t)
+    }
+
+    /// The instant of a wall-clock time, resolved as `GregorianCalendar.computeTime` does:
+    /// a time in a gap (spring forward) is read with the offset before the transition, so
+    /// 02:30 on the day LA skips to 03:00 becomes 03:30 PDT; a time that occurs twice (fall
+    /// back) is read with the offset after the transition, the later of the two.
+    pub fn resolve_wall(&self, wall: NaiveDateTime) -> DateTime<Utc> {
+        match self {
+            Zone::Fixed(off) => (wall - *off).and_utc(),
+            Zone::Region(tz) => match tz.offset_from_local_datetime(&wall) {
+                LocalResult::Single(off) => (wall - off.fix()).and_utc(),
+                LocalResult::Ambiguous(_, later) => (wall - later.fix()).and_utc(),
+                LocalResult::None => {
+                    // No real zone has two transitions within a day, so the offset a day
+                    // before the gap is the one in force just before it.
+                    let before = tz
+                        .offset_from_utc_datetime(&(wall - TimeDelta::days(1)))
+                        .fix();
+                    (wall - before).and_utc()
+                }
+            },
+        }
+    }
+
+    /// The ID as Oozie would print it.
+    pub fn id(&self) -> String {
+        match self {
+            Zone::Region(tz) => tz.name().to_owned(),
+            Zone::Fixed(off) if off.local_minus_utc() == 0 => "UTC".to_owned(),
+            Zone::Fixed(off) => {
+                let secs = off.local_minus_utc();
+                let sign = if secs < 0 { '-' } else { '+' };
+                let mins = secs.unsigned_abs() / 60;
+                format!("GMT{sign}{:02}:{:02}", mins / 60, mins % 60)
+            }
+        }
+    }
+}
+
+/// `+hh:mm` or `+hhmm` after `GMT`. Java reads `GMT+5` too, but names it `GMT+05:00`, and
+/// Oozie rejects every ID whose Java name differs from what was written.
+fn parse_gmt_offset(rest: &str) -> Option<FixedOffset> {
+    let b = rest.as_bytes();
+    let sign = match b.first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let digits: Vec<u8> = match b.len() {
+        6 if b[3] == b':' => vec![b[1], b[2], b[4], b[5]],
+        5 => b[1..].to_vec(),
+        _ => return None,
+    };
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = |i: usize| i32::from(digits[i] - b'0') * 10 + i32::from(digits[i + 1] - b'0');
+    let (h, m) = (n(0), n(2));
+    if h > 23 || m > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn wall(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .unwrap()
+            .and_hms_opt(h, mi, 0)
+            .unwrap()
+    }
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        wall(y, mo, d, h, mi).and_utc()
+    }
+
+    #[test]
+    fn ids_java_knows_parse_and_others_do_not() {
+        for id in [
+            "America/Los_Angeles",
+            "UTC",
+            "GMT",
+            "PST",
+            "EST",
+            "GMT+05:30",
+            "GMT-0800",
+        ] {
+            assert!(Zone::parse(id).is_ok(), "{id}");
+        }
+        for id in [
+            "Americas/Los_Angeles",
+            "",
+            "GMT+5:3",
+            "GMT+24:00",
+            "pst",
+            "GMT05:00",
+        ] {
+            assert!(Zone::parse(id).is_err(), "{id}");
+        }
+        assert_eq!(Zone::parse("GMT-0800").unwrap().id(), "GMT-08:00");
+        assert_eq!(Zone::parse("PST").unwrap().id(), "America/Los_Angeles");
+    }
+
+    #[test]
+    fn a_wall_time_in_the_spring_gap_moves_forward_and_a_doubled_one_takes_the_later() {
+        let la = Zone::parse("America/Los_Angeles").unwrap();
+        // 2009-03-08 02:30 does not exist in LA: read as PST, it is 03:30 PDT.
+        assert_eq!(
+            la.resolve_wall(wall(2009, 3, 8, 2, 30)),
+            utc(2009, 3, 8, 10, 30)
+        );
+        // 2009-11-01 01:30 happens twice: Java takes standard time, the second one.
+        assert_eq!(
+            la.resolve_wall(wall(2009, 11, 1, 1, 30)),
+            utc(2009, 11, 1, 9, 30)
+        );
+        assert_eq!(la.dst_at(utc(2009, 7, 1, 0, 0)), TimeDelta::hours(1));
+        assert_eq!(la.dst_at(utc(2009, 1, 1, 0, 0)), TimeDelta::zero());
+    }
+}
