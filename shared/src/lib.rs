@@ -7,12 +7,14 @@
 //! - [`workflow`]: the editing model (nodes, ok/error edges, canvas positions) and its validation.
 //! - [`oozie`]: everything Oozie: the planner that turns a drawing into fork/join, XML export,
 //!   the port of Oozie's submit-time validator, and checking any `workflow.xml` as Oozie does.
+//! - [`coord`]: coordinators: model, coordinator.xml, datasets, submit and materialization.
 //! - [`el`]: Oozie's expression language, with the `wf:` functions over a runtime trait.
 //! - [`time`]: Oozie's time: zones, calendar steps, cron, frequencies, materialization.
 //! - [`api`]: request and response bodies of the REST API, shared with the browser client.
 //! - [`xml`]: a hardened XML tree reader for untrusted documents.
 
 pub mod api;
+pub mod coord;
 pub mod el;
 pub mod oozie;
 pub mod time;

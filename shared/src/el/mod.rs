@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use parse::{Expr, Kind, Segment, parse_template};
 use parse::{BinOp, UnOp};
+pub use parse::{Expr, Kind, Segment, parse_template};
 
 /// An EL error, with the 1-based character column it points at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -33,11 +33,7 @@ pub struct ElError {
 impl ElError {
     pub(crate) fn at(input: &str, byte: usize, message: String) -> ElError {
         let byte = byte.min(input.len());
-        let column = input
-            .char_indices()
-            .take_while(|(i, _)| *i < byte)
-            .count()
-            + 1;
+        let column = input.char_indices().take_while(|(i, _)| *i < byte).count() + 1;
         ElError { column, message }
     }
 }
@@ -136,13 +132,18 @@ impl Value {
         match self {
             Value::Null => Ok(0),
             Value::Int(n) => Ok(*n),
-            Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18 => Ok(*f as i64),
+            Value::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.2e18 => {
+                Ok(*f as i64)
+            }
             Value::Str(s) if s.trim().is_empty() => Ok(0),
             Value::Str(s) => s
                 .trim()
                 .parse::<i64>()
                 .map_err(|_| format!("[{s}] is not a whole number")),
-            other => Err(format!("expected a whole number, found {}", other.type_name())),
+            other => Err(format!(
+                "expected a whole number, found {}",
+                other.type_name()
+            )),
         }
     }
 
@@ -172,7 +173,11 @@ fn java_double(f: f64) -> String {
     }
     let sci = format!("{f:e}");
     let (mantissa, exp) = sci.split_once('e').expect("{:e} has an exponent");
-    let mantissa = if mantissa.contains('.') { mantissa.to_owned() } else { format!("{mantissa}.0") };
+    let mantissa = if mantissa.contains('.') {
+        mantissa.to_owned()
+    } else {
+        format!("{mantissa}.0")
+    };
     format!("{mantissa}E{exp}")
 }
 
@@ -222,7 +227,11 @@ pub fn eval_template(input: &str, ctx: &dyn Context) -> Result<Value, ElError> {
 }
 
 /// [`eval_template`] over an already parsed template.
-pub fn eval_segments(input: &str, segments: &[Segment], ctx: &dyn Context) -> Result<Value, ElError> {
+pub fn eval_segments(
+    input: &str,
+    segments: &[Segment],
+    ctx: &dyn Context,
+) -> Result<Value, ElError> {
     let ev = Evaluator { input, ctx };
     if let [Segment::Expr(e, range)] = segments {
         return match ev.eval(e) {
@@ -242,6 +251,14 @@ pub fn eval_segments(input: &str, segments: &[Segment], ctx: &dyn Context) -> Re
         }
     }
     Ok(Value::Str(out))
+}
+
+/// Evaluates one parsed expression of `input` (a deferred call is an error here).
+pub fn eval_expr(input: &str, expr: &Expr, ctx: &dyn Context) -> Result<Value, ElError> {
+    Evaluator { input, ctx }.eval(expr).map_err(|f| match f {
+        Flow::Error(e) => e,
+        Flow::Deferred => ElError::at(input, expr.at, "the value is not known yet".to_owned()),
+    })
 }
 
 /// [`eval_template`] as text.
@@ -286,7 +303,10 @@ impl Evaluator<'_> {
                 .variable(name)
                 .ok_or_else(|| self.fail(at, format!("variable [{name}] cannot be resolved")))?,
             Kind::Call { prefix, name, args } => {
-                let values = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
+                let values = args
+                    .iter()
+                    .map(|a| self.eval(a))
+                    .collect::<Result<Vec<_>, _>>()?;
                 let result = match self.ctx.call(prefix.as_deref(), name, &values) {
                     Some(r) => r,
                     None if prefix.is_none() => match basic(name, &values, self.ctx) {
@@ -302,7 +322,9 @@ impl Evaluator<'_> {
                     Ok(v) => v,
                     Err(CallError::Deferred) => return Err(Flow::Deferred),
                     Err(CallError::Message(m)) => {
-                        let full = prefix.as_ref().map_or(name.clone(), |p| format!("{p}:{name}"));
+                        let full = prefix
+                            .as_ref()
+                            .map_or(name.clone(), |p| format!("{p}:{name}"));
                         return Err(self.fail(at, format!("{full}: {m}")));
                     }
                 }
@@ -313,7 +335,11 @@ impl Evaluator<'_> {
                 match target {
                     Value::Map(m) => m.get(&key).map_or(Value::Null, |v| Value::Str(v.clone())),
                     Value::Null => Value::Null,
-                    other => return Err(self.fail(at, format!("cannot read [{key}] of {}", other.type_name()))),
+                    other => {
+                        return Err(
+                            self.fail(at, format!("cannot read [{key}] of {}", other.type_name()))
+                        );
+                    }
                 }
             }
             Kind::Unary(op, operand) => {
@@ -328,7 +354,8 @@ impl Evaluator<'_> {
                     }),
                     UnOp::Neg => match number(&v).map_err(|m| self.fail(at, m))? {
                         Num::Int(n) => Value::Int(
-                            n.checked_neg().ok_or_else(|| self.fail(at, "number out of range"))?,
+                            n.checked_neg()
+                                .ok_or_else(|| self.fail(at, "number out of range"))?,
                         ),
                         Num::Float(f) => Value::Float(-f),
                     },
@@ -349,7 +376,9 @@ impl Evaluator<'_> {
             if left == (op == BinOp::Or) {
                 return Ok(Value::Bool(left));
             }
-            return Ok(Value::Bool(self.eval(r)?.to_bool().map_err(|m| self.fail(r.at, m))?));
+            return Ok(Value::Bool(
+                self.eval(r)?.to_bool().map_err(|m| self.fail(r.at, m))?,
+            ));
         }
         let (a, b) = (self.eval(l)?, self.eval(r)?);
         let num = |v: &Value, at: usize| number(v).map_err(|m| self.fail(at, m));
@@ -368,7 +397,9 @@ impl Evaluator<'_> {
                         _ => x * y,
                     }));
                 }
-                let (Num::Int(x), Num::Int(y)) = (x, y) else { unreachable!("not floaty") };
+                let (Num::Int(x), Num::Int(y)) = (x, y) else {
+                    unreachable!("not floaty")
+                };
                 let v = match op {
                     BinOp::Add => x.checked_add(y),
                     BinOp::Sub => x.checked_sub(y),
@@ -380,7 +411,9 @@ impl Evaluator<'_> {
                 if a == Value::Null && b == Value::Null {
                     return Ok(Value::Int(0));
                 }
-                Ok(Value::Float(as_f64(num(&a, l.at)?) / as_f64(num(&b, r.at)?)))
+                Ok(Value::Float(
+                    as_f64(num(&a, l.at)?) / as_f64(num(&b, r.at)?),
+                ))
             }
             BinOp::Mod => {
                 if a == Value::Null && b == Value::Null {
@@ -390,7 +423,9 @@ impl Evaluator<'_> {
                 if is_floaty(&a) || is_floaty(&b) {
                     return Ok(Value::Float(as_f64(x) % as_f64(y)));
                 }
-                let (Num::Int(x), Num::Int(y)) = (x, y) else { unreachable!("not floaty") };
+                let (Num::Int(x), Num::Int(y)) = (x, y) else {
+                    unreachable!("not floaty")
+                };
                 if y == 0 {
                     return Err(self.fail(r.at, "division by zero"));
                 }
@@ -458,7 +493,10 @@ impl Evaluator<'_> {
         }
         match (a, b) {
             (Value::Str(x), Value::Str(y)) => Ok(Some(x.cmp(y))),
-            _ => Err(self.fail(at, format!("cannot compare {} with {}", a.type_name(), b.type_name()))),
+            _ => Err(self.fail(
+                at,
+                format!("cannot compare {} with {}", a.type_name(), b.type_name()),
+            )),
         }
     }
 }
@@ -477,7 +515,12 @@ fn basic(name: &str, args: &[Value], ctx: &dyn Context) -> Option<Result<Value, 
     Some(match name {
         "concat" => arity(2).map(|()| Value::Str(text(0) + &text(1))),
         "trim" => arity(1).map(|()| Value::Str(text(0).trim().to_owned())),
-        "firstNotNull" => arity(2).map(|()| args.iter().find(|v| **v != Value::Null).cloned().unwrap_or(Value::Null)),
+        "firstNotNull" => arity(2).map(|()| {
+            args.iter()
+                .find(|v| **v != Value::Null)
+                .cloned()
+                .unwrap_or(Value::Null)
+        }),
         "urlEncode" => arity(1).map(|()| Value::Str(url_encode(&text(0)))),
         "replaceAll" => arity(3).and_then(|()| {
             let (Some(src), Some(regex)) = (opt(0), opt(1)) else {
@@ -485,7 +528,10 @@ fn basic(name: &str, args: &[Value], ctx: &dyn Context) -> Option<Result<Value, 
             };
             let re = compile(&regex)?;
             // Oozie quotes the replacement: it is literal text, `$1` included.
-            Ok(Value::Str(re.replace_all(&src, regex_lite::NoExpand(&text(2))).into_owned()))
+            Ok(Value::Str(
+                re.replace_all(&src, regex_lite::NoExpand(&text(2)))
+                    .into_owned(),
+            ))
         }),
         "appendAll" => arity(3).and_then(|()| {
             let (Some(src), Some(delim)) = (opt(0), opt(2)) else {
@@ -524,7 +570,9 @@ fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => out.push(char::from(b)),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'*' | b'_' => {
+                out.push(char::from(b))
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -537,10 +585,16 @@ mod tests {
     use super::*;
 
     fn props() -> BTreeMap<String, String> {
-        [("a", "3"), ("b", "4.5"), ("name", "x y"), ("my.prop", "dotted"), ("t", "true")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        [
+            ("a", "3"),
+            ("b", "4.5"),
+            ("name", "x y"),
+            ("my.prop", "dotted"),
+            ("t", "true"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
     }
 
     fn ev(s: &str) -> Value {
@@ -580,7 +634,10 @@ mod tests {
         assert_eq!(ev("${t and not false}"), Value::Bool(true));
         assert_eq!(ev("${!t || false}"), Value::Bool(false));
         assert_eq!(ev("${a == 3 ? 'yes' : 'no'}"), Value::Str("yes".into()));
-        assert_eq!(ev("${empty ''} ${empty name} ${null == 0}"), Value::Str("true false false".into()));
+        assert_eq!(
+            ev("${empty ''} ${empty name} ${null == 0}"),
+            Value::Str("true false false".into())
+        );
         // && short-circuits: the undefined variable on the right is never read.
         assert_eq!(ev("${false && nope}"), Value::Bool(false));
     }
@@ -589,8 +646,14 @@ mod tests {
     fn basic_functions() {
         assert_eq!(ev("${concat('a', name)}"), Value::Str("ax y".into()));
         assert_eq!(ev("${trim('  x ')}"), Value::Str("x".into()));
-        assert_eq!(ev("${urlEncode('a b/ü')}"), Value::Str("a+b%2F%C3%BC".into()));
-        assert_eq!(ev("${replaceAll('a.b.c', '\\\\.', '$1')}"), Value::Str("a$1b$1c".into()));
+        assert_eq!(
+            ev("${urlEncode('a b/ü')}"),
+            Value::Str("a+b%2F%C3%BC".into())
+        );
+        assert_eq!(
+            ev("${replaceAll('a.b.c', '\\\\.', '$1')}"),
+            Value::Str("a$1b$1c".into())
+        );
         assert_eq!(
             ev("${appendAll('/a/b/,/c/b/,/c/d/', 'ADD', ',')}"),
             Value::Str("/a/b/ADD,/c/b/ADD,/c/d/ADD".into())

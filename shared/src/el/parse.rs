@@ -144,20 +144,30 @@ fn expression_end(input: &str, from: usize) -> Result<usize, ElError> {
 /// written inside `${…}`, but tests and tools need the bare form).
 pub fn parse_expression(input: &str, from: usize, to: usize) -> Result<Expr, ElError> {
     let toks = lex(input, from, to)?;
-    let mut p = Parser { input, toks, pos: 0, depth: 0, end: to };
+    let mut p = Parser {
+        input,
+        toks,
+        pos: 0,
+        depth: 0,
+        end: to,
+    };
     if p.toks.is_empty() {
         return Err(ElError::at(input, from, "empty expression".to_owned()));
     }
     let e = p.ternary()?;
     if let Some((_, at)) = p.toks.get(p.pos) {
-        return Err(ElError::at(input, *at, "unexpected text after the expression".to_owned()));
+        return Err(ElError::at(
+            input,
+            *at,
+            "unexpected text after the expression".to_owned(),
+        ));
     }
     Ok(e)
 }
 
 const SYMBOLS: [&str; 21] = [
-    "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%", "!", "?", ":", "(",
-    ")", ",", ".", "[",
+    "==", "!=", "<=", ">=", "&&", "||", "<", ">", "+", "-", "*", "/", "%", "!", "?", ":", "(", ")",
+    ",", ".", "[",
 ];
 
 fn lex(input: &str, from: usize, to: usize) -> Result<Vec<(Tok, usize)>, ElError> {
@@ -226,15 +236,24 @@ fn lex(input: &str, from: usize, to: usize) -> Result<Vec<(Tok, usize)>, ElError
             }
             let text = &src[start..i];
             let tok = if float {
-                Tok::Float(text.parse().map_err(|_| ElError::at(input, start, "bad number".into()))?)
+                Tok::Float(
+                    text.parse()
+                        .map_err(|_| ElError::at(input, start, "bad number".into()))?,
+                )
             } else {
                 Tok::Int(text.parse().map_err(|_| {
-                    ElError::at(input, start, format!("{text} is too large for a whole number"))
+                    ElError::at(
+                        input,
+                        start,
+                        format!("{text} is too large for a whole number"),
+                    )
                 })?)
             };
             out.push((tok, start));
         } else if b.is_ascii_alphabetic() || b == b'_' || b == b'$' {
-            while i < to && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$') {
+            while i < to
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$')
+            {
                 i += 1;
             }
             out.push((Tok::Ident(src[start..i].to_owned()), start));
@@ -246,7 +265,11 @@ fn lex(input: &str, from: usize, to: usize) -> Result<Vec<(Tok, usize)>, ElError
             out.push((Tok::Sym("]"), start));
         } else {
             let ch = src[i..].chars().next().expect("in bounds");
-            return Err(ElError::at(input, start, format!("unexpected character '{ch}'")));
+            return Err(ElError::at(
+                input,
+                start,
+                format!("unexpected character '{ch}'"),
+            ));
         }
     }
     Ok(out)
@@ -295,7 +318,9 @@ impl Parser<'_> {
 
     /// The first of `ops` (symbols or word operators) at the current token.
     fn eat_op(&mut self, ops: &[(&str, BinOp)]) -> Option<BinOp> {
-        let (op, _) = ops.iter().find(|(s, _)| self.peek_sym(s) || self.peek_word(s))?;
+        let (op, _) = ops
+            .iter()
+            .find(|(s, _)| self.peek_sym(s) || self.peek_word(s))?;
         self.pos += 1;
         Some(ops.iter().find(|(s, _)| s == op).expect("just found").1)
     }
@@ -320,7 +345,10 @@ impl Parser<'_> {
             p.expect_sym(":")?;
             let no = p.ternary()?;
             let at = cond.at;
-            Ok(Expr { kind: Kind::Cond(Box::new(cond), Box::new(yes), Box::new(no)), at })
+            Ok(Expr {
+                kind: Kind::Cond(Box::new(cond), Box::new(yes), Box::new(no)),
+                at,
+            })
         })
     }
 
@@ -329,7 +357,12 @@ impl Parser<'_> {
         const LEVELS: [&[(&str, BinOp)]; 6] = [
             &[("||", BinOp::Or), ("or", BinOp::Or)],
             &[("&&", BinOp::And), ("and", BinOp::And)],
-            &[("==", BinOp::Eq), ("!=", BinOp::Ne), ("eq", BinOp::Eq), ("ne", BinOp::Ne)],
+            &[
+                ("==", BinOp::Eq),
+                ("!=", BinOp::Ne),
+                ("eq", BinOp::Eq),
+                ("ne", BinOp::Ne),
+            ],
             &[
                 ("<=", BinOp::Le),
                 (">=", BinOp::Ge),
@@ -356,7 +389,10 @@ impl Parser<'_> {
         while let Some(op) = self.eat_op(LEVELS[level]) {
             let right = self.nested(|p| p.binary(level + 1))?;
             let at = left.at;
-            left = Expr { kind: Kind::Binary(op, Box::new(left), Box::new(right)), at };
+            left = Expr {
+                kind: Kind::Binary(op, Box::new(left), Box::new(right)),
+                at,
+            };
         }
         Ok(left)
     }
@@ -373,7 +409,10 @@ impl Parser<'_> {
             return self.postfix();
         };
         let operand = self.nested(Self::unary)?;
-        Ok(Expr { kind: Kind::Unary(op, Box::new(operand)), at })
+        Ok(Expr {
+            kind: Kind::Unary(op, Box::new(operand)),
+            at,
+        })
     }
 
     fn bump(&mut self) -> bool {
@@ -387,18 +426,30 @@ impl Parser<'_> {
             if self.eat_sym(".") {
                 let name = self.ident("a property name after '.'")?;
                 e = match e.kind {
-                    Kind::Var(v) => Expr { kind: Kind::Var(format!("{v}.{name}")), at: e.at },
+                    Kind::Var(v) => Expr {
+                        kind: Kind::Var(format!("{v}.{name}")),
+                        at: e.at,
+                    },
                     other => {
                         let at = e.at;
-                        let key = Expr { kind: Kind::Str(name), at };
-                        Expr { kind: Kind::Index(Box::new(Expr { kind: other, at }), Box::new(key)), at }
+                        let key = Expr {
+                            kind: Kind::Str(name),
+                            at,
+                        };
+                        Expr {
+                            kind: Kind::Index(Box::new(Expr { kind: other, at }), Box::new(key)),
+                            at,
+                        }
                     }
                 };
             } else if self.eat_sym("[") {
                 let key = self.ternary()?;
                 self.expect_sym("]")?;
                 let at = e.at;
-                e = Expr { kind: Kind::Index(Box::new(e), Box::new(key)), at };
+                e = Expr {
+                    kind: Kind::Index(Box::new(e), Box::new(key)),
+                    at,
+                };
             } else {
                 return Ok(e);
             }

@@ -54,24 +54,26 @@ impl Context for WfContext<'_> {
         let arg = || args[0].to_text();
         (|| {
             Some(match name {
-            "id" => arity(0).and_then(|()| text(rt.id())),
-            "name" => arity(0).and_then(|()| text(rt.name())),
-            "appPath" => arity(0).and_then(|()| text(rt.app_path())),
-            "user" => arity(0).and_then(|()| text(rt.user())),
-            "group" => arity(0).and_then(|()| text(rt.group())),
-            "run" => arity(0).map(|()| Value::Int(rt.run())),
-            "lastErrorNode" => arity(0).and_then(|()| opt(rt.last_error_node())),
-            "conf" => arity(1).map(|()| rt.conf(&arg()).map_or(Value::Null, Value::Str)),
-            "callback" => arity(1).and_then(|()| text(rt.callback(&arg()))),
-            "transition" => arity(1).and_then(|()| opt(rt.transition(&arg()))),
-            "errorCode" => arity(1).and_then(|()| opt(rt.error_code(&arg()))),
-            "errorMessage" => arity(1).and_then(|()| opt(rt.error_message(&arg()))),
-            "actionData" => arity(1).map(|()| Value::Map(rt.action_data(&arg()))),
-            "actionExternalId" => arity(1).and_then(|()| opt(rt.action_external_id(&arg()))),
-            "actionTrackerUri" => arity(1).and_then(|()| opt(rt.action_tracker_uri(&arg()))),
-            "actionExternalStatus" => arity(1).and_then(|()| opt(rt.action_external_status(&arg()))),
-            _ => return None,
-        })
+                "id" => arity(0).and_then(|()| text(rt.id())),
+                "name" => arity(0).and_then(|()| text(rt.name())),
+                "appPath" => arity(0).and_then(|()| text(rt.app_path())),
+                "user" => arity(0).and_then(|()| text(rt.user())),
+                "group" => arity(0).and_then(|()| text(rt.group())),
+                "run" => arity(0).map(|()| Value::Int(rt.run())),
+                "lastErrorNode" => arity(0).and_then(|()| opt(rt.last_error_node())),
+                "conf" => arity(1).map(|()| rt.conf(&arg()).map_or(Value::Null, Value::Str)),
+                "callback" => arity(1).and_then(|()| text(rt.callback(&arg()))),
+                "transition" => arity(1).and_then(|()| opt(rt.transition(&arg()))),
+                "errorCode" => arity(1).and_then(|()| opt(rt.error_code(&arg()))),
+                "errorMessage" => arity(1).and_then(|()| opt(rt.error_message(&arg()))),
+                "actionData" => arity(1).map(|()| Value::Map(rt.action_data(&arg()))),
+                "actionExternalId" => arity(1).and_then(|()| opt(rt.action_external_id(&arg()))),
+                "actionTrackerUri" => arity(1).and_then(|()| opt(rt.action_tracker_uri(&arg()))),
+                "actionExternalStatus" => {
+                    arity(1).and_then(|()| opt(rt.action_external_status(&arg())))
+                }
+                _ => return None,
+            })
         })()
     }
 }
@@ -137,7 +139,10 @@ mod tests {
     #[test]
     fn wf_functions_read_the_runtime() {
         let props = BTreeMap::new();
-        let ctx = WfContext { properties: &props, runtime: &Fixture };
+        let ctx = WfContext {
+            properties: &props,
+            runtime: &Fixture,
+        };
         let got = eval_text(
             "${wf:id()} ${wf:name()} ${wf:user()} ${wf:run() + 1} ${wf:conf('queue')} ${wf:lastErrorNode()} \
              ${wf:errorCode(wf:lastErrorNode())} ${wf:actionData('count')['rows'] > 40} ${wf:transition('x')}|",

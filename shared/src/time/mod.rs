@@ -13,6 +13,7 @@
 pub mod calendar;
 pub mod cron;
 pub mod frequency;
+pub mod java_format;
 pub mod schedule;
 mod zone;
 

@@ -1,0 +1,1069 @@
+//! A coordinator as Oozie runs it: attributes evaluated and checked at submit
+//! ([`resolve`]), then each action materialized ([`Job::materialize`]) with its dataset
+//! instances and its configuration evaluated with the `coord:` functions.
+//!
+//! The preview in the browser, `sluice coord preview` and the server's scheduler all call
+//! these two functions; there is no second implementation to disagree with.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::dataset::{Dataset, DoneFlag};
+use super::{Coordinator, DatasetDef, Instances};
+use crate::el::{self, CallError, CallResult, Context, Expr, Kind, Segment, Value};
+use crate::time::calendar::{self, EndOf, Unit};
+use crate::time::cron::Cron;
+use crate::time::frequency::{Every, Frequency};
+use crate::time::schedule::{Schedule, Slot};
+use crate::time::{Zone, format_oozie_time, java_format, parse_oozie_time};
+
+/// A submit-time or materialization error, with Oozie's code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct CoordError {
+    pub code: String,
+    pub message: String,
+}
+
+fn e(code: &str, message: impl Into<String>) -> CoordError {
+    CoordError {
+        code: code.to_owned(),
+        message: message.into(),
+    }
+}
+
+/// Oozie's `Execution` order for READY actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Execution {
+    Fifo,
+    Lifo,
+    LastOnly,
+    None,
+}
+
+/// Controls with Oozie's defaults and clamping applied (SEMANTICS B.6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Controls {
+    /// Minutes a WAITING action waits for its data; never negative (Oozie stores 86400 for
+    /// "forever").
+    pub timeout: i64,
+    /// Actions running at once; -1 is unlimited.
+    pub concurrency: i64,
+    pub execution: Execution,
+    /// WAITING actions materialized ahead.
+    pub throttle: i64,
+}
+
+pub const DEFAULT_TIMEOUT: i64 = 120;
+pub const MAX_TIMEOUT: i64 = 86_400;
+pub const DEFAULT_CONCURRENCY: i64 = 1;
+pub const DEFAULT_THROTTLE: i64 = 12;
+/// `queue.size × throttling.factor` = 10000 × 0.05.
+pub const MAX_THROTTLE: i64 = 500;
+
+/// Which instances a data-in or data-out asks for, with arguments evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstanceFn {
+    Current(i64),
+    Offset(i64, Unit),
+    Latest(i64),
+    Future(i64, i64),
+    Absolute(DateTime<Utc>),
+    EndOf(EndOf, i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InstanceSpec {
+    List(Vec<InstanceFn>),
+    Range(InstanceFn, InstanceFn),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub name: String,
+    pub dataset: String,
+    pub spec: InstanceSpec,
+}
+
+/// A coordinator ready to materialize.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub name: String,
+    pub user: String,
+    pub schedule: Schedule,
+    pub controls: Controls,
+    pub datasets: BTreeMap<String, Dataset>,
+    pub inputs: Vec<Event>,
+    pub outputs: Vec<Event>,
+    pub app_path: String,
+    pub configuration: Vec<(String, String)>,
+    /// Job properties with the coordinator's parameter defaults.
+    pub properties: BTreeMap<String, String>,
+}
+
+/// One materialized action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub number: u64,
+    pub nominal_time: String,
+    /// Per data-in, URIs newest first, as `coord:dataIn` returns them; an instance that
+    /// depends on which data exists (`latest`, `future`) is kept as written.
+    pub inputs: BTreeMap<String, Vec<String>>,
+    pub outputs: BTreeMap<String, Vec<String>>,
+    pub configuration: BTreeMap<String, String>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Submit.
+
+/// EL over job properties plus a fixed set of `coord:` functions, for submit-time groups.
+struct Submit<'a> {
+    props: &'a BTreeMap<String, String>,
+    user: &'a str,
+    /// The unit the last frequency function set (`coord-job-submit-freq`).
+    unit: Cell<Option<(Unit, Option<EndOf>)>>,
+    group: Group,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Frequency,
+    Timeout,
+    Plain,
+    InitialInstance,
+    /// URI templates: the date variables stay for materialization.
+    UriTemplate,
+}
+
+impl Context for Submit<'_> {
+    fn variable(&self, name: &str) -> Option<Value> {
+        if self.group == Group::UriTemplate
+            && ["YEAR", "MONTH", "DAY", "HOUR", "MINUTE"].contains(&name)
+        {
+            return Some(Value::Str(format!("${{{name}}}")));
+        }
+        if self.group == Group::Plain && ["MINUTE", "HOUR", "DAY", "MONTH", "YEAR"].contains(&name)
+        {
+            return Some(Value::Str(name.to_owned()));
+        }
+        self.props.get(name).map(|v| Value::Str(v.clone()))
+    }
+
+    fn call(&self, prefix: Option<&str>, name: &str, args: &[Value]) -> Option<CallResult> {
+        if prefix != Some("coord") {
+            return None;
+        }
+        let int = |i: usize| {
+            args.get(i)
+                .ok_or_else(|| "missing argument".to_owned())
+                .and_then(Value::to_int)
+        };
+        let positive = || {
+            let n = int(0)?;
+            if n <= 0 {
+                return Err(format!("must be greater than 0, found {n}"));
+            }
+            Ok(n)
+        };
+        let result: Result<Value, String> = match (self.group, name) {
+            (_, "user") => Ok(Value::Str(self.user.to_owned())),
+            (_, "conf") => Ok(args
+                .first()
+                .and_then(|a| self.props.get(&a.to_text()))
+                .map_or(Value::Null, |v| Value::Str(v.clone()))),
+            (Group::Frequency, _) => {
+                let (unit, end, factor) = match name {
+                    "minutes" => (Unit::Minute, None, 1),
+                    "hours" => (Unit::Minute, None, 60),
+                    "days" => (Unit::Day, None, 1),
+                    "months" => (Unit::Month, None, 1),
+                    "endOfDays" => (Unit::Day, Some(EndOf::Day), 1),
+                    "endOfWeeks" => (Unit::Week, Some(EndOf::Week), 1),
+                    "endOfMonths" => (Unit::Month, Some(EndOf::Month), 1),
+                    _ => return None,
+                };
+                positive().and_then(|n| {
+                    self.unit.set(Some((unit, end)));
+                    n.checked_mul(factor)
+                        .map(Value::Int)
+                        .ok_or_else(|| "too large".to_owned())
+                })
+            }
+            (Group::Timeout, _) => {
+                let factor = match name {
+                    "minutes" => 1,
+                    "hours" => 60,
+                    "days" => 1440,
+                    "months" => 43_200,
+                    _ => return None,
+                };
+                int(0).and_then(|n| {
+                    n.checked_mul(factor)
+                        .map(Value::Int)
+                        .ok_or_else(|| "too large".to_owned())
+                })
+            }
+            (Group::InitialInstance, "dateOffset") => return Some(date_offset(args)),
+            (Group::InitialInstance, "dateTzOffset") => return Some(date_tz_offset(args)),
+            _ => return None,
+        };
+        Some(result.map_err(CallError::Message))
+    }
+}
+
+fn el_error(code: &str, what: &str, text: &str, err: el::ElError) -> CoordError {
+    e(code, format!("{what} [{text}]: {err}"))
+}
+
+impl Submit<'_> {
+    fn eval(&self, what: &str, text: &str) -> Result<Value, CoordError> {
+        el::eval_template(text, self).map_err(|err| el_error("E1004", what, text, err))
+    }
+}
+
+/// The frequency of a coordinator or dataset.
+fn frequency(
+    ctx: &Submit,
+    what: &str,
+    text: &str,
+    cron_allowed: bool,
+) -> Result<Frequency, CoordError> {
+    ctx.unit.set(None);
+    let value = ctx.eval(what, text)?;
+    let unit = ctx.unit.get();
+    if let Ok(n) = value.to_int() {
+        if n <= 0 {
+            return Err(e(
+                "E1003",
+                format!("{what} [{text}] must be greater than 0"),
+            ));
+        }
+        let (unit, end_of) = unit.unwrap_or((Unit::Minute, None));
+        return Ok(Frequency::Every(Every { n, unit, end_of }));
+    }
+    let text_value = value.to_text();
+    if !cron_allowed {
+        return Err(e(
+            "E1003",
+            format!(
+                "{what} [{text}] must be a whole number of minutes or a coord: frequency function; datasets cannot use a cron"
+            ),
+        ));
+    }
+    Cron::parse(&text_value)
+        .map(Frequency::Cron)
+        .map_err(|err| e("E1003", format!("{what}: {err}")))
+}
+
+fn datetime(ctx: &Submit, what: &str, text: &str) -> Result<DateTime<Utc>, CoordError> {
+    let v = ctx.eval(what, text)?.to_text();
+    parse_oozie_time(&v).map_err(|err| e("E1003", format!("{what}: {err}")))
+}
+
+fn zone(ctx: &Submit, what: &str, text: &str) -> Result<Zone, CoordError> {
+    let v = ctx.eval(what, text)?.to_text();
+    Zone::parse(&v).map_err(|err| e("E1003", format!("{what}: {err}")))
+}
+
+/// Evaluates and checks a coordinator as Oozie's `CoordSubmitXCommand` does.
+/// `properties` are job.properties; `user` is who submits (`coord:user()`);
+/// `included` the datasets of `<include>`d files.
+pub fn resolve(
+    c: &Coordinator,
+    included: &[DatasetDef],
+    properties: &BTreeMap<String, String>,
+    user: &str,
+) -> Result<Job, CoordError> {
+    let mut props = properties.clone();
+    props
+        .entry("user.name".to_owned())
+        .or_insert_with(|| user.to_owned());
+    for p in &c.parameters {
+        if props.contains_key(&p.name) {
+            continue;
+        }
+        match &p.value {
+            Some(v) => {
+                props.insert(p.name.clone(), v.clone());
+            }
+            None => {
+                return Err(e(
+                    "E1004",
+                    format!(
+                        "the parameter [{}] has no value: set it in job.properties",
+                        p.name
+                    ),
+                ));
+            }
+        }
+    }
+    let props = expand_variables(&props);
+    let ctx = |group| Submit {
+        props: &props,
+        user,
+        unit: Cell::new(None),
+        group,
+    };
+    let plain = ctx(Group::Plain);
+    let name = plain.eval("name", &c.name)?.to_text();
+    let start = datetime(&plain, "start", &c.start)?;
+    let end = datetime(&plain, "end", &c.end)?;
+    let job_zone = zone(&plain, "timezone", &c.timezone)?;
+    let freq = frequency(&ctx(Group::Frequency), "frequency", &c.frequency, true)?;
+    let schedule = Schedule {
+        start,
+        end,
+        zone: job_zone,
+        frequency: freq,
+        pause: None,
+    };
+    schedule.check(true).map_err(|err| {
+        e(
+            err.code,
+            format!(
+                "Invalid coordinator application attributes, {}",
+                err.message
+            ),
+        )
+    })?;
+    let controls = controls(c, &ctx(Group::Timeout), &plain)?;
+
+    let mut datasets = BTreeMap::new();
+    let mut own = std::collections::BTreeSet::new();
+    for d in &c.datasets {
+        if !own.insert(d.name.as_str()) {
+            return Err(e(
+                "E1010",
+                format!("the dataset [{}] is defined twice", d.name),
+            ));
+        }
+    }
+    let mut from_includes = std::collections::BTreeSet::new();
+    for d in included {
+        if !from_includes.insert(d.name.as_str()) {
+            return Err(e(
+                "E1010",
+                format!(
+                    "the dataset [{}] is defined twice in the included files",
+                    d.name
+                ),
+            ));
+        }
+    }
+    // The coordinator's own definitions win over included ones.
+    for d in included
+        .iter()
+        .filter(|d| !own.contains(d.name.as_str()))
+        .chain(&c.datasets)
+    {
+        datasets.insert(d.name.clone(), dataset(d, &ctx)?);
+    }
+
+    let mut inputs = Vec::new();
+    for d in &c.inputs {
+        if !datasets.contains_key(&d.dataset) {
+            return Err(e(
+                "E1010",
+                format!(
+                    "data-in [{}] refers to the undefined dataset [{}]",
+                    d.name, d.dataset
+                ),
+            ));
+        }
+        let spec = match &d.instances {
+            Instances::List(list) => InstanceSpec::List(
+                list.iter()
+                    .map(|i| instance_fn(i, "data-in", &d.name, &props, user))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Instances::Range { start, end } => {
+                let s = instance_fn(start, "data-in", &d.name, &props, user)?;
+                let t = instance_fn(end, "data-in", &d.name, &props, user)?;
+                check_range(&s, &t)?;
+                InstanceSpec::Range(s, t)
+            }
+        };
+        inputs.push(Event {
+            name: d.name.clone(),
+            dataset: d.dataset.clone(),
+            spec,
+        });
+    }
+    let mut outputs = Vec::new();
+    for d in &c.outputs {
+        if !datasets.contains_key(&d.dataset) {
+            return Err(e(
+                "E1010",
+                format!(
+                    "data-out [{}] refers to the undefined dataset [{}]",
+                    d.name, d.dataset
+                ),
+            ));
+        }
+        let f = instance_fn(&d.instance, "data-out", &d.name, &props, user)?;
+        outputs.push(Event {
+            name: d.name.clone(),
+            dataset: d.dataset.clone(),
+            spec: InstanceSpec::List(vec![f]),
+        });
+    }
+    // coord:dataIn/dataOut names are checked at submit.
+    let known_in: Vec<&str> = inputs
+        .iter()
+        .map(|i| i.name.as_str())
+        .chain(c.input_logic.iter().filter_map(|l| l.name.as_deref()))
+        .collect();
+    let known_out: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+    for p in &c.configuration {
+        check_data_names(&p.value, &known_in, &known_out)
+            .map_err(|m| e("E1004", format!("configuration property [{}]: {m}", p.name)))?;
+    }
+    Ok(Job {
+        name,
+        user: user.to_owned(),
+        schedule,
+        controls,
+        datasets,
+        inputs,
+        outputs,
+        app_path: c.app_path.clone(),
+        configuration: c
+            .configuration
+            .iter()
+            .map(|p| (p.name.clone(), p.value.clone()))
+            .collect(),
+        properties: props,
+    })
+}
+
+/// Hadoop's `Configuration` variable expansion, which Oozie's job configuration goes
+/// through before any EL: `${name}` inside a property's value is replaced by that
+/// property, to a depth of 20 (`Configuration.MAX_SUBST`); names that are not properties
+/// (EL functions, `${YEAR}`) are left alone.
+fn expand_variables(props: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    let expand_once = |value: &str| -> Option<String> {
+        let mut out = String::new();
+        let mut rest = value;
+        let mut changed = false;
+        while let Some(i) = rest.find("${") {
+            let after = &rest[i + 2..];
+            let Some(end) = after.find('}') else { break };
+            let name = &after[..end];
+            let valid = !name.is_empty() && !name.contains(['$', ' ', '{']);
+            match props.get(name).filter(|_| valid) {
+                Some(v) => {
+                    out.push_str(&rest[..i]);
+                    out.push_str(v);
+                    changed = true;
+                }
+                None => out.push_str(&rest[..i + 3 + end]),
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        changed.then_some(out)
+    };
+    props
+        .iter()
+        .map(|(k, v)| {
+            let mut value = v.clone();
+            for _ in 0..20 {
+                match expand_once(&value) {
+                    Some(next) if next.len() <= 1 << 20 => value = next,
+                    _ => break,
+                }
+            }
+            (k.clone(), value)
+        })
+        .collect()
+}
+
+fn controls(c: &Coordinator, timeout_ctx: &Submit, plain: &Submit) -> Result<Controls, CoordError> {
+    let int = |what: &str,
+               text: &Option<String>,
+               ctx: &Submit,
+               default: i64|
+     -> Result<i64, CoordError> {
+        match text {
+            None => Ok(default),
+            Some(t) => ctx
+                .eval(what, t)?
+                .to_int()
+                .map_err(|m| e("E1003", format!("{what} [{t}]: {m}"))),
+        }
+    };
+    let timeout = int("timeout", &c.controls.timeout, timeout_ctx, DEFAULT_TIMEOUT)?;
+    let concurrency = int(
+        "concurrency",
+        &c.controls.concurrency,
+        plain,
+        DEFAULT_CONCURRENCY,
+    )?;
+    let throttle = int("throttle", &c.controls.throttle, plain, DEFAULT_THROTTLE)?;
+    let execution = match &c.controls.execution {
+        None => Execution::Fifo,
+        Some(t) => match plain.eval("execution", t)?.to_text().as_str() {
+            "FIFO" => Execution::Fifo,
+            "LIFO" => Execution::Lifo,
+            "LAST_ONLY" => Execution::LastOnly,
+            "NONE" => Execution::None,
+            other => {
+                return Err(e(
+                    "E1003",
+                    format!(
+                        "execution [{other}] must be FIFO, LIFO, LAST_ONLY or NONE (in capitals)"
+                    ),
+                ));
+            }
+        },
+    };
+    Ok(Controls {
+        timeout: if !(0..=MAX_TIMEOUT).contains(&timeout) {
+            MAX_TIMEOUT
+        } else {
+            timeout
+        },
+        concurrency,
+        execution,
+        throttle: if !(1..=MAX_THROTTLE).contains(&throttle) {
+            MAX_THROTTLE
+        } else {
+            throttle
+        },
+    })
+}
+
+fn dataset<'a>(d: &DatasetDef, ctx: &dyn Fn(Group) -> Submit<'a>) -> Result<Dataset, CoordError> {
+    let what = |attr: &str| format!("dataset [{}] {attr}", d.name);
+    let Frequency::Every(every) = frequency(
+        &ctx(Group::Frequency),
+        &what("frequency"),
+        &d.frequency,
+        false,
+    )?
+    else {
+        unreachable!("crons are refused for datasets")
+    };
+    let initial = datetime(
+        &ctx(Group::InitialInstance),
+        &what("initial-instance"),
+        &d.initial_instance,
+    )?;
+    if initial < DateTime::<Utc>::UNIX_EPOCH {
+        return Err(e(
+            "E1021",
+            format!(
+                "Dataset initial-instance {} is earlier than the default initial instance 1970-01-01T00:00Z",
+                format_oozie_time(initial)
+            ),
+        ));
+    }
+    let plain = ctx(Group::Plain);
+    let zone = zone(&plain, &what("timezone"), &d.timezone)?;
+    let uri_template = ctx(Group::UriTemplate)
+        .eval(&what("uri-template"), &d.uri_template)?
+        .to_text();
+    let done_flag = match d.done_flag.as_deref() {
+        None => DoneFlag::Default,
+        Some("") => DoneFlag::Directory,
+        Some(f) => DoneFlag::File(plain.eval(&what("done-flag"), f)?.to_text()),
+    };
+    Ok(Dataset {
+        name: d.name.clone(),
+        every,
+        initial_instance: initial,
+        zone,
+        uri_template,
+        done_flag,
+    })
+}
+
+/// Reads one `<instance>`, `<start-instance>` or `<end-instance>`: exactly one instance
+/// function, its arguments evaluated (E1021 otherwise, as Oozie checks at submit).
+fn instance_fn(
+    text: &str,
+    kind: &str,
+    event: &str,
+    props: &BTreeMap<String, String>,
+    user: &str,
+) -> Result<InstanceFn, CoordError> {
+    let bad = |m: String| e("E1021", format!("{kind} [{event}] instance '{text}': {m}"));
+    if text.trim().is_empty() {
+        return Err(bad("the instance is empty".into()));
+    }
+    let segments = el::parse_template(text.trim()).map_err(|err| bad(err.to_string()))?;
+    let [
+        Segment::Expr(
+            Expr {
+                kind:
+                    Kind::Call {
+                        prefix: Some(p),
+                        name,
+                        args,
+                    },
+                ..
+            },
+            _,
+        ),
+    ] = segments.as_slice()
+    else {
+        return Err(bad(
+            "write exactly one instance function, such as ${coord:current(0)}".into(),
+        ));
+    };
+    if p != "coord" {
+        return Err(bad(format!("{p}:{name} is not an instance function")));
+    }
+    let ctx = Submit {
+        props,
+        user,
+        unit: Cell::new(None),
+        group: Group::Plain,
+    };
+    let values: Vec<Value> = args
+        .iter()
+        .map(|a| el::eval_expr(text.trim(), a, &ctx))
+        .collect::<Result<_, _>>()
+        .map_err(|err| bad(err.to_string()))?;
+    let int = |i: usize| -> Result<i64, CoordError> {
+        values
+            .get(i)
+            .ok_or_else(|| bad(format!("coord:{name} needs more arguments")))?
+            .to_int()
+            .map_err(bad)
+    };
+    let arity = |n: usize| -> Result<(), CoordError> {
+        if values.len() == n {
+            Ok(())
+        } else {
+            Err(bad(format!("coord:{name} takes {n} argument(s)")))
+        }
+    };
+    Ok(match name.as_str() {
+        "current" => {
+            arity(1)?;
+            InstanceFn::Current(int(0)?)
+        }
+        "offset" => {
+            arity(2)?;
+            let unit = values[1].to_text();
+            let unit = Unit::parse(&unit).filter(|u| *u != Unit::Week).ok_or_else(|| {
+                bad(format!("Unable to evaluate: the unit [{unit}] must be MINUTE, HOUR, DAY, MONTH or YEAR"))
+            })?;
+            InstanceFn::Offset(int(0)?, unit)
+        }
+        "latest" => {
+            arity(1)?;
+            let n = int(0)?;
+            if n > 0 {
+                return Err(bad(format!("coord:latest takes 0 or less, found {n}")));
+            }
+            InstanceFn::Latest(n)
+        }
+        "future" => {
+            arity(2)?;
+            let (n, limit) = (int(0)?, int(1)?);
+            if n < 0 || limit <= 0 {
+                return Err(bad(
+                    "coord:future takes an instance ≥ 0 and a limit > 0".into()
+                ));
+            }
+            InstanceFn::Future(n, limit)
+        }
+        "absolute" => {
+            arity(1)?;
+            let t = parse_oozie_time(&values[0].to_text()).map_err(|err| bad(err.to_string()))?;
+            InstanceFn::Absolute(t)
+        }
+        "endOfMonths" | "endOfWeeks" | "endOfDays" => {
+            arity(1)?;
+            let period = match name.as_str() {
+                "endOfMonths" => EndOf::Month,
+                "endOfWeeks" => EndOf::Week,
+                _ => EndOf::Day,
+            };
+            InstanceFn::EndOf(period, int(0)?)
+        }
+        other => return Err(bad(format!("coord:{other} is not an instance function"))),
+    })
+}
+
+fn family(f: &InstanceFn) -> &'static str {
+    match f {
+        InstanceFn::Current(_) => "current",
+        InstanceFn::Offset(..) => "offset",
+        InstanceFn::Latest(_) => "latest",
+        InstanceFn::Future(..) => "future",
+        InstanceFn::Absolute(_) => "absolute",
+        InstanceFn::EndOf(..) => "endOf",
+    }
+}
+
+/// `CoordCommandUtils.checkIfBothSameType` and the start ≤ end check.
+fn check_range(start: &InstanceFn, end: &InstanceFn) -> Result<(), CoordError> {
+    let (s, t) = (family(start), family(end));
+    if matches!(start, InstanceFn::Absolute(_) | InstanceFn::EndOf(..)) {
+        if t != "current" {
+            return Err(e(
+                "E1010",
+                "Only start-instance as absolute/endOfMonths/endOfWeeks/endOfDays and end-instance as current is supported.",
+            ));
+        }
+        return Ok(());
+    }
+    if s != t {
+        return Err(e(
+            "E1010",
+            "start-instance and end-instance both should be either latest or current or future or offset",
+        ));
+    }
+    let ordered = match (start, end) {
+        (InstanceFn::Current(a), InstanceFn::Current(b))
+        | (InstanceFn::Latest(a), InstanceFn::Latest(b)) => a <= b,
+        (InstanceFn::Future(a, _), InstanceFn::Future(b, _)) => a <= b,
+        _ => true,
+    };
+    if !ordered {
+        return Err(e(
+            "E1010",
+            "start-instance should be equal or earlier than the end-instance",
+        ));
+    }
+    Ok(())
+}
+
+/// Every `coord:dataIn('X')`/`coord:dataOut('X')` with a literal name must name a data-in
+/// (or an input-logic operator) / data-out.
+fn check_data_names(value: &str, ins: &[&str], outs: &[&str]) -> Result<(), String> {
+    let segments = el::parse_template(value).map_err(|err| err.to_string())?;
+    fn walk(e: &Expr, ins: &[&str], outs: &[&str]) -> Result<(), String> {
+        match &e.kind {
+            Kind::Call { prefix, name, args } => {
+                if prefix.as_deref() == Some("coord")
+                    && let [
+                        Expr {
+                            kind: Kind::Str(arg),
+                            ..
+                        },
+                    ] = args.as_slice()
+                {
+                    if name == "dataIn" && !ins.contains(&arg.as_str()) {
+                        return Err(format!("coord:dataIn('{arg}') names no data-in"));
+                    }
+                    if name == "dataOut" && !outs.contains(&arg.as_str()) {
+                        return Err(format!("coord:dataOut('{arg}') names no data-out"));
+                    }
+                }
+                args.iter().try_for_each(|a| walk(a, ins, outs))
+            }
+            Kind::Index(a, b) | Kind::Binary(_, a, b) => {
+                walk(a, ins, outs)?;
+                walk(b, ins, outs)
+            }
+            Kind::Unary(_, a) => walk(a, ins, outs),
+            Kind::Cond(a, b, c) => {
+                walk(a, ins, outs)?;
+                walk(b, ins, outs)?;
+                walk(c, ins, outs)
+            }
+            _ => Ok(()),
+        }
+    }
+    segments.iter().try_for_each(|s| match s {
+        Segment::Expr(e, _) => walk(e, ins, outs),
+        Segment::Text(_) => Ok(()),
+    })
+}
+
+// ---------------------------------------------------------------------------------------
+// Materialization.
+
+/// What an action's data looks like once resolved: URIs, or the unresolved expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Resolved {
+    Uris(Vec<String>),
+    /// `latest`/`future`: known only once the data is checked.
+    Pending(String),
+}
+
+impl Job {
+    /// The action for a slot: its data-in and data-out URIs and its configuration.
+    /// `actual` is when the action is created (`coord:actualTime()`); `job_id` makes
+    /// `coord:actionId()`.
+    pub fn materialize(
+        &self,
+        slot: &Slot,
+        actual: DateTime<Utc>,
+        job_id: &str,
+    ) -> Result<Action, CoordError> {
+        let mut inputs = BTreeMap::new();
+        let mut resolved_in = BTreeMap::new();
+        for ev in &self.inputs {
+            let r = self.resolve_event(ev, slot.nominal)?;
+            inputs.insert(
+                ev.name.clone(),
+                match &r {
+                    Resolved::Uris(u) => u.clone(),
+                    Resolved::Pending(p) => vec![p.clone()],
+                },
+            );
+            resolved_in.insert(ev.name.clone(), r);
+        }
+        let mut outputs = BTreeMap::new();
+        let mut resolved_out = BTreeMap::new();
+        for ev in &self.outputs {
+            let r = self.resolve_event(ev, slot.nominal)?;
+            outputs.insert(
+                ev.name.clone(),
+                match &r {
+                    Resolved::Uris(u) => u.clone(),
+                    Resolved::Pending(p) => vec![p.clone()],
+                },
+            );
+            resolved_out.insert(ev.name.clone(), r);
+        }
+        let ctx = ActionContext {
+            job: self,
+            nominal: slot.nominal,
+            actual,
+            action_id: format!("{job_id}@{}", slot.number),
+            inputs: &resolved_in,
+            outputs: &resolved_out,
+        };
+        let mut configuration = BTreeMap::new();
+        for (name, value) in &self.configuration {
+            let v = el::eval_text(value, &ctx).map_err(|err| {
+                el_error(
+                    "E1004",
+                    &format!("configuration property [{name}]"),
+                    value,
+                    err,
+                )
+            })?;
+            configuration.insert(name.clone(), v);
+        }
+        Ok(Action {
+            number: slot.number,
+            nominal_time: format_oozie_time(slot.nominal),
+            inputs,
+            outputs,
+            configuration,
+        })
+    }
+
+    fn resolve_event(&self, ev: &Event, nominal: DateTime<Utc>) -> Result<Resolved, CoordError> {
+        let ds = &self.datasets[&ev.dataset];
+        let mut times = Vec::new();
+        let pending = |f: &InstanceFn| match f {
+            InstanceFn::Latest(n) => Some(format!("${{coord:latest({n})}}")),
+            InstanceFn::Future(n, l) => Some(format!("${{coord:future({n}, {l})}}")),
+            _ => None,
+        };
+        match &ev.spec {
+            InstanceSpec::List(list) => {
+                for f in list {
+                    if let Some(p) = pending(f) {
+                        return Ok(Resolved::Pending(p));
+                    }
+                    times.extend(single(ds, f, nominal)?);
+                }
+            }
+            InstanceSpec::Range(s, t) => {
+                let err = |x: super::dataset::InstanceError| e("E1010", x.0);
+                times = match (s, t) {
+                    (InstanceFn::Current(a), InstanceFn::Current(b)) => {
+                        ds.current_range(nominal, *a, *b)
+                    }
+                    (InstanceFn::Offset(a, u), InstanceFn::Offset(b, v)) => {
+                        ds.offset_range(nominal, (*a, *u), (*b, *v)).map_err(err)?
+                    }
+                    (InstanceFn::Absolute(start), InstanceFn::Current(b)) => {
+                        ds.absolute_range(nominal, *start, *b).map_err(err)?
+                    }
+                    (InstanceFn::EndOf(p, n), InstanceFn::Current(b)) => {
+                        ds.end_of_range(nominal, *p, *n, *b).map_err(err)?
+                    }
+                    (InstanceFn::Latest(a), InstanceFn::Latest(b)) => {
+                        return Ok(Resolved::Pending(format!(
+                            "${{coord:latestRange({a},{b})}}"
+                        )));
+                    }
+                    (InstanceFn::Future(a, _), InstanceFn::Future(b, l)) => {
+                        return Ok(Resolved::Pending(format!(
+                            "${{coord:futureRange({a},{b},'{l}')}}"
+                        )));
+                    }
+                    _ => unreachable!("checked at submit"),
+                };
+            }
+        }
+        Ok(Resolved::Uris(
+            times.into_iter().map(|t| ds.uri(t)).collect(),
+        ))
+    }
+
+    /// The actions after `cursor`-style start for a preview: the first `count` from the
+    /// start, each created at its nominal time.
+    pub fn preview(&self, count: usize, job_id: &str) -> Result<Vec<Action>, CoordError> {
+        self.schedule
+            .iter()
+            .take(count)
+            .map(|slot| self.materialize(&slot, slot.nominal, job_id))
+            .collect()
+    }
+}
+
+/// One instance function on its own (`<instance>`).
+fn single(
+    ds: &Dataset,
+    f: &InstanceFn,
+    nominal: DateTime<Utc>,
+) -> Result<Vec<DateTime<Utc>>, CoordError> {
+    Ok(match f {
+        InstanceFn::Current(n) => ds.current_range(nominal, *n, *n),
+        InstanceFn::Offset(n, u) => ds.offset(nominal, *n, *u).into_iter().collect(),
+        InstanceFn::Absolute(t) => vec![*t],
+        InstanceFn::EndOf(..) | InstanceFn::Latest(_) | InstanceFn::Future(..) => {
+            return Err(e(
+                "E1010",
+                format!("coord:{} can only be a start-instance", family(f)),
+            ));
+        }
+    })
+}
+
+struct ActionContext<'a> {
+    job: &'a Job,
+    nominal: DateTime<Utc>,
+    actual: DateTime<Utc>,
+    action_id: String,
+    inputs: &'a BTreeMap<String, Resolved>,
+    outputs: &'a BTreeMap<String, Resolved>,
+}
+
+impl Context for ActionContext<'_> {
+    fn variable(&self, name: &str) -> Option<Value> {
+        self.job.properties.get(name).map(|v| Value::Str(v.clone()))
+    }
+
+    fn call(&self, prefix: Option<&str>, name: &str, args: &[Value]) -> Option<CallResult> {
+        if prefix != Some("coord") {
+            return None;
+        }
+        let text = |s: String| Ok(Value::Str(s));
+        Some(match name {
+            "nominalTime" => text(format_oozie_time(self.nominal)),
+            "actualTime" => text(format_oozie_time(self.actual)),
+            "user" => text(self.job.user.clone()),
+            "name" => text(self.job.name.clone()),
+            "actionId" => text(self.action_id.clone()),
+            "conf" => Ok(args
+                .first()
+                .and_then(|a| self.job.properties.get(&a.to_text()))
+                .map_or(Value::Null, |v| Value::Str(v.clone()))),
+            "dataIn" | "dataOut" => {
+                let key = args.first().map(Value::to_text).unwrap_or_default();
+                let map = if name == "dataIn" {
+                    self.inputs
+                } else {
+                    self.outputs
+                };
+                match map.get(&key) {
+                    Some(Resolved::Uris(u)) => text(u.join(",")),
+                    Some(Resolved::Pending(_)) => Err(CallError::Deferred),
+                    None => Err(CallError::Message(format!(
+                        "no data-{} named [{key}]",
+                        if name == "dataIn" { "in" } else { "out" }
+                    ))),
+                }
+            }
+            "dateOffset" => date_offset(args),
+            "dateTzOffset" => date_tz_offset(args),
+            "formatTime" => format_time(args),
+            "epochTime" => epoch_time(args),
+            _ => return None,
+        })
+    }
+}
+
+fn arg_time(args: &[Value], i: usize) -> Result<DateTime<Utc>, CallError> {
+    let s = args.get(i).map(Value::to_text).unwrap_or_default();
+    parse_oozie_time(&s).map_err(|err| CallError::Message(err.to_string()))
+}
+
+fn arity(args: &[Value], n: usize) -> Result<(), CallError> {
+    if args.len() == n {
+        Ok(())
+    } else {
+        Err(CallError::Message(format!(
+            "takes {n} argument(s), {} given",
+            args.len()
+        )))
+    }
+}
+
+/// `coord:dateOffset(base, n, unit)`: `Calendar.add` in UTC.
+fn date_offset(args: &[Value]) -> CallResult {
+    arity(args, 3)?;
+    let base = arg_time(args, 0)?;
+    let n = args[1].to_int().map_err(CallError::Message)?;
+    let unit_name = args[2].to_text();
+    let unit = match unit_name.as_str() {
+        "END_OF_DAY" => Some(Unit::Day),
+        "END_OF_WEEK" => Some(Unit::Week),
+        "END_OF_MONTH" => Some(Unit::Month),
+        other => Unit::parse(other),
+    }
+    .ok_or_else(|| {
+        CallError::Message(format!(
+            "the unit [{unit_name}] must be MINUTE, HOUR, DAY, WEEK, MONTH or YEAR"
+        ))
+    })?;
+    calendar::add(base, &Zone::UTC, unit, n)
+        .map(|t| Value::Str(format_oozie_time(t)))
+        .ok_or_else(|| CallError::Message("the result is out of range".into()))
+}
+
+/// `coord:dateTzOffset(base, tz)`: the wall time in `tz`, printed with Oozie's `Z`.
+fn date_tz_offset(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let base = arg_time(args, 0)?;
+    let zone =
+        Zone::parse(&args[1].to_text()).map_err(|err| CallError::Message(err.to_string()))?;
+    Ok(Value::Str(format_oozie_time(zone.local(base).and_utc())))
+}
+
+fn format_time(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let t = arg_time(args, 0)?;
+    java_format::format(t, &args[1].to_text())
+        .map(Value::Str)
+        .map_err(CallError::Message)
+}
+
+fn epoch_time(args: &[Value]) -> CallResult {
+    arity(args, 2)?;
+    let t = arg_time(args, 0)?;
+    let millis = args[1].to_text().eq_ignore_ascii_case("true");
+    let v = if millis {
+        t.timestamp_millis()
+    } else {
+        t.timestamp()
+    };
+    Ok(Value::Str(v.to_string()))
+}
+
+impl Slot {
+    /// A slot for a given nominal time, for tests and tools that start from a time.
+    pub fn at(number: u64, nominal: DateTime<Utc>) -> Slot {
+        Slot {
+            number,
+            nominal,
+            at: nominal,
+        }
+    }
+}
