@@ -274,18 +274,73 @@ impl Dataset {
         self.absolute_range(nominal, start, end)
     }
 
-    /// `coord:hoursInDay(n)`: 23, 24 or 25 for the day of the `n`-th instance from the
-    /// current one, in the dataset's zone; -1 before the initial instance.
+    /// `coord:latest(n)` (n ≤ 0): the (−n+1)-th available instance going back from the
+    /// instance current at `actual` (the action's creation time), never before the initial
+    /// instance. `exists` says whether an instance's data is there (done-flag included).
+    pub fn latest(
+        &self,
+        actual: DateTime<Utc>,
+        n: i64,
+        exists: &dyn Fn(&str) -> bool,
+    ) -> Option<DateTime<Utc>> {
+        let (mut t, mut k) = self.current(actual)?;
+        let init = self.initial();
+        let mut wanted = -n;
+        loop {
+            if exists(&self.uri(t)) {
+                if wanted == 0 {
+                    return Some(t);
+                }
+                wanted -= 1;
+            }
+            k -= 1;
+            if k < 0 {
+                return None;
+            }
+            t = self.step(init, k)?;
+        }
+    }
+
+    /// `coord:future(n, limit)`: the (n+1)-th available instance from the one current at
+    /// `nominal` onwards, looking at no more than `limit` instances.
+    pub fn future(
+        &self,
+        nominal: DateTime<Utc>,
+        n: i64,
+        limit: i64,
+        exists: &dyn Fn(&str) -> bool,
+    ) -> Option<DateTime<Utc>> {
+        let (mut t, _) = self.current(nominal)?;
+        let mut wanted = n;
+        for _ in 0..limit {
+            if exists(&self.uri(t)) {
+                if wanted == 0 {
+                    return Some(t);
+                }
+                wanted -= 1;
+            }
+            t = self.step(t, 1)?;
+        }
+        None
+    }
+
+    /// `getEffectiveNominalTime` moved by `n` dataset steps: the nominal time itself (not
+    /// its instance), or `None` before the initial instance.
+    fn effective(&self, nominal: DateTime<Utc>, n: i64) -> Option<DateTime<Utc>> {
+        (self.initial() <= nominal).then_some(())?;
+        self.step(nominal, n)
+    }
+
+    /// `coord:hoursInDay(n)`: 23, 24 or 25 for the day `n` dataset steps from the nominal
+    /// time, in the dataset's zone; -1 before the initial instance.
     pub fn hours_in_day(&self, nominal: DateTime<Utc>, n: i64) -> i64 {
-        self.current(nominal)
-            .and_then(|(cur, _)| self.step(cur, n))
+        self.effective(nominal, n)
             .map_or(-1, |t| i64::from(calendar::hours_in_day(t, &self.zone)))
     }
 
     /// `coord:daysInMonth(n)`, likewise for the month.
     pub fn days_in_month(&self, nominal: DateTime<Utc>, n: i64) -> i64 {
-        self.current(nominal)
-            .and_then(|(cur, _)| self.step(cur, n))
+        self.effective(nominal, n)
             .map_or(-1, |t| i64::from(calendar::days_in_month(t, &self.zone)))
     }
 

@@ -269,6 +269,22 @@ fn zone(ctx: &Submit, what: &str, text: &str) -> Result<Zone, CoordError> {
     Zone::parse(&v).map_err(|err| e("E1003", format!("{what}: {err}")))
 }
 
+/// A frequency attribute as Oozie evaluates it (`coord-job-submit-freq`): a number with the
+/// unit its function set, or a cron. Datasets pass `cron_allowed = false`.
+pub fn parse_frequency(
+    text: &str,
+    properties: &BTreeMap<String, String>,
+    cron_allowed: bool,
+) -> Result<Frequency, CoordError> {
+    let ctx = Submit {
+        props: properties,
+        user: "",
+        unit: Cell::new(None),
+        group: Group::Frequency,
+    };
+    frequency(&ctx, "frequency", text, cron_allowed)
+}
+
 /// Evaluates and checks a coordinator as Oozie's `CoordSubmitXCommand` does.
 /// `properties` are job.properties; `user` is who submits (`coord:user()`);
 /// `included` the datasets of `<include>`d files.
@@ -375,15 +391,20 @@ pub fn resolve(
             ));
         }
         let spec = match &d.instances {
-            Instances::List(list) => InstanceSpec::List(
-                list.iter()
+            Instances::List(list) => {
+                let fns: Vec<InstanceFn> = list
+                    .iter()
                     .map(|i| instance_fn(i, "data-in", &d.name, &props, user))
-                    .collect::<Result<_, _>>()?,
-            ),
+                    .collect::<Result<_, _>>()?;
+                fns.iter().try_for_each(check_arguments)?;
+                InstanceSpec::List(fns)
+            }
             Instances::Range { start, end } => {
                 let s = instance_fn(start, "data-in", &d.name, &props, user)?;
                 let t = instance_fn(end, "data-in", &d.name, &props, user)?;
                 check_range(&s, &t)?;
+                check_arguments(&s)?;
+                check_arguments(&t)?;
                 InstanceSpec::Range(s, t)
             }
         };
@@ -405,6 +426,15 @@ pub fn resolve(
             ));
         }
         let f = instance_fn(&d.instance, "data-out", &d.name, &props, user)?;
+        if !matches!(f, InstanceFn::Current(_) | InstanceFn::Offset(..)) {
+            return Err(e(
+                "E1021",
+                format!(
+                    "data-out [{}] instance must be coord:current or coord:offset",
+                    d.name
+                ),
+            ));
+        }
         outputs.push(Event {
             name: d.name.clone(),
             dataset: d.dataset.clone(),
@@ -658,21 +688,11 @@ fn instance_fn(
         }
         "latest" => {
             arity(1)?;
-            let n = int(0)?;
-            if n > 0 {
-                return Err(bad(format!("coord:latest takes 0 or less, found {n}")));
-            }
-            InstanceFn::Latest(n)
+            InstanceFn::Latest(int(0)?)
         }
         "future" => {
             arity(2)?;
-            let (n, limit) = (int(0)?, int(1)?);
-            if n < 0 || limit <= 0 {
-                return Err(bad(
-                    "coord:future takes an instance ≥ 0 and a limit > 0".into()
-                ));
-            }
-            InstanceFn::Future(n, limit)
+            InstanceFn::Future(int(0)?, int(1)?)
         }
         "absolute" => {
             arity(1)?;
@@ -690,6 +710,23 @@ fn instance_fn(
         }
         other => return Err(bad(format!("coord:{other} is not an instance function"))),
     })
+}
+
+/// Argument rules checked after the pairing rules, in Oozie's order.
+fn check_arguments(f: &InstanceFn) -> Result<(), CoordError> {
+    match f {
+        InstanceFn::Latest(n) if *n > 0 => Err(e(
+            "E1004",
+            format!("coord:latest takes 0 or less, found {n}"),
+        )),
+        InstanceFn::Future(n, limit) if *n < 0 || *limit <= 0 => Err(e(
+            "E1004",
+            format!(
+                "coord:future takes an instance of 0 or more and a limit above 0, found ({n}, {limit})"
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn family(f: &InstanceFn) -> &'static str {
