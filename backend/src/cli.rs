@@ -1,10 +1,13 @@
 //! Commands that work on files, without a server: the I/O and exit codes around the pure
 //! checks of the shared crate.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use shared::coord::resolve::resolve;
+use shared::coord::xml::from_coordinator_xml;
 use shared::oozie::outline::check_workflow_xml;
 use shared::oozie::{
     ExportError, ImportError, from_workflow_xml, parse_job_properties, to_workflow_xml_as,
@@ -131,6 +134,54 @@ pub fn convert(
             }
         }
     }
+}
+
+/// The most actions `coord preview` prints: a year of 5-minute actions and then some.
+const MAX_PREVIEW: usize = 200_000;
+
+/// `sluice coord preview FILE`: the actions a coordinator materializes, as JSON.
+pub fn coord_preview(file: &Path, properties: Option<&Path>, count: usize, user: &str) -> ExitCode {
+    let shown = file.display();
+    let fail = |message: String| {
+        eprintln!("{shown}: {message}");
+        ExitCode::from(UNREADABLE)
+    };
+    let text = match read_input(file) {
+        Ok(text) => text,
+        Err(code) => return code,
+    };
+    let props: BTreeMap<String, String> = match properties {
+        None => BTreeMap::new(),
+        Some(path) => match read_input(path) {
+            Ok(text) => parse_job_properties(&text)
+                .into_iter()
+                .map(|p| (p.name, p.value))
+                .collect(),
+            Err(code) => return code,
+        },
+    };
+    let dir = file.parent().unwrap_or(Path::new("."));
+    // Includes name HDFS paths; beside the coordinator, the file of the same name stands in.
+    let include = |path: &str| {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        read_limited(&dir.join(name)).ok()
+    };
+    let imported = match from_coordinator_xml(&text, &include) {
+        Ok(imported) => imported,
+        Err(err) => return fail(err.to_string()),
+    };
+    let job = match resolve(&imported.coordinator, &imported.included, &props, user) {
+        Ok(job) => job,
+        Err(err) => return fail(err.to_string()),
+    };
+    let actions = match job.preview(count.min(MAX_PREVIEW), "0000000-000000000000000-sluice-C") {
+        Ok(actions) => actions,
+        Err(err) => return fail(err.to_string()),
+    };
+    let mut out = std::io::stdout().lock();
+    let json = serde_json::to_string_pretty(&actions).expect("actions always serialize");
+    let _ = writeln!(out, "{json}");
+    ExitCode::SUCCESS
 }
 
 /// Reads an input file, or says why not on stderr and gives the "unreadable" exit status.

@@ -43,6 +43,36 @@ pub enum Command {
         #[arg(long)]
         properties: Option<PathBuf>,
     },
+    /// Coordinators (schedules with data triggers).
+    Coord {
+        #[command(subcommand)]
+        command: CoordCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CoordCommand {
+    /// Print the actions a coordinator.xml materializes, oldest first, as a JSON array of
+    /// `{number, nominal_time, inputs, outputs, configuration}`: exactly what Sluice's
+    /// scheduler will create. Each action is taken as created at its nominal time
+    /// (`coord:actualTime()`); `coord:latest`/`coord:future` instances depend on which data
+    /// exists and are printed unresolved, as Oozie keeps them until it checks. Exit status:
+    /// 0 printed, 2 the input cannot be read or Oozie would reject it (the message starts
+    /// with Oozie's error code).
+    Preview {
+        /// The coordinator.xml. `<include>`d dataset files are read from beside it, by
+        /// their file name.
+        file: PathBuf,
+        /// The job.properties whose values the coordinator's `${…}` use.
+        #[arg(long)]
+        properties: Option<PathBuf>,
+        /// How many actions to print (at most; fewer if the coordinator ends first).
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+        /// The submitting user (`coord:user()`, `${user.name}`).
+        #[arg(long, env = "USER", default_value = "sluice")]
+        user: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -22,7 +22,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{Cli, Command, ServeArgs};
+use crate::config::{Cli, Command, CoordCommand, ServeArgs};
 use crate::store::{SqliteStore, Store};
 
 pub use crate::http::app;
@@ -55,6 +55,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             to,
             schema.as_deref(),
             properties.as_deref(),
+        )),
+        Command::Coord {
+            command:
+                CoordCommand::Preview {
+                    file,
+                    properties,
+                    count,
+                    user,
+                },
+        } => Ok(cli::coord_preview(
+            &file,
+            properties.as_deref(),
+            count,
+            &user,
         )),
     }
 }

@@ -210,3 +210,104 @@ fn convert_to_oozie_tells_which_parallelism_the_export_loses() {
         "{err}"
     );
 }
+
+fn coord_preview(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["coord", "preview"])
+        .args(args)
+        .env("USER", "alice")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn coord_preview_prints_the_actions_as_json() {
+    let dir = examples().join("aggregator");
+    let file = dir.join("coordinator.xml");
+    let props = dir.join("job.properties");
+    let out = coord_preview(&[
+        file.to_str().unwrap(),
+        "--properties",
+        props.to_str().unwrap(),
+        "--count",
+        "5",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let actions: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let actions = actions.as_array().unwrap();
+    // start 01:00Z, end 03:00Z exclusive, hourly: two actions, oldest first.
+    assert_eq!(actions.len(), 2);
+    assert_eq!(actions[0]["number"], 1);
+    assert_eq!(actions[0]["nominal_time"], "2010-01-01T01:00Z");
+    assert_eq!(actions[1]["nominal_time"], "2010-01-01T02:00Z");
+    let raw = "hdfs://localhost:8020/user/alice/examples/input-data/rawLogs/2010/01/01";
+    assert_eq!(
+        actions[1]["inputs"]["input"],
+        serde_json::json!([
+            format!("{raw}/02/00"),
+            format!("{raw}/01/40"),
+            format!("{raw}/01/20")
+        ])
+    );
+    assert_eq!(
+        actions[1]["outputs"]["output"][0],
+        "hdfs://localhost:8020/user/alice/examples/output-data/aggregator/aggregatedLogs/2010/01/01/02"
+    );
+    assert_eq!(
+        actions[1]["configuration"]["inputData"],
+        format!("{raw}/02/00,{raw}/01/40,{raw}/01/20")
+    );
+}
+
+#[test]
+fn coord_preview_rejects_bad_input_with_status_2_and_oozies_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let coord = |frequency: &str, start: &str, end: &str| {
+        format!(
+            r#"<coordinator-app xmlns="uri:oozie:coordinator:0.5" name="c" frequency="{frequency}"
+                start="{start}" end="{end}" timezone="UTC">
+                <action><workflow><app-path>hdfs:///wf</app-path></workflow></action>
+            </coordinator-app>"#
+        )
+    };
+    let cases = [
+        (
+            coord("${coord:days(1)}", "2010-02-01T01:00Z", "2010-02-01T01:00Z"),
+            "E1003",
+        ),
+        (
+            coord("3", "2010-02-01T01:00Z", "2010-02-02T01:00Z"),
+            "E1003",
+        ),
+        (
+            coord("0/10 3 * * *", "2010-02-01T01:00Z", "2010-02-01T02:00Z"),
+            "E1003",
+        ),
+        (
+            coord("0 25 * * *", "2010-02-01T01:00Z", "2010-02-01T02:00Z"),
+            "E1003",
+        ),
+        (
+            coord("${coord:days(1)}", "${start}", "2010-02-01T02:00Z"),
+            "E1004",
+        ),
+        (
+            coord("${coord:days(1)}", "2010-02-01T24:00Z", "2010-02-03T02:00Z"),
+            "E1003",
+        ),
+        ("<coordinator-app/>".to_owned(), "E0701"),
+        ("<coordinator-app".to_owned(), "E0700"),
+    ];
+    for (text, code) in cases {
+        let file = write(&dir, "coordinator.xml", &text);
+        let out = coord_preview(&[file.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{text}: {err}");
+        assert!(err.contains(code), "{text}: want {code}, got {err}");
+        assert!(out.stdout.is_empty());
+    }
+}
