@@ -9,11 +9,11 @@
 //! instance except for month-end drift in monthly datasets. Lists are newest first, as
 //! Oozie stores them.
 
-use chrono::{DateTime, Datelike, Days, Timelike, Utc};
+use chrono::{DateTime, Datelike, Days, TimeDelta, Timelike, Utc};
 
 use crate::time::calendar::{self, EndOf, Unit, midnight};
 use crate::time::frequency::Every;
-use crate::time::{Zone, format_oozie_time};
+use crate::time::{Zone, format_oozie_time, push_padded};
 
 /// What marks an instance as available (`done-flag`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +71,19 @@ impl Dataset {
         }
         let n = self.every.n;
         let elapsed = (t - init).num_milliseconds();
+        // Minutes and hours are fixed lengths, so Oozie's jump-then-step walk lands on
+        // the same instance as one division (and the scheduler calls this per action).
+        let fixed = match self.every.unit {
+            Unit::Minute => Some(60_000),
+            Unit::Hour => Some(3_600_000),
+            _ => None,
+        };
+        if let Some(unit_ms) = fixed {
+            let step_ms = unit_ms * n;
+            let k = elapsed / step_ms;
+            let at = init.checked_add_signed(TimeDelta::try_milliseconds(k * step_ms)?)?;
+            return Some((at, k));
+        }
         let estimate = match self.every.unit {
             Unit::Minute => elapsed / 60_000,
             Unit::Hour => elapsed / 3_600_000,
@@ -111,9 +124,12 @@ impl Dataset {
         let Some(mut cal) = k.checked_add(start).and_then(|s| self.step(init, s)) else {
             return out;
         };
-        for _ in start..=end {
+        for i in start..=end {
             if cal >= init {
                 out.push(cal);
+            }
+            if i == end {
+                break;
             }
             match self.step(cal, 1) {
                 Some(next) => cal = next,
@@ -122,6 +138,14 @@ impl Dataset {
         }
         out.reverse();
         out
+    }
+
+    /// `coord:current(n)` alone: the one instance, or `None` when it would be before the
+    /// initial instance.
+    pub fn current_one(&self, nominal: DateTime<Utc>, n: i64) -> Option<DateTime<Utc>> {
+        let (_, k) = self.current(nominal)?;
+        let t = self.step(self.initial(), k.checked_add(n)?)?;
+        (t >= self.initial()).then_some(t)
     }
 
     /// `coord:offset(n, unit)`: the current instance moved by `n` units, then rewound to the
@@ -377,18 +401,29 @@ fn java_calendar_field(u: Unit) -> i64 {
 pub fn resolve_template(template: &str, t: DateTime<Utc>) -> String {
     let mut out = String::with_capacity(template.len() + 8);
     let mut rest = template;
-    while let Some(i) = rest.find("${") {
+    while let Some(i) = rest.find('$') {
         out.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        let (value, len) = match after {
-            a if a.starts_with("YEAR}") => (format!("{:04}", t.year()), 5),
-            a if a.starts_with("MONTH}") => (format!("{:02}", t.month()), 6),
-            a if a.starts_with("DAY}") => (format!("{:02}", t.day()), 4),
-            a if a.starts_with("HOUR}") => (format!("{:02}", t.hour()), 5),
-            a if a.starts_with("MINUTE}") => (format!("{:02}", t.minute()), 7),
-            _ => ("${".to_owned(), 0),
+        let Some(after) = rest[i + 1..].strip_prefix('{') else {
+            out.push('$');
+            rest = &rest[i + 1..];
+            continue;
         };
-        out.push_str(&value);
+        let (value, width, len) = if after.starts_with("YEAR}") {
+            (t.year().unsigned_abs(), 4, 5)
+        } else if after.starts_with("MONTH}") {
+            (t.month(), 2, 6)
+        } else if after.starts_with("DAY}") {
+            (t.day(), 2, 4)
+        } else if after.starts_with("HOUR}") {
+            (t.hour(), 2, 5)
+        } else if after.starts_with("MINUTE}") {
+            (t.minute(), 2, 7)
+        } else {
+            out.push_str("${");
+            rest = after;
+            continue;
+        };
+        push_padded(&mut out, value, width);
         rest = &after[len..];
     }
     out.push_str(rest);

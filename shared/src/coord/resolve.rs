@@ -7,6 +7,7 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -84,7 +85,8 @@ pub enum InstanceSpec {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
-    pub name: String,
+    /// Shared with every action's lists, which name it too.
+    pub name: Arc<str>,
     pub dataset: String,
     pub spec: InstanceSpec,
 }
@@ -103,18 +105,95 @@ pub struct Job {
     pub configuration: Vec<(String, String)>,
     /// Job properties with the coordinator's parameter defaults.
     pub properties: BTreeMap<String, String>,
+    /// `configuration` values parsed once, not once per action.
+    parsed_configuration: Vec<Vec<Segment>>,
+    /// The dataset of each input, then of each output: looked up once, not per action.
+    event_datasets: Vec<Dataset>,
 }
 
 /// One materialized action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Action {
     pub number: u64,
-    pub nominal_time: String,
-    /// Per data-in, URIs newest first, as `coord:dataIn` returns them; an instance that
-    /// depends on which data exists (`latest`, `future`) is kept as written.
-    pub inputs: BTreeMap<String, Vec<String>>,
-    pub outputs: BTreeMap<String, Vec<String>>,
-    pub configuration: BTreeMap<String, String>,
+    /// Written as Oozie writes it (`2009-01-01T08:00Z`).
+    #[serde(rename = "nominal_time", with = "oozie_time_text")]
+    pub nominal: DateTime<Utc>,
+    /// Per data-in, in document order, URIs newest first as `coord:dataIn` returns them;
+    /// an instance that depends on which data exists (`latest`, `future`) is kept as
+    /// written.
+    pub inputs: Entries<Vec<String>>,
+    pub outputs: Entries<Vec<String>>,
+    /// In document order.
+    pub configuration: Entries<String>,
+}
+
+/// Named values in document order, written as a JSON object. A scheduler holds many
+/// actions at once: a vector of pairs costs one allocation where a map costs a node.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entries<T>(pub Vec<(Arc<str>, T)>);
+
+impl<T> Entries<T> {
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(n, _)| **n == *name).map(|(_, v)| v)
+    }
+}
+
+impl<T> std::ops::Index<&str> for Entries<T> {
+    type Output = T;
+
+    fn index(&self, name: &str) -> &T {
+        self.get(name)
+            .unwrap_or_else(|| panic!("no entry named [{name}]"))
+    }
+}
+
+impl<T: Serialize> Serialize for Entries<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(&**k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Entries<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<T> {
+            type Value = Entries<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<Entries<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = a.next_entry::<String, T>()? {
+                    out.push((Arc::from(k), v));
+                }
+                Ok(Entries(out))
+            }
+        }
+        d.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+/// Serde for a time as Oozie writes it.
+mod oozie_time_text {
+    use chrono::{DateTime, Utc};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&crate::time::format_oozie_time(*t))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
+        let text = String::deserialize(d)?;
+        crate::time::parse_oozie_time(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -409,7 +488,7 @@ pub fn resolve(
             }
         };
         inputs.push(Event {
-            name: d.name.clone(),
+            name: Arc::from(d.name.as_str()),
             dataset: d.dataset.clone(),
             spec,
         });
@@ -436,22 +515,40 @@ pub fn resolve(
             ));
         }
         outputs.push(Event {
-            name: d.name.clone(),
+            name: Arc::from(d.name.as_str()),
             dataset: d.dataset.clone(),
             spec: InstanceSpec::List(vec![f]),
         });
     }
+    if inputs.len() > MAX_EVENTS || outputs.len() > MAX_EVENTS {
+        return Err(e(
+            "E1010",
+            format!(
+                "a coordinator may have at most {MAX_EVENTS} data-ins and {MAX_EVENTS} data-outs"
+            ),
+        ));
+    }
     // coord:dataIn/dataOut names are checked at submit.
     let known_in: Vec<&str> = inputs
         .iter()
-        .map(|i| i.name.as_str())
+        .map(|i| &*i.name)
         .chain(c.input_logic.iter().filter_map(|l| l.name.as_deref()))
         .collect();
-    let known_out: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+    let known_out: Vec<&str> = outputs.iter().map(|o| &*o.name).collect();
+    let mut parsed_configuration = Vec::with_capacity(c.configuration.len());
     for p in &c.configuration {
-        check_data_names(&p.value, &known_in, &known_out)
-            .map_err(|m| e("E1004", format!("configuration property [{}]: {m}", p.name)))?;
+        let what = || format!("configuration property [{}]", p.name);
+        let parsed = el::parse_template(&p.value)
+            .map_err(|err| el_error("E1004", &what(), &p.value, err))?;
+        check_data_names(&parsed, &known_in, &known_out)
+            .map_err(|m| e("E1004", format!("{}: {m}", what())))?;
+        parsed_configuration.push(parsed);
     }
+    let event_datasets = inputs
+        .iter()
+        .chain(&outputs)
+        .map(|ev| datasets[&ev.dataset].clone())
+        .collect();
     Ok(Job {
         name,
         user: user.to_owned(),
@@ -460,12 +557,14 @@ pub fn resolve(
         datasets,
         inputs,
         outputs,
+        event_datasets,
         app_path: c.app_path.clone(),
         configuration: c
             .configuration
             .iter()
             .map(|p| (p.name.clone(), p.value.clone()))
             .collect(),
+        parsed_configuration,
         properties: props,
     })
 }
@@ -775,8 +874,7 @@ fn check_range(start: &InstanceFn, end: &InstanceFn) -> Result<(), CoordError> {
 
 /// Every `coord:dataIn('X')`/`coord:dataOut('X')` with a literal name must name a data-in
 /// (or an input-logic operator) / data-out.
-fn check_data_names(value: &str, ins: &[&str], outs: &[&str]) -> Result<(), String> {
-    let segments = el::parse_template(value).map_err(|err| err.to_string())?;
+fn check_data_names(segments: &[Segment], ins: &[&str], outs: &[&str]) -> Result<(), String> {
     fn walk(e: &Expr, ins: &[&str], outs: &[&str]) -> Result<(), String> {
         match &e.kind {
             Kind::Call { prefix, name, args } => {
@@ -819,13 +917,9 @@ fn check_data_names(value: &str, ins: &[&str], outs: &[&str]) -> Result<(), Stri
 // ---------------------------------------------------------------------------------------
 // Materialization.
 
-/// What an action's data looks like once resolved: URIs, or the unresolved expression.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Resolved {
-    Uris(Vec<String>),
-    /// `latest`/`future`: known only once the data is checked.
-    Pending(String),
-}
+/// The most data-ins (or data-outs) a coordinator may have: which of an action's lists
+/// are still pending (`latest`, `future`) is one bit each.
+const MAX_EVENTS: usize = 128;
 
 impl Job {
     /// The action for a slot: its data-in and data-out URIs and its configuration.
@@ -837,43 +931,33 @@ impl Job {
         actual: DateTime<Utc>,
         job_id: &str,
     ) -> Result<Action, CoordError> {
-        let mut inputs = BTreeMap::new();
-        let mut resolved_in = BTreeMap::new();
-        for ev in &self.inputs {
-            let r = self.resolve_event(ev, slot.nominal)?;
-            inputs.insert(
-                ev.name.clone(),
-                match &r {
-                    Resolved::Uris(u) => u.clone(),
-                    Resolved::Pending(p) => vec![p.clone()],
-                },
-            );
-            resolved_in.insert(ev.name.clone(), r);
-        }
-        let mut outputs = BTreeMap::new();
-        let mut resolved_out = BTreeMap::new();
-        for ev in &self.outputs {
-            let r = self.resolve_event(ev, slot.nominal)?;
-            outputs.insert(
-                ev.name.clone(),
-                match &r {
-                    Resolved::Uris(u) => u.clone(),
-                    Resolved::Pending(p) => vec![p.clone()],
-                },
-            );
-            resolved_out.insert(ev.name.clone(), r);
-        }
+        let (in_ds, out_ds) = self.event_datasets.split_at(self.inputs.len());
+        let resolve_all = |events: &[Event], datasets: &[Dataset]| {
+            let mut pending = 0u128;
+            let mut lists = Vec::with_capacity(events.len());
+            for (i, (ev, ds)) in events.iter().zip(datasets).enumerate() {
+                let mut uris = Vec::new();
+                if resolve_event(ds, ev, slot.nominal, &mut uris)? {
+                    pending |= 1 << i;
+                }
+                lists.push((ev.name.clone(), uris));
+            }
+            Ok::<_, CoordError>((Entries(lists), pending))
+        };
+        let (inputs, pending_in) = resolve_all(&self.inputs, in_ds)?;
+        let (outputs, pending_out) = resolve_all(&self.outputs, out_ds)?;
         let ctx = ActionContext {
             job: self,
             nominal: slot.nominal,
             actual,
-            action_id: format!("{job_id}@{}", slot.number),
-            inputs: &resolved_in,
-            outputs: &resolved_out,
+            job_id,
+            number: slot.number,
+            inputs: (&inputs, pending_in),
+            outputs: (&outputs, pending_out),
         };
-        let mut configuration = BTreeMap::new();
-        for (name, value) in &self.configuration {
-            let v = el::eval_text(value, &ctx).map_err(|err| {
+        let mut configuration = Vec::with_capacity(self.configuration.len());
+        for ((name, value), parsed) in self.configuration.iter().zip(&self.parsed_configuration) {
+            let v = el::eval_segments(value, parsed, &ctx).map_err(|err| {
                 el_error(
                     "E1004",
                     &format!("configuration property [{name}]"),
@@ -881,68 +965,80 @@ impl Job {
                     err,
                 )
             })?;
-            configuration.insert(name.clone(), v);
+            configuration.push((Arc::from(name.as_str()), v.to_text()));
         }
         Ok(Action {
             number: slot.number,
-            nominal_time: format_oozie_time(slot.nominal),
+            nominal: slot.nominal,
             inputs,
             outputs,
-            configuration,
+            configuration: Entries(configuration),
         })
     }
+}
 
-    fn resolve_event(&self, ev: &Event, nominal: DateTime<Utc>) -> Result<Resolved, CoordError> {
-        let ds = &self.datasets[&ev.dataset];
-        let mut times = Vec::new();
-        let pending = |f: &InstanceFn| match f {
-            InstanceFn::Latest(n) => Some(format!("${{coord:latest({n})}}")),
-            InstanceFn::Future(n, l) => Some(format!("${{coord:future({n}, {l})}}")),
-            _ => None,
-        };
-        match &ev.spec {
-            InstanceSpec::List(list) => {
-                for f in list {
-                    if let Some(p) = pending(f) {
-                        return Ok(Resolved::Pending(p));
-                    }
-                    times.extend(single(ds, f, nominal)?);
-                }
+/// Appends the URIs of one data-in or data-out of an action; `true` if they depend on
+/// which data exists (`latest`, `future`), in which case the expression is kept instead.
+fn resolve_event(
+    ds: &Dataset,
+    ev: &Event,
+    nominal: DateTime<Utc>,
+    out: &mut Vec<String>,
+) -> Result<bool, CoordError> {
+    let pending = |f: &InstanceFn| match f {
+        InstanceFn::Latest(n) => Some(format!("${{coord:latest({n})}}")),
+        InstanceFn::Future(n, l) => Some(format!("${{coord:future({n}, {l})}}")),
+        _ => None,
+    };
+    let times = match &ev.spec {
+        InstanceSpec::List(list) => {
+            if let Some(p) = list.iter().find_map(pending) {
+                out.push(p);
+                return Ok(true);
             }
-            InstanceSpec::Range(s, t) => {
-                let err = |x: super::dataset::InstanceError| e("E1010", x.0);
-                times = match (s, t) {
-                    (InstanceFn::Current(a), InstanceFn::Current(b)) => {
-                        ds.current_range(nominal, *a, *b)
-                    }
-                    (InstanceFn::Offset(a, u), InstanceFn::Offset(b, v)) => {
-                        ds.offset_range(nominal, (*a, *u), (*b, *v)).map_err(err)?
-                    }
-                    (InstanceFn::Absolute(start), InstanceFn::Current(b)) => {
-                        ds.absolute_range(nominal, *start, *b).map_err(err)?
-                    }
-                    (InstanceFn::EndOf(p, n), InstanceFn::Current(b)) => {
-                        ds.end_of_range(nominal, *p, *n, *b).map_err(err)?
-                    }
-                    (InstanceFn::Latest(a), InstanceFn::Latest(b)) => {
-                        return Ok(Resolved::Pending(format!(
-                            "${{coord:latestRange({a},{b})}}"
-                        )));
-                    }
-                    (InstanceFn::Future(a, _), InstanceFn::Future(b, l)) => {
-                        return Ok(Resolved::Pending(format!(
-                            "${{coord:futureRange({a},{b},'{l}')}}"
-                        )));
-                    }
-                    _ => unreachable!("checked at submit"),
-                };
+            if let [InstanceFn::Current(n)] = list.as_slice() {
+                // The common case, without a list of times.
+                out.extend(ds.current_one(nominal, *n).map(|t| ds.uri(t)));
+                return Ok(false);
+            }
+            let mut times = Vec::new();
+            for f in list {
+                times.extend(single(ds, f, nominal)?);
+            }
+            times
+        }
+        InstanceSpec::Range(s, t) => {
+            let err = |x: super::dataset::InstanceError| e("E1010", x.0);
+            match (s, t) {
+                (InstanceFn::Current(a), InstanceFn::Current(b)) => {
+                    ds.current_range(nominal, *a, *b)
+                }
+                (InstanceFn::Offset(a, u), InstanceFn::Offset(b, v)) => {
+                    ds.offset_range(nominal, (*a, *u), (*b, *v)).map_err(err)?
+                }
+                (InstanceFn::Absolute(start), InstanceFn::Current(b)) => {
+                    ds.absolute_range(nominal, *start, *b).map_err(err)?
+                }
+                (InstanceFn::EndOf(p, n), InstanceFn::Current(b)) => {
+                    ds.end_of_range(nominal, *p, *n, *b).map_err(err)?
+                }
+                (InstanceFn::Latest(a), InstanceFn::Latest(b)) => {
+                    out.push(format!("${{coord:latestRange({a},{b})}}"));
+                    return Ok(true);
+                }
+                (InstanceFn::Future(a, _), InstanceFn::Future(b, l)) => {
+                    out.push(format!("${{coord:futureRange({a},{b},'{l}')}}"));
+                    return Ok(true);
+                }
+                _ => unreachable!("checked at submit"),
             }
         }
-        Ok(Resolved::Uris(
-            times.into_iter().map(|t| ds.uri(t)).collect(),
-        ))
-    }
+    };
+    out.extend(times.into_iter().map(|t| ds.uri(t)));
+    Ok(false)
+}
 
+impl Job {
     /// The actions after `cursor`-style start for a preview: the first `count` from the
     /// start, each created at its nominal time.
     pub fn preview(&self, count: usize, job_id: &str) -> Result<Vec<Action>, CoordError> {
@@ -977,9 +1073,11 @@ struct ActionContext<'a> {
     job: &'a Job,
     nominal: DateTime<Utc>,
     actual: DateTime<Utc>,
-    action_id: String,
-    inputs: &'a BTreeMap<String, Resolved>,
-    outputs: &'a BTreeMap<String, Resolved>,
+    job_id: &'a str,
+    number: u64,
+    /// The lists, and a bit per list still pending.
+    inputs: (&'a Entries<Vec<String>>, u128),
+    outputs: (&'a Entries<Vec<String>>, u128),
 }
 
 impl Context for ActionContext<'_> {
@@ -997,21 +1095,21 @@ impl Context for ActionContext<'_> {
             "actualTime" => text(format_oozie_time(self.actual)),
             "user" => text(self.job.user.clone()),
             "name" => text(self.job.name.clone()),
-            "actionId" => text(self.action_id.clone()),
+            "actionId" => text(format!("{}@{}", self.job_id, self.number)),
             "conf" => Ok(args
                 .first()
                 .and_then(|a| self.job.properties.get(&a.to_text()))
                 .map_or(Value::Null, |v| Value::Str(v.clone()))),
             "dataIn" | "dataOut" => {
                 let key = args.first().map(Value::to_text).unwrap_or_default();
-                let map = if name == "dataIn" {
+                let (lists, pending) = if name == "dataIn" {
                     self.inputs
                 } else {
                     self.outputs
                 };
-                match map.get(&key) {
-                    Some(Resolved::Uris(u)) => text(u.join(",")),
-                    Some(Resolved::Pending(_)) => Err(CallError::Deferred),
+                match lists.0.iter().position(|(n, _)| **n == *key) {
+                    Some(i) if pending & (1 << i) != 0 => Err(CallError::Deferred),
+                    Some(i) => text(lists.0[i].1.join(",")),
                     None => Err(CallError::Message(format!(
                         "no data-{} named [{key}]",
                         if name == "dataIn" { "in" } else { "out" }

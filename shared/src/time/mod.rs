@@ -71,14 +71,59 @@ pub fn parse_oozie_time(text: &str) -> Result<DateTime<Utc>, BadDatetime> {
 
 /// Formats an instant as Oozie prints it: `2009-01-01T08:00Z`.
 pub fn format_oozie_time(t: DateTime<Utc>) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute()
-    )
+    let mut out = String::with_capacity(17);
+    push_oozie_time(&mut out, t);
+    out
+}
+
+/// Appends `n` with at least `width` digits (the scheduler formats a time per action, so
+/// this avoids `format!`'s machinery).
+pub(crate) fn push_padded(out: &mut String, n: u32, width: usize) {
+    let digit = |d: u32| char::from(b'0' + (d % 10) as u8);
+    if width == 2 && n < 100 {
+        out.push(digit(n / 10));
+        out.push(digit(n));
+        return;
+    }
+    if width == 4 && n < 10_000 {
+        out.extend([digit(n / 1000), digit(n / 100), digit(n / 10), digit(n)]);
+        return;
+    }
+    let mut digits = [0u8; 10];
+    let mut len = 0;
+    let mut v = n;
+    loop {
+        digits[len] = b'0' + (v % 10) as u8;
+        len += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    for d in digits[..len].iter().rev() {
+        out.push(char::from(*d));
+    }
+}
+
+/// [`format_oozie_time`] into a buffer.
+pub fn push_oozie_time(out: &mut String, t: DateTime<Utc>) {
+    let year = t.year();
+    if year < 0 {
+        out.push('-');
+    }
+    push_padded(out, year.unsigned_abs(), 4);
+    out.push('-');
+    push_padded(out, t.month(), 2);
+    out.push('-');
+    push_padded(out, t.day(), 2);
+    out.push('T');
+    push_padded(out, t.hour(), 2);
+    out.push(':');
+    push_padded(out, t.minute(), 2);
+    out.push('Z');
 }
 
 #[cfg(test)]
@@ -89,6 +134,12 @@ mod tests {
     fn strict_like_oozie() {
         let ok = parse_oozie_time("2009-01-01T08:00Z").unwrap();
         assert_eq!(format_oozie_time(ok), "2009-01-01T08:00Z");
+        let early = NaiveDate::from_ymd_opt(7, 3, 4)
+            .unwrap()
+            .and_hms_opt(5, 6, 0)
+            .unwrap()
+            .and_utc();
+        assert_eq!(format_oozie_time(early), "0007-03-04T05:06Z");
         assert_eq!(parse_oozie_time(" 2009-1-1T8:00Z\n").unwrap(), ok);
         for bad in [
             "2009-01-01T24:00Z",
