@@ -12,7 +12,7 @@ use shared::time::{Zone, parse_oozie_time};
 
 /// A year of a 5-minute coordinator (105,120 actions), each reading one instance of a
 /// 5-minute dataset (issue target: materialize it all in < 50 ms native).
-pub fn five_minute_year() -> Job {
+pub(crate) fn five_minute_year() -> Job {
     let xml = r#"<coordinator-app xmlns="uri:oozie:coordinator:0.5" name="every-5" frequency="${coord:minutes(5)}"
         start="2025-01-01T00:00Z" end="2026-01-01T00:00Z" timezone="America/Los_Angeles">
         <datasets>
@@ -29,7 +29,7 @@ pub fn five_minute_year() -> Job {
 
 /// A weekday cron in Los Angeles over years (issue target: the next 100 fire times in
 /// < 1 ms native, < 5 ms in wasm).
-pub fn weekday_cron_la() -> Schedule {
+pub(crate) fn weekday_cron_la() -> Schedule {
     Schedule {
         start: parse_oozie_time("2025-01-01T00:00Z").unwrap(),
         end: parse_oozie_time("2035-01-01T00:00Z").unwrap(),

@@ -42,7 +42,7 @@ fn main() -> Result<()> {
                  serve [ARGS…]  build everything and run `sluice serve ARGS…`\n  \
                  test           run the whole test suite (what CI runs)\n  \
                  dist           build the browser app into target/dist\n  \
-                 bench-wasm     time validation in WebAssembly (needs node)"
+                 bench-wasm     time validation and schedules in WebAssembly (needs node)"
             );
             std::process::exit(2);
         }
@@ -54,23 +54,26 @@ fn bench_wasm() -> Result<()> {
     const WASI: &str = "wasm32-wasip1";
     step(&format!("rustup target add {WASI}"));
     run(Command::new("rustup").args(["target", "add", WASI]))?;
-    step("build examples/validate_wasm for WASI");
-    run(Command::new("cargo").args([
-        "build",
-        "--release",
-        "-p",
-        "shared",
-        "--example",
-        "validate_wasm",
-        "--target",
-        WASI,
-    ]))?;
-    step("run it under node");
-    let wasm = root().join("target/wasm32-wasip1/release/examples/validate_wasm.wasm");
-    run(Command::new("node")
-        .arg("--no-warnings")
-        .arg(root().join("xtask/assets/run-wasi.mjs"))
-        .arg(wasm))
+    for example in ["validate_wasm", "coord_wasm"] {
+        step(&format!("build examples/{example} for WASI"));
+        run(Command::new("cargo").args([
+            "build",
+            "--release",
+            "-p",
+            "shared",
+            "--example",
+            example,
+            "--target",
+            WASI,
+        ]))?;
+        step(&format!("run {example} under node"));
+        let wasm = root().join(format!("target/{WASI}/release/examples/{example}.wasm"));
+        run(Command::new("node")
+            .arg("--no-warnings")
+            .arg(root().join("xtask/assets/run-wasi.mjs"))
+            .arg(wasm))?;
+    }
+    Ok(())
 }
 
 fn root() -> PathBuf {
