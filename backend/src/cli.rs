@@ -12,6 +12,7 @@ use shared::oozie::outline::check_workflow_xml;
 use shared::oozie::{
     ExportError, ImportError, from_workflow_xml, parse_job_properties, to_workflow_xml_as,
 };
+use shared::time::describe::{Lang, describe};
 use shared::workflow::{SchemaVersion, Workflow};
 
 use crate::config::Format;
@@ -178,6 +179,16 @@ pub fn coord_preview(file: &Path, properties: Option<&Path>, count: usize, user:
         Ok(actions) => actions,
         Err(err) => return fail(err.to_string()),
     };
+    let schedule = &job.schedule;
+    eprintln!(
+        "{shown}: {}",
+        describe(
+            &schedule.frequency,
+            &schedule.zone,
+            schedule.start,
+            Lang::En
+        )
+    );
     let mut out = std::io::stdout().lock();
     let json = serde_json::to_string_pretty(&actions).expect("actions always serialize");
     let _ = writeln!(out, "{json}");

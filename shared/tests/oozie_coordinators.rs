@@ -217,3 +217,56 @@ fn a_full_coordinator_exports_schema_valid() {
         c
     );
 }
+
+#[test]
+fn a_quartz_cron_with_seconds_is_taken_and_exported_in_oozies_form() {
+    let mut c = Coordinator::new(
+        "q",
+        "hdfs:///apps/wf",
+        "2026-01-01T00:00Z",
+        "2026-01-08T00:00Z",
+    );
+    c.frequency = "0 30 6 ? * MON-FRI *".into();
+    let xml = to_coordinator_xml(&c);
+    assert!(xml.contains(r#"frequency="30 6 ? * MON-FRI""#), "{xml}");
+    common::assert_schema_valid(&xml, "a converted Quartz cron");
+    let job = resolve(&c, &[], &BTreeMap::new(), "u").unwrap();
+    let times: Vec<String> = job
+        .preview(10, "j")
+        .unwrap()
+        .iter()
+        .map(|a| format_oozie_time(a.nominal))
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2026-01-01T06:30Z",
+            "2026-01-02T06:30Z",
+            "2026-01-05T06:30Z",
+            "2026-01-06T06:30Z",
+            "2026-01-07T06:30Z"
+        ]
+    );
+    // Seconds Oozie cannot express: a clear refusal.
+    c.frequency = "15 30 6 ? * MON-FRI".into();
+    let e = resolve(&c, &[], &BTreeMap::new(), "u").unwrap_err();
+    assert_eq!(e.code, "E1003");
+    assert!(e.message.contains("seconds field must be 0"), "{e}");
+}
+
+#[test]
+fn job_properties_of_a_coordinator_round_trip() {
+    let file = examples().join("aggregator/job.properties");
+    let mut c = Coordinator::new("a", "hdfs:///wf", "${start}", "${end}");
+    c.job_properties = parse_job_properties(&std::fs::read_to_string(file).unwrap());
+    c.job_properties.push(shared::coord::JobProperty {
+        name: "odd key=".into(),
+        value: " spaced\nvalue#".into(),
+    });
+    let text = c.to_job_properties();
+    assert_eq!(parse_job_properties(&text), c.job_properties);
+    assert_eq!(c.properties()["start"], "2010-01-01T01:00Z");
+    let job = resolve(&c, &[], &c.properties(), "u").unwrap();
+    // Daily (the default) in a two-hour window: one action.
+    assert_eq!(job.preview(5, "j").unwrap().len(), 1);
+}

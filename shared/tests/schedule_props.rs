@@ -47,22 +47,30 @@ fn arb_frequency() -> impl Strategy<Value = Frequency> {
                 (Unit::Week, EndOf::Week),
                 (Unit::Month, EndOf::Month),
             ][e];
-            Frequency::Every(Every { n, unit, end_of: Some(end) })
+            Frequency::Every(Every {
+                n,
+                unit,
+                end_of: Some(end),
+            })
         }),
         (0..CRONS.len()).prop_map(|i| Frequency::Cron(Cron::parse(CRONS[i]).unwrap())),
     ]
 }
 
 fn arb_schedule() -> impl Strategy<Value = Schedule> {
-    (arb_time(), 1i64..400 * 24 * 60, 0..ZONES.len(), arb_frequency()).prop_map(
-        |(start, minutes, zone, frequency)| Schedule {
+    (
+        arb_time(),
+        1i64..400 * 24 * 60,
+        0..ZONES.len(),
+        arb_frequency(),
+    )
+        .prop_map(|(start, minutes, zone, frequency)| Schedule {
             start,
             end: start + TimeDelta::minutes(minutes),
             zone: Zone::parse(ZONES[zone]).unwrap(),
             frequency,
             pause: None,
-        },
-    )
+        })
 }
 
 fn all(s: &Schedule, until: DateTime<Utc>) -> Vec<Slot> {

@@ -15,6 +15,8 @@ pub mod xml;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::workflow::JobProperty;
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coordinator {
     pub name: String,
@@ -48,6 +50,9 @@ pub struct Coordinator {
     /// The action's `<sla:info>`, kept verbatim.
     #[serde(default)]
     pub sla: Option<String>,
+    /// job.properties: the values the `${…}` above are submitted with.
+    #[serde(default)]
+    pub job_properties: Vec<JobProperty>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -132,6 +137,19 @@ pub struct Logic {
 }
 
 impl Coordinator {
+    /// job.properties for this coordinator, escaped as Java properties.
+    pub fn to_job_properties(&self) -> String {
+        crate::oozie::job_properties_text(&self.job_properties)
+    }
+
+    /// The job properties as the map submission reads.
+    pub fn properties(&self) -> std::collections::BTreeMap<String, String> {
+        self.job_properties
+            .iter()
+            .map(|p| (p.name.clone(), p.value.clone()))
+            .collect()
+    }
+
     /// A new coordinator for the workflow at `app_path`: daily, in UTC, for a year from
     /// `start` — the shape Hue's editor starts from.
     pub fn new(name: &str, app_path: &str, start: &str, end: &str) -> Coordinator {
@@ -152,6 +170,7 @@ impl Coordinator {
             app_path: app_path.to_owned(),
             configuration: Vec::new(),
             sla: None,
+            job_properties: Vec::new(),
         }
     }
 }

@@ -16,7 +16,7 @@ use super::dataset::{Dataset, DoneFlag};
 use super::{Coordinator, DatasetDef, Instances};
 use crate::el::{self, CallError, CallResult, Context, Expr, Kind, Segment, Value};
 use crate::time::calendar::{self, EndOf, Unit};
-use crate::time::cron::Cron;
+use crate::time::cron::{self, Cron};
 use crate::time::frequency::{Every, Frequency};
 use crate::time::schedule::{Schedule, Slot};
 use crate::time::{Zone, format_oozie_time, java_format, parse_oozie_time};
@@ -333,7 +333,14 @@ fn frequency(
             ),
         ));
     }
-    Cron::parse(&text_value)
+    // A Quartz cron with seconds (as DolphinScheduler users write it) is taken in its
+    // five-field form; the export writes that form (see `xml::oozie_frequency`).
+    let five = if text_value.split_whitespace().count() > 5 {
+        cron::from_quartz(&text_value).map_err(|err| e("E1003", format!("{what}: {err}")))?
+    } else {
+        text_value
+    };
+    Cron::parse(&five)
         .map(Frequency::Cron)
         .map_err(|err| e("E1003", format!("{what}: {err}")))
 }

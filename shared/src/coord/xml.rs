@@ -343,6 +343,20 @@ fn properties(conf: &Element) -> Result<Vec<Property>, CoordXmlError> {
         .collect()
 }
 
+/// The frequency as Oozie accepts it: a Quartz cron with seconds (six or seven fields,
+/// accepted for DolphinScheduler habits) becomes its five-field form when it has one;
+/// anything else is written as it is.
+pub fn oozie_frequency(frequency: &str) -> String {
+    let fields = frequency.split_whitespace().count();
+    if (6..=7).contains(&fields)
+        && !frequency.contains("${")
+        && let Ok(five) = crate::time::cron::from_quartz(frequency)
+    {
+        return five;
+    }
+    frequency.to_owned()
+}
+
 type W = Writer<Vec<u8>>;
 type XmlResult = std::io::Result<()>;
 
@@ -364,7 +378,7 @@ fn write(w: &mut W, c: &Coordinator) -> XmlResult {
     w.create_element("coordinator-app")
         .with_attribute(("xmlns", NS_0_5))
         .with_attribute(("name", c.name.as_str()))
-        .with_attribute(("frequency", c.frequency.as_str()))
+        .with_attribute(("frequency", oozie_frequency(&c.frequency).as_str()))
         .with_attribute(("start", c.start.as_str()))
         .with_attribute(("end", c.end.as_str()))
         .with_attribute(("timezone", c.timezone.as_str()))

@@ -63,8 +63,13 @@ pub(crate) fn write_plan(wf: &Workflow, plan: &Plan) -> String {
 
 /// `job.properties`: the workflow's job properties in order, escaped as Java properties.
 pub fn to_job_properties(wf: &Workflow) -> String {
+    job_properties_text(&wf.job_properties)
+}
+
+/// Properties in order, escaped as `java.util.Properties` reads them.
+pub fn job_properties_text(properties: &[crate::workflow::JobProperty]) -> String {
     let mut out = String::new();
-    for p in &wf.job_properties {
+    for p in properties {
         out.push_str(&escape_property(&p.name, true));
         out.push('=');
         out.push_str(&escape_property(&p.value, false));

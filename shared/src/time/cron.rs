@@ -32,7 +32,7 @@ pub struct CronError {
 const HORIZON_YEARS: i32 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DaySpec {
+pub(crate) enum DaySpec {
     /// `?`: the other day field decides.
     Unspecified,
     /// Days of the month, bit `d` for day `d`.
@@ -428,6 +428,24 @@ impl Cron {
 
     pub fn as_str(&self) -> &str {
         &self.source
+    }
+
+    /// The parsed fields, for describing the cron: minutes, hours and months as bit sets,
+    /// and the day rules (one, or two that are OR-ed).
+    pub(crate) fn shape(&self) -> (u64, u32, u16, Vec<DaySpec>) {
+        let first = &self.exprs[0];
+        let days = self
+            .exprs
+            .iter()
+            .map(|e| {
+                if e.dom == DaySpec::Unspecified {
+                    e.dow
+                } else {
+                    e.dom
+                }
+            })
+            .collect();
+        (first.minutes, first.hours, first.months, days)
     }
 
     /// The first fire time strictly after `t`, or `None` if there is none within a
