@@ -270,3 +270,57 @@ fn job_properties_of_a_coordinator_round_trip() {
     // Daily (the default) in a two-hour window: one action.
     assert_eq!(job.preview(5, "j").unwrap().len(), 1);
 }
+
+/// Every example, with the job.properties beside it, materializes its first actions.
+#[test]
+fn every_example_coordinator_previews_with_its_properties() {
+    for file in coordinator_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let c = from_coordinator_xml(&text, &no_includes)
+            .unwrap()
+            .coordinator;
+        let props_name = if file.ends_with("coordinator-with-offset.xml") {
+            "job-with-offset.properties"
+        } else {
+            "job.properties"
+        };
+        let job = resolve(&c, &[], &properties(&file, props_name), "alice")
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let actions = job
+            .preview(3, "j")
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(!actions.is_empty(), "{}", file.display());
+    }
+}
+
+#[test]
+fn hcatalog_functions_read_the_partitions() {
+    let file = examples().join("hcatalog/coordinator.xml");
+    let c = from_coordinator_xml(&std::fs::read_to_string(&file).unwrap(), &no_includes)
+        .unwrap()
+        .coordinator;
+    let job = resolve(&c, &[], &properties(&file, "job.properties"), "alice").unwrap();
+    let a = &job.preview(1, "j").unwrap()[0];
+    let cfg = |k: &str| a.configuration[k].clone();
+    let props = properties(&file, "job.properties");
+    assert_eq!(cfg("DB"), props["db"]);
+    assert_eq!(cfg("TABLE"), props["table"]);
+    let day = format_oozie_time(a.nominal)[..10].to_owned();
+    assert_eq!(
+        cfg("FILTER"),
+        format!("(ds=='{day}' AND region=='{}')", props["region"])
+    );
+    assert_eq!(cfg("OUTPUT_TABLE"), props["outputtable"]);
+}
+
+#[test]
+fn an_input_logic_operator_is_known_only_once_the_data_is_checked() {
+    let file = examples().join("coord-input-logic/coordinator.xml");
+    let c = from_coordinator_xml(&std::fs::read_to_string(&file).unwrap(), &no_includes)
+        .unwrap()
+        .coordinator;
+    let job = resolve(&c, &[], &properties(&file, "job.properties"), "alice").unwrap();
+    let a = &job.preview(1, "j").unwrap()[0];
+    assert_eq!(a.configuration["inputData"], "${coord:dataIn('input')}");
+    assert_eq!(a.inputs["input-1"].len(), 3);
+}

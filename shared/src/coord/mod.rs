@@ -10,6 +10,7 @@
 //! - [`dataset`]: dataset instance arithmetic.
 
 pub mod dataset;
+pub mod hcat;
 pub mod resolve;
 pub mod xml;
 

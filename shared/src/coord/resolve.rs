@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::dataset::{Dataset, DoneFlag};
+use super::hcat;
 use super::{Coordinator, DatasetDef, Instances};
 use crate::el::{self, CallError, CallResult, Context, Expr, Kind, Segment, Value};
 use crate::time::calendar::{self, EndOf, Unit};
@@ -109,6 +110,8 @@ pub struct Job {
     parsed_configuration: Vec<Vec<Segment>>,
     /// The dataset of each input, then of each output: looked up once, not per action.
     event_datasets: Vec<Dataset>,
+    /// Names of input-logic operators (`coord:dataIn` may name them).
+    logic_names: Vec<String>,
 }
 
 /// One materialized action.
@@ -536,10 +539,11 @@ pub fn resolve(
         ));
     }
     // coord:dataIn/dataOut names are checked at submit.
+    let logic = logic_names(&c.input_logic);
     let known_in: Vec<&str> = inputs
         .iter()
         .map(|i| &*i.name)
-        .chain(c.input_logic.iter().filter_map(|l| l.name.as_deref()))
+        .chain(logic.iter().map(String::as_str))
         .collect();
     let known_out: Vec<&str> = outputs.iter().map(|o| &*o.name).collect();
     let mut parsed_configuration = Vec::with_capacity(c.configuration.len());
@@ -557,6 +561,7 @@ pub fn resolve(
         .map(|ev| datasets[&ev.dataset].clone())
         .collect();
     Ok(Job {
+        logic_names: logic,
         name,
         user: user.to_owned(),
         schedule,
@@ -574,6 +579,15 @@ pub fn resolve(
         parsed_configuration,
         properties: props,
     })
+}
+
+fn logic_names(logic: &[super::Logic]) -> Vec<String> {
+    let mut out = Vec::new();
+    for l in logic {
+        out.extend(l.name.clone());
+        out.extend(logic_names(&l.children));
+    }
+    out
 }
 
 /// Hadoop's `Configuration` variable expansion, which Oozie's job configuration goes
@@ -1087,6 +1101,90 @@ struct ActionContext<'a> {
     outputs: (&'a Entries<Vec<String>>, u128),
 }
 
+impl ActionContext<'_> {
+    /// The URIs of a data-in (or input-logic operator) or data-out; `Deferred` while they
+    /// depend on which data exists.
+    fn uris(&self, input: bool, key: &str) -> Result<&[String], CallError> {
+        let (lists, pending) = if input { self.inputs } else { self.outputs };
+        match lists.0.iter().position(|(n, _)| **n == *key) {
+            Some(i) if pending & (1 << i) != 0 => Err(CallError::Deferred),
+            Some(i) => Ok(&lists.0[i].1),
+            // An input-logic operator picks its operands by what is available.
+            None if input && self.job.logic_names.iter().any(|n| n == key) => {
+                Err(CallError::Deferred)
+            }
+            None => Err(CallError::Message(format!(
+                "no data-{} named [{key}]",
+                if input { "in" } else { "out" }
+            ))),
+        }
+    }
+
+    /// The HCatalog functions (`HCatELFunctions`) over `hcat://server/db/table/k=v;…` URIs.
+    fn hcat(&self, name: &str, args: &[Value]) -> CallResult {
+        arity(args, if name == "dataOutPartitions" { 1 } else { 2 })?;
+        let key = args[0].to_text();
+        let second = args.get(1).map(Value::to_text).unwrap_or_default();
+        let uris = self.uris(name.starts_with("dataIn"), &key)?;
+        let parsed = uris
+            .iter()
+            .map(|u| hcat::HCatUri::parse(u))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(CallError::Message)?;
+        let text = match name {
+            "dataInPartitionFilter" => parsed
+                .iter()
+                .map(|u| u.partition_filter(&second))
+                .collect::<Vec<_>>()
+                .join(" OR "),
+            "dataInPartitionMin" | "dataInPartitionMax" => {
+                let values = parsed
+                    .iter()
+                    .map(|u| u.partition(&second))
+                    .collect::<Option<Vec<_>>>()
+                    .filter(|v| !v.is_empty())
+                    .ok_or_else(|| {
+                        CallError::Message(format!(
+                            "No value in data-in uri for partition key: {second}"
+                        ))
+                    })?;
+                let pick = if name.ends_with("Min") {
+                    values.iter().min()
+                } else {
+                    values.iter().max()
+                };
+                pick.map(|v| (*v).to_owned()).unwrap_or_default()
+            }
+            "dataInPartitions" => {
+                if second != "hive-export" {
+                    return Err(CallError::Message(format!(
+                        "Unsupported type: {second} dataset name: {key}"
+                    )));
+                }
+                if parsed.len() > 1 {
+                    return Err(CallError::Message(format!(
+                        "Multiple partitions not supported for hive-export type. Dataset name: {key}"
+                    )));
+                }
+                parsed
+                    .first()
+                    .map(hcat::HCatUri::partition_values)
+                    .unwrap_or_default()
+            }
+            "dataOutPartitions" => parsed
+                .first()
+                .map(hcat::HCatUri::partition_string)
+                .unwrap_or_default(),
+            _ => parsed
+                .first()
+                .and_then(|u| u.partition(&second))
+                .unwrap_or_default()
+                .to_owned(),
+        };
+        Ok(Value::Str(text))
+    }
+}
+
 impl Context for ActionContext<'_> {
     fn variable(&self, name: &str) -> Option<Value> {
         self.job.properties.get(name).map(|v| Value::Str(v.clone()))
@@ -1109,20 +1207,31 @@ impl Context for ActionContext<'_> {
                 .map_or(Value::Null, |v| Value::Str(v.clone()))),
             "dataIn" | "dataOut" => {
                 let key = args.first().map(Value::to_text).unwrap_or_default();
-                let (lists, pending) = if name == "dataIn" {
-                    self.inputs
-                } else {
-                    self.outputs
-                };
-                match lists.0.iter().position(|(n, _)| **n == *key) {
-                    Some(i) if pending & (1 << i) != 0 => Err(CallError::Deferred),
-                    Some(i) => text(lists.0[i].1.join(",")),
-                    None => Err(CallError::Message(format!(
-                        "no data-{} named [{key}]",
-                        if name == "dataIn" { "in" } else { "out" }
-                    ))),
-                }
+                self.uris(name == "dataIn", &key)
+                    .map(|uris| Value::Str(uris.join(",")))
             }
+            "databaseIn" | "databaseOut" | "tableIn" | "tableOut" => {
+                let key = args.first().map(Value::to_text).unwrap_or_default();
+                let input = name.ends_with("In");
+                self.uris(input, &key).and_then(|uris| {
+                    let Some(first) = uris.first() else {
+                        return Ok(Value::Str(String::new()));
+                    };
+                    let uri = hcat::HCatUri::parse(first).map_err(CallError::Message)?;
+                    let part = if name.starts_with("database") {
+                        uri.db
+                    } else {
+                        uri.table
+                    };
+                    Ok(Value::Str(part.to_owned()))
+                })
+            }
+            "dataInPartitionFilter"
+            | "dataInPartitionMin"
+            | "dataInPartitionMax"
+            | "dataInPartitions"
+            | "dataOutPartitions"
+            | "dataOutPartitionValue" => self.hcat(name, args),
             "dateOffset" => date_offset(args),
             "dateTzOffset" => date_tz_offset(args),
             "formatTime" => format_time(args),
