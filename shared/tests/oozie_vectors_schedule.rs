@@ -731,3 +731,35 @@ fn monthly_from_the_31st_is_computed_from_the_start_not_step_by_step() {
         ]
     );
 }
+
+#[test]
+fn a_weekday_office_hours_cron_gets_oozies_monday_shift_and_a_warning() {
+    // Start in British summer time; the first Monday in winter: 09:00Z after the weekend
+    // is moved to 10:00Z, beside the real 10:00Z, exactly as Oozie's correction does.
+    let s = schedule(
+        cron("0 9-17 * * MON-FRI"),
+        "2009-09-11T07:49Z",
+        "2009-11-03T00:00Z",
+        "Europe/London",
+    );
+    let all = nominals(&s);
+    let monday = all.iter().position(|t| t == "2009-11-02T10:00Z").unwrap();
+    assert_eq!(all[monday + 1], "2009-11-02T10:00Z");
+    assert!(
+        s.dst_caveat()
+            .unwrap()
+            .contains("fires both less and more than a day apart")
+    );
+    // Daily and sub-daily crons, and UTC jobs, get no warning.
+    for (c, zone) in [
+        ("10 1 * * *", "Europe/London"),
+        ("*/30 * * * *", "Europe/London"),
+        ("0 9-17 * * MON-FRI", "UTC"),
+    ] {
+        assert_eq!(
+            schedule(cron(c), "2009-09-11T07:49Z", "2009-11-03T00:00Z", zone).dst_caveat(),
+            None,
+            "{c}"
+        );
+    }
+}

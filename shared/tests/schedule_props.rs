@@ -113,7 +113,11 @@ proptest! {
         let slots = all(&s, until);
         for (i, w) in slots.windows(2).enumerate() {
             prop_assert!(w[0].at < w[1].at, "slot times increase at {}", i);
-            prop_assert!(w[0].nominal < w[1].nominal, "nominal times increase at {}", i);
+            // Oozie's DST correction can move a cron's first fire after a weekend by an
+            // hour onto (or past) the next one: only frequencies promise ordered nominals.
+            if matches!(s.frequency, Frequency::Every(_)) {
+                prop_assert!(w[0].nominal < w[1].nominal, "nominal times increase at {}", i);
+            }
         }
         for (i, slot) in slots.iter().enumerate() {
             prop_assert_eq!(slot.number, i as u64 + 1);

@@ -3,14 +3,16 @@
 //! - this module: the editing model, every attribute kept as written (EL included), so an
 //!   imported coordinator exports back to what its author wrote;
 //! - [`xml`]: `coordinator.xml` in (0.1–0.5) and out (0.5), and dataset files for `<include>`;
-//! - [`resolve`]: what Oozie does at submit (every attribute evaluated and checked, with
-//!   Oozie's codes) and at materialization (nominal times, dataset instances, the action's
-//!   configuration with the `coord:` functions) — the one code path behind the preview in
-//!   the browser and the scheduler on the server;
+//! - [`resolve`]: what Oozie does at submit: every attribute evaluated and checked, with
+//!   Oozie's codes, into a [`resolve::Job`];
+//! - [`materialize`]: each action of a job, with its dataset instances and its
+//!   configuration evaluated with the `coord:` functions. These two are the one code path
+//!   behind the preview in the browser and the scheduler on the server;
 //! - [`dataset`]: dataset instance arithmetic.
 
 pub mod dataset;
 pub mod hcat;
+pub mod materialize;
 pub mod resolve;
 pub mod xml;
 

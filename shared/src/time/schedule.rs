@@ -262,6 +262,42 @@ impl Schedule {
         }
     }
 
+    /// A warning for crons Oozie's DST correction treats unevenly: one whose fire times are
+    /// sometimes under a day apart and sometimes a day or more (`0 9-17 * * MON-FRI`), in a
+    /// zone with DST. After each long gap the first action is moved by the DST difference
+    /// in part of the year, onto or past the next action's time (Monday 09:00 UTC becomes
+    /// 10:00, next to the real 10:00). Sluice does what Oozie does; this says so up front.
+    pub fn dst_caveat(&self) -> Option<String> {
+        let Frequency::Cron(cron) = &self.frequency else {
+            return None;
+        };
+        let dst_used = (0..12).any(|m| {
+            !self
+                .zone
+                .dst_at(self.start + TimeDelta::days(30 * m))
+                .is_zero()
+        });
+        if !dst_used {
+            return None;
+        }
+        // Two weeks of fire times show both kinds of gap if the cron has them.
+        let times: Vec<_> = cron
+            .iter_after(self.start)
+            .take(2000)
+            .take_while(|t| *t < self.start + TimeDelta::days(15))
+            .collect();
+        let day = TimeDelta::days(1);
+        let short = times.windows(2).any(|w| w[1] - w[0] < day);
+        let long = times.windows(2).any(|w| w[1] - w[0] >= day);
+        (short && long).then(|| {
+            format!(
+                "the cron '{}' fires both less and more than a day apart; Oozie (and Sluice, to match it) moves the first action after each gap of a day or more by the DST difference of {} in part of the year, which can put it on or after the next action's time",
+                cron.as_str(),
+                self.zone.id()
+            )
+        })
+    }
+
     /// Every action from the start, oldest first, to `end` or the pause time.
     pub fn iter(&self) -> impl Iterator<Item = Slot> + '_ {
         const BATCH: usize = 256;
@@ -283,6 +319,15 @@ impl Schedule {
 }
 
 impl Slot {
+    /// A slot for a given nominal time, for tests and tools that start from a time.
+    pub fn at(number: u64, nominal: DateTime<Utc>) -> Slot {
+        Slot {
+            number,
+            nominal,
+            at: nominal,
+        }
+    }
+
     /// The nominal time as Oozie prints it.
     pub fn nominal_text(&self) -> String {
         format_oozie_time(self.nominal)
