@@ -385,19 +385,9 @@ fn write(w: &mut W, c: &Coordinator) -> XmlResult {
         .write_inner_content(|w| {
             if !c.parameters.is_empty() {
                 w.create_element("parameters").write_inner_content(|w| {
-                    for p in &c.parameters {
-                        w.create_element("property").write_inner_content(|w| {
-                            text_element(w, "name", &p.name)?;
-                            if let Some(v) = &p.value {
-                                text_element(w, "value", v)?;
-                            }
-                            if let Some(d) = &p.description {
-                                text_element(w, "description", d)?;
-                            }
-                            Ok(())
-                        })?;
-                    }
-                    Ok(())
+                    c.parameters.iter().try_for_each(|p| {
+                        write_property(w, &p.name, p.value.as_deref(), p.description.as_deref())
+                    })
                 })?;
             }
             let ctl = &c.controls;
@@ -463,17 +453,9 @@ fn write(w: &mut W, c: &Coordinator) -> XmlResult {
                     text_element(w, "app-path", &c.app_path)?;
                     if !c.configuration.is_empty() {
                         w.create_element("configuration").write_inner_content(|w| {
-                            for p in &c.configuration {
-                                w.create_element("property").write_inner_content(|w| {
-                                    text_element(w, "name", &p.name)?;
-                                    text_element(w, "value", &p.value)?;
-                                    if let Some(d) = &p.description {
-                                        text_element(w, "description", d)?;
-                                    }
-                                    Ok(())
-                                })?;
-                            }
-                            Ok(())
+                            c.configuration.iter().try_for_each(|p| {
+                                write_property(w, &p.name, Some(&p.value), p.description.as_deref())
+                            })
                         })?;
                     }
                     Ok(())
@@ -487,6 +469,25 @@ fn write(w: &mut W, c: &Coordinator) -> XmlResult {
             })?;
             Ok(())
         })?;
+    Ok(())
+}
+
+fn write_property(
+    w: &mut W,
+    name: &str,
+    value: Option<&str>,
+    description: Option<&str>,
+) -> XmlResult {
+    w.create_element("property").write_inner_content(|w| {
+        text_element(w, "name", name)?;
+        if let Some(v) = value {
+            text_element(w, "value", v)?;
+        }
+        if let Some(d) = description {
+            text_element(w, "description", d)?;
+        }
+        Ok(())
+    })?;
     Ok(())
 }
 

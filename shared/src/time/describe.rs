@@ -12,10 +12,10 @@
 
 use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 
-use super::Zone;
 use super::calendar::Unit;
 use super::cron::{Cron, DaySpec};
 use super::frequency::{Every, Frequency};
+use super::{DAY_NAMES, MONTH_NAMES, Zone};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Lang {
@@ -23,29 +23,6 @@ pub enum Lang {
     Zh,
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DAYS_EN: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
 const DAYS_ZH: [&str; 7] = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 const ORDINALS_EN: [&str; 5] = ["first", "second", "third", "fourth", "fifth"];
 const ORDINALS_ZH: [&str; 5] = ["第一个", "第二个", "第三个", "第四个", "第五个"];
@@ -107,7 +84,7 @@ fn every(e: &Every, zone: &Zone, start: DateTime<Utc>, lang: Lang) -> String {
         (Unit::Day, Lang::Zh) if n == 1 => format!("每天 {time}（{zone_id}）"),
         (Unit::Day, Lang::Zh) => format!("每 {n} 天 {time}（{zone_id}）"),
         (Unit::Week, Lang::En) => {
-            let day = DAYS_EN[local.weekday().num_days_from_sunday() as usize];
+            let day = DAY_NAMES[local.weekday().num_days_from_sunday() as usize];
             if n == 1 {
                 format!("at {time} every {day}, {zone_id}")
             } else {
@@ -219,7 +196,7 @@ fn days_text(days: &[DaySpec], lang: Lang) -> Option<String> {
                 let v = values(u64::from(bits));
                 let name = |d: u32| {
                     if en {
-                        DAYS_EN[d as usize - 1]
+                        DAY_NAMES[d as usize - 1]
                     } else {
                         DAYS_ZH[d as usize - 1]
                     }
@@ -263,7 +240,7 @@ fn days_text(days: &[DaySpec], lang: Lang) -> Option<String> {
             DaySpec::LastDow(w) => {
                 let w = w as usize - 1;
                 if en {
-                    format!("on the last {} of the month", DAYS_EN[w])
+                    format!("on the last {} of the month", DAY_NAMES[w])
                 } else {
                     format!("每月最后一个{}", DAYS_ZH[w])
                 }
@@ -271,7 +248,7 @@ fn days_text(days: &[DaySpec], lang: Lang) -> Option<String> {
             DaySpec::NthDow(w, k) => {
                 let (w, k) = (w as usize - 1, k as usize - 1);
                 if en {
-                    format!("on the {} {} of the month", ORDINALS_EN[k], DAYS_EN[w])
+                    format!("on the {} {} of the month", ORDINALS_EN[k], DAY_NAMES[w])
                 } else {
                     format!("每月{}{}", ORDINALS_ZH[k], DAYS_ZH[w])
                 }
@@ -294,7 +271,7 @@ fn cron(c: &Cron, zone: &Zone, start: DateTime<Utc>, lang: Lang) -> String {
     let month_rule = (month_vals.len() < 12).then(|| {
         let name = |m: u32| {
             if en {
-                MONTHS_EN[m as usize - 1].to_owned()
+                MONTH_NAMES[m as usize - 1].to_owned()
             } else {
                 format!("{m} 月")
             }

@@ -7,29 +7,7 @@
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DAYS: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
+use super::{DAY_NAMES, MONTH_NAMES};
 
 /// Formats `t` (in UTC) with a `SimpleDateFormat` pattern.
 pub fn format(t: DateTime<Utc>, pattern: &str) -> Result<String, String> {
@@ -94,7 +72,7 @@ pub fn format(t: DateTime<Utc>, pattern: &str) -> Result<String, String> {
                     out.push_str(&format!("{y:0n$}"));
                 }
             }
-            'M' | 'L' if n >= 3 => out.push_str(&text(MONTHS[t.month0() as usize])),
+            'M' | 'L' if n >= 3 => out.push_str(&text(MONTH_NAMES[t.month0() as usize])),
             'M' | 'L' => out.push_str(&pad(t.month())),
             'd' => out.push_str(&pad(t.day())),
             'D' => out.push_str(&pad(t.ordinal())),
@@ -108,7 +86,7 @@ pub fn format(t: DateTime<Utc>, pattern: &str) -> Result<String, String> {
             'm' => out.push_str(&pad(t.minute())),
             's' => out.push_str(&pad(t.second())),
             'S' => out.push_str(&pad(t.timestamp_subsec_millis())),
-            'E' => out.push_str(&text(DAYS[sunday_first as usize])),
+            'E' => out.push_str(&text(DAY_NAMES[sunday_first as usize])),
             'u' => out.push_str(&pad(t.weekday().number_from_monday())),
             'F' => out.push_str(&pad((t.day() - 1) / 7 + 1)),
             'a' => out.push_str(if t.hour() < 12 { "AM" } else { "PM" }),

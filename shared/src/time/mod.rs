@@ -21,6 +21,31 @@ mod zone;
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
 pub use calendar::{EndOf, Unit};
+
+/// English month and weekday names (Java's US locale), for formats and descriptions.
+pub(crate) const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+pub(crate) const DAY_NAMES: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 pub use zone::{UnknownZone, Zone};
 
 /// A datetime that is not `yyyy-MM-dd'T'HH:mm'Z'` (Oozie's strict `SimpleDateFormat`).
