@@ -1261,3 +1261,26 @@ fn v44_spec_end_to_end() {
         "hdfs://bar:8020/app/stats/2009/01/03/data"
     );
 }
+
+#[test]
+fn v34_hours_in_day_inside_an_instance_follows_dst() {
+    // The spec's idiom: all of a day's hourly instances, 23 on the day LA springs forward.
+    let xml = r#"<coordinator-app xmlns="uri:oozie:coordinator:0.5" name="c" frequency="${coord:days(1)}"
+        start="2009-03-07T08:00Z" end="2009-03-10T08:00Z" timezone="America/Los_Angeles">
+        <datasets><dataset name="h" frequency="${coord:hours(1)}" initial-instance="2009-01-01T08:00Z" timezone="America/Los_Angeles">
+            <uri-template>hdfs:///h/${YEAR}${MONTH}${DAY}${HOUR}</uri-template></dataset></datasets>
+        <input-events><data-in name="day" dataset="h">
+            <start-instance>${coord:current(-(coord:hoursInDay(0) - 1))}</start-instance>
+            <end-instance>${coord:current(0)}</end-instance>
+        </data-in></input-events>
+        <action><workflow><app-path>hdfs:///wf</app-path></workflow></action>
+    </coordinator-app>"#;
+    let counts: Vec<usize> = job_of(xml)
+        .preview(3, "j")
+        .unwrap()
+        .iter()
+        .map(|a| a.inputs["day"].len())
+        .collect();
+    // Nominal 2009-03-07 00:00 PST (24 h), 03-08 00:00 PST (the 23-hour day), 03-09 (24 h).
+    assert_eq!(counts, [24, 23, 24]);
+}

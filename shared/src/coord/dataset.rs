@@ -355,6 +355,16 @@ impl Dataset {
         self.step(nominal, n)
     }
 
+    /// What must exist for an instance's data to count as there: `<uri>/_SUCCESS` by
+    /// default, the directory itself for an empty done-flag, `<uri>/<flag>` otherwise.
+    pub fn done_path(&self, uri: &str) -> String {
+        match &self.done_flag {
+            DoneFlag::Default => format!("{uri}/_SUCCESS"),
+            DoneFlag::Directory => uri.to_owned(),
+            DoneFlag::File(f) => format!("{uri}/{f}"),
+        }
+    }
+
     /// `coord:hoursInDay(n)`: 23, 24 or 25 for the day `n` dataset steps from the nominal
     /// time, in the dataset's zone; -1 before the initial instance.
     pub fn hours_in_day(&self, nominal: DateTime<Utc>, n: i64) -> i64 {
@@ -433,6 +443,23 @@ pub fn resolve_template(template: &str, t: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn done_flags() {
+        let mut d = Dataset {
+            name: "d".into(),
+            every: Every::new(1, Unit::Day),
+            initial_instance: crate::time::parse_oozie_time("2009-01-01T00:00Z").unwrap(),
+            zone: Zone::UTC,
+            uri_template: String::new(),
+            done_flag: DoneFlag::Default,
+        };
+        assert_eq!(d.done_path("hdfs:///a"), "hdfs:///a/_SUCCESS");
+        d.done_flag = DoneFlag::Directory;
+        assert_eq!(d.done_path("hdfs:///a"), "hdfs:///a");
+        d.done_flag = DoneFlag::File("done".into());
+        assert_eq!(d.done_path("hdfs:///a"), "hdfs:///a/done");
+    }
 
     #[test]
     fn templates_use_utc_digits() {

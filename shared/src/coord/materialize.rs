@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::dataset::Dataset;
 use super::hcat;
-use super::resolve::{CoordError, Event, InstanceFn, InstanceSpec, Job, e, el_error, family};
+use super::resolve::{self, CoordError, Event, InstanceFn, InstanceSpec, Job, e, el_error, family};
 use crate::el::{self, CallError, CallResult, Context, Value};
 use crate::time::calendar::{self, Unit};
 use crate::time::schedule::Slot;
@@ -115,7 +115,7 @@ impl Job {
             let mut lists = Vec::with_capacity(events.len());
             for (i, (ev, ds)) in events.iter().zip(datasets).enumerate() {
                 let mut uris = Vec::new();
-                if resolve_event(ds, ev, slot.nominal, &mut uris)? {
+                if resolve_event(self, ds, ev, slot.nominal, &mut uris)? {
                     pending |= 1 << i;
                 }
                 lists.push((ev.name.clone(), uris));
@@ -158,17 +158,25 @@ impl Job {
 /// Appends the URIs of one data-in or data-out of an action; `true` if they depend on
 /// which data exists (`latest`, `future`), in which case the expression is kept instead.
 fn resolve_event(
+    job: &Job,
     ds: &Dataset,
     ev: &Event,
     nominal: DateTime<Utc>,
     out: &mut Vec<String>,
 ) -> Result<bool, CoordError> {
+    let concrete;
+    let spec = if has_dynamic(&ev.spec) {
+        concrete = evaluate_dynamic(job, ds, ev, nominal)?;
+        &concrete
+    } else {
+        &ev.spec
+    };
     let pending = |f: &InstanceFn| match f {
         InstanceFn::Latest(n) => Some(format!("${{coord:latest({n})}}")),
         InstanceFn::Future(n, l) => Some(format!("${{coord:future({n}, {l})}}")),
         _ => None,
     };
-    let times = match &ev.spec {
+    let times = match spec {
         InstanceSpec::List(list) => {
             if let Some(p) = list.iter().find_map(pending) {
                 out.push(p);
@@ -228,6 +236,84 @@ impl Job {
     }
 }
 
+fn has_dynamic(spec: &InstanceSpec) -> bool {
+    let dynamic = |f: &InstanceFn| matches!(f, InstanceFn::Dynamic { .. });
+    match spec {
+        InstanceSpec::List(list) => list.iter().any(dynamic),
+        InstanceSpec::Range(s, t) => dynamic(s) || dynamic(t),
+    }
+}
+
+/// Instances whose arguments use the dataset's day functions, evaluated at `nominal`.
+fn evaluate_dynamic(
+    job: &Job,
+    ds: &Dataset,
+    ev: &Event,
+    nominal: DateTime<Utc>,
+) -> Result<InstanceSpec, CoordError> {
+    let ctx = InstanceContext { job, ds, nominal };
+    let kind = if job.inputs.iter().any(|i| i.name == ev.name) {
+        "data-in"
+    } else {
+        "data-out"
+    };
+    let eval = |f: &InstanceFn| -> Result<InstanceFn, CoordError> {
+        let out = match f {
+            InstanceFn::Dynamic { text, .. } => resolve::instance_fn(text, kind, &ev.name, &ctx)?,
+            other => other.clone(),
+        };
+        resolve::check_arguments(&out)?;
+        Ok(out)
+    };
+    Ok(match &ev.spec {
+        InstanceSpec::List(list) => {
+            InstanceSpec::List(list.iter().map(eval).collect::<Result<_, _>>()?)
+        }
+        InstanceSpec::Range(s, t) => {
+            let (s, t) = (eval(s)?, eval(t)?);
+            resolve::check_range(&s, &t)?;
+            InstanceSpec::Range(s, t)
+        }
+    })
+}
+
+/// What instance arguments may use at materialization: job properties and the
+/// dataset's `coord:hoursInDay`, `coord:daysInMonth` and `coord:tzOffset`.
+struct InstanceContext<'a> {
+    job: &'a Job,
+    ds: &'a Dataset,
+    nominal: DateTime<Utc>,
+}
+
+impl Context for InstanceContext<'_> {
+    fn variable(&self, name: &str) -> Option<Value> {
+        if ["MINUTE", "HOUR", "DAY", "MONTH", "YEAR"].contains(&name) {
+            return Some(Value::Str(name.to_owned()));
+        }
+        self.job.properties.get(name).map(|v| Value::Str(v.clone()))
+    }
+
+    fn call(&self, prefix: Option<&str>, name: &str, args: &[Value]) -> Option<CallResult> {
+        if prefix != Some("coord") {
+            return None;
+        }
+        let n = || {
+            args.first()
+                .map_or(Ok(0), Value::to_int)
+                .map_err(CallError::Message)
+        };
+        Some(match name {
+            "hoursInDay" => n().map(|n| Value::Int(self.ds.hours_in_day(self.nominal, n))),
+            "daysInMonth" => n().map(|n| Value::Int(self.ds.days_in_month(self.nominal, n))),
+            "tzOffset" => Ok(Value::Int(
+                self.ds.tz_offset(&self.job.schedule.zone, self.nominal),
+            )),
+            "user" => Ok(Value::Str(self.job.user.clone())),
+            _ => return None,
+        })
+    }
+}
+
 /// One instance function on its own (`<instance>`).
 fn single(
     ds: &Dataset,
@@ -238,6 +324,7 @@ fn single(
         InstanceFn::Current(n) => ds.current_range(nominal, *n, *n),
         InstanceFn::Offset(n, u) => ds.offset(nominal, *n, *u).into_iter().collect(),
         InstanceFn::Absolute(t) => vec![*t],
+        InstanceFn::Dynamic { .. } => unreachable!("evaluated before"),
         InstanceFn::EndOf(..) | InstanceFn::Latest(_) | InstanceFn::Future(..) => {
             return Err(e(
                 "E1010",

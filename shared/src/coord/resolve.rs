@@ -69,6 +69,13 @@ pub const MAX_THROTTLE: i64 = 500;
 /// Which instances a data-in or data-out asks for, with arguments evaluated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InstanceFn {
+    /// Arguments that use `coord:hoursInDay`, `coord:daysInMonth` or `coord:tzOffset`,
+    /// which depend on the action's nominal time: evaluated per action. `family` is the
+    /// function's name (`current`, `offset`, …).
+    Dynamic {
+        family: &'static str,
+        text: String,
+    },
     Current(i64),
     Offset(i64, Unit),
     Latest(i64),
@@ -133,6 +140,8 @@ enum Group {
     InitialInstance,
     /// URI templates: the date variables stay for materialization.
     UriTemplate,
+    /// Instance function arguments.
+    Instance,
 }
 
 impl Context for Submit<'_> {
@@ -202,6 +211,10 @@ impl Context for Submit<'_> {
                         .map(Value::Int)
                         .ok_or_else(|| "too large".to_owned())
                 })
+            }
+            // Known only per action (see `InstanceFn::Dynamic`).
+            (Group::Instance, "hoursInDay" | "daysInMonth" | "tzOffset") => {
+                return Some(Err(CallError::Deferred));
             }
             (Group::InitialInstance, "dateOffset") => return Some(materialize::date_offset(args)),
             (Group::InitialInstance, "dateTzOffset") => {
@@ -384,6 +397,7 @@ pub fn resolve(
         datasets.insert(d.name.clone(), dataset(d, &ctx)?);
     }
 
+    let instance_ctx = ctx(Group::Instance);
     let mut inputs = Vec::new();
     for d in &c.inputs {
         if !datasets.contains_key(&d.dataset) {
@@ -399,14 +413,14 @@ pub fn resolve(
             Instances::List(list) => {
                 let fns: Vec<InstanceFn> = list
                     .iter()
-                    .map(|i| instance_fn(i, "data-in", &d.name, &props, user))
+                    .map(|i| instance_fn(i, "data-in", &d.name, &instance_ctx))
                     .collect::<Result<_, _>>()?;
                 fns.iter().try_for_each(check_arguments)?;
                 InstanceSpec::List(fns)
             }
             Instances::Range { start, end } => {
-                let s = instance_fn(start, "data-in", &d.name, &props, user)?;
-                let t = instance_fn(end, "data-in", &d.name, &props, user)?;
+                let s = instance_fn(start, "data-in", &d.name, &instance_ctx)?;
+                let t = instance_fn(end, "data-in", &d.name, &instance_ctx)?;
                 check_range(&s, &t)?;
                 check_arguments(&s)?;
                 check_arguments(&t)?;
@@ -430,8 +444,8 @@ pub fn resolve(
                 ),
             ));
         }
-        let f = instance_fn(&d.instance, "data-out", &d.name, &props, user)?;
-        if !matches!(f, InstanceFn::Current(_) | InstanceFn::Offset(..)) {
+        let f = instance_fn(&d.instance, "data-out", &d.name, &instance_ctx)?;
+        if !matches!(family(&f), "current" | "offset") {
             return Err(e(
                 "E1021",
                 format!(
@@ -654,12 +668,11 @@ fn dataset<'a>(d: &DatasetDef, ctx: &dyn Fn(Group) -> Submit<'a>) -> Result<Data
 
 /// Reads one `<instance>`, `<start-instance>` or `<end-instance>`: exactly one instance
 /// function, its arguments evaluated (E1021 otherwise, as Oozie checks at submit).
-fn instance_fn(
+pub(super) fn instance_fn(
     text: &str,
     kind: &str,
     event: &str,
-    props: &BTreeMap<String, String>,
-    user: &str,
+    ctx: &dyn Context,
 ) -> Result<InstanceFn, CoordError> {
     let bad = |m: String| e("E1021", format!("{kind} [{event}] instance '{text}': {m}"));
     if text.trim().is_empty() {
@@ -688,17 +701,27 @@ fn instance_fn(
     if p != "coord" {
         return Err(bad(format!("{p}:{name} is not an instance function")));
     }
-    let ctx = Submit {
-        props,
-        user,
-        unit: Cell::new(None),
-        group: Group::Plain,
+    let family = match name.as_str() {
+        "current" => "current",
+        "offset" => "offset",
+        "latest" => "latest",
+        "future" => "future",
+        "absolute" => "absolute",
+        "endOfMonths" | "endOfWeeks" | "endOfDays" => "endOf",
+        other => return Err(bad(format!("coord:{other} is not an instance function"))),
     };
-    let values: Vec<Value> = args
-        .iter()
-        .map(|a| el::eval_expr(text.trim(), a, &ctx))
-        .collect::<Result<_, _>>()
-        .map_err(|err| bad(err.to_string()))?;
+    let mut values = Vec::with_capacity(args.len());
+    for a in args {
+        match el::eval_expr_deferrable(text.trim(), a, ctx).map_err(|err| bad(err.to_string()))? {
+            Some(v) => values.push(v),
+            None => {
+                return Ok(InstanceFn::Dynamic {
+                    family,
+                    text: text.trim().to_owned(),
+                });
+            }
+        }
+    }
     let int = |i: usize| -> Result<i64, CoordError> {
         values
             .get(i)
@@ -748,12 +771,12 @@ fn instance_fn(
             };
             InstanceFn::EndOf(period, int(0)?)
         }
-        other => return Err(bad(format!("coord:{other} is not an instance function"))),
+        _ => unreachable!("families are checked above"),
     })
 }
 
 /// Argument rules checked after the pairing rules, in Oozie's order.
-fn check_arguments(f: &InstanceFn) -> Result<(), CoordError> {
+pub(super) fn check_arguments(f: &InstanceFn) -> Result<(), CoordError> {
     match f {
         InstanceFn::Latest(n) if *n > 0 => Err(e(
             "E1004",
@@ -771,6 +794,7 @@ fn check_arguments(f: &InstanceFn) -> Result<(), CoordError> {
 
 pub(super) fn family(f: &InstanceFn) -> &'static str {
     match f {
+        InstanceFn::Dynamic { family, .. } => family,
         InstanceFn::Current(_) => "current",
         InstanceFn::Offset(..) => "offset",
         InstanceFn::Latest(_) => "latest",
@@ -781,9 +805,9 @@ pub(super) fn family(f: &InstanceFn) -> &'static str {
 }
 
 /// `CoordCommandUtils.checkIfBothSameType` and the start ≤ end check.
-fn check_range(start: &InstanceFn, end: &InstanceFn) -> Result<(), CoordError> {
+pub(super) fn check_range(start: &InstanceFn, end: &InstanceFn) -> Result<(), CoordError> {
     let (s, t) = (family(start), family(end));
-    if matches!(start, InstanceFn::Absolute(_) | InstanceFn::EndOf(..)) {
+    if matches!(s, "absolute" | "endOf") {
         if t != "current" {
             return Err(e(
                 "E1010",

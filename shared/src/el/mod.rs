@@ -261,6 +261,19 @@ pub fn eval_expr(input: &str, expr: &Expr, ctx: &dyn Context) -> Result<Value, E
     })
 }
 
+/// [`eval_expr`], telling a deferred value (`None`) apart from an error.
+pub fn eval_expr_deferrable(
+    input: &str,
+    expr: &Expr,
+    ctx: &dyn Context,
+) -> Result<Option<Value>, ElError> {
+    match (Evaluator { input, ctx }).eval(expr) {
+        Ok(v) => Ok(Some(v)),
+        Err(Flow::Deferred) => Ok(None),
+        Err(Flow::Error(e)) => Err(e),
+    }
+}
+
 /// [`eval_template`] as text.
 pub fn eval_text(input: &str, ctx: &dyn Context) -> Result<String, ElError> {
     eval_template(input, ctx).map(|v| v.to_text())
