@@ -267,6 +267,17 @@ pub fn parse(input: &str, limits: &Limits) -> Result<Element, XmlError> {
             }
         };
         let namespace = match resolved {
+            // The reader resolves names against the declaration as written, before entity
+            // decoding and whitespace normalization; a URI that either would change is no
+            // namespace any Oozie document uses, and refusing it keeps one spelling of
+            // every namespace (kept fragments re-declare what they use).
+            ResolveResult::Bound(ns) if ns.0.contains(['&', '<', '\t', '\n', '\r']) => {
+                return Err(fail(
+                    &mut pos,
+                    start,
+                    "a namespace URI with entities or line breaks".into(),
+                ));
+            }
             ResolveResult::Bound(ns) => Some(ns.0.to_owned()),
             ResolveResult::Unbound => None,
             ResolveResult::Unknown(prefix) => {
@@ -440,6 +451,19 @@ mod tests {
 
     fn parse_default(s: &str) -> Result<Element, XmlError> {
         parse(s, &Limits::default())
+    }
+
+    #[test]
+    fn a_namespace_uri_with_entities_or_line_breaks_is_refused() {
+        // Found by fuzzing: such a URI resolves unnormalized but is declared normalized,
+        // so a kept fragment would gain a second, different declaration.
+        for doc in [
+            "<a xmlns:s=\"urn:&amp;x\"><s:b/></a>",
+            "<a xmlns:s=\"urn:\nx\"><s:b/></a>",
+        ] {
+            let e = parse_default(doc).unwrap_err();
+            assert!(e.message.contains("namespace URI"), "{doc}: {e}");
+        }
     }
 
     #[test]
