@@ -324,3 +324,46 @@ fn an_input_logic_operator_is_known_only_once_the_data_is_checked() {
     assert_eq!(a.configuration["inputData"], "${coord:dataIn('input')}");
     assert_eq!(a.inputs["input-1"].len(), 3);
 }
+
+#[test]
+fn huge_instance_ranges_are_refused_not_computed() {
+    let coord = |start: &str, end: &str| {
+        format!(
+            r#"<coordinator-app xmlns="uri:oozie:coordinator:0.5" name="c" frequency="${{coord:days(1)}}"
+                start="2020-01-01T00:00Z" end="2020-01-03T00:00Z" timezone="UTC">
+                <datasets><dataset name="m" frequency="5" initial-instance="1970-01-01T00:00Z" timezone="UTC">
+                    <uri-template>hdfs:///m/${{YEAR}}</uri-template></dataset></datasets>
+                <input-events><data-in name="i" dataset="m">
+                    <start-instance>{start}</start-instance><end-instance>{end}</end-instance></data-in></input-events>
+                <action><workflow><app-path>hdfs:///wf</app-path></workflow></action>
+            </coordinator-app>"#
+        )
+    };
+    let run = |s: &str, t: &str| {
+        let c = from_coordinator_xml(&coord(s, t), &no_includes)
+            .unwrap()
+            .coordinator;
+        resolve(&c, &[], &BTreeMap::new(), "u").and_then(|job| job.preview(1, "j"))
+    };
+    for (s, t) in [
+        ("${coord:current(-1000000000)}", "${coord:current(0)}"),
+        (
+            "${coord:offset(-1000000000, 'MINUTE')}",
+            "${coord:offset(0, 'MINUTE')}",
+        ),
+        (
+            "${coord:absolute('1970-01-01T00:00Z')}",
+            "${coord:current(0)}",
+        ),
+    ] {
+        let e = run(s, t).unwrap_err();
+        assert_eq!(e.code, "E1010", "{s}: {e}");
+        assert!(
+            e.message.contains("more than 100000 dataset instances"),
+            "{s}: {e}"
+        );
+    }
+    // A large but sane range is fine: a day of 5-minute instances.
+    let actions = run("${coord:current(-287)}", "${coord:current(0)}").unwrap();
+    assert_eq!(actions[0].inputs["i"].len(), 288);
+}

@@ -44,6 +44,16 @@ pub struct Dataset {
 #[error("E1010: Invalid data in coordinator xml. [{0}]")]
 pub struct InstanceError(pub String);
 
+/// The most instances one data-in may span, and the most steps any instance search takes:
+/// `coord:current(-1000000000)` is a typo, not a request to list a billion URIs.
+pub const MAX_INSTANCES: i64 = 100_000;
+
+fn too_many() -> InstanceError {
+    err(format!(
+        "the range spans more than {MAX_INSTANCES} dataset instances"
+    ))
+}
+
 fn err(message: impl Into<String>) -> InstanceError {
     InstanceError(message.into())
 }
@@ -192,8 +202,18 @@ impl Dataset {
         // expandOffsetTimes: the first instance at or after `start`, then each to `end`.
         let mut cal = cur;
         let mut total = 0i64;
+        let mut steps = 0;
+        let mut step_once = || {
+            steps += 1;
+            if steps > MAX_INSTANCES {
+                Err(too_many())
+            } else {
+                Ok(())
+            }
+        };
         if start < cal {
             while cal > start {
+                step_once()?;
                 cal = self
                     .step(cal, -1)
                     .ok_or_else(|| err("offset out of range"))?;
@@ -207,6 +227,7 @@ impl Dataset {
             }
         } else {
             while cal < start {
+                step_once()?;
                 cal = self
                     .step(cal, 1)
                     .ok_or_else(|| err("offset out of range"))?;
@@ -215,6 +236,7 @@ impl Dataset {
         }
         let mut offsets = Vec::new();
         while cal <= end {
+            step_once()?;
             offsets.push(total);
             cal = self
                 .step(cal, 1)
@@ -262,6 +284,9 @@ impl Dataset {
             )));
         };
         let first = start_count - nominal_count;
+        if end.saturating_sub(first) >= MAX_INSTANCES {
+            return Err(too_many());
+        }
         if first > end {
             return Err(err(format!(
                 "start-instance should be equal or earlier than the end-instance. startInstance is {} which is equivalent to current ({start_count}) but end is specified as current ({end})",
@@ -310,7 +335,7 @@ impl Dataset {
         let (mut t, mut k) = self.current(actual)?;
         let init = self.initial();
         let mut wanted = -n;
-        loop {
+        for _ in 0..MAX_INSTANCES {
             if exists(&self.uri(t)) {
                 if wanted == 0 {
                     return Some(t);
@@ -323,6 +348,7 @@ impl Dataset {
             }
             t = self.step(init, k)?;
         }
+        None
     }
 
     /// `coord:future(n, limit)`: the (n+1)-th available instance from the one current at
@@ -336,7 +362,7 @@ impl Dataset {
     ) -> Option<DateTime<Utc>> {
         let (mut t, _) = self.current(nominal)?;
         let mut wanted = n;
-        for _ in 0..limit {
+        for _ in 0..limit.min(MAX_INSTANCES) {
             if exists(&self.uri(t)) {
                 if wanted == 0 {
                     return Some(t);

@@ -822,6 +822,21 @@ pub(super) fn check_range(start: &InstanceFn, end: &InstanceFn) -> Result<(), Co
             "start-instance and end-instance both should be either latest or current or future or offset",
         ));
     }
+    let span = match (start, end) {
+        (InstanceFn::Current(a), InstanceFn::Current(b))
+        | (InstanceFn::Latest(a), InstanceFn::Latest(b))
+        | (InstanceFn::Future(a, _), InstanceFn::Future(b, _)) => b.saturating_sub(*a),
+        _ => 0,
+    };
+    if span >= super::dataset::MAX_INSTANCES {
+        return Err(e(
+            "E1010",
+            format!(
+                "the range spans more than {} dataset instances",
+                super::dataset::MAX_INSTANCES
+            ),
+        ));
+    }
     let ordered = match (start, end) {
         (InstanceFn::Current(a), InstanceFn::Current(b))
         | (InstanceFn::Latest(a), InstanceFn::Latest(b)) => a <= b,
