@@ -92,4 +92,16 @@ pub struct ServeArgs {
     /// Where the embedded SQLite database lives; created if missing.
     #[arg(long, env = "SLUICE_DATA_DIR", default_value = "./sluice-data")]
     pub data_dir: PathBuf,
+    /// A PostgreSQL database instead of the embedded SQLite, for several replicas:
+    /// `postgres://user:password@host:5432/db`. Migrations are applied at start.
+    #[arg(long, env = "SLUICE_DATABASE_URL", value_parser = postgres_url)]
+    pub database_url: Option<String>,
+}
+
+fn postgres_url(s: &str) -> Result<String, String> {
+    if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+        Ok(s.to_owned())
+    } else {
+        Err("expected a postgres:// URL (SQLite needs none: see --data-dir)".to_owned())
+    }
 }

@@ -23,7 +23,7 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 use crate::config::{Cli, Command, CoordCommand, ServeArgs};
-use crate::store::{SqliteStore, Store};
+use crate::store::{PgStore, SqliteStore, Store};
 
 pub use crate::http::app;
 
@@ -74,20 +74,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&args.data_dir)
-        .with_context(|| format!("cannot create data directory {}", args.data_dir.display()))?;
-    let db = args.data_dir.join("sluice.db");
-    let store = SqliteStore::open(&db)
-        .await
-        .with_context(|| format!("cannot open database {}", db.display()))?;
-    let state = AppState {
-        store: Arc::new(store),
+    let (store, db): (Arc<dyn Store>, String) = match &args.database_url {
+        Some(url) => {
+            let store = PgStore::connect(url)
+                .await
+                .context("cannot open the PostgreSQL database")?;
+            (Arc::new(store), "postgresql".to_owned())
+        }
+        None => {
+            std::fs::create_dir_all(&args.data_dir).with_context(|| {
+                format!("cannot create data directory {}", args.data_dir.display())
+            })?;
+            let db = args.data_dir.join("sluice.db");
+            let store = SqliteStore::open(&db)
+                .await
+                .with_context(|| format!("cannot open database {}", db.display()))?;
+            (Arc::new(store), db.display().to_string())
+        }
     };
+    let state = AppState { store };
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, database = %db.display(), ui = assets::has_ui(), "sluice is listening on http://{addr}");
+    tracing::info!(%addr, database = %db, ui = assets::has_ui(), "sluice is listening on http://{addr}");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await

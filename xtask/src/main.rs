@@ -296,10 +296,12 @@ fn join(args: &[OsString]) -> String {
 
 /// Debian packages the tests need: headless Chromium and its WebDriver for the browser tests,
 /// xmllint to check exports against the Oozie schemas.
-const SYSTEM_TOOLS: [(&str, &str); 3] = [
+const SYSTEM_TOOLS: [(&str, &str); 4] = [
     ("chromium", "chromium"),
     ("chromedriver", "chromium-driver"),
     ("xmllint", "libxml2-utils"),
+    // The store contract tests run on PostgreSQL too (`pg_ctlcluster` comes with it).
+    ("pg_ctlcluster", "postgresql"),
 ];
 
 fn ensure_system_tools() -> Result<()> {
@@ -337,6 +339,80 @@ fn ensure_system_tools() -> Result<()> {
     let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
     install.extend(&missing);
     apt(&install)
+}
+
+/// A PostgreSQL database for the store contract tests, as a URL. Uses
+/// `SLUICE_TEST_DATABASE_URL` when set; otherwise starts the machine's cluster (Debian's
+/// `pg_ctlcluster`, as root or with sudo) and makes a `sluice_test` role and database
+/// (password auth over TCP), both idempotently.
+fn ensure_postgres() -> Result<String> {
+    if let Some(url) = env::var_os("SLUICE_TEST_DATABASE_URL") {
+        return Ok(url.to_string_lossy().into_owned());
+    }
+    step("PostgreSQL for the store contract tests");
+    let clusters = Command::new("pg_lsclusters")
+        .arg("--no-header")
+        .output()
+        .context("cannot run pg_lsclusters (is PostgreSQL installed?)")?;
+    let listing = String::from_utf8_lossy(&clusters.stdout).into_owned();
+    let line = listing
+        .lines()
+        .next()
+        .context("PostgreSQL has no cluster: create one with pg_createcluster")?;
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let [version, cluster, port, status, ..] = fields[..] else {
+        bail!("unexpected pg_lsclusters output: {line}");
+    };
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let root_cmd = |args: &[&str]| -> Command {
+        let all: Vec<&str> = sudo.iter().chain(args).copied().collect();
+        let mut cmd = Command::new(all[0]);
+        cmd.args(&all[1..]);
+        cmd
+    };
+    let as_root = |args: &[&str]| -> Result<()> { run(&mut root_cmd(args)) };
+    if status != "online" {
+        as_root(&[
+            "pg_ctlcluster",
+            "--skip-systemctl-redirect",
+            version,
+            cluster,
+            "start",
+        ])?;
+    }
+    // SQL goes in on stdin: through `su -c` a shell would expand `$$`.
+    let psql = |sql: &str| -> Result<String> {
+        let mut child = root_cmd(&[
+            "su",
+            "postgres",
+            "-c",
+            &format!("psql -p {port} -v ON_ERROR_STOP=1 -qtA"),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot start psql")?;
+        child
+            .stdin
+            .take()
+            .expect("stdin is piped")
+            .write_all(sql.as_bytes())?;
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            bail!("psql failed on: {sql}");
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'sluice_test') THEN \
+         CREATE ROLE sluice_test LOGIN PASSWORD 'sluice_test' CREATEDB; END IF; END $$;",
+    )?;
+    if psql("SELECT 1 FROM pg_database WHERE datname = 'sluice_test';")? != "1" {
+        psql("CREATE DATABASE sluice_test OWNER sluice_test;")?;
+    }
+    Ok(format!(
+        "postgres://sluice_test:sluice_test@127.0.0.1:{port}/sluice_test"
+    ))
 }
 
 fn is_root() -> bool {
@@ -381,10 +457,15 @@ fn test() -> Result<()> {
     step("building sluice with the browser app embedded (for the end-to-end tests)");
     run(cargo().args(["build", "-p", "backend", "--bin", "sluice"]))?;
 
+    let postgres = ensure_postgres()?;
+
     step("unit, integration and browser end-to-end tests (cargo test --workspace)");
     run(cargo()
         .args(["test", "--workspace"])
-        .env("SLUICE_BIN", root().join("target/debug/sluice")))?;
+        .env("SLUICE_BIN", root().join("target/debug/sluice"))
+        .env("SLUICE_TEST_DATABASE_URL", &postgres)
+        // The PostgreSQL half of the store contract fails instead of skipping.
+        .env("SLUICE_REQUIRE_POSTGRES", "1"))?;
 
     println!(
         "\nAll checks passed in {:.0} s. wasm: {} bytes, {} gzipped{}.",

@@ -2,8 +2,11 @@
 //! SQLite is the embedded default; PostgreSQL (for several replicas) implements the same
 //! trait and passes the same contract tests.
 
+mod postgres;
+mod sql;
 mod sqlite;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
@@ -62,4 +65,22 @@ pub trait Store: Send + Sync + 'static {
         definition: &Workflow,
         now_ms: i64,
     ) -> Result<StoredWorkflow, StoreError>;
+}
+
+/// A unique-name violation as the conflict it is.
+fn name_taken(err: sqlx::Error, name: &str) -> StoreError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            StoreError::Conflict(format!("a workflow named '{name}' already exists"))
+        }
+        _ => StoreError::Database(err),
+    }
+}
+
+fn stale_revision(current: i64, expected: Option<i64>) -> StoreError {
+    StoreError::Conflict(format!(
+        "this workflow was saved by someone else meanwhile (revision {current} is current, \
+         this edit started from {})",
+        expected.unwrap_or_default()
+    ))
 }
