@@ -355,3 +355,112 @@ async fn the_ui_is_served_for_non_api_paths() {
     let missing = send(&app, "GET", "/pkg/nope.wasm", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = test_app().await;
+    let health = send(&app, "GET", "/healthz", None).await;
+    assert_eq!(
+        (health.status, health.json()["status"].as_str()),
+        (StatusCode::OK, Some("ok"))
+    );
+    let ready = send(&app, "GET", "/readyz", None).await;
+    assert_eq!(
+        (ready.status, ready.json()["status"].as_str()),
+        (StatusCode::OK, Some("ready"))
+    );
+    let id = create(&app, "measured").await;
+    for _ in 0..3 {
+        send(&app, "GET", &format!("/api/v1/workflows/{id}"), None).await;
+    }
+    send(&app, "GET", "/api/v1/nope/1/2", None).await;
+    let metrics = send(&app, "GET", "/metrics", None).await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(
+        metrics
+            .content_type
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = metrics.text();
+    // Counted under the route's pattern, not its path.
+    assert!(
+        text.contains(r#"sluice_http_requests_total{method="GET",route="/api/v1/workflows/{id}",status="200"} 3"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="unmatched",status="404"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"sluice_http_request_duration_seconds_count{method="GET",route="/api/v1/workflows/{id}"} 3"#),
+        "{text}"
+    );
+    assert!(text.contains(r#"le="+Inf"} 3"#), "{text}");
+}
+
+/// A store whose database is gone.
+struct Unreachable;
+
+#[async_trait::async_trait]
+impl backend::store::Store for Unreachable {
+    async fn ping(&self) -> Result<(), backend::store::StoreError> {
+        Err(backend::store::StoreError::Database(
+            sqlx::Error::PoolTimedOut,
+        ))
+    }
+    async fn list_workflows(
+        &self,
+    ) -> Result<Vec<backend::store::WorkflowListItem>, backend::store::StoreError> {
+        Err(backend::store::StoreError::Database(
+            sqlx::Error::PoolTimedOut,
+        ))
+    }
+    async fn create_workflow(
+        &self,
+        _: &shared::workflow::Workflow,
+        _: i64,
+    ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
+        Err(backend::store::StoreError::Database(
+            sqlx::Error::PoolTimedOut,
+        ))
+    }
+    async fn get_workflow(
+        &self,
+        _: i64,
+    ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
+        Err(backend::store::StoreError::Database(
+            sqlx::Error::PoolTimedOut,
+        ))
+    }
+    async fn update_workflow(
+        &self,
+        _: i64,
+        _: Option<i64>,
+        _: &shared::workflow::Workflow,
+        _: i64,
+    ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
+        Err(backend::store::StoreError::Database(
+            sqlx::Error::PoolTimedOut,
+        ))
+    }
+}
+
+#[tokio::test]
+async fn readiness_fails_while_the_database_is_unreachable_but_health_does_not() {
+    let app = app(AppState {
+        store: Arc::new(Unreachable),
+    });
+    let ready = send(&app, "GET", "/readyz", None).await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.json()["status"], "unavailable");
+    assert!(
+        ready.json()["reason"]
+            .as_str()
+            .unwrap()
+            .contains("database error")
+    );
+    assert_eq!(
+        send(&app, "GET", "/healthz", None).await.status,
+        StatusCode::OK
+    );
+}

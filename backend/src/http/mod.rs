@@ -2,9 +2,12 @@
 
 mod error;
 mod extract;
+mod ops;
 mod workflows;
 
 pub use error::ApiError;
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -31,9 +34,12 @@ pub fn app(state: AppState) -> Router {
                 "this API route does not accept that method",
             )
         });
+    let metrics = Arc::new(ops::Metrics::default());
     Router::new()
         .nest("/api/v1", api)
+        .merge(ops::router(metrics.clone()))
         .fallback(crate::assets::serve)
+        .layer(axum::middleware::from_fn_with_state(metrics, ops::track))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

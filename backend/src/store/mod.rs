@@ -44,6 +44,9 @@ pub struct WorkflowListItem {
 
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
+    /// Answers when the database does (for `/readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+
     /// All workflows, most recently changed first.
     async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError>;
 
@@ -90,6 +93,11 @@ macro_rules! sql_store {
 
         #[async_trait]
         impl Store for $store {
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
             async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError> {
                 let rows = sqlx::query(sql::LIST_WORKFLOWS)
                     .fetch_all(&self.pool)
