@@ -401,47 +401,58 @@ async fn health_readiness_and_metrics() {
 /// A store whose database is gone.
 struct Unreachable;
 
+fn gone() -> backend::store::StoreError {
+    backend::store::StoreError::Database(sqlx::Error::PoolTimedOut)
+}
+
 #[async_trait::async_trait]
 impl backend::store::Store for Unreachable {
     async fn ping(&self) -> Result<(), backend::store::StoreError> {
-        Err(backend::store::StoreError::Database(
-            sqlx::Error::PoolTimedOut,
-        ))
+        Err(gone())
     }
     async fn list_workflows(
         &self,
     ) -> Result<Vec<backend::store::WorkflowListItem>, backend::store::StoreError> {
-        Err(backend::store::StoreError::Database(
-            sqlx::Error::PoolTimedOut,
-        ))
+        Err(gone())
     }
     async fn create_workflow(
         &self,
         _: &shared::workflow::Workflow,
-        _: i64,
+        _: backend::store::Save<'_>,
     ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
-        Err(backend::store::StoreError::Database(
-            sqlx::Error::PoolTimedOut,
-        ))
+        Err(gone())
     }
     async fn get_workflow(
         &self,
         _: i64,
     ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
-        Err(backend::store::StoreError::Database(
-            sqlx::Error::PoolTimedOut,
-        ))
+        Err(gone())
     }
     async fn update_workflow(
         &self,
         _: i64,
         _: Option<i64>,
         _: &shared::workflow::Workflow,
-        _: i64,
+        _: backend::store::Save<'_>,
     ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
-        Err(backend::store::StoreError::Database(
-            sqlx::Error::PoolTimedOut,
-        ))
+        Err(gone())
+    }
+    async fn list_versions(
+        &self,
+        _: i64,
+    ) -> Result<Vec<backend::store::VersionInfo>, backend::store::StoreError> {
+        Err(gone())
+    }
+    async fn get_version(
+        &self,
+        _: i64,
+        _: i64,
+    ) -> Result<(backend::store::VersionInfo, shared::workflow::Workflow), backend::store::StoreError>
+    {
+        Err(gone())
+    }
+    async fn publish(&self, _: i64, _: i64) -> Result<(), backend::store::StoreError> {
+        Err(gone())
     }
 }
 
@@ -462,5 +473,115 @@ async fn readiness_fails_while_the_database_is_unreachable_but_health_does_not()
     assert_eq!(
         send(&app, "GET", "/healthz", None).await.status,
         StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn versions_list_view_restore_and_publish() {
+    let app = test_app().await;
+    let id = create(&app, "hist").await;
+    let base = format!("/api/v1/workflows/{id}");
+    let saved = send_json(
+        &app,
+        "PUT",
+        &base,
+        json!({"revision": 1, "definition": chain("hist"), "comment": "  the chain  "}),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+
+    let versions = send(&app, "GET", &format!("{base}/versions"), None).await;
+    assert_eq!(versions.status, StatusCode::OK);
+    let versions = versions.json();
+    assert_eq!(versions[0]["version"], 2);
+    assert_eq!(versions[0]["comment"], "the chain");
+    assert_eq!(versions[0]["nodes"], 3);
+    assert_eq!(versions[1]["version"], 1);
+    assert_eq!(versions[1]["comment"], "created");
+
+    let one = send(&app, "GET", &format!("{base}/versions/1"), None)
+        .await
+        .json();
+    assert_eq!(
+        (one["version"].clone(), one["definition"]["nodes"].clone()),
+        (json!(1), json!([]))
+    );
+
+    // Restoring version 1 makes version 3, with version 1's definition; nothing is lost.
+    let restored = send_json(
+        &app,
+        "POST",
+        &format!("{base}/versions/1/restore"),
+        json!({"revision": 2}),
+    )
+    .await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.text());
+    assert_eq!(restored.json()["workflow"]["revision"], 3);
+    assert_eq!(
+        restored.json()["workflow"]["definition"]["nodes"],
+        json!([])
+    );
+    let versions = send(&app, "GET", &format!("{base}/versions"), None)
+        .await
+        .json();
+    assert_eq!(versions[0]["comment"], "restored version 1");
+    assert_eq!(versions.as_array().unwrap().len(), 3);
+    // A restore from a stale revision conflicts like a save.
+    let stale = send_json(
+        &app,
+        "POST",
+        &format!("{base}/versions/2/restore"),
+        json!({"revision": 2}),
+    )
+    .await;
+    assert_error(&stale, StatusCode::CONFLICT, "conflict");
+
+    let published = send_json(
+        &app,
+        "POST",
+        &format!("{base}/versions/2/publish"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(published.status, StatusCode::OK, "{}", published.text());
+    assert_eq!(published.json()["published_version"], 2);
+    assert_eq!(
+        send(&app, "GET", &base, None).await.json()["published_version"],
+        2
+    );
+
+    assert_error(
+        &send(&app, "GET", &format!("{base}/versions/9"), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &send_json(
+            &app,
+            "POST",
+            &format!("{base}/versions/9/publish"),
+            json!({}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &send(&app, "GET", "/api/v1/workflows/999/versions", None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let long = "x".repeat(2001);
+    let too_long = send_json(
+        &app,
+        "PUT",
+        &base,
+        json!({"definition": chain("hist"), "comment": long}),
+    )
+    .await;
+    assert_error(
+        &too_long,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_request",
     );
 }

@@ -7,8 +7,17 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use backend::store::{PgStore, SqliteStore, Store, StoreError};
+use backend::store::{PgStore, Save, SqliteStore, Store, StoreError};
 use shared::workflow::{JobProperty, Workflow};
+
+/// A save by the contract's tester at `ms`.
+fn at(ms: i64) -> Save<'static> {
+    Save {
+        author: Some("tester"),
+        comment: "",
+        now_ms: ms,
+    }
+}
 
 /// Runs `check` against a fresh store of every kind.
 async fn each_store<F, Fut>(check: F)
@@ -54,14 +63,14 @@ where
 async fn create_get_update_list() {
     each_store(|store, kind| async move {
         let created = store
-            .create_workflow(&Workflow::new("a"), 1_000)
+            .create_workflow(&Workflow::new("a"), at(1_000))
             .await
             .unwrap();
         assert_eq!(created.revision, 1, "{kind}");
         let mut def = created.definition.clone();
         def.name = "renamed".into();
         let updated = store
-            .update_workflow(created.id, Some(1), &def, 2_000)
+            .update_workflow(created.id, Some(1), &def, at(2_000))
             .await
             .unwrap();
         assert_eq!(
@@ -75,7 +84,7 @@ async fn create_get_update_list() {
             "{kind}"
         );
         store
-            .create_workflow(&Workflow::new("b"), 1_500)
+            .create_workflow(&Workflow::new("b"), at(1_500))
             .await
             .unwrap();
         let list = store.list_workflows().await.unwrap();
@@ -92,16 +101,16 @@ async fn create_get_update_list() {
 #[tokio::test]
 async fn stale_revisions_and_duplicate_names_conflict_and_missing_is_not_found() {
     each_store(|store, kind| async move {
-        let a = store.create_workflow(&Workflow::new("a"), 1).await.unwrap();
-        store.create_workflow(&Workflow::new("b"), 1).await.unwrap();
-        let dup = store.create_workflow(&Workflow::new("a"), 1).await;
+        let a = store.create_workflow(&Workflow::new("a"), at(1)).await.unwrap();
+        store.create_workflow(&Workflow::new("b"), at(1)).await.unwrap();
+        let dup = store.create_workflow(&Workflow::new("a"), at(1)).await;
         assert!(matches!(dup, Err(StoreError::Conflict(ref m)) if m.contains("'a' already exists")), "{kind}: {dup:?}");
-        store.update_workflow(a.id, Some(1), &Workflow::new("a"), 2).await.unwrap();
-        let stale = store.update_workflow(a.id, Some(1), &Workflow::new("a"), 3).await;
+        store.update_workflow(a.id, Some(1), &Workflow::new("a"), at(2)).await.unwrap();
+        let stale = store.update_workflow(a.id, Some(1), &Workflow::new("a"), at(3)).await;
         assert!(matches!(stale, Err(StoreError::Conflict(ref m)) if m.contains("revision 2 is current")), "{kind}: {stale:?}");
-        let rename = store.update_workflow(a.id, None, &Workflow::new("b"), 3).await;
+        let rename = store.update_workflow(a.id, None, &Workflow::new("b"), at(3)).await;
         assert!(matches!(rename, Err(StoreError::Conflict(_))), "{kind}: {rename:?}");
-        assert!(matches!(store.update_workflow(99, None, &Workflow::new("z"), 3).await, Err(StoreError::NotFound)), "{kind}");
+        assert!(matches!(store.update_workflow(99, None, &Workflow::new("z"), at(3)).await, Err(StoreError::NotFound)), "{kind}");
         assert!(matches!(store.get_workflow(99).await, Err(StoreError::NotFound)), "{kind}");
     })
     .await;
@@ -111,7 +120,7 @@ async fn stale_revisions_and_duplicate_names_conflict_and_missing_is_not_found()
 async fn concurrent_saves_from_one_revision_let_exactly_one_win() {
     each_store(|store, kind| async move {
         let w = store
-            .create_workflow(&Workflow::new("race"), 1)
+            .create_workflow(&Workflow::new("race"), at(1))
             .await
             .unwrap();
         let saves = (0..8).map(|i| {
@@ -122,7 +131,7 @@ async fn concurrent_saves_from_one_revision_let_exactly_one_win() {
                     name: "writer".into(),
                     value: i.to_string(),
                 });
-                store.update_workflow(w.id, Some(1), &def, 2 + i).await
+                store.update_workflow(w.id, Some(1), &def, at(2 + i)).await
             })
         });
         let results: Vec<_> = futures_join(saves).await;
@@ -147,4 +156,97 @@ async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T
         out.push(h.await.unwrap());
     }
     out
+}
+
+#[tokio::test]
+async fn every_save_is_an_immutable_version_and_publishing_picks_one() {
+    each_store(|store, kind| async move {
+        let w = store
+            .create_workflow(&Workflow::new("v"), at(10))
+            .await
+            .unwrap();
+        assert_eq!(w.published_version, None, "{kind}");
+        let mut two = Workflow::new("v");
+        two.job_properties.push(JobProperty {
+            name: "k".into(),
+            value: "2".into(),
+        });
+        let save = Save {
+            author: Some("ann"),
+            comment: "second",
+            now_ms: 20,
+        };
+        store
+            .update_workflow(w.id, Some(1), &two, save)
+            .await
+            .unwrap();
+        store
+            .update_workflow(w.id, Some(2), &Workflow::new("v"), at(30))
+            .await
+            .unwrap();
+
+        let versions = store.list_versions(w.id).await.unwrap();
+        let listed: Vec<(i64, Option<&str>, &str, i64)> = versions
+            .iter()
+            .map(|v| {
+                (
+                    v.version,
+                    v.author.as_deref(),
+                    v.comment.as_str(),
+                    v.created_at_ms,
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                (3, Some("tester"), "", 30),
+                (2, Some("ann"), "second", 20),
+                (1, Some("tester"), "", 10)
+            ],
+            "{kind}"
+        );
+        let (info, def) = store.get_version(w.id, 2).await.unwrap();
+        assert_eq!((info.version, def), (2, two.clone()), "{kind}");
+
+        // A failed (stale) save makes no version.
+        assert!(
+            store
+                .update_workflow(w.id, Some(1), &Workflow::new("v"), at(40))
+                .await
+                .is_err()
+        );
+        assert_eq!(store.list_versions(w.id).await.unwrap().len(), 3, "{kind}");
+
+        store.publish(w.id, 2).await.unwrap();
+        assert_eq!(
+            store.get_workflow(w.id).await.unwrap().published_version,
+            Some(2),
+            "{kind}"
+        );
+        // Drafts saved later do not move what is published.
+        store
+            .update_workflow(w.id, None, &Workflow::new("v"), at(50))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_workflow(w.id).await.unwrap().published_version,
+            Some(2),
+            "{kind}"
+        );
+
+        assert!(
+            matches!(store.publish(w.id, 99).await, Err(StoreError::NotFound)),
+            "{kind}"
+        );
+        assert!(
+            matches!(store.get_version(w.id, 99).await, Err(StoreError::NotFound)),
+            "{kind}"
+        );
+        assert!(
+            matches!(store.list_versions(999).await, Err(StoreError::NotFound)),
+            "{kind}"
+        );
+    })
+    .await;
 }

@@ -23,6 +23,29 @@ pub struct WorkflowRecord {
     pub revision: i64,
     pub updated_at: String,
     pub definition: Workflow,
+    /// The version the scheduler uses, once one is published.
+    #[serde(default)]
+    pub published_version: Option<i64>,
+}
+
+/// One saved version of a workflow (every save makes one; they never change).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionSummary {
+    pub version: i64,
+    pub nodes: usize,
+    /// Who saved it, once saves are signed in.
+    pub author: Option<String>,
+    pub comment: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// A version with its definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionRecord {
+    #[serde(flatten)]
+    pub summary: VersionSummary,
+    pub definition: Workflow,
 }
 
 /// Create a workflow: just a name, the definition starts empty.
@@ -65,6 +88,16 @@ pub struct SaveWorkflow {
     #[serde(default)]
     pub revision: Option<i64>,
     pub definition: Workflow,
+    /// Why: kept with the version this save makes.
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+
+/// Restore an old version as the newest; `revision` is checked like a save's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestoreVersion {
+    #[serde(default)]
+    pub revision: Option<i64>,
 }
 
 /// A save's answer: what is stored now, and the server's (authoritative) validation of it.

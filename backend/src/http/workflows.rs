@@ -6,7 +6,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use shared::api::{
-    CreateWorkflow, SaveResult, SaveWorkflow, ValidationReport, WorkflowRecord, WorkflowSummary,
+    CreateWorkflow, RestoreVersion, SaveResult, SaveWorkflow, ValidationReport, VersionRecord,
+    VersionSummary, WorkflowRecord, WorkflowSummary,
 };
 use shared::workflow::Workflow;
 
@@ -20,6 +21,10 @@ pub(super) fn router() -> Router<AppState> {
         .route("/workflows", get(list).post(create))
         .route("/workflows/{id}", get(read).put(save))
         .route("/workflows/{id}/export", get(export_stored))
+        .route("/workflows/{id}/versions", get(versions))
+        .route("/workflows/{id}/versions/{version}", get(version))
+        .route("/workflows/{id}/versions/{version}/restore", post(restore))
+        .route("/workflows/{id}/versions/{version}/publish", post(publish))
         .route("/validate", post(validate))
         .route("/export", post(export))
 }
@@ -49,8 +54,47 @@ async fn save(
     ApiJson(body): ApiJson<SaveWorkflow>,
 ) -> Result<ApiJson<SaveResult>, ApiError> {
     Ok(ApiJson(
-        service::save(&state, id, body.revision, body.definition).await?,
+        service::save(
+            &state,
+            id,
+            body.revision,
+            body.definition,
+            body.comment.as_deref(),
+        )
+        .await?,
     ))
+}
+
+async fn versions(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<Vec<VersionSummary>>, ApiError> {
+    Ok(ApiJson(service::versions(&state, id).await?))
+}
+
+async fn version(
+    State(state): State<AppState>,
+    ApiPath((id, version)): ApiPath<(i64, i64)>,
+) -> Result<ApiJson<VersionRecord>, ApiError> {
+    Ok(ApiJson(service::version(&state, id, version).await?))
+}
+
+/// `{revision?}`: the revision the restore starts from, checked like a save's.
+async fn restore(
+    State(state): State<AppState>,
+    ApiPath((id, version)): ApiPath<(i64, i64)>,
+    ApiJson(body): ApiJson<RestoreVersion>,
+) -> Result<ApiJson<SaveResult>, ApiError> {
+    Ok(ApiJson(
+        service::restore(&state, id, version, body.revision).await?,
+    ))
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    ApiPath((id, version)): ApiPath<(i64, i64)>,
+) -> Result<ApiJson<WorkflowRecord>, ApiError> {
+    Ok(ApiJson(service::publish(&state, id, version).await?))
 }
 
 async fn validate(

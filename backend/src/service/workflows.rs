@@ -1,13 +1,15 @@
 //! Workflow definitions: list, create, read, save, validate, export.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use shared::api::{SaveResult, ValidationReport, WorkflowRecord, WorkflowSummary};
+use shared::api::{
+    SaveResult, ValidationReport, VersionRecord, VersionSummary, WorkflowRecord, WorkflowSummary,
+};
 use shared::oozie::{ExportError, to_workflow_xml};
 use shared::workflow::Workflow;
 
 use super::{MAX_EDGES, MAX_NAME_LEN, MAX_NODES, ServiceError};
 use crate::AppState;
-use crate::store::StoredWorkflow;
+use crate::store::{Save, StoredWorkflow, VersionInfo};
 
 pub async fn list(state: &AppState) -> Result<Vec<WorkflowSummary>, ServiceError> {
     Ok(state
@@ -27,7 +29,12 @@ pub async fn list(state: &AppState) -> Result<Vec<WorkflowSummary>, ServiceError
 pub async fn create(state: &AppState, name: &str) -> Result<WorkflowRecord, ServiceError> {
     let definition = Workflow::new_drawing(name.trim());
     check_limits(&definition)?;
-    let stored = state.store.create_workflow(&definition, now_ms()).await?;
+    let save = Save {
+        author: None,
+        comment: "created",
+        now_ms: now_ms(),
+    };
+    let stored = state.store.create_workflow(&definition, save).await?;
     Ok(record(stored))
 }
 
@@ -40,17 +47,92 @@ pub async fn save(
     id: i64,
     revision: Option<i64>,
     definition: Workflow,
+    comment: Option<&str>,
 ) -> Result<SaveResult, ServiceError> {
     check_limits(&definition)?;
+    let comment = check_comment(comment.unwrap_or_default())?;
+    let save = Save {
+        author: None,
+        comment,
+        now_ms: now_ms(),
+    };
     let stored = state
         .store
-        .update_workflow(id, revision, &definition, now_ms())
+        .update_workflow(id, revision, &definition, save)
         .await?;
     let validation = ValidationReport::of(&stored.definition);
     Ok(SaveResult {
         workflow: record(stored),
         validation,
     })
+}
+
+/// The versions of a workflow, newest first.
+pub async fn versions(state: &AppState, id: i64) -> Result<Vec<VersionSummary>, ServiceError> {
+    Ok(state
+        .store
+        .list_versions(id)
+        .await?
+        .into_iter()
+        .map(version_summary)
+        .collect())
+}
+
+pub async fn version(
+    state: &AppState,
+    id: i64,
+    version: i64,
+) -> Result<VersionRecord, ServiceError> {
+    let (info, definition) = state.store.get_version(id, version).await?;
+    Ok(VersionRecord {
+        summary: version_summary(info),
+        definition,
+    })
+}
+
+/// Saves an old version's definition as the newest version (nothing is rewritten: the
+/// history keeps every version, and says where this one came from).
+pub async fn restore(
+    state: &AppState,
+    id: i64,
+    version: i64,
+    revision: Option<i64>,
+) -> Result<SaveResult, ServiceError> {
+    let (_, definition) = state.store.get_version(id, version).await?;
+    let comment = format!("restored version {version}");
+    save(state, id, revision, definition, Some(&comment)).await
+}
+
+/// Makes a version the one the scheduler runs; later saves do not change it.
+pub async fn publish(
+    state: &AppState,
+    id: i64,
+    version: i64,
+) -> Result<WorkflowRecord, ServiceError> {
+    state.store.publish(id, version).await?;
+    get(state, id).await
+}
+
+/// Version comments are for people: a line or a short paragraph.
+const MAX_COMMENT_LEN: usize = 2000;
+
+fn check_comment(comment: &str) -> Result<&str, ServiceError> {
+    if comment.chars().count() > MAX_COMMENT_LEN {
+        return Err(ServiceError::BadInput(format!(
+            "a version comment has at most {MAX_COMMENT_LEN} characters"
+        )));
+    }
+    Ok(comment.trim())
+}
+
+fn version_summary(v: VersionInfo) -> VersionSummary {
+    VersionSummary {
+        version: v.version,
+        nodes: usize::try_from(v.node_count).unwrap_or_default(),
+        author: v.author,
+        comment: v.comment,
+        created_at: rfc3339(v.created_at_ms),
+    }
 }
 
 pub fn validate(definition: &Workflow) -> Result<ValidationReport, ServiceError> {
@@ -99,6 +181,7 @@ fn record(stored: StoredWorkflow) -> WorkflowRecord {
         revision: stored.revision,
         updated_at: rfc3339(stored.updated_at_ms),
         definition: stored.definition,
+        published_version: stored.published_version,
     }
 }
 

@@ -29,9 +29,30 @@ pub enum StoreError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredWorkflow {
     pub id: i64,
+    /// The newest version's number.
     pub revision: i64,
     pub updated_at_ms: i64,
     pub definition: Workflow,
+    /// The version the scheduler uses, once one is published.
+    pub published_version: Option<i64>,
+}
+
+/// Who saves, why, and when: every save becomes an immutable version carrying these.
+#[derive(Debug, Clone, Copy)]
+pub struct Save<'a> {
+    pub author: Option<&'a str>,
+    pub comment: &'a str,
+    pub now_ms: i64,
+}
+
+/// One saved version, without its definition (for lists).
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionInfo {
+    pub version: i64,
+    pub node_count: i64,
+    pub author: Option<String>,
+    pub comment: String,
+    pub created_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,24 +71,39 @@ pub trait Store: Send + Sync + 'static {
     /// All workflows, most recently changed first.
     async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError>;
 
-    /// Fails with [`StoreError::Conflict`] when the name is taken.
+    /// Creates the workflow and its version 1. Fails with [`StoreError::Conflict`] when
+    /// the name is taken.
     async fn create_workflow(
         &self,
         definition: &Workflow,
-        now_ms: i64,
+        save: Save<'_>,
     ) -> Result<StoredWorkflow, StoreError>;
 
     async fn get_workflow(&self, id: i64) -> Result<StoredWorkflow, StoreError>;
 
-    /// Replaces the definition and bumps the revision. With `expected_revision`, fails with
-    /// [`StoreError::Conflict`] when someone else saved since that revision was read.
+    /// Saves a new version (the revision goes up by one), atomically. With
+    /// `expected_revision`, fails with [`StoreError::Conflict`] when someone else saved
+    /// since that revision was read.
     async fn update_workflow(
         &self,
         id: i64,
         expected_revision: Option<i64>,
         definition: &Workflow,
-        now_ms: i64,
+        save: Save<'_>,
     ) -> Result<StoredWorkflow, StoreError>;
+
+    /// The versions of a workflow, newest first.
+    async fn list_versions(&self, id: i64) -> Result<Vec<VersionInfo>, StoreError>;
+
+    /// One version with its definition.
+    async fn get_version(
+        &self,
+        id: i64,
+        version: i64,
+    ) -> Result<(VersionInfo, Workflow), StoreError>;
+
+    /// Makes `version` the one the scheduler uses.
+    async fn publish(&self, id: i64, version: i64) -> Result<(), StoreError>;
 }
 
 /// The [`Store`] implementation for a store type with a `pool` of the given row type. Both
@@ -80,7 +116,7 @@ macro_rules! sql_store {
         use shared::workflow::Workflow;
         use sqlx::Row;
 
-        use super::{Store, StoredWorkflow, WorkflowListItem, sql};
+        use super::{Save, Store, StoredWorkflow, VersionInfo, WorkflowListItem, sql};
 
         fn stored(row: &$row) -> Result<StoredWorkflow, StoreError> {
             Ok(StoredWorkflow {
@@ -88,6 +124,17 @@ macro_rules! sql_store {
                 revision: row.try_get("revision")?,
                 updated_at_ms: row.try_get("updated_at_ms")?,
                 definition: serde_json::from_str(row.try_get::<&str, _>("definition")?)?,
+                published_version: row.try_get("published_version")?,
+            })
+        }
+
+        fn version_info(row: &$row) -> Result<VersionInfo, StoreError> {
+            Ok(VersionInfo {
+                version: row.try_get("version")?,
+                node_count: row.try_get("node_count")?,
+                author: row.try_get("author")?,
+                comment: row.try_get("comment")?,
+                created_at_ms: row.try_get("created_at_ms")?,
             })
         }
 
@@ -117,17 +164,32 @@ macro_rules! sql_store {
             async fn create_workflow(
                 &self,
                 definition: &Workflow,
-                now_ms: i64,
+                save: Save<'_>,
             ) -> Result<StoredWorkflow, StoreError> {
+                let json = serde_json::to_string(definition)?;
+                let nodes = definition.nodes.len() as i64;
+                let mut tx = self.pool.begin().await?;
                 let row = sqlx::query(sql::CREATE_WORKFLOW)
                     .bind(&definition.name)
-                    .bind(serde_json::to_string(definition)?)
-                    .bind(definition.nodes.len() as i64)
-                    .bind(now_ms)
-                    .fetch_one(&self.pool)
+                    .bind(&json)
+                    .bind(nodes)
+                    .bind(save.now_ms)
+                    .fetch_one(&mut *tx)
                     .await
                     .map_err(|e| super::name_taken(e, &definition.name))?;
-                stored(&row)
+                let created = stored(&row)?;
+                sqlx::query(sql::INSERT_VERSION)
+                    .bind(created.id)
+                    .bind(created.revision)
+                    .bind(&json)
+                    .bind(nodes)
+                    .bind(save.author)
+                    .bind(save.comment)
+                    .bind(save.now_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(created)
             }
 
             async fn get_workflow(&self, id: i64) -> Result<StoredWorkflow, StoreError> {
@@ -144,25 +206,80 @@ macro_rules! sql_store {
                 id: i64,
                 expected_revision: Option<i64>,
                 definition: &Workflow,
-                now_ms: i64,
+                save: Save<'_>,
             ) -> Result<StoredWorkflow, StoreError> {
+                let json = serde_json::to_string(definition)?;
+                let nodes = definition.nodes.len() as i64;
+                // The UPDATE comes first, so the transaction takes the write lock at once
+                // (SQLite) and no reader-turned-writer can deadlock with another save.
+                let mut tx = self.pool.begin().await?;
                 let row = sqlx::query(sql::UPDATE_WORKFLOW)
                     .bind(id)
                     .bind(expected_revision)
                     .bind(&definition.name)
-                    .bind(serde_json::to_string(definition)?)
-                    .bind(definition.nodes.len() as i64)
-                    .bind(now_ms)
-                    .fetch_optional(&self.pool)
+                    .bind(&json)
+                    .bind(nodes)
+                    .bind(save.now_ms)
+                    .fetch_optional(&mut *tx)
                     .await
                     .map_err(|e| super::name_taken(e, &definition.name))?;
-                match row {
-                    Some(row) => stored(&row),
-                    None => Err(super::stale_revision(
+                let Some(row) = row else {
+                    drop(tx);
+                    return Err(super::stale_revision(
                         self.get_workflow(id).await?.revision,
                         expected_revision,
-                    )),
+                    ));
+                };
+                let updated = stored(&row)?;
+                sqlx::query(sql::INSERT_VERSION)
+                    .bind(id)
+                    .bind(updated.revision)
+                    .bind(&json)
+                    .bind(nodes)
+                    .bind(save.author)
+                    .bind(save.comment)
+                    .bind(save.now_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(updated)
+            }
+
+            async fn list_versions(&self, id: i64) -> Result<Vec<VersionInfo>, StoreError> {
+                // A workflow always has a version, so none means no such workflow.
+                let rows = sqlx::query(sql::LIST_VERSIONS)
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                if rows.is_empty() {
+                    return Err(StoreError::NotFound);
                 }
+                rows.iter().map(version_info).collect()
+            }
+
+            async fn get_version(
+                &self,
+                id: i64,
+                version: i64,
+            ) -> Result<(VersionInfo, Workflow), StoreError> {
+                let row = sqlx::query(sql::GET_VERSION)
+                    .bind(id)
+                    .bind(version)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let definition = serde_json::from_str(row.try_get::<&str, _>("definition")?)?;
+                Ok((version_info(&row)?, definition))
+            }
+
+            async fn publish(&self, id: i64, version: i64) -> Result<(), StoreError> {
+                sqlx::query(sql::PUBLISH)
+                    .bind(id)
+                    .bind(version)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(drop)
+                    .ok_or(StoreError::NotFound)
             }
         }
     };

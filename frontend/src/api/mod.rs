@@ -89,6 +89,7 @@ pub async fn save_workflow(
     let body = SaveWorkflow {
         revision: Some(revision),
         definition,
+        comment: None,
     };
     let req = Request::put(&format!("{BASE}/workflows/{id}")).json(&body)?;
     json(req.send().await?).await
