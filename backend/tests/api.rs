@@ -585,3 +585,45 @@ async fn versions_list_view_restore_and_publish() {
         "invalid_request",
     );
 }
+
+#[tokio::test]
+async fn diff_of_two_versions() {
+    let app = test_app().await;
+    let id = create(&app, "d").await;
+    let base = format!("/api/v1/workflows/{id}");
+    send_json(&app, "PUT", &base, json!({"definition": chain("d")})).await;
+    let d = send(&app, "GET", &format!("{base}/diff?from=1&to=2"), None).await;
+    assert_eq!(d.status, StatusCode::OK, "{}", d.text());
+    let d = d.json();
+    let added: Vec<&str> = d["nodes_added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(added.len(), 3, "{d}");
+    assert_eq!(
+        d["edges_added"].as_array().unwrap().len(),
+        chain("d")["edges"].as_array().unwrap().len()
+    );
+    assert_eq!(d["nodes_removed"], json!([]));
+    let same = send(&app, "GET", &format!("{base}/diff?from=2&to=2"), None)
+        .await
+        .json();
+    assert_eq!(same["nodes_added"], json!([]));
+    assert_error(
+        &send(&app, "GET", &format!("{base}/diff?from=1"), None).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
+    assert_error(
+        &send(&app, "GET", &format!("{base}/diff?from=1&to=x"), None).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
+    assert_error(
+        &send(&app, "GET", &format!("{base}/diff?from=1&to=7"), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}

@@ -3,7 +3,7 @@
 //! and answers with a generic message.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, PathRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::api::ErrorBody;
@@ -77,6 +77,16 @@ impl From<PathRejection> for ApiError {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_path",
+            rejection.body_text(),
+        )
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
             rejection.body_text(),
         )
     }

@@ -19,3 +19,7 @@ impl<T: Serialize> axum::response::IntoResponse for ApiJson<T> {
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub(super) struct ApiPath<T>(pub(super) T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub(super) struct ApiQuery<T>(pub(super) T);

@@ -10,9 +10,10 @@ use shared::api::{
     VersionSummary, WorkflowRecord, WorkflowSummary,
 };
 use shared::workflow::Workflow;
+use shared::workflow::diff::WorkflowDiff;
 
 use super::ApiError;
-use super::extract::{ApiJson, ApiPath};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::service::workflows as service;
 
@@ -22,6 +23,7 @@ pub(super) fn router() -> Router<AppState> {
         .route("/workflows/{id}", get(read).put(save))
         .route("/workflows/{id}/export", get(export_stored))
         .route("/workflows/{id}/versions", get(versions))
+        .route("/workflows/{id}/diff", get(diff))
         .route("/workflows/{id}/versions/{version}", get(version))
         .route("/workflows/{id}/versions/{version}/restore", post(restore))
         .route("/workflows/{id}/versions/{version}/publish", post(publish))
@@ -88,6 +90,21 @@ async fn restore(
     Ok(ApiJson(
         service::restore(&state, id, version, body.revision).await?,
     ))
+}
+
+#[derive(serde::Deserialize)]
+struct DiffQuery {
+    from: i64,
+    to: i64,
+}
+
+/// `?from=A&to=B`: what changed from version A to version B, structurally.
+async fn diff(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DiffQuery>,
+) -> Result<ApiJson<WorkflowDiff>, ApiError> {
+    Ok(ApiJson(service::diff(&state, id, q.from, q.to).await?))
 }
 
 async fn publish(

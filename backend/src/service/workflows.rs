@@ -6,6 +6,7 @@ use shared::api::{
 };
 use shared::oozie::{ExportError, to_workflow_xml};
 use shared::workflow::Workflow;
+use shared::workflow::diff::WorkflowDiff;
 
 use super::{MAX_EDGES, MAX_NAME_LEN, MAX_NODES, ServiceError};
 use crate::AppState;
@@ -101,6 +102,18 @@ pub async fn restore(
     let (_, definition) = state.store.get_version(id, version).await?;
     let comment = format!("restored version {version}");
     save(state, id, revision, definition, Some(&comment)).await
+}
+
+/// What changed from version `from` to version `to`.
+pub async fn diff(
+    state: &AppState,
+    id: i64,
+    from: i64,
+    to: i64,
+) -> Result<WorkflowDiff, ServiceError> {
+    let (_, before) = state.store.get_version(id, from).await?;
+    let (_, after) = state.store.get_version(id, to).await?;
+    Ok(shared::workflow::diff::diff(&before, &after))
 }
 
 /// Makes a version the one the scheduler runs; later saves do not change it.

@@ -10,6 +10,7 @@
 //! into. Positions belong to the canvas and never reach the XML.
 
 pub mod action;
+pub mod diff;
 mod validate;
 
 pub use action::{Action, ActionSpec, Fields, FsOp, Property, SchemaVersion, Value};
