@@ -96,6 +96,16 @@ pub struct ServeArgs {
     /// `postgres://user:password@host:5432/db`. Migrations are applied at start.
     #[arg(long, env = "SLUICE_DATABASE_URL", value_parser = postgres_url)]
     pub database_url: Option<String>,
+    /// How logs are written on stdout: lines for people, or JSON objects for a log
+    /// collector. Levels come from `RUST_LOG` (default `info`).
+    #[arg(long, env = "SLUICE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 fn postgres_url(s: &str) -> Result<String, String> {

@@ -22,7 +22,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{Cli, Command, CoordCommand, ServeArgs};
+use crate::config::{Cli, Command, CoordCommand, LogFormat, ServeArgs};
 use crate::store::{PgStore, SqliteStore, Store};
 
 pub use crate::http::app;
@@ -37,11 +37,14 @@ pub struct AppState {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Serve(args) => {
-            tracing_subscriber::fmt()
-                .with_env_filter(
-                    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-                )
-                .init();
+            let filter =
+                EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+            let logs = tracing_subscriber::fmt().with_env_filter(filter);
+            match args.log_format {
+                LogFormat::Text => logs.init(),
+                // One JSON object a line, for log shippers.
+                LogFormat::Json => logs.json().flatten_event(true).init(),
+            }
             serve(args).await.map(|()| ExitCode::SUCCESS)
         }
         Command::Validate { file } => Ok(cli::validate(&file)),

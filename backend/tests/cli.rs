@@ -311,3 +311,40 @@ fn coord_preview_rejects_bad_input_with_status_2_and_oozies_code() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn serve_writes_json_logs_when_asked() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--log-format",
+            "json",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    // Logs go to stdout (the server prints nothing else there).
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line: serde_json::Value =
+        serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
+    assert_eq!(line["level"], "INFO");
+    assert!(
+        line["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("sluice is listening on http://127.0.0.1:")
+    );
+    assert!(line["addr"].as_str().is_some());
+}
