@@ -35,6 +35,7 @@ fn main() -> Result<()> {
         Some("serve") => serve(&rest),
         Some("test") => test(),
         Some("bench-wasm") => bench_wasm(),
+        Some("bench-startup") => bench_startup(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
@@ -42,7 +43,8 @@ fn main() -> Result<()> {
                  serve [ARGS…]  build everything and run `sluice serve ARGS…`\n  \
                  test           run the whole test suite (what CI runs)\n  \
                  dist           build the browser app into target/dist\n  \
-                 bench-wasm     time validation and schedules in WebAssembly (needs node)"
+                 bench-wasm     time validation and schedules in WebAssembly (needs node)\n  \
+                 bench-startup  time `sluice serve` from start to ready, and its idle memory"
             );
             std::process::exit(2);
         }
@@ -73,6 +75,83 @@ fn bench_wasm() -> Result<()> {
             .arg(root().join("xtask/assets/run-wasi.mjs"))
             .arg(wasm))?;
     }
+    Ok(())
+}
+
+/// `sluice serve` (release) from process start to `/readyz` answering 200, on a fresh
+/// SQLite database each time, and its resident memory after a second idle (issue targets:
+/// < 300 ms, < 40 MB). Linux only (reads /proc).
+fn bench_startup() -> Result<()> {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::Duration;
+
+    step("build a release sluice with the browser app");
+    dist()?;
+    run(cargo().args(["build", "--release", "-p", "backend", "--bin", "sluice"]))?;
+    let bin = root().join("target/release/sluice");
+    let ready = |port: u16| -> bool {
+        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+            return false;
+        };
+        let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
+        if s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .is_err()
+        {
+            return false;
+        }
+        let mut reply = String::new();
+        let _ = s.read_to_string(&mut reply);
+        reply.starts_with("HTTP/1.1 200")
+    };
+    let runs = 10;
+    let (mut starts, mut rss) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        let data = env::temp_dir().join(format!("sluice-bench-startup-{}-{i}", std::process::id()));
+        let port = 18_300 + u16::try_from(i).expect("few runs");
+        let started = Instant::now();
+        let mut child = Command::new(&bin)
+            .args([
+                "serve",
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+                "--data-dir",
+            ])
+            .arg(&data)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .context("cannot start sluice")?;
+        while !ready(port) {
+            if started.elapsed() > Duration::from_secs(10) {
+                let _ = child.kill();
+                bail!("sluice did not get ready within 10 s");
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        starts.push(started.elapsed().as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_secs(1));
+        let status = fs::read_to_string(format!("/proc/{}/status", child.id()))?;
+        let kb: f64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .context("no VmRSS in /proc")?;
+        rss.push(kb / 1024.0);
+        child.kill()?;
+        child.wait()?;
+        let _ = fs::remove_dir_all(&data);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "start to ready: median {:.1} ms, max {:.1} ms; idle RSS: median {:.1} MB, max {:.1} MB ({runs} runs, fresh database each)",
+        median(&mut starts),
+        starts.last().copied().unwrap_or_default(),
+        median(&mut rss),
+        rss.last().copied().unwrap_or_default(),
+    );
     Ok(())
 }
 
