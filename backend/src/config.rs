@@ -100,9 +100,67 @@ pub struct ServeArgs {
     /// collector. Levels come from `RUST_LOG` (default `info`).
     #[arg(long, env = "SLUICE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// A TOML file with any of `listen`, `data_dir`, `database_url`, `log_format`. Flags
+    /// and `SLUICE_*` variables win over it; it wins over the defaults.
+    #[arg(long, env = "SLUICE_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The configuration file's keys (unknown keys are an error, not silently ignored).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    listen: Option<SocketAddr>,
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    log_format: Option<LogFormat>,
+}
+
+/// A configuration file is small; anything larger is not one.
+const MAX_CONFIG_BYTES: u64 = 64 * 1024;
+
+impl ServeArgs {
+    /// Fills in, from `--config`, what neither a flag nor an environment variable set.
+    pub fn apply_config_file(&mut self, matches: &clap::ArgMatches) -> anyhow::Result<()> {
+        use anyhow::Context;
+        use clap::parser::ValueSource;
+        let Some(path) = &self.config else {
+            return Ok(());
+        };
+        let shown = path.display();
+        let size = std::fs::metadata(path)
+            .with_context(|| format!("cannot read the configuration file {shown}"))?
+            .len();
+        anyhow::ensure!(
+            size <= MAX_CONFIG_BYTES,
+            "{shown}: larger than {MAX_CONFIG_BYTES} bytes"
+        );
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the configuration file {shown}"))?;
+        let file: FileConfig = toml::from_str(&text).with_context(|| format!("{shown}"))?;
+        let defaulted = |id: &str| {
+            matches.value_source(id) != Some(ValueSource::CommandLine)
+                && matches.value_source(id) != Some(ValueSource::EnvVariable)
+        };
+        if let Some(v) = file.listen.filter(|_| defaulted("listen")) {
+            self.listen = v;
+        }
+        if let Some(v) = file.data_dir.filter(|_| defaulted("data_dir")) {
+            self.data_dir = v;
+        }
+        if let Some(v) = file.database_url.filter(|_| defaulted("database_url")) {
+            self.database_url =
+                Some(postgres_url(&v).map_err(|e| anyhow::anyhow!("{shown}: database_url: {e}"))?);
+        }
+        if let Some(v) = file.log_format.filter(|_| defaulted("log_format")) {
+            self.log_format = v;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum LogFormat {
     Text,
     Json,

@@ -1,10 +1,22 @@
 //! The `sluice` binary: parses the command line and hands over to the library.
 
-use clap::Parser;
+use backend::config::{Cli, Command};
+use clap::{CommandFactory, FromArgMatches};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = backend::config::Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
+    if let (Command::Serve(args), Some(sub)) =
+        (&mut cli.command, matches.subcommand_matches("serve"))
+        && let Err(err) = args.apply_config_file(sub)
+    {
+        eprintln!("sluice: {err:#}");
+        return std::process::ExitCode::from(2);
+    }
     match backend::run(cli).await {
         Ok(code) => code,
         Err(err) => {

@@ -314,29 +314,17 @@ fn coord_preview_rejects_bad_input_with_status_2_and_oozies_code() {
 
 #[test]
 fn serve_writes_json_logs_when_asked() {
-    use std::io::{BufRead, BufReader};
     let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--log-format",
-            "json",
-            "--data-dir",
-        ])
-        .arg(dir.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    // Logs go to stdout (the server prints nothing else there).
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let first = serve_first_line(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--log-format",
+        "json",
+        "--data-dir",
+        data,
+    ])
+    .unwrap();
     let line: serde_json::Value =
         serde_json::from_str(&first).unwrap_or_else(|e| panic!("{e}: {first}"));
     assert_eq!(line["level"], "INFO");
@@ -347,4 +335,71 @@ fn serve_writes_json_logs_when_asked() {
             .starts_with("sluice is listening on http://127.0.0.1:")
     );
     assert!(line["addr"].as_str().is_some());
+}
+
+/// The first line `sluice serve ARGS` logs (then it is stopped), or its exit and stderr.
+fn serve_first_line(args: &[&str]) -> Result<String, (Option<i32>, String)> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .arg("serve")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    if first.is_empty() {
+        let status = child.wait().unwrap();
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        return Err((status.code(), err));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    Ok(first)
+}
+
+#[test]
+fn a_config_file_fills_in_what_flags_and_environment_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("from-file");
+    let config = write(
+        &dir,
+        "sluice.toml",
+        &format!(
+            "listen = \"127.0.0.1:0\"\nlog_format = \"json\"\ndata_dir = {:?}\n",
+            data.to_str().unwrap()
+        ),
+    );
+    let config = config.to_str().unwrap();
+    let line = serve_first_line(&["--config", config]).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+    assert!(
+        json["database"].as_str().unwrap().contains("from-file"),
+        "{json}"
+    );
+    // A flag wins over the file.
+    let line = serve_first_line(&["--config", config, "--log-format", "text"]).unwrap();
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&line).is_err(),
+        "{line}"
+    );
+    // Unknown keys and bad values are refused with the reason.
+    let bad = write(&dir, "bad.toml", "listen = \"127.0.0.1:0\"\nport = 8080\n");
+    let (code, err) = serve_first_line(&["--config", bad.to_str().unwrap()]).unwrap_err();
+    assert_eq!(code, Some(2));
+    assert!(err.contains("unknown field `port`"), "{err}");
+    let bad = write(&dir, "url.toml", "database_url = \"mysql://x\"\n");
+    let (code, err) = serve_first_line(&["--config", bad.to_str().unwrap()]).unwrap_err();
+    assert_eq!(code, Some(2));
+    assert!(err.contains("expected a postgres:// URL"), "{err}");
 }
