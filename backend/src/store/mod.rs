@@ -111,7 +111,7 @@ pub trait Store: Send + Sync + 'static {
 /// sqlx types differ, which is what a macro (rather than generics over `sqlx::Database`,
 /// with their bounds) expresses plainly.
 macro_rules! sql_store {
-    ($store:ty, $row:ty) => {
+    ($store:ty, $db:ty, $row:ty) => {
         use async_trait::async_trait;
         use shared::workflow::Workflow;
         use sqlx::Row;
@@ -126,6 +126,27 @@ macro_rules! sql_store {
                 definition: serde_json::from_str(row.try_get::<&str, _>("definition")?)?,
                 published_version: row.try_get("published_version")?,
             })
+        }
+
+        /// The version a save makes: the workflow's new revision, as saved.
+        async fn insert_version(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            saved: &StoredWorkflow,
+            json: &str,
+            nodes: i64,
+            save: Save<'_>,
+        ) -> Result<(), StoreError> {
+            sqlx::query(sql::INSERT_VERSION)
+                .bind(saved.id)
+                .bind(saved.revision)
+                .bind(json)
+                .bind(nodes)
+                .bind(save.author)
+                .bind(save.comment)
+                .bind(save.now_ms)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
         }
 
         fn version_info(row: &$row) -> Result<VersionInfo, StoreError> {
@@ -178,16 +199,7 @@ macro_rules! sql_store {
                     .await
                     .map_err(|e| super::name_taken(e, &definition.name))?;
                 let created = stored(&row)?;
-                sqlx::query(sql::INSERT_VERSION)
-                    .bind(created.id)
-                    .bind(created.revision)
-                    .bind(&json)
-                    .bind(nodes)
-                    .bind(save.author)
-                    .bind(save.comment)
-                    .bind(save.now_ms)
-                    .execute(&mut *tx)
-                    .await?;
+                insert_version(&mut tx, &created, &json, nodes, save).await?;
                 tx.commit().await?;
                 Ok(created)
             }
@@ -231,16 +243,7 @@ macro_rules! sql_store {
                     ));
                 };
                 let updated = stored(&row)?;
-                sqlx::query(sql::INSERT_VERSION)
-                    .bind(id)
-                    .bind(updated.revision)
-                    .bind(&json)
-                    .bind(nodes)
-                    .bind(save.author)
-                    .bind(save.comment)
-                    .bind(save.now_ms)
-                    .execute(&mut *tx)
-                    .await?;
+                insert_version(&mut tx, &updated, &json, nodes, save).await?;
                 tx.commit().await?;
                 Ok(updated)
             }

@@ -56,4 +56,4 @@ impl PgStore {
     }
 }
 
-super::sql_store!(PgStore, PgRow);
+super::sql_store!(PgStore, sqlx::Postgres, PgRow);

@@ -49,4 +49,4 @@ impl SqliteStore {
     }
 }
 
-super::sql_store!(SqliteStore, SqliteRow);
+super::sql_store!(SqliteStore, sqlx::Sqlite, SqliteRow);
