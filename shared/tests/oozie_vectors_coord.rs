@@ -1284,3 +1284,23 @@ fn v34_hours_in_day_inside_an_instance_follows_dst() {
     // Nominal 2009-03-07 00:00 PST (24 h), 03-08 00:00 PST (the 23-hour day), 03-09 (24 h).
     assert_eq!(counts, [24, 23, 24]);
 }
+
+#[test]
+fn v31_offset_units_may_be_written_bare_as_oozie_tests_do() {
+    // TCCU writes `coord:offset(-4,DAY)`: DAY is an EL constant, not a property.
+    let xml = r#"<coordinator-app xmlns="uri:oozie:coordinator:0.5" name="c" frequency="${coord:days(1)}"
+        start="2009-08-20T10:00Z" end="2009-08-21T10:00Z" timezone="UTC">
+        <datasets><dataset name="d" frequency="${coord:days(1)}" initial-instance="2009-08-06T01:00Z" timezone="UTC">
+            <uri-template>hdfs:///tmp/workflows/${YEAR}/${MONTH}/${DAY}/${HOUR};region=us</uri-template></dataset></datasets>
+        <input-events><data-in name="i" dataset="d">
+            <start-instance>${coord:offset(-4,DAY)}</start-instance><end-instance>${coord:offset(0,DAY)}</end-instance>
+        </data-in></input-events>
+        <action><workflow><app-path>hdfs:///wf</app-path></workflow></action>
+    </coordinator-app>"#;
+    let a = &job_of(xml).preview(1, "j").unwrap()[0];
+    assert_eq!(a.inputs["i"].len(), 5);
+    assert_eq!(
+        a.inputs["i"][0],
+        "hdfs:///tmp/workflows/2009/08/20/01;region=us"
+    );
+}

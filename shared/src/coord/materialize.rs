@@ -287,10 +287,8 @@ struct InstanceContext<'a> {
 
 impl Context for InstanceContext<'_> {
     fn variable(&self, name: &str) -> Option<Value> {
-        if ["MINUTE", "HOUR", "DAY", "MONTH", "YEAR"].contains(&name) {
-            return Some(Value::Str(name.to_owned()));
-        }
-        self.job.properties.get(name).map(|v| Value::Str(v.clone()))
+        resolve::unit_constant(name)
+            .or_else(|| self.job.properties.get(name).map(|v| Value::Str(v.clone())))
     }
 
     fn call(&self, prefix: Option<&str>, name: &str, args: &[Value]) -> Option<CallResult> {

@@ -29,6 +29,14 @@ pub struct CoordError {
     pub message: String,
 }
 
+/// Oozie's EL constants `MINUTE`, `HOUR`, `DAY`, `MONTH`, `YEAR` (written bare, as in
+/// `coord:offset(-4, DAY)`), which evaluate to their own names.
+pub(super) fn unit_constant(name: &str) -> Option<Value> {
+    ["MINUTE", "HOUR", "DAY", "MONTH", "YEAR"]
+        .contains(&name)
+        .then(|| Value::Str(name.to_owned()))
+}
+
 pub(super) fn e(code: &str, message: impl Into<String>) -> CoordError {
     CoordError {
         code: code.to_owned(),
@@ -151,9 +159,10 @@ impl Context for Submit<'_> {
         {
             return Some(Value::Str(format!("${{{name}}}")));
         }
-        if self.group == Group::Plain && ["MINUTE", "HOUR", "DAY", "MONTH", "YEAR"].contains(&name)
+        if matches!(self.group, Group::Plain | Group::Instance)
+            && let Some(unit) = unit_constant(name)
         {
-            return Some(Value::Str(name.to_owned()));
+            return Some(unit);
         }
         self.props.get(name).map(|v| Value::Str(v.clone()))
     }
