@@ -84,28 +84,9 @@ fn bench_wasm() -> Result<()> {
 /// SQLite database each time, and its resident memory after a second idle (issue targets:
 /// < 300 ms, < 40 MB). Linux only (reads /proc).
 fn bench_startup() -> Result<()> {
-    use std::io::{Read, Write};
-    use std::net::TcpStream;
     use std::time::Duration;
 
-    step("build a release sluice with the browser app");
-    dist()?;
-    run(cargo().args(["build", "--release", "-p", "backend", "--bin", "sluice"]))?;
-    let bin = root().join("target/release/sluice");
-    let ready = |port: u16| -> bool {
-        let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
-            return false;
-        };
-        let _ = s.set_read_timeout(Some(Duration::from_secs(1)));
-        if s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-            .is_err()
-        {
-            return false;
-        }
-        let mut reply = String::new();
-        let _ = s.read_to_string(&mut reply);
-        reply.starts_with("HTTP/1.1 200")
-    };
+    let bin = release_sluice()?;
     let runs = 10;
     let (mut starts, mut rss) = (Vec::new(), Vec::new());
     for i in 0..runs {
@@ -123,7 +104,7 @@ fn bench_startup() -> Result<()> {
             .stdout(std::process::Stdio::null())
             .spawn()
             .context("cannot start sluice")?;
-        while !ready(port) {
+        while !is_ready(port) {
             if started.elapsed() > Duration::from_secs(10) {
                 let _ = child.kill();
                 bail!("sluice did not get ready within 10 s");
@@ -155,6 +136,19 @@ fn bench_startup() -> Result<()> {
         rss.last().copied().unwrap_or_default(),
     );
     Ok(())
+}
+
+/// A release `sluice` with the browser app embedded, as the benchmarks run it.
+fn release_sluice() -> Result<PathBuf> {
+    step("build a release sluice with the browser app");
+    dist()?;
+    run(cargo().args(["build", "--release", "-p", "backend", "--bin", "sluice"]))?;
+    Ok(root().join("target/release/sluice"))
+}
+
+/// Whether the local server on `port` answers `/readyz` with 200.
+fn is_ready(port: u16) -> bool {
+    http(port, "GET", "/readyz", "").is_ok_and(|(status, _)| status.contains(" 200 "))
 }
 
 /// One HTTP/1.1 request to the local server; the status line and body of its answer.
@@ -205,14 +199,12 @@ fn bench_load() -> Result<()> {
     if !have("wrk") {
         bail!("bench-load needs wrk (apt-get install wrk)");
     }
-    step("build a release sluice with the browser app");
-    dist()?;
-    run(cargo().args(["build", "--release", "-p", "backend", "--bin", "sluice"]))?;
+    let bin = release_sluice()?;
     let work = root().join("target/bench-load");
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work)?;
     let port = 18_400;
-    let mut server = Command::new(root().join("target/release/sluice"))
+    let mut server = Command::new(bin)
         .args([
             "serve",
             "--listen",
@@ -225,7 +217,7 @@ fn bench_load() -> Result<()> {
         .context("cannot start sluice")?;
     let result = (|| -> Result<()> {
         let started = Instant::now();
-        while http(port, "GET", "/readyz", "").is_err() {
+        while !is_ready(port) {
             if started.elapsed() > Duration::from_secs(10) {
                 bail!("sluice did not start");
             }

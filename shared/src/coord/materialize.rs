@@ -489,14 +489,7 @@ fn arg_time(args: &[Value], i: usize) -> Result<DateTime<Utc>, CallError> {
 }
 
 fn arity(args: &[Value], n: usize) -> Result<(), CallError> {
-    if args.len() == n {
-        Ok(())
-    } else {
-        Err(CallError::Message(format!(
-            "takes {n} argument(s), {} given",
-            args.len()
-        )))
-    }
+    el::check_arity(args, n).map_err(CallError::Message)
 }
 
 /// `coord:dateOffset(base, n, unit)`: `Calendar.add` in UTC.

@@ -738,13 +738,8 @@ pub(super) fn instance_fn(
             .to_int()
             .map_err(bad)
     };
-    let arity = |n: usize| -> Result<(), CoordError> {
-        if values.len() == n {
-            Ok(())
-        } else {
-            Err(bad(format!("coord:{name} takes {n} argument(s)")))
-        }
-    };
+    let arity =
+        |n: usize| el::check_arity(&values, n).map_err(|m| bad(format!("coord:{name} {m}")));
     Ok(match name.as_str() {
         "current" => {
             arity(1)?;

@@ -253,15 +253,7 @@ pub fn eval_segments(
     Ok(Value::Str(out))
 }
 
-/// Evaluates one parsed expression of `input` (a deferred call is an error here).
-pub fn eval_expr(input: &str, expr: &Expr, ctx: &dyn Context) -> Result<Value, ElError> {
-    Evaluator { input, ctx }.eval(expr).map_err(|f| match f {
-        Flow::Error(e) => e,
-        Flow::Deferred => ElError::at(input, expr.at, "the value is not known yet".to_owned()),
-    })
-}
-
-/// [`eval_expr`], telling a deferred value (`None`) apart from an error.
+/// Evaluates one parsed expression of `input`; `None` when a function deferred it.
 pub fn eval_expr_deferrable(
     input: &str,
     expr: &Expr,
@@ -514,15 +506,18 @@ impl Evaluator<'_> {
     }
 }
 
+/// The argument-count check every function table uses.
+pub fn check_arity(args: &[Value], n: usize) -> Result<(), String> {
+    if args.len() == n {
+        Ok(())
+    } else {
+        Err(format!("takes {n} argument(s), {} given", args.len()))
+    }
+}
+
 /// Oozie's basic functions, in the default namespace.
 fn basic(name: &str, args: &[Value], ctx: &dyn Context) -> Option<Result<Value, String>> {
-    let arity = |n: usize| {
-        if args.len() == n {
-            Ok(())
-        } else {
-            Err(format!("takes {n} argument(s), {} given", args.len()))
-        }
-    };
+    let arity = |n: usize| check_arity(args, n);
     let text = |i: usize| args[i].to_text();
     let opt = |i: usize| (args[i] != Value::Null).then(|| args[i].to_text());
     Some(match name {

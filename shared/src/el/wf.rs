@@ -44,13 +44,7 @@ impl Context for WfContext<'_> {
         let rt = self.runtime;
         let text = |v: String| Ok(Value::Str(v));
         let opt = |v: Option<String>| Ok(v.map_or(Value::Str(String::new()), Value::Str));
-        let arity = |n: usize| -> Result<(), super::CallError> {
-            if args.len() == n {
-                Ok(())
-            } else {
-                Err(format!("takes {n} argument(s), {} given", args.len()).into())
-            }
-        };
+        let arity = |n: usize| super::check_arity(args, n).map_err(super::CallError::Message);
         let arg = || args[0].to_text();
         (|| {
             Some(match name {

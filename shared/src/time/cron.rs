@@ -18,6 +18,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Timelike, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::calendar::{midnight, month_length};
+use super::{DAY_NAMES, MONTH_NAMES};
 
 /// A cron string Oozie would refuse, with the 0-based character column of the problem.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -89,6 +90,15 @@ impl Field {
         }
     }
 
+    /// The names a field takes besides numbers; cron uses their first three letters.
+    fn names(self) -> &'static [&'static str] {
+        match self {
+            Field::Month => &MONTH_NAMES,
+            Field::DayOfWeek => &DAY_NAMES,
+            _ => &[],
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Field::Minute => "minute",
@@ -99,11 +109,6 @@ impl Field {
         }
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-];
-const DAYS: [&str; 7] = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 struct FieldParser<'a> {
     cron: &'a str,
@@ -133,15 +138,11 @@ impl FieldParser<'_> {
                 .map_err(|_| self.error(at, "number too large"))?;
             (v, digits)
         } else {
-            let names: &[&str] = match self.field {
-                Field::Month => &MONTHS,
-                Field::DayOfWeek => &DAYS,
-                _ => &[],
-            };
+            let names = self.field.names();
             let word = rest.get(..3).unwrap_or(rest);
             let found = names
                 .iter()
-                .position(|n| n.eq_ignore_ascii_case(word))
+                .position(|n| n[..3].eq_ignore_ascii_case(word))
                 .ok_or_else(|| {
                     if names.is_empty() {
                         self.error(at, format!("expected a number, found [{rest}]"))
@@ -150,7 +151,7 @@ impl FieldParser<'_> {
                             at,
                             format!(
                                 "expected a number or a name such as {}, found [{rest}]",
-                                names[0]
+                                names[0][..3].to_ascii_uppercase()
                             ),
                         )
                     }
@@ -263,14 +264,12 @@ impl FieldParser<'_> {
 
     /// Whether the letters are all month or day names (`JUL`, `WED`), not specials.
     fn is_name_list(&self, upper: &str) -> bool {
-        let names: &[&str] = match self.field {
-            Field::Month => &MONTHS,
-            Field::DayOfWeek => &DAYS,
-            _ => return false,
-        };
-        upper
-            .split([',', '-', '/'])
-            .all(|w| w.bytes().all(|b| b.is_ascii_digit()) || names.contains(&w))
+        let names = self.field.names();
+        !names.is_empty()
+            && upper.split([',', '-', '/']).all(|w| {
+                w.bytes().all(|b| b.is_ascii_digit())
+                    || names.iter().any(|n| n[..3].eq_ignore_ascii_case(w))
+            })
     }
 
     /// One list item: `*`, `n`, `n-m`, each optionally `/step`, or `/step` alone.

@@ -216,7 +216,6 @@ impl Schedule {
         let Some(next) = cursor.next else {
             return cursor;
         };
-        let before_start = self.start - TimeDelta::minutes(1);
         // The previous fire time, if known; found again for the first slot of this call.
         let mut previous: Option<DateTime<Utc>> = None;
         let mut at = cron.next_after(next - TimeDelta::minutes(1));
@@ -227,7 +226,7 @@ impl Schedule {
                 break;
             }
             let corrected = match previous {
-                Some(p) => t - p.max(before_start) >= TimeDelta::days(1),
+                Some(p) => t - p >= TimeDelta::days(1),
                 None => self.day_gap_before(cron, t),
             };
             let nominal = if corrected { t + self.dst_change(t) } else { t };
