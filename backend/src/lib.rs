@@ -31,6 +31,16 @@ pub use crate::http::app;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
+    pub limiter: Arc<service::auth::LoginLimiter>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        AppState {
+            store,
+            limiter: Arc::default(),
+        }
+    }
 }
 
 /// Runs a command; the exit code is the command's own verdict (see each command).
@@ -95,16 +105,33 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             (Arc::new(store), db.display().to_string())
         }
     };
-    let state = AppState { store };
+    let admin_password = std::env::var("SLUICE_ADMIN_PASSWORD").ok();
+    if let Some(password) =
+        service::auth::bootstrap_admin(store.as_ref(), admin_password.as_deref())
+            .await
+            .context("cannot create the first admin")?
+    {
+        // Printed once, to the console of whoever started the server, never to the log.
+        eprintln!(
+            "\nsluice: created user '{}' with the one-time password\n\n    {password}\n\n\
+             Log in with it and choose a new password; it will not be shown again.\n",
+            service::auth::FIRST_ADMIN
+        );
+    }
+    let state = AppState::new(store.clone());
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %db, ui = assets::has_ui(), "sluice is listening on http://{addr}");
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .context("server error")
+        .context("server error");
+    // Requests in flight have been answered; now let the database finish too.
+    store.close().await;
+    served
 }
 
 async fn shutdown_signal() {

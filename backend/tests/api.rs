@@ -1,65 +1,49 @@
 //! The REST API driven through the router, without a socket: every route, and bad input of
 //! every kind answered with a 4xx JSON error, never a 500.
 
+mod common;
+
 use std::sync::Arc;
+
+use common::{assert_error, send, send_json};
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use backend::store::SqliteStore;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use backend::service::auth::{create_user, issue_token};
+use backend::store::{SqliteStore, Store};
 use backend::{AppState, app};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use tower::ServiceExt;
+use shared::api::Role;
 
+/// The app, with every request made as an admin through an API token (the rules of who
+/// may do what are tested in `auth.rs`).
 async fn test_app() -> Router {
-    let store = SqliteStore::in_memory().await.unwrap();
-    app(AppState {
-        store: Arc::new(store),
-    })
-}
-
-struct Reply {
-    status: StatusCode,
-    content_type: String,
-    headers: axum::http::HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-    fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).unwrap()
-    }
-}
-
-async fn send(app: &Router, method: &str, uri: &str, body: Option<Vec<u8>>) -> Reply {
-    let mut req = Request::builder().method(method).uri(uri);
-    if body.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/json");
-    }
-    let req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Reply {
-        status,
-        content_type,
-        headers,
-        body,
-    }
-}
-
-async fn send_json(app: &Router, method: &str, uri: &str, body: Value) -> Reply {
-    send(app, method, uri, Some(serde_json::to_vec(&body).unwrap())).await
+    let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let admin = create_user(
+        store.as_ref(),
+        "admin",
+        "correct horse battery",
+        Role::Admin,
+        false,
+    )
+    .await
+    .unwrap();
+    let id = store.find_user(&admin.name).await.unwrap().id;
+    let token = issue_token(store.as_ref(), id, "tests", Role::Admin)
+        .await
+        .unwrap()
+        .token;
+    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+    app(AppState::new(store)).layer(axum::middleware::map_request(
+        move |mut req: Request<Body>| {
+            let bearer = bearer.clone();
+            async move {
+                req.headers_mut().insert(header::AUTHORIZATION, bearer);
+                req
+            }
+        },
+    ))
 }
 
 /// Creates a workflow and returns its id.
@@ -67,16 +51,6 @@ async fn create(app: &Router, name: &str) -> i64 {
     let reply = send_json(app, "POST", "/api/v1/workflows", json!({ "name": name })).await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
     reply.json()["id"].as_i64().unwrap()
-}
-
-fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
-    assert_eq!(reply.status, status, "{}", reply.text());
-    let body = reply.json();
-    assert_eq!(body["code"], code, "{body}");
-    assert!(
-        body["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{body}"
-    );
 }
 
 /// a -> b -> end, all valid.
@@ -398,69 +372,11 @@ async fn health_readiness_and_metrics() {
     assert!(text.contains(r#"le="+Inf"} 3"#), "{text}");
 }
 
-/// A store whose database is gone.
-struct Unreachable;
-
-fn gone() -> backend::store::StoreError {
-    backend::store::StoreError::Database(sqlx::Error::PoolTimedOut)
-}
-
-#[async_trait::async_trait]
-impl backend::store::Store for Unreachable {
-    async fn ping(&self) -> Result<(), backend::store::StoreError> {
-        Err(gone())
-    }
-    async fn list_workflows(
-        &self,
-    ) -> Result<Vec<backend::store::WorkflowListItem>, backend::store::StoreError> {
-        Err(gone())
-    }
-    async fn create_workflow(
-        &self,
-        _: &shared::workflow::Workflow,
-        _: backend::store::Save<'_>,
-    ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
-        Err(gone())
-    }
-    async fn get_workflow(
-        &self,
-        _: i64,
-    ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
-        Err(gone())
-    }
-    async fn update_workflow(
-        &self,
-        _: i64,
-        _: Option<i64>,
-        _: &shared::workflow::Workflow,
-        _: backend::store::Save<'_>,
-    ) -> Result<backend::store::StoredWorkflow, backend::store::StoreError> {
-        Err(gone())
-    }
-    async fn list_versions(
-        &self,
-        _: i64,
-    ) -> Result<Vec<backend::store::VersionInfo>, backend::store::StoreError> {
-        Err(gone())
-    }
-    async fn get_version(
-        &self,
-        _: i64,
-        _: i64,
-    ) -> Result<(backend::store::VersionInfo, shared::workflow::Workflow), backend::store::StoreError>
-    {
-        Err(gone())
-    }
-    async fn publish(&self, _: i64, _: i64) -> Result<(), backend::store::StoreError> {
-        Err(gone())
-    }
-}
-
 #[tokio::test]
 async fn readiness_fails_while_the_database_is_unreachable_but_health_does_not() {
-    let app = app(AppState {
-        store: Arc::new(Unreachable),
-    });
+    let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let app = app(AppState::new(store.clone()));
+    store.close().await;
     let ready = send(&app, "GET", "/readyz", None).await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(ready.json()["status"], "unavailable");

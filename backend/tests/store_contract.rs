@@ -7,7 +7,10 @@ use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use backend::store::{PgStore, Save, SqliteStore, Store, StoreError};
+use backend::store::{
+    AuditRecord, NewUserRow, PgStore, Save, SqliteStore, Store, StoreError, UserChange,
+};
+use shared::api::Role;
 use shared::workflow::{JobProperty, Workflow};
 
 /// A save by the contract's tester at `ms`.
@@ -247,6 +250,251 @@ async fn every_save_is_an_immutable_version_and_publishing_picks_one() {
             matches!(store.list_versions(999).await, Err(StoreError::NotFound)),
             "{kind}"
         );
+    })
+    .await;
+}
+
+fn new_user(name: &str, role: Role) -> NewUserRow<'_> {
+    NewUserRow {
+        name,
+        password_hash: "$argon2id$stand-in",
+        role,
+        must_change_password: false,
+        now_ms: 1_000,
+    }
+}
+
+#[tokio::test]
+async fn users_are_unique_and_the_last_admin_stays() {
+    each_store(|store, kind| async move {
+        assert!(
+            store
+                .create_first_user(new_user("root", Role::Admin))
+                .await
+                .unwrap(),
+            "{kind}"
+        );
+        // Only into an empty table.
+        assert!(
+            !store
+                .create_first_user(new_user("other", Role::Admin))
+                .await
+                .unwrap()
+        );
+        let viewer = store
+            .create_user(new_user("vic", Role::Viewer))
+            .await
+            .unwrap();
+        assert_eq!(viewer.role, Role::Viewer);
+        assert!(matches!(
+            store.create_user(new_user("vic", Role::Editor)).await,
+            Err(StoreError::Conflict(m)) if m.contains("user named 'vic'")
+        ));
+        let names: Vec<_> = store
+            .list_users()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
+        assert_eq!(names, ["root", "vic"], "{kind}");
+
+        let change = UserChange {
+            role: Some(Role::Editor),
+            ..UserChange::default()
+        };
+        let vic = store.update_user("vic", change).await.unwrap();
+        assert_eq!(
+            (vic.role, vic.password_hash.as_str()),
+            (Role::Editor, "$argon2id$stand-in")
+        );
+        let demote = UserChange {
+            role: Some(Role::Viewer),
+            ..UserChange::default()
+        };
+        assert!(matches!(
+            store.update_user("root", demote).await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store.delete_user("root").await,
+            Err(StoreError::Conflict(_))
+        ));
+        assert!(matches!(
+            store.delete_user("ghost").await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.update_user("ghost", demote).await,
+            Err(StoreError::NotFound)
+        ));
+        // With a second admin, the first may go.
+        let promote = UserChange {
+            role: Some(Role::Admin),
+            ..UserChange::default()
+        };
+        store.update_user("vic", promote).await.unwrap();
+        store.delete_user("root").await.unwrap();
+        assert!(
+            matches!(store.find_user("root").await, Err(StoreError::NotFound)),
+            "{kind}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_expire_and_end_with_a_new_password_or_the_user() {
+    each_store(|store, kind| async move {
+        let u = store
+            .create_user(new_user("sam", Role::Editor))
+            .await
+            .unwrap();
+        store
+            .create_session("h1", u.id, 1_000, 5_000)
+            .await
+            .unwrap();
+        store
+            .create_session("h2", u.id, 1_000, 5_000)
+            .await
+            .unwrap();
+        let (found, expires) = store.session_user("h1", 4_999).await.unwrap().unwrap();
+        assert_eq!((found.name.as_str(), expires), ("sam", 5_000), "{kind}");
+        assert_eq!(
+            store.session_user("h1", 5_000).await.unwrap(),
+            None,
+            "expired"
+        );
+        store.extend_session("h1", 9_000).await.unwrap();
+        assert!(store.session_user("h1", 5_000).await.unwrap().is_some());
+        store.delete_expired_sessions(6_000).await.unwrap();
+        assert!(
+            store.session_user("h2", 0).await.unwrap().is_none(),
+            "deleted"
+        );
+        store.delete_session("h1").await.unwrap();
+        assert!(store.session_user("h1", 0).await.unwrap().is_none());
+
+        store
+            .create_session("h3", u.id, 1_000, 5_000)
+            .await
+            .unwrap();
+        let change = UserChange {
+            password_hash: Some("$argon2id$new"),
+            must_change_password: Some(true),
+            ..UserChange::default()
+        };
+        let changed = store.update_user("sam", change).await.unwrap();
+        assert!(changed.must_change_password);
+        assert!(
+            store.session_user("h3", 0).await.unwrap().is_none(),
+            "{kind}: new password"
+        );
+
+        store
+            .create_session("h4", u.id, 1_000, 5_000)
+            .await
+            .unwrap();
+        store
+            .create_user(new_user("boss", Role::Admin))
+            .await
+            .unwrap();
+        store.delete_user("sam").await.unwrap();
+        assert!(
+            store.session_user("h4", 0).await.unwrap().is_none(),
+            "{kind}: user gone"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tokens_are_found_by_digest_until_revoked() {
+    each_store(|store, kind| async move {
+        let a = store
+            .create_user(new_user("ann", Role::Operator))
+            .await
+            .unwrap();
+        let b = store
+            .create_user(new_user("ben", Role::Viewer))
+            .await
+            .unwrap();
+        let t = store
+            .create_token(a.id, "ci", "d1", Role::Editor, 7)
+            .await
+            .unwrap();
+        assert_eq!(
+            (t.owner.as_str(), t.role, t.created_at_ms),
+            ("ann", Role::Editor, 7)
+        );
+        store
+            .create_token(b.id, "mine", "d2", Role::Viewer, 8)
+            .await
+            .unwrap();
+        let (owner, token) = store.token_user("d1").await.unwrap().unwrap();
+        assert_eq!(
+            (owner.name.as_str(), token.id, token.role),
+            ("ann", t.id, Role::Editor)
+        );
+        assert_eq!(
+            store.list_tokens(Some(a.id)).await.unwrap().len(),
+            1,
+            "{kind}"
+        );
+        assert_eq!(store.list_tokens(None).await.unwrap().len(), 2);
+        // Only the owner (or anyone, with None) may revoke.
+        assert!(matches!(
+            store.revoke_token(t.id, Some(b.id), 9).await,
+            Err(StoreError::NotFound)
+        ));
+        let revoked = store.revoke_token(t.id, Some(a.id), 9).await.unwrap();
+        assert_eq!(revoked.revoked_at_ms, Some(9));
+        assert_eq!(
+            store
+                .revoke_token(t.id, None, 99)
+                .await
+                .unwrap()
+                .revoked_at_ms,
+            Some(9)
+        );
+        assert!(store.token_user("d1").await.unwrap().is_none(), "{kind}");
+        assert!(store.token_user("nope").await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_log_pages_newest_first() {
+    each_store(|store, kind| async move {
+        for i in 0..5_i64 {
+            let target = format!("/api/v1/workflows/{i}");
+            store
+                .append_audit(AuditRecord {
+                    at_ms: 1_000 + i,
+                    actor: (i % 2 == 0).then_some("ann"),
+                    via: "token",
+                    action: "PUT /api/v1/workflows/{id}",
+                    target: &target,
+                    status: 200,
+                    remote: Some("127.0.0.1"),
+                })
+                .await
+                .unwrap();
+        }
+        let page = store.list_audit(None, 2).await.unwrap();
+        assert_eq!(
+            page.iter().map(|r| r.at_ms).collect::<Vec<_>>(),
+            [1_004, 1_003],
+            "{kind}"
+        );
+        assert_eq!(page[1].actor, None);
+        assert_eq!(page[0].remote.as_deref(), Some("127.0.0.1"));
+        let rest = store.list_audit(Some(page[1].id), 10).await.unwrap();
+        assert_eq!(
+            rest.iter().map(|r| r.at_ms).collect::<Vec<_>>(),
+            [1_002, 1_001, 1_000]
+        );
+        assert_eq!(rest[0].target, "/api/v1/workflows/2");
     })
     .await;
 }

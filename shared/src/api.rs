@@ -107,3 +107,140 @@ pub struct SaveResult {
     pub workflow: WorkflowRecord,
     pub validation: ValidationReport,
 }
+
+/// What a user may do. Each role includes the ones before it: viewers read; editors change
+/// definitions; operators also start, suspend and rerun; admins also manage users and
+/// settings. The order is the derive's, so `role >= Role::Editor` reads as it means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Viewer,
+    Editor,
+    Operator,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Viewer, Role::Editor, Role::Operator, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `POST /auth/login`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Login {
+    pub name: String,
+    pub password: String,
+}
+
+/// Who is signed in (`POST /auth/login`, `GET /auth/session`). The browser sends
+/// `csrf_token` back in the `X-CSRF-Token` header of every request that changes something.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub name: String,
+    pub role: Role,
+    pub csrf_token: String,
+    /// Set for a one-time password: nothing but changing it is allowed until it is changed.
+    pub must_change_password: bool,
+}
+
+/// `POST /auth/password`: change one's own password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChangePassword {
+    pub current: String,
+    pub new: String,
+}
+
+/// A user, as admins see them (never with a password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub name: String,
+    pub role: Role,
+    pub must_change_password: bool,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// `POST /users`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub name: String,
+    pub password: String,
+    pub role: Role,
+}
+
+/// `PATCH /users/{name}`: what to change. A new password set by an admin is one-time: the
+/// user must change it at their next login.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct UpdateUser {
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
+/// An API token, without its secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    /// Whose rights it carries (capped by `role`).
+    pub owner: String,
+    pub role: Role,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    #[serde(default)]
+    pub revoked_at: Option<String>,
+}
+
+/// `POST /tokens`: a token acting for the caller, with at most the caller's role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewToken {
+    pub name: String,
+    pub role: Role,
+}
+
+/// The answer to `POST /tokens`: the only time the secret is shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    pub token: String,
+    #[serde(flatten)]
+    pub info: TokenInfo,
+}
+
+/// One audit record: who did what, when, from where, and how it ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    /// The user, when known (a failed login names the account tried).
+    pub actor: Option<String>,
+    /// `session`, `token`, `cli` or `anonymous`.
+    pub via: String,
+    /// What was asked, e.g. `PUT /api/v1/workflows/{id}` or `login`.
+    pub action: String,
+    /// The resource: the request path.
+    pub target: String,
+    /// The HTTP status it was answered with.
+    pub status: u16,
+    /// The client's address, when known.
+    pub remote: Option<String>,
+}

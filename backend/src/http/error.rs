@@ -14,6 +14,8 @@ use crate::service::ServiceError;
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    /// Seconds, for a 429.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -25,7 +27,12 @@ impl ApiError {
                 message: message.into(),
                 details: None,
             },
+            retry_after: None,
         }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        self.status
     }
 }
 
@@ -47,6 +54,27 @@ impl From<ServiceError> for ApiError {
                 );
                 api.body.details = Some(issues);
                 api
+            }
+            ServiceError::Unauthenticated(msg) => {
+                ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", msg)
+            }
+            ServiceError::Forbidden(msg) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", msg),
+            ServiceError::TooManyAttempts { retry_after_s } => {
+                let mut api = ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    err.to_string(),
+                );
+                api.retry_after = Some(retry_after_s);
+                api
+            }
+            ServiceError::Internal(msg) => {
+                tracing::error!(error = %msg, "internal failure");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not complete the request; see its log",
+                )
             }
             ServiceError::Store(source) => {
                 tracing::error!(error = %source, "store failure");
@@ -94,6 +122,12 @@ impl From<QueryRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

@@ -1,5 +1,6 @@
 //! HTTP: the REST API under `/api/v1` and the browser app everywhere else.
 
+pub mod auth;
 mod error;
 mod extract;
 mod ops;
@@ -23,6 +24,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// The whole application, ready to serve or to drive with `tower::ServiceExt::oneshot`.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
+        .merge(auth::router())
         .merge(workflows::router())
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route")
@@ -33,7 +35,11 @@ pub fn app(state: AppState) -> Router {
                 "method_not_allowed",
                 "this API route does not accept that method",
             )
-        });
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard,
+        ));
     let metrics = Arc::new(ops::Metrics::default());
     Router::new()
         .nest("/api/v1", api)

@@ -13,6 +13,7 @@ use shared::workflow::Workflow;
 use shared::workflow::diff::WorkflowDiff;
 
 use super::ApiError;
+use super::auth::{Caller, Editor, Operator, Viewer};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 use crate::service::workflows as service;
@@ -31,20 +32,25 @@ pub(super) fn router() -> Router<AppState> {
         .route("/export", post(export))
 }
 
-async fn list(State(state): State<AppState>) -> Result<ApiJson<Vec<WorkflowSummary>>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    _: Caller<Viewer>,
+) -> Result<ApiJson<Vec<WorkflowSummary>>, ApiError> {
     Ok(ApiJson(service::list(&state).await?))
 }
 
 async fn create(
     State(state): State<AppState>,
+    Caller(me, ..): Caller<Editor>,
     ApiJson(body): ApiJson<CreateWorkflow>,
 ) -> Result<(StatusCode, ApiJson<WorkflowRecord>), ApiError> {
-    let record = service::create(&state, &body.name).await?;
+    let record = service::create(&state, &body.name, &me.name).await?;
     Ok((StatusCode::CREATED, ApiJson(record)))
 }
 
 async fn read(
     State(state): State<AppState>,
+    _: Caller<Viewer>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<WorkflowRecord>, ApiError> {
     Ok(ApiJson(service::get(&state, id).await?))
@@ -52,6 +58,7 @@ async fn read(
 
 async fn save(
     State(state): State<AppState>,
+    Caller(me, ..): Caller<Editor>,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SaveWorkflow>,
 ) -> Result<ApiJson<SaveResult>, ApiError> {
@@ -62,6 +69,7 @@ async fn save(
             body.revision,
             body.definition,
             body.comment.as_deref(),
+            &me.name,
         )
         .await?,
     ))
@@ -69,6 +77,7 @@ async fn save(
 
 async fn versions(
     State(state): State<AppState>,
+    _: Caller<Viewer>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<Vec<VersionSummary>>, ApiError> {
     Ok(ApiJson(service::versions(&state, id).await?))
@@ -76,6 +85,7 @@ async fn versions(
 
 async fn version(
     State(state): State<AppState>,
+    _: Caller<Viewer>,
     ApiPath((id, version)): ApiPath<(i64, i64)>,
 ) -> Result<ApiJson<VersionRecord>, ApiError> {
     Ok(ApiJson(service::version(&state, id, version).await?))
@@ -84,11 +94,12 @@ async fn version(
 /// `{revision?}`: the revision the restore starts from, checked like a save's.
 async fn restore(
     State(state): State<AppState>,
+    Caller(me, ..): Caller<Editor>,
     ApiPath((id, version)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<RestoreVersion>,
 ) -> Result<ApiJson<SaveResult>, ApiError> {
     Ok(ApiJson(
-        service::restore(&state, id, version, body.revision).await?,
+        service::restore(&state, id, version, body.revision, &me.name).await?,
     ))
 }
 
@@ -101,32 +112,40 @@ struct DiffQuery {
 /// `?from=A&to=B`: what changed from version A to version B, structurally.
 async fn diff(
     State(state): State<AppState>,
+    _: Caller<Viewer>,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> Result<ApiJson<WorkflowDiff>, ApiError> {
     Ok(ApiJson(service::diff(&state, id, q.from, q.to).await?))
 }
 
+/// Publishing changes what the scheduler runs: an operator's decision, not an editor's.
 async fn publish(
     State(state): State<AppState>,
+    _: Caller<Operator>,
     ApiPath((id, version)): ApiPath<(i64, i64)>,
 ) -> Result<ApiJson<WorkflowRecord>, ApiError> {
     Ok(ApiJson(service::publish(&state, id, version).await?))
 }
 
 async fn validate(
+    _: Caller<Viewer>,
     ApiJson(definition): ApiJson<Workflow>,
 ) -> Result<ApiJson<ValidationReport>, ApiError> {
     Ok(ApiJson(service::validate(&definition)?))
 }
 
-async fn export(ApiJson(definition): ApiJson<Workflow>) -> Result<impl IntoResponse, ApiError> {
+async fn export(
+    _: Caller<Viewer>,
+    ApiJson(definition): ApiJson<Workflow>,
+) -> Result<impl IntoResponse, ApiError> {
     let xml = service::export(&definition)?;
     Ok(xml_attachment(xml))
 }
 
 async fn export_stored(
     State(state): State<AppState>,
+    _: Caller<Viewer>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
     Ok(xml_attachment(service::export_stored(&state, id).await?))

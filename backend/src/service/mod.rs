@@ -1,7 +1,10 @@
 //! Use cases: what the API offers, independent of HTTP. Input limits live here, so every
 //! entry point (API today, CLI later) enforces the same ones.
 
+pub mod auth;
 pub mod workflows;
+
+use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::store::StoreError;
 use shared::workflow::Issue;
@@ -23,8 +26,19 @@ pub enum ServiceError {
     /// The request is well-formed but the workflow has validation errors.
     #[error("{message}")]
     Invalid { message: String, issues: Vec<Issue> },
+    /// No valid credentials came with the request (or a login failed).
+    #[error("{0}")]
+    Unauthenticated(String),
+    /// The caller is known but may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("too many failed logins; try again in {retry_after_s} s")]
+    TooManyAttempts { retry_after_s: u64 },
     #[error(transparent)]
     Store(StoreError),
+    /// Something that should not fail did (no randomness, a crashed worker thread).
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl From<StoreError> for ServiceError {
@@ -35,4 +49,14 @@ impl From<StoreError> for ServiceError {
             other => ServiceError::Store(other),
         }
     }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+pub(crate) fn rfc3339(ms: i64) -> String {
+    DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Millis, true)
 }

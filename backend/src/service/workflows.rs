@@ -1,6 +1,5 @@
 //! Workflow definitions: list, create, read, save, validate, export.
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use shared::api::{
     SaveResult, ValidationReport, VersionRecord, VersionSummary, WorkflowRecord, WorkflowSummary,
 };
@@ -8,7 +7,7 @@ use shared::oozie::{ExportError, to_workflow_xml};
 use shared::workflow::Workflow;
 use shared::workflow::diff::WorkflowDiff;
 
-use super::{MAX_EDGES, MAX_NAME_LEN, MAX_NODES, ServiceError};
+use super::{MAX_EDGES, MAX_NAME_LEN, MAX_NODES, ServiceError, now_ms, rfc3339};
 use crate::AppState;
 use crate::store::{Save, StoredWorkflow, VersionInfo};
 
@@ -27,11 +26,15 @@ pub async fn list(state: &AppState) -> Result<Vec<WorkflowSummary>, ServiceError
         .collect())
 }
 
-pub async fn create(state: &AppState, name: &str) -> Result<WorkflowRecord, ServiceError> {
+pub async fn create(
+    state: &AppState,
+    name: &str,
+    author: &str,
+) -> Result<WorkflowRecord, ServiceError> {
     let definition = Workflow::new_drawing(name.trim());
     check_limits(&definition)?;
     let save = Save {
-        author: None,
+        author: Some(author),
         comment: "created",
         now_ms: now_ms(),
     };
@@ -49,11 +52,12 @@ pub async fn save(
     revision: Option<i64>,
     definition: Workflow,
     comment: Option<&str>,
+    author: &str,
 ) -> Result<SaveResult, ServiceError> {
     check_limits(&definition)?;
     let comment = check_comment(comment.unwrap_or_default())?;
     let save = Save {
-        author: None,
+        author: Some(author),
         comment,
         now_ms: now_ms(),
     };
@@ -98,10 +102,11 @@ pub async fn restore(
     id: i64,
     version: i64,
     revision: Option<i64>,
+    author: &str,
 ) -> Result<SaveResult, ServiceError> {
     let (_, definition) = state.store.get_version(id, version).await?;
     let comment = format!("restored version {version}");
-    save(state, id, revision, definition, Some(&comment)).await
+    save(state, id, revision, definition, Some(&comment), author).await
 }
 
 /// What changed from version `from` to version `to`.
@@ -196,14 +201,4 @@ fn record(stored: StoredWorkflow) -> WorkflowRecord {
         definition: stored.definition,
         published_version: stored.published_version,
     }
-}
-
-fn now_ms() -> i64 {
-    Utc::now().timestamp_millis()
-}
-
-fn rfc3339(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Millis, true)
 }

@@ -4,13 +4,17 @@
 
 mod postgres;
 mod sql;
+mod sql_impl;
 mod sqlite;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
+use shared::api::Role;
 use shared::workflow::Workflow;
+
+use sql_impl::sql_store;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -23,6 +27,8 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("stored definition is unreadable: {0}")]
     Corrupt(#[from] serde_json::Error),
+    #[error("stored row is unreadable: {0}")]
+    BadRow(String),
 }
 
 /// A workflow as stored. Times are milliseconds since the Unix epoch, UTC.
@@ -63,10 +69,79 @@ pub struct WorkflowListItem {
     pub updated_at_ms: i64,
 }
 
+/// A user as stored, with the password's argon2 PHC string.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRow {
+    pub id: i64,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub must_change_password: bool,
+    pub created_at_ms: i64,
+}
+
+/// A user to create.
+#[derive(Debug, Clone, Copy)]
+pub struct NewUserRow<'a> {
+    pub name: &'a str,
+    pub password_hash: &'a str,
+    pub role: Role,
+    pub must_change_password: bool,
+    pub now_ms: i64,
+}
+
+/// What to change of a user; `None` keeps it. A new password ends the user's sessions.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UserChange<'a> {
+    pub password_hash: Option<&'a str>,
+    pub role: Option<Role>,
+    pub must_change_password: Option<bool>,
+}
+
+/// An API token as stored (its secret's digest stays in the database).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub owner: String,
+    pub role: Role,
+    pub created_at_ms: i64,
+    pub revoked_at_ms: Option<i64>,
+}
+
+/// One audit record to append.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditRecord<'a> {
+    pub at_ms: i64,
+    pub actor: Option<&'a str>,
+    pub via: &'a str,
+    pub action: &'a str,
+    pub target: &'a str,
+    pub status: u16,
+    pub remote: Option<&'a str>,
+}
+
+/// One audit record as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at_ms: i64,
+    pub actor: Option<String>,
+    pub via: String,
+    pub action: String,
+    pub target: String,
+    pub status: i64,
+    pub remote: Option<String>,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Answers when the database does (for `/readyz`).
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Waits for running statements, then closes every connection (SQLite checkpoints its
+    /// WAL into the database file). Later calls fail.
+    async fn close(&self);
 
     /// All workflows, most recently changed first.
     async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError>;
@@ -104,196 +179,85 @@ pub trait Store: Send + Sync + 'static {
 
     /// Makes `version` the one the scheduler uses.
     async fn publish(&self, id: i64, version: i64) -> Result<(), StoreError>;
+
+    /// Fails with [`StoreError::Conflict`] when the name is taken.
+    async fn create_user(&self, user: NewUserRow<'_>) -> Result<UserRow, StoreError>;
+
+    /// Creates the user only if there is no user at all; says whether it did.
+    async fn create_first_user(&self, user: NewUserRow<'_>) -> Result<bool, StoreError>;
+
+    async fn find_user(&self, name: &str) -> Result<UserRow, StoreError>;
+
+    /// All users, by name.
+    async fn list_users(&self) -> Result<Vec<UserRow>, StoreError>;
+
+    /// Fails with [`StoreError::Conflict`] when it would leave no admin.
+    async fn update_user(&self, name: &str, change: UserChange<'_>) -> Result<UserRow, StoreError>;
+
+    /// Removes the user with their sessions and tokens. Fails with
+    /// [`StoreError::Conflict`] for the last admin.
+    async fn delete_user(&self, name: &str) -> Result<(), StoreError>;
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        now_ms: i64,
+        expires_at_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The user of an unexpired session, and when it expires.
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<Option<(UserRow, i64)>, StoreError>;
+
+    async fn extend_session(&self, token_hash: &str, expires_at_ms: i64) -> Result<(), StoreError>;
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+
+    async fn delete_expired_sessions(&self, now_ms: i64) -> Result<(), StoreError>;
+
+    async fn create_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        role: Role,
+        now_ms: i64,
+    ) -> Result<TokenRow, StoreError>;
+
+    /// Tokens of one user, or everyone's with `None`, oldest first.
+    async fn list_tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenRow>, StoreError>;
+
+    /// Revokes a token (of `user_id` only, when given); [`StoreError::NotFound`] otherwise.
+    async fn revoke_token(
+        &self,
+        id: i64,
+        user_id: Option<i64>,
+        now_ms: i64,
+    ) -> Result<TokenRow, StoreError>;
+
+    /// The owner and the token of an unrevoked token digest.
+    async fn token_user(&self, token_hash: &str)
+    -> Result<Option<(UserRow, TokenRow)>, StoreError>;
+
+    async fn append_audit(&self, record: AuditRecord<'_>) -> Result<(), StoreError>;
+
+    /// Audit records newest first, below id `before` when given.
+    async fn list_audit(
+        &self,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>, StoreError>;
 }
-
-/// The [`Store`] implementation for a store type with a `pool` of the given row type. Both
-/// databases run the very same statements ([`sql`]) and map rows the same way; only the
-/// sqlx types differ, which is what a macro (rather than generics over `sqlx::Database`,
-/// with their bounds) expresses plainly.
-macro_rules! sql_store {
-    ($store:ty, $db:ty, $row:ty) => {
-        use async_trait::async_trait;
-        use shared::workflow::Workflow;
-        use sqlx::Row;
-
-        use super::{Save, Store, StoredWorkflow, VersionInfo, WorkflowListItem, sql};
-
-        fn stored(row: &$row) -> Result<StoredWorkflow, StoreError> {
-            Ok(StoredWorkflow {
-                id: row.try_get("id")?,
-                revision: row.try_get("revision")?,
-                updated_at_ms: row.try_get("updated_at_ms")?,
-                definition: serde_json::from_str(row.try_get::<&str, _>("definition")?)?,
-                published_version: row.try_get("published_version")?,
-            })
-        }
-
-        /// The version a save makes: the workflow's new revision, as saved.
-        async fn insert_version(
-            tx: &mut sqlx::Transaction<'_, $db>,
-            saved: &StoredWorkflow,
-            json: &str,
-            nodes: i64,
-            save: Save<'_>,
-        ) -> Result<(), StoreError> {
-            sqlx::query(sql::INSERT_VERSION)
-                .bind(saved.id)
-                .bind(saved.revision)
-                .bind(json)
-                .bind(nodes)
-                .bind(save.author)
-                .bind(save.comment)
-                .bind(save.now_ms)
-                .execute(&mut **tx)
-                .await?;
-            Ok(())
-        }
-
-        fn version_info(row: &$row) -> Result<VersionInfo, StoreError> {
-            Ok(VersionInfo {
-                version: row.try_get("version")?,
-                node_count: row.try_get("node_count")?,
-                author: row.try_get("author")?,
-                comment: row.try_get("comment")?,
-                created_at_ms: row.try_get("created_at_ms")?,
-            })
-        }
-
-        #[async_trait]
-        impl Store for $store {
-            async fn ping(&self) -> Result<(), StoreError> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
-                Ok(())
-            }
-
-            async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError> {
-                let rows = sqlx::query(sql::LIST_WORKFLOWS)
-                    .fetch_all(&self.pool)
-                    .await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok(WorkflowListItem {
-                            id: row.try_get("id")?,
-                            name: row.try_get("name")?,
-                            node_count: row.try_get("node_count")?,
-                            updated_at_ms: row.try_get("updated_at_ms")?,
-                        })
-                    })
-                    .collect()
-            }
-
-            async fn create_workflow(
-                &self,
-                definition: &Workflow,
-                save: Save<'_>,
-            ) -> Result<StoredWorkflow, StoreError> {
-                let json = serde_json::to_string(definition)?;
-                let nodes = definition.nodes.len() as i64;
-                let mut tx = self.pool.begin().await?;
-                let row = sqlx::query(sql::CREATE_WORKFLOW)
-                    .bind(&definition.name)
-                    .bind(&json)
-                    .bind(nodes)
-                    .bind(save.now_ms)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| super::name_taken(e, &definition.name))?;
-                let created = stored(&row)?;
-                insert_version(&mut tx, &created, &json, nodes, save).await?;
-                tx.commit().await?;
-                Ok(created)
-            }
-
-            async fn get_workflow(&self, id: i64) -> Result<StoredWorkflow, StoreError> {
-                let row = sqlx::query(sql::GET_WORKFLOW)
-                    .bind(id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                stored(&row)
-            }
-
-            async fn update_workflow(
-                &self,
-                id: i64,
-                expected_revision: Option<i64>,
-                definition: &Workflow,
-                save: Save<'_>,
-            ) -> Result<StoredWorkflow, StoreError> {
-                let json = serde_json::to_string(definition)?;
-                let nodes = definition.nodes.len() as i64;
-                // The UPDATE comes first, so the transaction takes the write lock at once
-                // (SQLite) and no reader-turned-writer can deadlock with another save.
-                let mut tx = self.pool.begin().await?;
-                let row = sqlx::query(sql::UPDATE_WORKFLOW)
-                    .bind(id)
-                    .bind(expected_revision)
-                    .bind(&definition.name)
-                    .bind(&json)
-                    .bind(nodes)
-                    .bind(save.now_ms)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(|e| super::name_taken(e, &definition.name))?;
-                let Some(row) = row else {
-                    drop(tx);
-                    return Err(super::stale_revision(
-                        self.get_workflow(id).await?.revision,
-                        expected_revision,
-                    ));
-                };
-                let updated = stored(&row)?;
-                insert_version(&mut tx, &updated, &json, nodes, save).await?;
-                tx.commit().await?;
-                Ok(updated)
-            }
-
-            async fn list_versions(&self, id: i64) -> Result<Vec<VersionInfo>, StoreError> {
-                // A workflow always has a version, so none means no such workflow.
-                let rows = sqlx::query(sql::LIST_VERSIONS)
-                    .bind(id)
-                    .fetch_all(&self.pool)
-                    .await?;
-                if rows.is_empty() {
-                    return Err(StoreError::NotFound);
-                }
-                rows.iter().map(version_info).collect()
-            }
-
-            async fn get_version(
-                &self,
-                id: i64,
-                version: i64,
-            ) -> Result<(VersionInfo, Workflow), StoreError> {
-                let row = sqlx::query(sql::GET_VERSION)
-                    .bind(id)
-                    .bind(version)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .ok_or(StoreError::NotFound)?;
-                let definition = serde_json::from_str(row.try_get::<&str, _>("definition")?)?;
-                Ok((version_info(&row)?, definition))
-            }
-
-            async fn publish(&self, id: i64, version: i64) -> Result<(), StoreError> {
-                sqlx::query(sql::PUBLISH)
-                    .bind(id)
-                    .bind(version)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .map(drop)
-                    .ok_or(StoreError::NotFound)
-            }
-        }
-    };
-}
-pub(crate) use sql_store;
 
 /// A unique-name violation as the conflict it is.
-fn name_taken(err: sqlx::Error, name: &str) -> StoreError {
+fn name_taken(err: sqlx::Error, what: &str, name: &str) -> StoreError {
     match &err {
         sqlx::Error::Database(db) if db.is_unique_violation() => {
-            StoreError::Conflict(format!("a workflow named '{name}' already exists"))
+            StoreError::Conflict(format!("a {what} named '{name}' already exists"))
         }
         _ => StoreError::Database(err),
     }
@@ -305,4 +269,14 @@ fn stale_revision(current: i64, expected: Option<i64>) -> StoreError {
          this edit started from {})",
         expected.unwrap_or_default()
     ))
+}
+
+fn last_admin(name: &str) -> StoreError {
+    StoreError::Conflict(format!(
+        "'{name}' is the last admin: make someone else an admin first"
+    ))
+}
+
+fn role(text: &str) -> Result<Role, StoreError> {
+    Role::parse(text).ok_or_else(|| StoreError::BadRow(format!("unknown role '{text}'")))
 }

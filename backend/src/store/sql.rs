@@ -32,3 +32,85 @@ pub(super) const GET_VERSION: &str = "SELECT version, node_count, author, commen
 pub(super) const PUBLISH: &str = "UPDATE workflows SET published_version = $2 \
      WHERE id = $1 AND EXISTS (SELECT 1 FROM workflow_versions WHERE workflow_id = $1 AND version = $2) \
      RETURNING id";
+
+pub(super) const CREATE_USER: &str = "INSERT INTO users \
+     (name, password_hash, role, must_change_password, created_at_ms) \
+     VALUES ($1, $2, $3, $4, $5) \
+     RETURNING id, name, password_hash, role, must_change_password, created_at_ms";
+
+/// Inserts only into an empty table: the first start's admin, once, even when several
+/// replicas start together (the loser's insert finds a row, or hits the unique name).
+pub(super) const CREATE_FIRST_USER: &str = "INSERT INTO users \
+     (name, password_hash, role, must_change_password, created_at_ms) \
+     SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM users) \
+     RETURNING id";
+
+pub(super) const FIND_USER: &str = "SELECT id, name, password_hash, role, must_change_password, \
+     created_at_ms FROM users WHERE name = $1";
+
+pub(super) const LIST_USERS: &str = "SELECT id, name, password_hash, role, must_change_password, \
+     created_at_ms FROM users ORDER BY name";
+
+/// Each part changes only when given. Demoting the last admin is refused in the same
+/// statement (no row comes back), so two admins demoting each other cannot both succeed
+/// on SQLite, whose writers are serialized.
+pub(super) const UPDATE_USER: &str = "UPDATE users SET \
+     password_hash = COALESCE($2, password_hash), \
+     role = COALESCE($3, role), \
+     must_change_password = COALESCE($4, must_change_password) \
+     WHERE name = $1 AND ($3 IS NULL OR $3 = 'admin' OR role <> 'admin' \
+        OR (SELECT COUNT(*) FROM users WHERE role = 'admin') > 1) \
+     RETURNING id, name, password_hash, role, must_change_password, created_at_ms";
+
+pub(super) const DELETE_USER: &str = "DELETE FROM users WHERE name = $1 AND (role <> 'admin' \
+     OR (SELECT COUNT(*) FROM users WHERE role = 'admin') > 1) RETURNING id";
+
+pub(super) const USER_EXISTS: &str = "SELECT id FROM users WHERE name = $1";
+
+pub(super) const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+
+pub(super) const CREATE_SESSION: &str = "INSERT INTO sessions \
+     (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)";
+
+pub(super) const SESSION_USER: &str = "SELECT u.id, u.name, u.password_hash, u.role, \
+     u.must_change_password, u.created_at_ms, s.expires_at_ms \
+     FROM sessions s JOIN users u ON u.id = s.user_id \
+     WHERE s.token_hash = $1 AND s.expires_at_ms > $2";
+
+pub(super) const EXTEND_SESSION: &str =
+    "UPDATE sessions SET expires_at_ms = $2 WHERE token_hash = $1";
+
+pub(super) const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
+
+pub(super) const DELETE_EXPIRED_SESSIONS: &str = "DELETE FROM sessions WHERE expires_at_ms <= $1";
+
+pub(super) const CREATE_TOKEN: &str = "INSERT INTO api_tokens \
+     (user_id, name, token_hash, role, created_at_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+
+/// `$1` NULL lists everyone's.
+pub(super) const LIST_TOKENS: &str = "SELECT t.id, t.name, t.role, t.created_at_ms, \
+     t.revoked_at_ms, u.name AS owner FROM api_tokens t JOIN users u ON u.id = t.user_id \
+     WHERE $1 IS NULL OR t.user_id = $1 ORDER BY t.id";
+
+pub(super) const GET_TOKEN: &str = "SELECT t.id, t.name, t.role, t.created_at_ms, \
+     t.revoked_at_ms, u.name AS owner FROM api_tokens t JOIN users u ON u.id = t.user_id \
+     WHERE t.id = $1 AND ($2 IS NULL OR t.user_id = $2)";
+
+/// Revoking twice keeps the first time.
+pub(super) const REVOKE_TOKEN: &str = "UPDATE api_tokens \
+     SET revoked_at_ms = COALESCE(revoked_at_ms, $3) \
+     WHERE id = $1 AND ($2 IS NULL OR user_id = $2) RETURNING id";
+
+pub(super) const TOKEN_USER: &str = "SELECT u.id, u.name, u.password_hash, u.role, \
+     u.must_change_password, u.created_at_ms, \
+     t.id AS token_id, t.name AS token_name, t.role AS token_role, \
+     t.created_at_ms AS token_created_at_ms \
+     FROM api_tokens t JOIN users u ON u.id = t.user_id \
+     WHERE t.token_hash = $1 AND t.revoked_at_ms IS NULL";
+
+pub(super) const APPEND_AUDIT: &str = "INSERT INTO audit_log \
+     (at_ms, actor, via, action, target, status, remote) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// Newest first, a page at a time: `$1` is the id to go below (NULL: from the newest).
+pub(super) const LIST_AUDIT: &str = "SELECT id, at_ms, actor, via, action, target, status, \
+     remote FROM audit_log WHERE $1 IS NULL OR id < $1 ORDER BY id DESC LIMIT $2";

@@ -1,0 +1,494 @@
+//! The one implementation of [`super::Store`] that both databases share.
+
+/// The [`Store`] implementation for a store type with a `pool` of the given row type. Both
+/// databases run the very same statements ([`sql`]) and map rows the same way; only the
+/// sqlx types differ, which is what a macro (rather than generics over `sqlx::Database`,
+/// with their bounds) expresses plainly.
+macro_rules! sql_store {
+    ($store:ty, $db:ty, $row:ty) => {
+        use async_trait::async_trait;
+        use shared::workflow::Workflow;
+        use sqlx::Row;
+
+        use shared::api::Role;
+
+        use super::{
+            AuditRecord, AuditRow, NewUserRow, Save, Store, StoredWorkflow, TokenRow, UserChange,
+            UserRow, VersionInfo, WorkflowListItem, sql,
+        };
+
+        fn stored(row: &$row) -> Result<StoredWorkflow, StoreError> {
+            Ok(StoredWorkflow {
+                id: row.try_get("id")?,
+                revision: row.try_get("revision")?,
+                updated_at_ms: row.try_get("updated_at_ms")?,
+                definition: serde_json::from_str(row.try_get::<&str, _>("definition")?)?,
+                published_version: row.try_get("published_version")?,
+            })
+        }
+
+        /// The version a save makes: the workflow's new revision, as saved.
+        async fn insert_version(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            saved: &StoredWorkflow,
+            json: &str,
+            nodes: i64,
+            save: Save<'_>,
+        ) -> Result<(), StoreError> {
+            sqlx::query(sql::INSERT_VERSION)
+                .bind(saved.id)
+                .bind(saved.revision)
+                .bind(json)
+                .bind(nodes)
+                .bind(save.author)
+                .bind(save.comment)
+                .bind(save.now_ms)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        }
+
+        fn version_info(row: &$row) -> Result<VersionInfo, StoreError> {
+            Ok(VersionInfo {
+                version: row.try_get("version")?,
+                node_count: row.try_get("node_count")?,
+                author: row.try_get("author")?,
+                comment: row.try_get("comment")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+            })
+        }
+
+        fn user(row: &$row) -> Result<UserRow, StoreError> {
+            Ok(UserRow {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                password_hash: row.try_get("password_hash")?,
+                role: super::role(row.try_get("role")?)?,
+                must_change_password: row.try_get("must_change_password")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+            })
+        }
+
+        fn token(row: &$row) -> Result<TokenRow, StoreError> {
+            Ok(TokenRow {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                owner: row.try_get("owner")?,
+                role: super::role(row.try_get("role")?)?,
+                created_at_ms: row.try_get("created_at_ms")?,
+                revoked_at_ms: row.try_get("revoked_at_ms")?,
+            })
+        }
+
+        impl $store {
+            async fn token_by_id(
+                &self,
+                id: i64,
+                user_id: Option<i64>,
+            ) -> Result<TokenRow, StoreError> {
+                let row = sqlx::query(sql::GET_TOKEN)
+                    .bind(id)
+                    .bind(user_id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                token(&row)
+            }
+
+            /// Why a guarded user change found no row: no such user, or the last admin.
+            async fn missing_or_last_admin(&self, name: &str) -> StoreError {
+                match sqlx::query(sql::USER_EXISTS)
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await
+                {
+                    Ok(Some(_)) => super::last_admin(name),
+                    Ok(None) => StoreError::NotFound,
+                    Err(e) => e.into(),
+                }
+            }
+        }
+
+        #[async_trait]
+        impl Store for $store {
+            async fn ping(&self) -> Result<(), StoreError> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn close(&self) {
+                self.pool.close().await;
+            }
+
+            async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError> {
+                let rows = sqlx::query(sql::LIST_WORKFLOWS)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(WorkflowListItem {
+                            id: row.try_get("id")?,
+                            name: row.try_get("name")?,
+                            node_count: row.try_get("node_count")?,
+                            updated_at_ms: row.try_get("updated_at_ms")?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn create_workflow(
+                &self,
+                definition: &Workflow,
+                save: Save<'_>,
+            ) -> Result<StoredWorkflow, StoreError> {
+                let json = serde_json::to_string(definition)?;
+                let nodes = definition.nodes.len() as i64;
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query(sql::CREATE_WORKFLOW)
+                    .bind(&definition.name)
+                    .bind(&json)
+                    .bind(nodes)
+                    .bind(save.now_ms)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| super::name_taken(e, "workflow", &definition.name))?;
+                let created = stored(&row)?;
+                insert_version(&mut tx, &created, &json, nodes, save).await?;
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn get_workflow(&self, id: i64) -> Result<StoredWorkflow, StoreError> {
+                let row = sqlx::query(sql::GET_WORKFLOW)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                stored(&row)
+            }
+
+            async fn update_workflow(
+                &self,
+                id: i64,
+                expected_revision: Option<i64>,
+                definition: &Workflow,
+                save: Save<'_>,
+            ) -> Result<StoredWorkflow, StoreError> {
+                let json = serde_json::to_string(definition)?;
+                let nodes = definition.nodes.len() as i64;
+                // The UPDATE comes first, so the transaction takes the write lock at once
+                // (SQLite) and no reader-turned-writer can deadlock with another save.
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query(sql::UPDATE_WORKFLOW)
+                    .bind(id)
+                    .bind(expected_revision)
+                    .bind(&definition.name)
+                    .bind(&json)
+                    .bind(nodes)
+                    .bind(save.now_ms)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|e| super::name_taken(e, "workflow", &definition.name))?;
+                let Some(row) = row else {
+                    drop(tx);
+                    return Err(super::stale_revision(
+                        self.get_workflow(id).await?.revision,
+                        expected_revision,
+                    ));
+                };
+                let updated = stored(&row)?;
+                insert_version(&mut tx, &updated, &json, nodes, save).await?;
+                tx.commit().await?;
+                Ok(updated)
+            }
+
+            async fn list_versions(&self, id: i64) -> Result<Vec<VersionInfo>, StoreError> {
+                // A workflow always has a version, so none means no such workflow.
+                let rows = sqlx::query(sql::LIST_VERSIONS)
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                if rows.is_empty() {
+                    return Err(StoreError::NotFound);
+                }
+                rows.iter().map(version_info).collect()
+            }
+
+            async fn get_version(
+                &self,
+                id: i64,
+                version: i64,
+            ) -> Result<(VersionInfo, Workflow), StoreError> {
+                let row = sqlx::query(sql::GET_VERSION)
+                    .bind(id)
+                    .bind(version)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let definition = serde_json::from_str(row.try_get::<&str, _>("definition")?)?;
+                Ok((version_info(&row)?, definition))
+            }
+
+            async fn publish(&self, id: i64, version: i64) -> Result<(), StoreError> {
+                sqlx::query(sql::PUBLISH)
+                    .bind(id)
+                    .bind(version)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(drop)
+                    .ok_or(StoreError::NotFound)
+            }
+
+            async fn create_user(&self, new: NewUserRow<'_>) -> Result<UserRow, StoreError> {
+                let row = sqlx::query(sql::CREATE_USER)
+                    .bind(new.name)
+                    .bind(new.password_hash)
+                    .bind(new.role.as_str())
+                    .bind(new.must_change_password)
+                    .bind(new.now_ms)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| super::name_taken(e, "user", new.name))?;
+                user(&row)
+            }
+
+            async fn create_first_user(&self, new: NewUserRow<'_>) -> Result<bool, StoreError> {
+                let inserted = sqlx::query(sql::CREATE_FIRST_USER)
+                    .bind(new.name)
+                    .bind(new.password_hash)
+                    .bind(new.role.as_str())
+                    .bind(new.must_change_password)
+                    .bind(new.now_ms)
+                    .fetch_optional(&self.pool)
+                    .await;
+                match inserted {
+                    Ok(row) => Ok(row.is_some()),
+                    // Another replica created it between our check and our insert.
+                    Err(sqlx::Error::Database(db)) if db.is_unique_violation() => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn find_user(&self, name: &str) -> Result<UserRow, StoreError> {
+                let row = sqlx::query(sql::FIND_USER)
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                user(&row)
+            }
+
+            async fn list_users(&self) -> Result<Vec<UserRow>, StoreError> {
+                let rows = sqlx::query(sql::LIST_USERS).fetch_all(&self.pool).await?;
+                rows.iter().map(user).collect()
+            }
+
+            async fn update_user(
+                &self,
+                name: &str,
+                change: UserChange<'_>,
+            ) -> Result<UserRow, StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query(sql::UPDATE_USER)
+                    .bind(name)
+                    .bind(change.password_hash)
+                    .bind(change.role.map(Role::as_str))
+                    .bind(change.must_change_password)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(row) = row else {
+                    drop(tx);
+                    return Err(self.missing_or_last_admin(name).await);
+                };
+                let updated = user(&row)?;
+                if change.password_hash.is_some() {
+                    sqlx::query(sql::DELETE_USER_SESSIONS)
+                        .bind(updated.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(updated)
+            }
+
+            async fn delete_user(&self, name: &str) -> Result<(), StoreError> {
+                let deleted = sqlx::query(sql::DELETE_USER)
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                match deleted {
+                    Some(_) => Ok(()),
+                    None => Err(self.missing_or_last_admin(name).await),
+                }
+            }
+
+            async fn create_session(
+                &self,
+                token_hash: &str,
+                user_id: i64,
+                now_ms: i64,
+                expires_at_ms: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::CREATE_SESSION)
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(now_ms)
+                    .bind(expires_at_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session_user(
+                &self,
+                token_hash: &str,
+                now_ms: i64,
+            ) -> Result<Option<(UserRow, i64)>, StoreError> {
+                let row = sqlx::query(sql::SESSION_USER)
+                    .bind(token_hash)
+                    .bind(now_ms)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|row| Ok((user(&row)?, row.try_get("expires_at_ms")?)))
+                    .transpose()
+            }
+
+            async fn extend_session(
+                &self,
+                token_hash: &str,
+                expires_at_ms: i64,
+            ) -> Result<(), StoreError> {
+                sqlx::query(sql::EXTEND_SESSION)
+                    .bind(token_hash)
+                    .bind(expires_at_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+                sqlx::query(sql::DELETE_SESSION)
+                    .bind(token_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_expired_sessions(&self, now_ms: i64) -> Result<(), StoreError> {
+                sqlx::query(sql::DELETE_EXPIRED_SESSIONS)
+                    .bind(now_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_token(
+                &self,
+                user_id: i64,
+                name: &str,
+                token_hash: &str,
+                role: Role,
+                now_ms: i64,
+            ) -> Result<TokenRow, StoreError> {
+                let id: i64 = sqlx::query(sql::CREATE_TOKEN)
+                    .bind(user_id)
+                    .bind(name)
+                    .bind(token_hash)
+                    .bind(role.as_str())
+                    .bind(now_ms)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("id")?;
+                self.token_by_id(id, None).await
+            }
+
+            async fn list_tokens(&self, user_id: Option<i64>) -> Result<Vec<TokenRow>, StoreError> {
+                let rows = sqlx::query(sql::LIST_TOKENS)
+                    .bind(user_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(token).collect()
+            }
+
+            async fn revoke_token(
+                &self,
+                id: i64,
+                user_id: Option<i64>,
+                now_ms: i64,
+            ) -> Result<TokenRow, StoreError> {
+                sqlx::query(sql::REVOKE_TOKEN)
+                    .bind(id)
+                    .bind(user_id)
+                    .bind(now_ms)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                self.token_by_id(id, user_id).await
+            }
+
+            async fn token_user(
+                &self,
+                token_hash: &str,
+            ) -> Result<Option<(UserRow, TokenRow)>, StoreError> {
+                let row = sqlx::query(sql::TOKEN_USER)
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(|row| {
+                    let owner = user(&row)?;
+                    let token = TokenRow {
+                        id: row.try_get("token_id")?,
+                        name: row.try_get("token_name")?,
+                        owner: owner.name.clone(),
+                        role: super::role(row.try_get("token_role")?)?,
+                        created_at_ms: row.try_get("token_created_at_ms")?,
+                        revoked_at_ms: None,
+                    };
+                    Ok((owner, token))
+                })
+                .transpose()
+            }
+
+            async fn append_audit(&self, record: AuditRecord<'_>) -> Result<(), StoreError> {
+                sqlx::query(sql::APPEND_AUDIT)
+                    .bind(record.at_ms)
+                    .bind(record.actor)
+                    .bind(record.via)
+                    .bind(record.action)
+                    .bind(record.target)
+                    .bind(i64::from(record.status))
+                    .bind(record.remote)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn list_audit(
+                &self,
+                before: Option<i64>,
+                limit: i64,
+            ) -> Result<Vec<AuditRow>, StoreError> {
+                let rows = sqlx::query(sql::LIST_AUDIT)
+                    .bind(before)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(AuditRow {
+                            id: row.try_get("id")?,
+                            at_ms: row.try_get("at_ms")?,
+                            actor: row.try_get("actor")?,
+                            via: row.try_get("via")?,
+                            action: row.try_get("action")?,
+                            target: row.try_get("target")?,
+                            status: row.try_get("status")?,
+                            remote: row.try_get("remote")?,
+                        })
+                    })
+                    .collect()
+            }
+        }
+    };
+}
+pub(crate) use sql_store;

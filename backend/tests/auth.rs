@@ -1,0 +1,715 @@
+//! Who may do what, route by route; sessions with CSRF; tokens; login limits; one-time
+//! passwords; the audit log. Driven through the router, as the API tests are.
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use backend::service::auth::{self, MAX_FAILURES_PER_ACCOUNT, create_user, issue_token};
+use backend::store::{SqliteStore, Store};
+use backend::{AppState, app};
+use common::{Reply, assert_error, send_with};
+use serde_json::{Value, json};
+use shared::api::Role;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Fixture {
+    app: Router,
+    store: Arc<SqliteStore>,
+    /// An API token per role, of a user with that role.
+    tokens: Vec<(Role, String)>,
+}
+
+impl Fixture {
+    async fn new() -> Self {
+        let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+        let mut tokens = Vec::new();
+        for role in Role::ALL {
+            let name = role.as_str();
+            create_user(store.as_ref(), name, PASSWORD, role, false)
+                .await
+                .unwrap();
+            let id = store.find_user(name).await.unwrap().id;
+            let token = issue_token(store.as_ref(), id, "tests", role)
+                .await
+                .unwrap();
+            tokens.push((role, token.token));
+        }
+        Fixture {
+            app: app(AppState::new(store.clone())),
+            store,
+            tokens,
+        }
+    }
+
+    fn token(&self, role: Role) -> &str {
+        &self.tokens.iter().find(|(r, _)| *r == role).unwrap().1
+    }
+
+    async fn as_role(&self, role: Role, method: &str, uri: &str, body: Option<Value>) -> Reply {
+        let bearer = format!("Bearer {}", self.token(role));
+        send_with(
+            &self.app,
+            method,
+            uri,
+            &[("authorization", &bearer)],
+            body.map(|b| serde_json::to_vec(&b).unwrap()),
+        )
+        .await
+    }
+
+    async fn anonymous(&self, method: &str, uri: &str, body: Option<Value>) -> Reply {
+        send_with(
+            &self.app,
+            method,
+            uri,
+            &[],
+            body.map(|b| serde_json::to_vec(&b).unwrap()),
+        )
+        .await
+    }
+
+    /// Logs in through the API: the session cookie and the CSRF token.
+    async fn login(&self, name: &str, password: &str) -> Result<(String, String), Reply> {
+        let reply = self
+            .anonymous(
+                "POST",
+                "/api/v1/auth/login",
+                Some(json!({ "name": name, "password": password })),
+            )
+            .await;
+        if reply.status != StatusCode::OK {
+            return Err(reply);
+        }
+        let cookie = reply.headers["set-cookie"].to_str().unwrap().to_owned();
+        let pair = cookie.split(';').next().unwrap().to_owned();
+        Ok((
+            pair,
+            reply.json()["csrf_token"].as_str().unwrap().to_owned(),
+        ))
+    }
+}
+
+async fn with_cookie(
+    app: &Router,
+    method: &str,
+    uri: &str,
+    cookie: &str,
+    csrf: Option<&str>,
+    body: Option<Value>,
+) -> Reply {
+    let mut headers = vec![("cookie", cookie)];
+    if let Some(csrf) = csrf {
+        headers.push(("x-csrf-token", csrf));
+    }
+    send_with(
+        app,
+        method,
+        uri,
+        &headers,
+        body.map(|b| serde_json::to_vec(&b).unwrap()),
+    )
+    .await
+}
+
+/// Every API route with the least role it needs. A route missing here is a route whose
+/// rule nobody checked.
+fn routes() -> Vec<(&'static str, &'static str, Option<Value>, Role)> {
+    let wf = json!({ "revision": null, "definition": { "name": "w1", "nodes": [], "edges": [] } });
+    let drawing = json!({ "name": "w1", "nodes": [], "edges": [] });
+    vec![
+        ("GET", "/api/v1/auth/session", None, Role::Viewer),
+        (
+            "POST",
+            "/api/v1/auth/password",
+            Some(json!({"current": "x", "new": "y"})),
+            Role::Viewer,
+        ),
+        ("GET", "/api/v1/tokens", None, Role::Viewer),
+        (
+            "POST",
+            "/api/v1/tokens",
+            Some(json!({"name": "t", "role": "viewer"})),
+            Role::Viewer,
+        ),
+        ("DELETE", "/api/v1/tokens/999", None, Role::Viewer),
+        ("GET", "/api/v1/workflows", None, Role::Viewer),
+        ("GET", "/api/v1/workflows/1", None, Role::Viewer),
+        ("GET", "/api/v1/workflows/1/export", None, Role::Viewer),
+        ("GET", "/api/v1/workflows/1/versions", None, Role::Viewer),
+        ("GET", "/api/v1/workflows/1/versions/1", None, Role::Viewer),
+        (
+            "GET",
+            "/api/v1/workflows/1/diff?from=1&to=1",
+            None,
+            Role::Viewer,
+        ),
+        (
+            "POST",
+            "/api/v1/validate",
+            Some(drawing.clone()),
+            Role::Viewer,
+        ),
+        ("POST", "/api/v1/export", Some(drawing), Role::Viewer),
+        (
+            "POST",
+            "/api/v1/workflows",
+            Some(json!({"name": "new"})),
+            Role::Editor,
+        ),
+        ("PUT", "/api/v1/workflows/1", Some(wf), Role::Editor),
+        (
+            "POST",
+            "/api/v1/workflows/1/versions/1/restore",
+            Some(json!({})),
+            Role::Editor,
+        ),
+        (
+            "POST",
+            "/api/v1/workflows/1/versions/1/publish",
+            None,
+            Role::Operator,
+        ),
+        ("GET", "/api/v1/users", None, Role::Admin),
+        (
+            "POST",
+            "/api/v1/users",
+            Some(json!({"name": "u", "password": "x", "role": "viewer"})),
+            Role::Admin,
+        ),
+        (
+            "PATCH",
+            "/api/v1/users/nobody",
+            Some(json!({"role": "viewer"})),
+            Role::Admin,
+        ),
+        ("DELETE", "/api/v1/users/nobody", None, Role::Admin),
+        ("GET", "/api/v1/audit", None, Role::Admin),
+        // Last: it ends nothing for a token, but keep it away from the rest anyway.
+        ("POST", "/api/v1/auth/logout", None, Role::Viewer),
+    ]
+}
+
+#[tokio::test]
+async fn every_route_refuses_strangers_and_roles_below_its_own() {
+    let f = Fixture::new().await;
+    let created = f
+        .as_role(
+            Role::Editor,
+            "POST",
+            "/api/v1/workflows",
+            Some(json!({"name": "w1"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+
+    for (method, uri, body, least) in routes() {
+        let stranger = f.anonymous(method, uri, body.clone()).await;
+        assert_error(&stranger, StatusCode::UNAUTHORIZED, "unauthenticated");
+        for role in Role::ALL {
+            let reply = f.as_role(role, method, uri, body.clone()).await;
+            let refused =
+                reply.status == StatusCode::FORBIDDEN && reply.json()["code"] == "role_required";
+            assert_eq!(
+                refused,
+                role < least,
+                "{method} {uri} as {role}: {} {}",
+                reply.status,
+                reply.text()
+            );
+            assert!(
+                !reply.status.is_server_error(),
+                "{method} {uri}: {}",
+                reply.text()
+            );
+        }
+    }
+    // Unknown routes are no way around the rule either.
+    let unknown = f.anonymous("GET", "/api/v1/nothing-here", None).await;
+    assert_error(&unknown, StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn bad_credentials_are_401_not_anonymous() {
+    let f = Fixture::new().await;
+    let bad = send_with(
+        &f.app,
+        "GET",
+        "/api/v1/workflows",
+        &[("authorization", "Bearer sluice_00")],
+        None,
+    )
+    .await;
+    assert_error(&bad, StatusCode::UNAUTHORIZED, "unauthenticated");
+    let basic = send_with(
+        &f.app,
+        "GET",
+        "/api/v1/workflows",
+        &[("authorization", "Basic YWRtaW46YWRtaW4=")],
+        None,
+    )
+    .await;
+    assert_error(&basic, StatusCode::UNAUTHORIZED, "unauthenticated");
+    let forged = with_cookie(
+        &f.app,
+        "GET",
+        "/api/v1/workflows",
+        "sluice_session=00ff",
+        None,
+        None,
+    )
+    .await;
+    assert_error(&forged, StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn a_browser_session_needs_its_csrf_token_for_changes_and_ends_at_logout() {
+    let f = Fixture::new().await;
+    let wrong = f.login("editor", "not the password").await.unwrap_err();
+    assert_error(&wrong, StatusCode::UNAUTHORIZED, "unauthenticated");
+    let unknown = f.login("nobody", PASSWORD).await.unwrap_err();
+    assert_eq!(
+        unknown.json()["message"],
+        wrong.json()["message"],
+        "an unknown name and a wrong password must look the same"
+    );
+
+    let reply = f
+        .anonymous(
+            "POST",
+            "/api/v1/auth/login",
+            Some(json!({"name": "editor", "password": PASSWORD})),
+        )
+        .await;
+    let set_cookie = reply.headers["set-cookie"].to_str().unwrap();
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie}");
+    }
+    assert_eq!(reply.json()["role"], "editor");
+
+    let (cookie, csrf) = f.login("editor", PASSWORD).await.unwrap();
+    let session = with_cookie(&f.app, "GET", "/api/v1/auth/session", &cookie, None, None).await;
+    assert_eq!(session.status, StatusCode::OK);
+    assert_eq!(session.json()["name"], "editor");
+    assert_eq!(session.json()["csrf_token"], csrf.as_str());
+
+    let body = Some(json!({"name": "by-cookie"}));
+    let without = with_cookie(
+        &f.app,
+        "POST",
+        "/api/v1/workflows",
+        &cookie,
+        None,
+        body.clone(),
+    )
+    .await;
+    assert_error(&without, StatusCode::FORBIDDEN, "csrf");
+    let forged = with_cookie(
+        &f.app,
+        "POST",
+        "/api/v1/workflows",
+        &cookie,
+        Some(&"0".repeat(64)),
+        body.clone(),
+    )
+    .await;
+    assert_error(&forged, StatusCode::FORBIDDEN, "csrf");
+    let with = with_cookie(
+        &f.app,
+        "POST",
+        "/api/v1/workflows",
+        &cookie,
+        Some(&csrf),
+        body,
+    )
+    .await;
+    assert_eq!(with.status, StatusCode::CREATED, "{}", with.text());
+    // The version is signed by the user who saved it.
+    let versions = with_cookie(
+        &f.app,
+        "GET",
+        "/api/v1/workflows/1/versions",
+        &cookie,
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(versions.json()[0]["author"], "editor");
+
+    let out = with_cookie(
+        &f.app,
+        "POST",
+        "/api/v1/auth/logout",
+        &cookie,
+        Some(&csrf),
+        None,
+    )
+    .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(
+        out.headers["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let after = with_cookie(&f.app, "GET", "/api/v1/auth/session", &cookie, None, None).await;
+    assert_error(&after, StatusCode::UNAUTHORIZED, "unauthenticated");
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_for_a_while() {
+    let f = Fixture::new().await;
+    for _ in 0..MAX_FAILURES_PER_ACCOUNT {
+        let reply = f.login("viewer", "guess guess guess").await.unwrap_err();
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password is refused now, with when to come back.
+    let locked = f.login("viewer", PASSWORD).await.unwrap_err();
+    assert_error(&locked, StatusCode::TOO_MANY_REQUESTS, "too_many_attempts");
+    let retry: u64 = locked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=900).contains(&retry), "{retry}");
+    // Other accounts are not affected.
+    assert!(f.login("editor", PASSWORD).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_one_time_password_allows_nothing_but_choosing_a_new_one() {
+    let f = Fixture::new().await;
+    let created = f
+        .as_role(
+            Role::Admin,
+            "POST",
+            "/api/v1/users",
+            Some(json!({"name": "dana", "password": "temporary-pass-1", "role": "editor"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.json()["must_change_password"], true);
+    assert!(created.json().get("password_hash").is_none());
+
+    let (cookie, csrf) = f.login("dana", "temporary-pass-1").await.unwrap();
+    let blocked = with_cookie(&f.app, "GET", "/api/v1/workflows", &cookie, None, None).await;
+    assert_error(&blocked, StatusCode::FORBIDDEN, "password_change_required");
+    let (other_cookie, _) = f.login("dana", "temporary-pass-1").await.unwrap();
+
+    let short = with_cookie(
+        &f.app,
+        "POST",
+        "/api/v1/auth/password",
+        &cookie,
+        Some(&csrf),
+        Some(json!({"current": "temporary-pass-1", "new": "short"})),
+    )
+    .await;
+    assert_error(&short, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    let wrong = with_cookie(
+        &f.app,
+        "POST",
+        "/api/v1/auth/password",
+        &cookie,
+        Some(&csrf),
+        Some(json!({"current": "not it at all", "new": "a much better one"})),
+    )
+    .await;
+    assert_error(&wrong, StatusCode::FORBIDDEN, "forbidden");
+    let changed = with_cookie(
+        &f.app,
+        "POST",
+        "/api/v1/auth/password",
+        &cookie,
+        Some(&csrf),
+        Some(json!({"current": "temporary-pass-1", "new": "a much better one"})),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+    assert_eq!(changed.json()["must_change_password"], false);
+
+    // This session goes on; the other one ended with the old password.
+    let list = with_cookie(&f.app, "GET", "/api/v1/workflows", &cookie, None, None).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+    let other = with_cookie(
+        &f.app,
+        "GET",
+        "/api/v1/workflows",
+        &other_cookie,
+        None,
+        None,
+    )
+    .await;
+    assert_error(&other, StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert!(f.login("dana", "temporary-pass-1").await.is_err());
+    assert!(f.login("dana", "a much better one").await.is_ok());
+}
+
+#[tokio::test]
+async fn tokens_are_capped_by_their_owner_and_stop_when_revoked() {
+    let f = Fixture::new().await;
+    let too_much = f
+        .as_role(
+            Role::Editor,
+            "POST",
+            "/api/v1/tokens",
+            Some(json!({"name": "deploy", "role": "admin"})),
+        )
+        .await;
+    assert_error(&too_much, StatusCode::FORBIDDEN, "forbidden");
+
+    let made = f
+        .as_role(
+            Role::Operator,
+            "POST",
+            "/api/v1/tokens",
+            Some(json!({"name": "ci", "role": "viewer"})),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.text());
+    let secret = made.json()["token"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("sluice_"));
+    let id = made.json()["id"].as_i64().unwrap();
+    let bearer = format!("Bearer {secret}");
+    let auth = [("authorization", bearer.as_str())];
+
+    // A viewer token of an operator is a viewer.
+    let publish = send_with(
+        &f.app,
+        "POST",
+        "/api/v1/workflows/1/versions/1/publish",
+        &auth,
+        None,
+    )
+    .await;
+    assert_error(&publish, StatusCode::FORBIDDEN, "role_required");
+    let mine = f
+        .as_role(Role::Operator, "GET", "/api/v1/tokens", None)
+        .await;
+    assert!(
+        mine.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["owner"] == "operator" && t.get("token").is_none()),
+        "{}",
+        mine.text()
+    );
+    let not_theirs = f
+        .as_role(
+            Role::Editor,
+            "DELETE",
+            &format!("/api/v1/tokens/{id}"),
+            None,
+        )
+        .await;
+    assert_error(&not_theirs, StatusCode::NOT_FOUND, "not_found");
+    let everyone = f
+        .as_role(Role::Viewer, "GET", "/api/v1/tokens?all=true", None)
+        .await;
+    assert_error(&everyone, StatusCode::FORBIDDEN, "forbidden");
+
+    let revoked = f
+        .as_role(
+            Role::Operator,
+            "DELETE",
+            &format!("/api/v1/tokens/{id}"),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    assert!(revoked.json()["revoked_at"].is_string());
+    let after = send_with(&f.app, "GET", "/api/v1/workflows", &auth, None).await;
+    assert_error(&after, StatusCode::UNAUTHORIZED, "unauthenticated");
+
+    // Demoting a user demotes their tokens at once.
+    let demoted = f
+        .as_role(
+            Role::Admin,
+            "PATCH",
+            "/api/v1/users/editor",
+            Some(json!({"role": "viewer"})),
+        )
+        .await;
+    assert_eq!(demoted.status, StatusCode::OK, "{}", demoted.text());
+    let create = f
+        .as_role(
+            Role::Editor,
+            "POST",
+            "/api/v1/workflows",
+            Some(json!({"name": "x"})),
+        )
+        .await;
+    assert_error(&create, StatusCode::FORBIDDEN, "role_required");
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_be_removed_or_demoted() {
+    let f = Fixture::new().await;
+    let delete = f
+        .as_role(Role::Admin, "DELETE", "/api/v1/users/admin", None)
+        .await;
+    assert_error(&delete, StatusCode::CONFLICT, "conflict");
+    let demote = f
+        .as_role(
+            Role::Admin,
+            "PATCH",
+            "/api/v1/users/admin",
+            Some(json!({"role": "operator"})),
+        )
+        .await;
+    assert_error(&demote, StatusCode::CONFLICT, "conflict");
+    let promote = f
+        .as_role(
+            Role::Admin,
+            "PATCH",
+            "/api/v1/users/operator",
+            Some(json!({"role": "admin"})),
+        )
+        .await;
+    assert_eq!(promote.status, StatusCode::OK);
+    let delete = f
+        .as_role(Role::Admin, "DELETE", "/api/v1/users/admin", None)
+        .await;
+    assert_eq!(delete.status, StatusCode::NO_CONTENT, "{}", delete.text());
+    // Their token went with them.
+    let gone = f.as_role(Role::Admin, "GET", "/api/v1/users", None).await;
+    assert_error(&gone, StatusCode::UNAUTHORIZED, "unauthenticated");
+    // A token keeps the role it was made with: the new admin's operator token is no key to
+    // the user list.
+    let users = f
+        .as_role(Role::Operator, "GET", "/api/v1/users", None)
+        .await;
+    assert_error(&users, StatusCode::FORBIDDEN, "role_required");
+    let names: Vec<_> = f
+        .store
+        .list_users()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(names, ["editor", "operator", "viewer"]);
+}
+
+#[tokio::test]
+async fn changes_and_refusals_are_audited_and_reads_are_not() {
+    let f = Fixture::new().await;
+    f.as_role(
+        Role::Editor,
+        "POST",
+        "/api/v1/workflows",
+        Some(json!({"name": "audited"})),
+    )
+    .await;
+    f.as_role(Role::Viewer, "GET", "/api/v1/workflows", None)
+        .await;
+    f.as_role(
+        Role::Viewer,
+        "POST",
+        "/api/v1/validate",
+        Some(json!({"name": "v", "nodes": [], "edges": []})),
+    )
+    .await;
+    f.as_role(
+        Role::Viewer,
+        "PUT",
+        "/api/v1/workflows/1",
+        Some(json!({"definition": {"name": "x", "nodes": [], "edges": []}})),
+    )
+    .await;
+    let _ = f.login("mallory", "let me in please").await;
+
+    let page = f
+        .as_role(Role::Admin, "GET", "/api/v1/audit?limit=10", None)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let entries = page.json();
+    let entries = entries.as_array().unwrap();
+    let seen: Vec<(String, String, u64, String)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["actor"].as_str().unwrap_or("-").to_owned(),
+                e["action"].as_str().unwrap().to_owned(),
+                e["status"].as_u64().unwrap(),
+                e["via"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "mallory".into(),
+                "POST /api/v1/auth/login".into(),
+                401,
+                "anonymous".into()
+            ),
+            (
+                "viewer".into(),
+                "PUT /api/v1/workflows/{id}".into(),
+                403,
+                "token".into()
+            ),
+            (
+                "editor".into(),
+                "POST /api/v1/workflows".into(),
+                201,
+                "token".into()
+            ),
+        ]
+    );
+    assert_eq!(entries[1]["target"], "/api/v1/workflows/1");
+    assert!(entries[0]["at"].as_str().unwrap().ends_with('Z'));
+
+    // Paging goes back in time.
+    let newest = entries[0]["id"].as_i64().unwrap();
+    let older = f
+        .as_role(
+            Role::Admin,
+            "GET",
+            &format!("/api/v1/audit?before={newest}&limit=1"),
+            None,
+        )
+        .await;
+    assert_eq!(older.json()[0]["id"], entries[1]["id"]);
+    let huge = f
+        .as_role(Role::Admin, "GET", "/api/v1/audit?limit=100000", None)
+        .await;
+    assert_error(&huge, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+}
+
+#[tokio::test]
+async fn the_first_start_creates_one_admin_once() {
+    let store = SqliteStore::in_memory().await.unwrap();
+    let password = auth::bootstrap_admin(&store, None)
+        .await
+        .unwrap()
+        .expect("a generated password");
+    assert_eq!(password.chars().count(), 20);
+    let admin = store.find_user("admin").await.unwrap();
+    assert_eq!(admin.role, Role::Admin);
+    assert!(admin.must_change_password);
+    assert!(admin.password_hash.starts_with("$argon2id$"));
+    assert!(!admin.password_hash.contains(&password));
+    assert_eq!(auth::bootstrap_admin(&store, None).await.unwrap(), None);
+    assert_eq!(store.list_users().await.unwrap().len(), 1);
+
+    // A password from the environment is the operator's choice: no forced change, and
+    // nothing to print.
+    let store = SqliteStore::in_memory().await.unwrap();
+    let given = auth::bootstrap_admin(&store, Some("from-the-environment"))
+        .await
+        .unwrap();
+    assert_eq!(given, None);
+    assert!(!store.find_user("admin").await.unwrap().must_change_password);
+    assert!(
+        auth::bootstrap_admin(&SqliteStore::in_memory().await.unwrap(), Some("short"))
+            .await
+            .is_err()
+    );
+}
