@@ -48,6 +48,85 @@ pub enum Command {
         #[command(subcommand)]
         command: CoordCommand,
     },
+    /// Manage the people who may log in, directly in the database (works while the server
+    /// runs, and when nobody can log in any more). Each change is written to the audit log
+    /// as done through the CLI by `$USER`.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Make API tokens for automation, directly in the database.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. Without `--password-stdin`, a one-time password is generated and
+    /// printed; it must be changed at the first login.
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Read the password from the first line of standard input instead.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password (generated and one-time without `--password-stdin`). Ends the
+    /// user's sessions.
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Change a user's role.
+    Role {
+        name: String,
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Remove a user with their sessions and tokens (not the last admin).
+    Remove { name: String },
+    /// List users: name, role, and whether a password change is pending.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make an API token acting for USER with at most their role, and print it (once).
+    Add {
+        user: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    Viewer,
+    Editor,
+    Operator,
+    Admin,
+}
+
+impl From<RoleArg> for shared::api::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Viewer => Self::Viewer,
+            RoleArg::Editor => Self::Editor,
+            RoleArg::Operator => Self::Operator,
+            RoleArg::Admin => Self::Admin,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,13 +168,8 @@ pub struct ServeArgs {
     /// exposing it is a decision to take on purpose.
     #[arg(long, env = "SLUICE_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Where the embedded SQLite database lives; created if missing.
-    #[arg(long, env = "SLUICE_DATA_DIR", default_value = "./sluice-data")]
-    pub data_dir: PathBuf,
-    /// A PostgreSQL database instead of the embedded SQLite, for several replicas:
-    /// `postgres://user:password@host:5432/db`. Migrations are applied at start.
-    #[arg(long, env = "SLUICE_DATABASE_URL", value_parser = postgres_url)]
-    pub database_url: Option<String>,
+    #[command(flatten)]
+    pub db: DbArgs,
     /// How logs are written on stdout: lines for people, or JSON objects for a log
     /// collector. Levels come from `RUST_LOG` (default `info`).
     #[arg(long, env = "SLUICE_LOG_FORMAT", value_enum, default_value = "text")]
@@ -104,6 +178,23 @@ pub struct ServeArgs {
     /// and `SLUICE_*` variables win over it; it wins over the defaults.
     #[arg(long, env = "SLUICE_CONFIG")]
     pub config: Option<PathBuf>,
+}
+
+/// Where the data is: shared by `serve` and the commands that work on its database.
+#[derive(Debug, Clone, Args)]
+pub struct DbArgs {
+    /// Where the embedded SQLite database lives; created if missing.
+    #[arg(
+        long,
+        env = "SLUICE_DATA_DIR",
+        default_value = "./sluice-data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// A PostgreSQL database instead of the embedded SQLite, for several replicas:
+    /// `postgres://user:password@host:5432/db`. Migrations are applied at start.
+    #[arg(long, env = "SLUICE_DATABASE_URL", value_parser = postgres_url, global = true)]
+    pub database_url: Option<String>,
 }
 
 /// The configuration file's keys (unknown keys are an error, not silently ignored).
@@ -146,10 +237,10 @@ impl ServeArgs {
             self.listen = v;
         }
         if let Some(v) = file.data_dir.filter(|_| defaulted("data_dir")) {
-            self.data_dir = v;
+            self.db.data_dir = v;
         }
         if let Some(v) = file.database_url.filter(|_| defaulted("database_url")) {
-            self.database_url =
+            self.db.database_url =
                 Some(postgres_url(&v).map_err(|e| anyhow::anyhow!("{shown}: database_url: {e}"))?);
         }
         if let Some(v) = file.log_format.filter(|_| defaulted("log_format")) {

@@ -13,6 +13,7 @@ pub mod http;
 pub mod service;
 pub mod store;
 
+mod admin;
 mod assets;
 
 use std::process::ExitCode;
@@ -22,7 +23,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{Cli, Command, CoordCommand, LogFormat, ServeArgs};
+use crate::config::{Cli, Command, CoordCommand, DbArgs, LogFormat, ServeArgs};
 use crate::store::{PgStore, SqliteStore, Store};
 
 pub use crate::http::app;
@@ -83,11 +84,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             count,
             &user,
         )),
+        Command::User { command, db } => {
+            let (store, _) = open_store(&db).await?;
+            let done = admin::user(store.as_ref(), command).await;
+            store.close().await;
+            done
+        }
+        Command::Token { command, db } => {
+            let (store, _) = open_store(&db).await?;
+            let done = admin::token(store.as_ref(), command).await;
+            store.close().await;
+            done
+        }
     }
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let (store, db): (Arc<dyn Store>, String) = match &args.database_url {
+/// The configured database, migrated; and how to name it in the log.
+async fn open_store(db: &DbArgs) -> anyhow::Result<(Arc<dyn Store>, String)> {
+    Ok(match &db.database_url {
         Some(url) => {
             let store = PgStore::connect(url)
                 .await
@@ -95,16 +109,20 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             (Arc::new(store), "postgresql".to_owned())
         }
         None => {
-            std::fs::create_dir_all(&args.data_dir).with_context(|| {
-                format!("cannot create data directory {}", args.data_dir.display())
+            std::fs::create_dir_all(&db.data_dir).with_context(|| {
+                format!("cannot create data directory {}", db.data_dir.display())
             })?;
-            let db = args.data_dir.join("sluice.db");
-            let store = SqliteStore::open(&db)
+            let file = db.data_dir.join("sluice.db");
+            let store = SqliteStore::open(&file)
                 .await
-                .with_context(|| format!("cannot open database {}", db.display()))?;
-            (Arc::new(store), db.display().to_string())
+                .with_context(|| format!("cannot open database {}", file.display()))?;
+            (Arc::new(store), file.display().to_string())
         }
-    };
+    })
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let (store, db) = open_store(&args.db).await?;
     let admin_password = std::env::var("SLUICE_ADMIN_PASSWORD").ok();
     if let Some(password) =
         service::auth::bootstrap_admin(store.as_ref(), admin_password.as_deref())

@@ -339,6 +339,11 @@ fn serve_writes_json_logs_when_asked() {
 
 /// The first line `sluice serve ARGS` logs (then it is stopped), or its exit and stderr.
 fn serve_first_line(args: &[&str]) -> Result<String, (Option<i32>, String)> {
+    serve_first_line_and_stderr(args).map(|(line, _)| line)
+}
+
+/// Like [`serve_first_line`], with what it wrote on stderr until it was stopped.
+fn serve_first_line_and_stderr(args: &[&str]) -> Result<(String, String), (Option<i32>, String)> {
     use std::io::{BufRead, BufReader, Read};
     let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
         .arg("serve")
@@ -364,7 +369,112 @@ fn serve_first_line(args: &[&str]) -> Result<String, (Option<i32>, String)> {
     }
     child.kill().unwrap();
     child.wait().unwrap();
-    Ok(first)
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    Ok((first, err))
+}
+
+/// `sluice ARGS` with `stdin` as its input.
+fn run(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(args)
+        .env_remove("SLUICE_DATABASE_URL")
+        .env("USER", "ops-person")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn the_first_start_prints_a_one_time_admin_password_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let args = ["--listen", "127.0.0.1:0", "--data-dir", data];
+    let (_, err) = serve_first_line_and_stderr(&args).unwrap();
+    assert!(
+        err.contains("created user 'admin' with the one-time password"),
+        "{err}"
+    );
+    let list = run(&["user", "list", "--data-dir", data], "");
+    assert_eq!(stdout(&list), "admin\tadmin  (must change password)\n");
+    let (_, again) = serve_first_line_and_stderr(&args).unwrap();
+    assert!(!again.contains("password"), "{again}");
+}
+
+#[test]
+fn users_and_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let db = ["--data-dir", data];
+    let sluice_db = |args: &[&str], stdin: &str| {
+        let mut all = args.to_vec();
+        all.extend(db);
+        run(&all, stdin)
+    };
+
+    let add = ["user", "add", "boss", "--role", "admin", "--password-stdin"];
+    let out = sluice_db(&add, "a long enough password\n");
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(stdout(&out), "added boss\n");
+
+    let short = sluice_db(&add, "short\n");
+    assert_eq!(short.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+
+    let generated = sluice_db(&["user", "add", "ann", "--role", "editor"], "");
+    assert_eq!(generated.status.code(), Some(0), "{generated:?}");
+    assert!(
+        stdout(&generated).contains("one-time password"),
+        "{generated:?}"
+    );
+    let taken = sluice_db(&["user", "add", "ann", "--role", "viewer"], "");
+    assert!(String::from_utf8_lossy(&taken.stderr).contains("already exists"));
+
+    let role = sluice_db(&["user", "role", "ann", "viewer"], "");
+    assert_eq!(stdout(&role), "ann is now viewer\n");
+    let list = sluice_db(&["user", "list"], "");
+    assert_eq!(
+        stdout(&list),
+        "ann\tviewer  (must change password)\nboss\tadmin\n"
+    );
+
+    let over = sluice_db(
+        &["token", "add", "ann", "--name", "ci", "--role", "editor"],
+        "",
+    );
+    assert_eq!(over.status.code(), Some(1));
+    let token = sluice_db(
+        &["token", "add", "boss", "--name", "ci", "--role", "admin"],
+        "",
+    );
+    let token = stdout(&token);
+    assert!(
+        token.starts_with("sluice_") && token.trim().len() == 71,
+        "{token}"
+    );
+
+    let last = sluice_db(&["user", "remove", "boss"], "");
+    assert_eq!(last.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&last.stderr).contains("last admin"));
+    let gone = sluice_db(&["user", "remove", "ann"], "");
+    assert_eq!(stdout(&gone), "removed ann\n");
+    let nobody = sluice_db(&["user", "passwd", "ann"], "");
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("user not found"));
 }
 
 #[test]
