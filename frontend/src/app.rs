@@ -1,20 +1,55 @@
-//! Routes.
+//! Routes, behind the login.
+//!
+//! The routes mount once someone has signed in and then stay mounted: when a session ends
+//! mid-edit (it expired, or was ended elsewhere), the login form covers the page instead of
+//! replacing it, so logging in again keeps the unsaved work.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use shared::api::SessionInfo;
 
-use crate::pages::{Editor, NotFound, WorkflowList};
+use crate::api;
+use crate::pages::{ChangePassword, Editor, Login, NotFound, WorkflowList};
 
 #[component]
 pub fn App() -> impl IntoView {
+    let user = RwSignal::new(None::<SessionInfo>);
+    api::track_session(user);
+    provide_context(user);
+    let checked = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        if let Err(err) = api::session().await {
+            error.set(Some(err.to_string()));
+        }
+        checked.set(true);
+    });
+    let signed_in = Memo::new(move |_| user.with(Option::is_some));
+    let must_change =
+        Memo::new(move |_| user.with(|u| u.as_ref().is_some_and(|u| u.must_change_password)));
+    let ever_in = Memo::new(move |was: Option<&bool>| {
+        was.copied().unwrap_or(false) || (signed_in.get() && !must_change.get())
+    });
     view! {
         <Router>
             <div class="app">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=WorkflowList/>
-                    <Route path=path!("/workflows/:id") view=Editor/>
-                </Routes>
+                <Show when=move || ever_in.get()>
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=WorkflowList/>
+                        <Route path=path!("/workflows/:id") view=Editor/>
+                    </Routes>
+                </Show>
+                {move || match (checked.get(), signed_in.get(), must_change.get()) {
+                    (false, _, _) => view! { <p class="empty page">"Loading…"</p> }.into_any(),
+                    (true, false, _) => view! {
+                        {move || error.get().map(|e| view! { <p class="status error page">{e}</p> })}
+                        <Login/>
+                    }.into_any(),
+                    (true, true, true) => view! { <ChangePassword/> }.into_any(),
+                    (true, true, false) => ().into_any(),
+                }}
             </div>
         </Router>
     }

@@ -20,6 +20,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use thirtyfour::prelude::*;
 
+/// The first admin's password on every test server (`SLUICE_ADMIN_PASSWORD`).
+pub const ADMIN_PASSWORD: &str = "e2e-admin-password";
+
 /// How long any wait in these tests may take before it fails.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -68,11 +71,16 @@ fn free_port() -> u16 {
 
 /// A minimal HTTP/1.0 GET on loopback, for readiness probes: (status, body).
 pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
+    http_get_with(port, path, "")
+}
+
+/// Like [`http_get`], with extra header lines (each ending in `\r\n`).
+pub fn http_get_with(port: u16, path: &str, headers: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Connection: close\r\n\r\n"
     )
     .ok()?;
     let mut reply = String::new();
@@ -131,12 +139,13 @@ impl Server {
             ])
             .arg(data_dir.path())
             .env("RUST_LOG", "warn")
+            .env("SLUICE_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .stdout(Stdio::null())
             .spawn()
             .with_context(|| format!("cannot start {}", bin.display()))?;
         let child = Guard(child);
         wait_until("sluice to answer", || {
-            http_get(port, "/api/v1/workflows").is_some_and(|(s, _)| s == 200)
+            http_get(port, "/readyz").is_some_and(|(s, _)| s == 200)
         })?;
         let (_, index) = http_get(port, "/").context("GET /")?;
         if !index.contains("type=\"module\"") {
@@ -217,6 +226,47 @@ impl Browser {
             _profile: profile,
             _chromedriver: child,
         })
+    }
+
+    /// A browser signed in to `server` as its admin, on the workflow list.
+    pub async fn signed_in(server: &Server) -> Result<Self> {
+        let browser = Self::start().await?;
+        browser.login(server, "admin", ADMIN_PASSWORD).await?;
+        Ok(browser)
+    }
+
+    /// Opens the app and logs in through its form, as a person does.
+    pub async fn login(&self, server: &Server, name: &str, password: &str) -> Result<()> {
+        self.driver.goto(server.url("/")).await?;
+        self.fill("login-name", name).await?;
+        self.fill("login-password", password).await?;
+        self.get("login-submit").await?.click().await?;
+        self.get("user-name").await?;
+        Ok(())
+    }
+
+    /// Creates a workflow from the list page and waits for its editor.
+    pub async fn create_workflow(&self, server: &Server, name: &str) -> Result<()> {
+        self.driver.goto(server.url("/")).await?;
+        self.fill("new-workflow-name", name).await?;
+        self.get("create-workflow").await?.click().await?;
+        self.get("canvas").await?;
+        let title = self.get("workflow-title").await?.text().await?;
+        anyhow::ensure!(title == name, "editor shows '{title}', expected '{name}'");
+        Ok(())
+    }
+
+    /// Waits until the editor's status line starts with `expected`.
+    pub async fn status_is(&self, expected: &str) -> Result<()> {
+        self.wait_for(&format!("status '{expected}'"), || async {
+            Ok(self
+                .get("save-status")
+                .await?
+                .text()
+                .await?
+                .starts_with(expected))
+        })
+        .await
     }
 
     /// The element with this `data-testid`, waiting for it to appear.

@@ -4,17 +4,6 @@ use anyhow::{Context, Result, ensure};
 use e2e::{Browser, Server, xmllint};
 use thirtyfour::prelude::*;
 
-/// Creates a workflow from the list page and waits for its editor.
-async fn create_workflow(browser: &Browser, server: &Server, name: &str) -> Result<()> {
-    browser.driver.goto(server.url("/")).await?;
-    browser.fill("new-workflow-name", name).await?;
-    browser.get("create-workflow").await?.click().await?;
-    browser.get("canvas").await?;
-    let title = browser.get("workflow-title").await?.text().await?;
-    ensure!(title == name, "editor shows '{title}', expected '{name}'");
-    Ok(())
-}
-
 /// Selects a node by clicking it and renames it through the property panel.
 async fn rename(browser: &Browser, old: &str, new: &str) -> Result<()> {
     browser.get(&format!("node-{old}")).await?.click().await?;
@@ -48,24 +37,11 @@ async fn transforms(browser: &Browser, nodes: &[&str]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-async fn status_is(browser: &Browser, expected: &str) -> Result<()> {
-    browser
-        .wait_for(&format!("status '{expected}'"), || async {
-            Ok(browser
-                .get("save-status")
-                .await?
-                .text()
-                .await?
-                .starts_with(expected))
-        })
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn draw_save_reload_and_export_a_valid_workflow() -> Result<()> {
     let server = Server::start()?;
-    let browser = Browser::start().await?;
-    create_workflow(&browser, &server, "daily-etl").await?;
+    let browser = Browser::signed_in(&server).await?;
+    browser.create_workflow(&server, "daily-etl").await?;
 
     browser.drop_from_palette("shell", 150, 150).await?;
     browser.drop_from_palette("shell", 450, 150).await?;
@@ -88,7 +64,7 @@ async fn draw_save_reload_and_export_a_valid_workflow() -> Result<()> {
     );
 
     browser.get("save").await?.click().await?;
-    status_is(&browser, "Saved.").await?;
+    browser.status_is("Saved.").await?;
     let nodes = ["extract", "load", "done"];
     let before = transforms(&browser, &nodes).await?;
 
@@ -132,8 +108,8 @@ async fn draw_save_reload_and_export_a_valid_workflow() -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
     let server = Server::start()?;
-    let browser = Browser::start().await?;
-    create_workflow(&browser, &server, "loop").await?;
+    let browser = Browser::signed_in(&server).await?;
+    browser.create_workflow(&server, "loop").await?;
 
     browser.drop_from_palette("shell", 150, 120).await?;
     browser.drop_from_palette("shell", 450, 120).await?;
@@ -174,7 +150,7 @@ async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
 
     // ...the server agrees...
     browser.get("validate").await?.click().await?;
-    status_is(&browser, "Server check: 1 error(s)").await?;
+    browser.status_is("Server check: 1 error(s)").await?;
 
     // ...a click on the issue selects its first node...
     issue.click().await?;
@@ -183,7 +159,7 @@ async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
 
     // ...and such a workflow does not export.
     browser.get("export").await?.click().await?;
-    status_is(&browser, "Not exported").await?;
+    browser.status_is("Not exported").await?;
 
     // Deleting the back edge fixes it.
     browser.click_edge("edge-shell-2-shell-1").await?;
@@ -199,8 +175,8 @@ async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn parallel_branches_export_as_fork_and_join() -> Result<()> {
     let server = Server::start()?;
-    let browser = Browser::start().await?;
-    create_workflow(&browser, &server, "fan-out").await?;
+    let browser = Browser::signed_in(&server).await?;
+    browser.create_workflow(&server, "fan-out").await?;
 
     // extract → (clean ∥ enrich) → load, drawn as plain dependencies.
     for (x, y) in [(130, 170), (430, 80), (430, 280), (730, 170)] {
@@ -246,8 +222,8 @@ async fn parallel_branches_export_as_fork_and_join() -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_decision_routes_on_a_predicate_and_exports() -> Result<()> {
     let server = Server::start()?;
-    let browser = Browser::start().await?;
-    create_workflow(&browser, &server, "branching").await?;
+    let browser = Browser::signed_in(&server).await?;
+    browser.create_workflow(&server, "branching").await?;
 
     browser.drop_from_palette("shell", 120, 120).await?;
     browser.drop_from_palette("decision", 420, 120).await?;

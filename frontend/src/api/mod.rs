@@ -1,15 +1,52 @@
 //! The typed client of the REST API: one async function per endpoint, bodies from
 //! `shared::api`, and one error type that carries the server's `{code, message, details}`.
 
-use gloo_net::http::{Request, Response};
+//!
+//! Authentication: the session cookie is HttpOnly, so this code never sees it; the browser
+//! sends it. What this code keeps is the session's CSRF token, sent as `X-CSRF-Token` with
+//! every request that changes something, and the signal of who is signed in, which any
+//! 401 answer clears (so the app shows the login page instead of a broken one).
+
+use std::cell::{Cell, RefCell};
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use shared::api::{
-    CreateWorkflow, ErrorBody, SaveResult, SaveWorkflow, ValidationReport, WorkflowRecord,
-    WorkflowSummary,
+    ChangePassword, CreateWorkflow, ErrorBody, Login, RestoreVersion, SaveResult, SaveWorkflow,
+    SessionInfo, ValidationReport, VersionSummary, WorkflowRecord, WorkflowSummary,
 };
 use shared::workflow::{Issue, Workflow};
 
 const BASE: &str = "/api/v1";
+
+thread_local! {
+    static CSRF: RefCell<String> = const { RefCell::new(String::new()) };
+    static SIGNED_IN: Cell<Option<RwSignal<Option<SessionInfo>>>> = const { Cell::new(None) };
+}
+
+/// Tells the client which signal holds the signed-in user: set on login, cleared on 401.
+pub fn track_session(signal: RwSignal<Option<SessionInfo>>) {
+    SIGNED_IN.with(|s| s.set(Some(signal)));
+}
+
+fn signed_in(info: Option<SessionInfo>) {
+    CSRF.with(|c| {
+        *c.borrow_mut() = info
+            .as_ref()
+            .map(|i| i.csrf_token.clone())
+            .unwrap_or_default()
+    });
+    if let Some(signal) = SIGNED_IN.with(Cell::get) {
+        signal.set(info);
+    }
+}
+
+/// A request that changes something: carries the CSRF token.
+fn changing(builder: RequestBuilder) -> RequestBuilder {
+    let token = CSRF.with(|c| c.borrow().clone());
+    builder.header("X-CSRF-Token", &token)
+}
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
@@ -43,6 +80,9 @@ async fn check(resp: Response) -> Result<Response, ApiError> {
         return Ok(resp);
     }
     let status = resp.status();
+    if status == 401 {
+        signed_in(None);
+    }
     Err(match resp.json::<ErrorBody>().await {
         Ok(body) => ApiError::Server {
             status,
@@ -68,7 +108,8 @@ pub async fn list_workflows() -> Result<Vec<WorkflowSummary>, ApiError> {
 }
 
 pub async fn create_workflow(name: String) -> Result<WorkflowRecord, ApiError> {
-    let req = Request::post(&format!("{BASE}/workflows")).json(&CreateWorkflow { name })?;
+    let req =
+        changing(Request::post(&format!("{BASE}/workflows"))).json(&CreateWorkflow { name })?;
     json(req.send().await?).await
 }
 
@@ -85,23 +126,80 @@ pub async fn save_workflow(
     id: i64,
     revision: i64,
     definition: Workflow,
+    comment: Option<String>,
 ) -> Result<SaveResult, ApiError> {
     let body = SaveWorkflow {
         revision: Some(revision),
         definition,
-        comment: None,
+        comment,
     };
-    let req = Request::put(&format!("{BASE}/workflows/{id}")).json(&body)?;
+    let req = changing(Request::put(&format!("{BASE}/workflows/{id}"))).json(&body)?;
     json(req.send().await?).await
 }
 
 pub async fn validate(definition: &Workflow) -> Result<ValidationReport, ApiError> {
-    let req = Request::post(&format!("{BASE}/validate")).json(definition)?;
+    let req = changing(Request::post(&format!("{BASE}/validate"))).json(definition)?;
     json(req.send().await?).await
 }
 
 /// `workflow.xml` of the definition, or the validation errors that prevent it.
 pub async fn export(definition: &Workflow) -> Result<String, ApiError> {
-    let req = Request::post(&format!("{BASE}/export")).json(definition)?;
+    let req = changing(Request::post(&format!("{BASE}/export"))).json(definition)?;
     Ok(check(req.send().await?).await?.text().await?)
+}
+
+/// Who is signed in, or `Ok(None)` for nobody.
+pub async fn session() -> Result<Option<SessionInfo>, ApiError> {
+    let resp = Request::get(&format!("{BASE}/auth/session")).send().await?;
+    if resp.status() == 401 {
+        signed_in(None);
+        return Ok(None);
+    }
+    let info: SessionInfo = json(resp).await?;
+    signed_in(Some(info.clone()));
+    Ok(Some(info))
+}
+
+pub async fn login(name: String, password: String) -> Result<SessionInfo, ApiError> {
+    let req = Request::post(&format!("{BASE}/auth/login")).json(&Login { name, password })?;
+    let info: SessionInfo = json(req.send().await?).await?;
+    signed_in(Some(info.clone()));
+    Ok(info)
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let resp = changing(Request::post(&format!("{BASE}/auth/logout")))
+        .send()
+        .await?;
+    check(resp).await?;
+    signed_in(None);
+    Ok(())
+}
+
+pub async fn change_password(current: String, new: String) -> Result<SessionInfo, ApiError> {
+    let req = changing(Request::post(&format!("{BASE}/auth/password")))
+        .json(&ChangePassword { current, new })?;
+    let info: SessionInfo = json(req.send().await?).await?;
+    signed_in(Some(info.clone()));
+    Ok(info)
+}
+
+pub async fn versions(id: i64) -> Result<Vec<VersionSummary>, ApiError> {
+    json(
+        Request::get(&format!("{BASE}/workflows/{id}/versions"))
+            .send()
+            .await?,
+    )
+    .await
+}
+
+/// Makes version `version` the newest, starting from `revision` (checked like a save's).
+pub async fn restore(id: i64, version: i64, revision: i64) -> Result<SaveResult, ApiError> {
+    let req = changing(Request::post(&format!(
+        "{BASE}/workflows/{id}/versions/{version}/restore"
+    )))
+    .json(&RestoreVersion {
+        revision: Some(revision),
+    })?;
+    json(req.send().await?).await
 }

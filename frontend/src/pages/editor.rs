@@ -4,11 +4,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
+use shared::api::Role;
 use shared::workflow::Workflow;
 
 use crate::api::{self, ApiError};
 use crate::canvas::Canvas;
-use crate::components::{Issues, Palette, Properties};
+use crate::components::{History, Issues, Palette, Properties};
+use crate::pages::UserMenu;
+use crate::pages::login::has_role;
 use crate::state::{EditorState, Status};
 
 #[component]
@@ -29,7 +32,7 @@ pub fn Editor() -> impl IntoView {
             {move || record.get().map(|result| match result {
                 Ok(record) => view! { <Workspace state=EditorState::new(record)/> }.into_any(),
                 Err(err) => view! {
-                    <header class="topbar"><a class="brand" href="/">"Sluice"</a></header>
+                    <header class="topbar"><a class="brand" href="/">"Sluice"</a><span class="spacer"></span><UserMenu/></header>
                     <main class="page"><p class="status error">{err.to_string()}</p></main>
                 }
                 .into_any(),
@@ -41,17 +44,54 @@ pub fn Editor() -> impl IntoView {
 #[component]
 fn Workspace(state: EditorState) -> impl IntoView {
     let busy = RwSignal::new(false);
+    let can_edit = has_role(Role::Editor);
+    let comment = RwSignal::new(String::new());
+    // The version list, loaded while it is open and again after each save or restore.
+    let history_open = RwSignal::new(false);
+    let history = LocalResource::new(move || {
+        let open = history_open.get();
+        let _after = state.revision.get();
+        async move {
+            if !open {
+                return None;
+            }
+            Some(api::versions(state.id).await.map_err(|e| e.to_string()))
+        }
+    });
+    let restore = Callback::new(move |version: i64| {
+        state
+            .status
+            .set(Status::info(format!("Restoring version {version}…")));
+        spawn_local(async move {
+            match api::restore(state.id, version, state.revision.get_untracked()).await {
+                Ok(saved) => {
+                    state.load(saved.workflow);
+                    state.status.set(Status::info(format!(
+                        "Restored version {version} as version {}.",
+                        state.revision.get_untracked()
+                    )));
+                }
+                Err(err) => state
+                    .status
+                    .set(Status::error(format!("Not restored: {err}"))),
+            }
+        });
+    });
 
     let save = move |_| {
         busy.set(true);
         state.status.set(Status::info("Saving…"));
         let at_edit = state.edits.get_untracked();
         let definition = state.workflow.get_untracked();
+        let why = Some(comment.get_untracked().trim().to_owned()).filter(|c| !c.is_empty());
         spawn_local(async move {
-            match api::save_workflow(state.id, state.revision.get_untracked(), definition).await {
+            match api::save_workflow(state.id, state.revision.get_untracked(), definition, why)
+                .await
+            {
                 Ok(saved) => {
                     state.revision.set(saved.workflow.revision);
                     state.saved_at_edit.set(at_edit);
+                    comment.set(String::new());
                     let errors = saved
                         .validation
                         .issues
@@ -144,7 +184,15 @@ fn Workspace(state: EditorState) -> impl IntoView {
             <span class="status" class:error=move || status().error data-testid="save-status">{move || status().text}</span>
             <button data-testid="validate" on:click=validate>"Validate"</button>
             <button data-testid="export" on:click=export>"Export XML"</button>
-            <button class="primary" data-testid="save" disabled=move || busy.get() on:click=save>"Save"</button>
+            <button data-testid="history-toggle" class:active=move || history_open.get()
+                on:click=move |_| history_open.update(|o| *o = !*o)>"History"</button>
+            <input class="comment" data-testid="save-comment" placeholder="What changed? (optional)"
+                aria-label="Comment for this version" maxlength="2000" bind:value=comment
+                disabled=move || !can_edit.get()/>
+            <button class="primary" data-testid="save" on:click=save
+                disabled=move || busy.get() || !can_edit.get()
+                title=move || if can_edit.get() { "Save a new version" } else { "Viewers cannot save" }>"Save"</button>
+            <UserMenu/>
         </header>
         <div class="editor">
             <Palette state/>
@@ -153,6 +201,16 @@ fn Workspace(state: EditorState) -> impl IntoView {
                 {move || state.notice.get().map(|n| view! { <div class="toast" data-testid="notice">{n}</div> })}
             </div>
             <aside class="side">
+                <Show when=move || history_open.get()>
+                    <History
+                        versions=Signal::derive(move || history.get().flatten())
+                        current=state.revision.into()
+                        dirty=Signal::derive(move || state.dirty())
+                        can_restore=can_edit
+                        on_restore=restore
+                        on_close=Callback::new(move |()| history_open.set(false))
+                    />
+                </Show>
                 <Properties state/>
                 <Issues state/>
             </aside>

@@ -5,7 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
+use shared::api::Role;
+
 use crate::api;
+use crate::pages::UserMenu;
+use crate::pages::login::has_role;
 
 #[component]
 pub fn WorkflowList() -> impl IntoView {
@@ -13,6 +17,7 @@ pub fn WorkflowList() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
+    let can_edit = has_role(Role::Editor);
     let create = move |ev: SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
@@ -49,10 +54,10 @@ pub fn WorkflowList() -> impl IntoView {
         })
     };
     view! {
-        <header class="topbar"><a class="brand" href="/">"Sluice"</a></header>
+        <header class="topbar"><a class="brand" href="/">"Sluice"</a><span class="spacer"></span><UserMenu/></header>
         <main class="page">
             <h1>"Workflows"</h1>
-            <form class="create" on:submit=create>
+            <form class="create" on:submit=create class:hidden=move || !can_edit.get()>
                 <input
                     data-testid="new-workflow-name"
                     aria-label="Name of a new workflow"

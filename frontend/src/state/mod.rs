@@ -77,6 +77,16 @@ impl EditorState {
         }
     }
 
+    /// Replaces what is edited with a stored record (after a restore): nothing unsaved, and
+    /// nothing selected that may no longer exist.
+    pub fn load(&self, record: WorkflowRecord) {
+        self.selection.set(Selection::None);
+        self.gesture.set(Gesture::Idle);
+        self.workflow.set(record.definition);
+        self.revision.set(record.revision);
+        self.saved_at_edit.set(self.edits.get_untracked());
+    }
+
     pub fn dirty(&self) -> bool {
         self.edits.get() != self.saved_at_edit.get()
     }

@@ -1,0 +1,147 @@
+//! Accounts in the browser: logging in and out, a one-time password, what a viewer may not
+//! do, and the version history of a workflow with a restore.
+
+use std::process::Command;
+
+use anyhow::{Context, Result, ensure};
+use e2e::{Browser, Server, http_get, http_get_with};
+
+fn sluice_bin() -> std::path::PathBuf {
+    std::env::var_os("SLUICE_BIN").map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/sluice"),
+        Into::into,
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::start().await?;
+
+    // A wrong password is refused on the form, which stays.
+    browser.driver.goto(server.url("/")).await?;
+    browser.fill("login-name", "admin").await?;
+    browser.fill("login-password", "not the password").await?;
+    browser.get("login-submit").await?.click().await?;
+    let error = browser.get("login-error").await?.text().await?;
+    ensure!(error.contains("wrong user name or password"), "{error}");
+    browser.login(&server, "admin", e2e::ADMIN_PASSWORD).await?;
+    let who = browser.get("user-name").await?.text().await?;
+    ensure!(who.starts_with("admin"), "{who}");
+
+    // Version 1 is the empty drawing; version 2 has one node; version 3 two.
+    browser.create_workflow(&server, "versioned").await?;
+    browser.drop_from_palette("shell", 150, 150).await?;
+    browser.fill("save-comment", "first action").await?;
+    browser.get("save").await?.click().await?;
+    browser.status_is("Saved").await?;
+    browser.drop_from_palette("shell", 450, 150).await?;
+    browser.get("save").await?.click().await?;
+    browser.status_is("Saved").await?;
+    browser.get("node-shell-2").await?;
+
+    browser.get("history-toggle").await?.click().await?;
+    let v2 = browser.get("version-2").await?;
+    browser.get("version-3").await?;
+    let text = v2.text().await?;
+    ensure!(
+        text.contains("first action") && text.contains("admin") && text.contains("1 nodes"),
+        "version 2 reads: {text}"
+    );
+    ensure!(
+        browser
+            .get("restore-3")
+            .await?
+            .attr("disabled")
+            .await?
+            .is_some(),
+        "the current version cannot be restored onto itself"
+    );
+
+    // Restoring version 2 brings back one node, as a new version 4.
+    browser.get("restore-2").await?.click().await?;
+    browser.status_is("Restored version 2 as version 4").await?;
+    browser
+        .wait_for("shell-2 to go", || async {
+            Ok(!browser.exists("node-shell-2").await?)
+        })
+        .await?;
+    browser.get("node-shell-1").await?;
+    let v4 = browser.get("version-4").await?.text().await?;
+    ensure!(v4.contains("restored version 2"), "version 4 reads: {v4}");
+    ensure!(
+        browser.get("dirty").await?.text().await?.is_empty(),
+        "a restore leaves nothing unsaved"
+    );
+
+    // What is stored agrees after a reload.
+    browser.driver.refresh().await?;
+    browser.get("node-shell-1").await?;
+    ensure!(
+        !browser.exists("node-shell-2").await?,
+        "reload shows shell-2"
+    );
+
+    // Logging out ends the session: the login form, and the API refuses the old cookie.
+    let cookie = browser
+        .driver
+        .get_named_cookie("sluice_session")
+        .await
+        .context("the session cookie")?;
+    ensure!(cookie.http_only == Some(true), "{cookie:?}");
+    browser.get("logout").await?.click().await?;
+    browser.get("login-form").await?;
+    browser.driver.refresh().await?;
+    browser.get("login-form").await?;
+    let cookie_header = format!("Cookie: sluice_session={}\r\n", cookie.value);
+    let (status, _) = http_get_with(server.port, "/api/v1/auth/session", &cookie_header)
+        .context("GET /api/v1/auth/session")?;
+    ensure!(status == 401, "the old session still works: {status}");
+    browser.quit().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_viewer_with_a_one_time_password_chooses_one_then_cannot_change_anything() -> Result<()> {
+    let server = Server::start()?;
+    let out = Command::new(sluice_bin())
+        .args(["user", "add", "vera", "--role", "viewer", "--data-dir"])
+        .arg(server.data_dir.path())
+        .output()?;
+    ensure!(out.status.success(), "{out:?}");
+    let printed = String::from_utf8(out.stdout)?;
+    let one_time = printed
+        .lines()
+        .map(str::trim)
+        .find(|l| l.len() == 20)
+        .with_context(|| format!("no password in: {printed}"))?
+        .to_owned();
+
+    let browser = Browser::start().await?;
+    browser.driver.goto(server.url("/")).await?;
+    browser.fill("login-name", "vera").await?;
+    browser.fill("login-password", &one_time).await?;
+    browser.get("login-submit").await?.click().await?;
+    browser.fill("pw-current", &one_time).await?;
+    browser.fill("pw-new", "vera's own password").await?;
+    browser.fill("pw-repeat", "vera's own password").await?;
+    browser.get("pw-submit").await?.click().await?;
+    browser.get("user-name").await?;
+
+    // A viewer sees the list but no way to create or save.
+    let create = browser.get("new-workflow-name").await?;
+    ensure!(!create.is_displayed().await?, "a viewer is offered Create");
+    browser.quit().await?;
+
+    // The new password is the one that works now.
+    let again = Browser::start().await?;
+    again.login(&server, "vera", "vera's own password").await?;
+    again.quit().await
+}
+
+#[test]
+fn the_api_needs_a_login() {
+    let server = Server::start().unwrap();
+    let (status, body) = http_get(server.port, "/api/v1/workflows").unwrap();
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("log in first"), "{body}");
+}
