@@ -148,16 +148,22 @@ fn release_sluice() -> Result<PathBuf> {
 
 /// Whether the local server on `port` answers `/readyz` with 200.
 fn is_ready(port: u16) -> bool {
-    http(port, "GET", "/readyz", "").is_ok_and(|(status, _)| status.contains(" 200 "))
+    http(port, "GET", "/readyz", "", "").is_ok_and(|(status, _)| status.contains(" 200 "))
 }
 
-/// One HTTP/1.1 request to the local server; the status line and body of its answer.
-fn http(port: u16, method: &str, path: &str, body: &str) -> Result<(String, String)> {
+/// One HTTP/1.1 request to the local server, with an API token when `token` is not empty;
+/// the status line and body of its answer.
+fn http(port: u16, method: &str, path: &str, token: &str, body: &str) -> Result<(String, String)> {
     use std::io::{Read, Write};
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    let auth = if token.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {token}\r\n")
+    };
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: x\r\n{auth}Content-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )?;
@@ -204,14 +210,55 @@ fn bench_load() -> Result<()> {
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work)?;
     let port = 18_400;
-    let mut server = Command::new(bin)
+    let data = work.join("data");
+    // An admin and a token for the requests, made on the database before the server starts.
+    let add = Command::new(&bin)
+        .args([
+            "user",
+            "add",
+            "bench",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .expect("piped")
+                .write_all(b"bench-password\n")?;
+            child.wait()
+        })?;
+    anyhow::ensure!(add.success(), "sluice user add failed");
+    let token = Command::new(&bin)
+        .args([
+            "token",
+            "add",
+            "bench",
+            "--name",
+            "bench",
+            "--role",
+            "admin",
+            "--data-dir",
+        ])
+        .arg(&data)
+        .output()?;
+    anyhow::ensure!(token.status.success(), "sluice token add failed: {token:?}");
+    let token = String::from_utf8(token.stdout)?.trim().to_owned();
+    let mut server = Command::new(&bin)
         .args([
             "serve",
             "--listen",
             &format!("127.0.0.1:{port}"),
             "--data-dir",
         ])
-        .arg(work.join("data"))
+        .arg(&data)
         .stdout(std::process::Stdio::null())
         .spawn()
         .context("cannot start sluice")?;
@@ -223,10 +270,16 @@ fn bench_load() -> Result<()> {
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        let (status, _) = http(port, "POST", "/api/v1/workflows", r#"{"name":"big"}"#)?;
+        let (status, _) = http(
+            port,
+            "POST",
+            "/api/v1/workflows",
+            &token,
+            r#"{"name":"big"}"#,
+        )?;
         anyhow::ensure!(status.contains("201"), "create: {status}");
         let body = big_workflow_save();
-        let (status, _) = http(port, "PUT", "/api/v1/workflows/1", &body)?;
+        let (status, _) = http(port, "PUT", "/api/v1/workflows/1", &token, &body)?;
         anyhow::ensure!(status.contains("200"), "save: {status}");
         fs::write(work.join("save.json"), &body)?;
         let script = work.join("put.lua");
@@ -234,7 +287,8 @@ fn bench_load() -> Result<()> {
             &script,
             format!(
                 "local f = io.open({:?}, \"r\")\nwrk.body = f:read(\"*all\")\nf:close()\n\
-                 wrk.method = \"PUT\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n",
+                 wrk.method = \"PUT\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\n\
+                 wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n",
                 work.join("save.json")
             ),
         )?;
@@ -243,7 +297,8 @@ fn bench_load() -> Result<()> {
             "GET a 500-node workflow ({} bytes of JSON), 2 connections, 10 s",
             body.len()
         ));
-        run(Command::new("wrk").args(["-t1", "-c2", "-d10s", "--latency", &url]))?;
+        let bearer = format!("Authorization: Bearer {token}");
+        run(Command::new("wrk").args(["-t1", "-c2", "-d10s", "--latency", "-H", &bearer, &url]))?;
         step("save it (each save a new version), 1 connection, 10 s");
         run(Command::new("wrk")
             .args(["-t1", "-c1", "-d10s", "--latency", "-s"])
