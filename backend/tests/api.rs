@@ -543,3 +543,46 @@ async fn diff_of_two_versions() {
         "not_found",
     );
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_and_its_references_resolve() {
+    let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+    let app = app(AppState::new(store));
+    let reply = send(&app, "GET", "/api/openapi.json", None).await;
+    assert_eq!(reply.status, StatusCode::OK, "served without logging in");
+    assert!(reply.content_type.starts_with("application/json"));
+    let doc = reply.json();
+    assert_eq!(doc["openapi"], "3.0.3");
+    for e in backend::http::endpoints() {
+        let op = &doc["paths"][format!("/api/v1{}", e.path)][e.method.as_str().to_lowercase()];
+        assert!(op.is_object(), "{} {} is not documented", e.method, e.path);
+        assert!(op["responses"]["default"].is_object());
+        assert_eq!(op["security"].as_array().unwrap().is_empty(), e.role.is_none());
+    }
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    for name in ["Workflow", "Node", "SessionInfo", "ErrorBody", "Role"] {
+        assert!(schemas.contains_key(name), "no schema {name}");
+    }
+    // Every $ref points at a schema that exists.
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|v| refs(v, out));
+            }
+            Value::Array(a) => a.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 20, "{}", all.len());
+    for r in all {
+        let name = r
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("{r}"));
+        assert!(schemas.contains_key(name), "dangling {r}");
+    }
+}

@@ -7,6 +7,7 @@ use crate::workflow::{Issue, Workflow};
 
 /// One row of the workflow list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WorkflowSummary {
     pub id: i64,
     pub name: String,
@@ -17,6 +18,7 @@ pub struct WorkflowSummary {
 
 /// A stored workflow with its definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WorkflowRecord {
     pub id: i64,
     /// Bumped by every save; lets a client notice that someone else saved meanwhile.
@@ -30,6 +32,7 @@ pub struct WorkflowRecord {
 
 /// One saved version of a workflow (every save makes one; they never change).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VersionSummary {
     pub version: i64,
     pub nodes: usize,
@@ -42,6 +45,7 @@ pub struct VersionSummary {
 
 /// A version with its definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VersionRecord {
     #[serde(flatten)]
     pub summary: VersionSummary,
@@ -50,12 +54,14 @@ pub struct VersionRecord {
 
 /// Create a workflow: just a name, the definition starts empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateWorkflow {
     pub name: String,
 }
 
 /// What `POST /validate` and a save answer with.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ValidationReport {
     pub valid: bool,
     pub issues: Vec<Issue>,
@@ -74,6 +80,7 @@ impl ValidationReport {
 /// The error body of every failed request: a stable machine-readable `code`, a sentence for
 /// people, and optional structured `details` (for validation, the list of issues).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -84,6 +91,7 @@ pub struct ErrorBody {
 /// Save a workflow. `revision` is the revision the edit started from; when given, the save
 /// fails with 409 if someone else saved meanwhile instead of silently overwriting them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SaveWorkflow {
     #[serde(default)]
     pub revision: Option<i64>,
@@ -95,6 +103,7 @@ pub struct SaveWorkflow {
 
 /// Restore an old version as the newest; `revision` is checked like a save's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RestoreVersion {
     #[serde(default)]
     pub revision: Option<i64>,
@@ -103,6 +112,7 @@ pub struct RestoreVersion {
 /// A save's answer: what is stored now, and the server's (authoritative) validation of it.
 /// Saving never refuses an invalid draft: work in progress must not be lost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SaveResult {
     pub workflow: WorkflowRecord,
     pub validation: ValidationReport,
@@ -112,6 +122,7 @@ pub struct SaveResult {
 /// definitions; operators also start, suspend and rerun; admins also manage users and
 /// settings. The order is the derive's, so `role >= Role::Editor` reads as it means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     Viewer,
@@ -145,6 +156,7 @@ impl std::fmt::Display for Role {
 
 /// `POST /auth/login`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Login {
     pub name: String,
     pub password: String,
@@ -153,6 +165,7 @@ pub struct Login {
 /// Who is signed in (`POST /auth/login`, `GET /auth/session`). The browser sends
 /// `csrf_token` back in the `X-CSRF-Token` header of every request that changes something.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SessionInfo {
     pub name: String,
     pub role: Role,
@@ -163,6 +176,7 @@ pub struct SessionInfo {
 
 /// `POST /auth/password`: change one's own password.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChangePassword {
     pub current: String,
     pub new: String,
@@ -170,6 +184,7 @@ pub struct ChangePassword {
 
 /// A user, as admins see them (never with a password hash).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UserInfo {
     pub name: String,
     pub role: Role,
@@ -180,6 +195,7 @@ pub struct UserInfo {
 
 /// `POST /users`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewUser {
     pub name: String,
     pub password: String,
@@ -189,6 +205,7 @@ pub struct NewUser {
 /// `PATCH /users/{name}`: what to change. A new password set by an admin is one-time: the
 /// user must change it at their next login.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UpdateUser {
     #[serde(default)]
     pub password: Option<String>,
@@ -198,6 +215,7 @@ pub struct UpdateUser {
 
 /// An API token, without its secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,
@@ -212,6 +230,7 @@ pub struct TokenInfo {
 
 /// `POST /tokens`: a token acting for the caller, with at most the caller's role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewToken {
     pub name: String,
     pub role: Role,
@@ -219,6 +238,7 @@ pub struct NewToken {
 
 /// The answer to `POST /tokens`: the only time the secret is shown.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreatedToken {
     pub token: String,
     #[serde(flatten)]
@@ -227,6 +247,7 @@ pub struct CreatedToken {
 
 /// One audit record: who did what, when, from where, and how it ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditEntry {
     pub id: i64,
     /// RFC 3339, UTC.

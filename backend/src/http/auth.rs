@@ -7,13 +7,12 @@
 //! rule sits next to the code it guards. Every change, allowed or refused, is written to the
 //! audit log on the way out.
 //!
-//! Routes here: `/auth/*` (login, logout, session, own password), `/users` (admins),
+//! Endpoints here: `/auth/*` (login, logout, session, own password), `/users` (admins),
 //! `/tokens` (one's own API tokens) and `/audit` (admins).
 
 use std::marker::PhantomData;
 use std::net::SocketAddr;
 
-use axum::Router;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, OriginalUri, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -27,6 +26,7 @@ use shared::api::{
 
 use super::ApiError;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
 use crate::service::auth::{self as service, Principal, Via};
 use crate::service::now_ms;
@@ -42,17 +42,127 @@ const BEFORE_PASSWORD_CHANGE: &[&str] = &["/auth/session", "/auth/password", "/a
 /// POST routes that compute and change nothing: not audited.
 const PURE: &[&str] = &["/validate", "/export"];
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/session", get(session))
-        .route("/auth/password", post(change_password))
-        .route("/users", get(list_users).post(create_user))
-        .route("/users/{name}", patch(update_user).delete(delete_user))
-        .route("/tokens", get(list_tokens).post(create_token))
-        .route("/tokens/{id}", delete(revoke_token))
-        .route("/audit", get(audit))
+pub(super) fn endpoints() -> Vec<Endpoint> {
+    use Answer::{Empty, Json};
+    let (viewer, admin) = (Some(Role::Viewer), Some(Role::Admin));
+    vec![
+        Endpoint::new(
+            Method::POST,
+            "/auth/login",
+            None,
+            "Log in: sets the session cookie; answers with the CSRF token",
+            Json(200, schema::<SessionInfo>),
+            || post(login),
+        )
+        .body(schema::<Login>),
+        Endpoint::new(
+            Method::POST,
+            "/auth/logout",
+            viewer,
+            "End this session",
+            Empty(204),
+            || post(logout),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/auth/session",
+            viewer,
+            "Who is signed in",
+            Json(200, schema::<SessionInfo>),
+            || get(session),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/auth/password",
+            viewer,
+            "Change one's own password (ends one's other sessions)",
+            Json(200, schema::<SessionInfo>),
+            || post(change_password),
+        )
+        .body(schema::<ChangePassword>),
+        Endpoint::new(
+            Method::GET,
+            "/users",
+            admin,
+            "All users",
+            Json(200, schema::<Vec<UserInfo>>),
+            || get(list_users),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/users",
+            admin,
+            "Add a user; the password is one-time (changed at the first login)",
+            Json(201, schema::<UserInfo>),
+            || post(create_user),
+        )
+        .body(schema::<NewUser>),
+        Endpoint::new(
+            Method::PATCH,
+            "/users/{name}",
+            admin,
+            "Change a user's role or set a one-time password",
+            Json(200, schema::<UserInfo>),
+            || patch(update_user),
+        )
+        .body(schema::<UpdateUser>),
+        Endpoint::new(
+            Method::DELETE,
+            "/users/{name}",
+            admin,
+            "Remove a user with their sessions and tokens (not the last admin)",
+            Empty(204),
+            || delete(delete_user),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/tokens",
+            viewer,
+            "One's API tokens (an admin: everyone's with all=true)",
+            Json(200, schema::<Vec<TokenInfo>>),
+            || get(list_tokens),
+        )
+        .query(&[("all", "boolean", false, "everyone's tokens (admins only)")]),
+        Endpoint::new(
+            Method::POST,
+            "/tokens",
+            viewer,
+            "Make an API token with at most one's role; its secret is shown only here",
+            Json(201, schema::<CreatedToken>),
+            || post(create_token),
+        )
+        .body(schema::<NewToken>),
+        Endpoint::new(
+            Method::DELETE,
+            "/tokens/{id}",
+            viewer,
+            "Revoke one of one's tokens (an admin: anyone's)",
+            Json(200, schema::<TokenInfo>),
+            || delete(revoke_token),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/audit",
+            admin,
+            "The audit log, newest first",
+            Json(200, schema::<Vec<AuditEntry>>),
+            || get(audit),
+        )
+        .query(&[
+            (
+                "before",
+                "integer",
+                false,
+                "only records with a smaller id (the next page)",
+            ),
+            (
+                "limit",
+                "integer",
+                false,
+                "records per page, 1 to 500 (default 100)",
+            ),
+        ]),
+    ]
 }
 
 /// The least role a handler needs, as a type: `Caller<Editor>`.

@@ -3,6 +3,7 @@
 pub mod auth;
 mod error;
 mod extract;
+pub mod openapi;
 mod ops;
 mod workflows;
 
@@ -21,11 +22,22 @@ use crate::AppState;
 /// Largest request body. A 20,000-node workflow in JSON is about 4 MiB.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
+/// Every API endpoint, as the router serves them and the OpenAPI document describes them.
+pub fn endpoints() -> Vec<openapi::Endpoint> {
+    let mut all = auth::endpoints();
+    all.extend(workflows::endpoints());
+    all
+}
+
 /// The whole application, ready to serve or to drive with `tower::ServiceExt::oneshot`.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .merge(auth::router())
-        .merge(workflows::router())
+    let endpoints = endpoints();
+    let document: Arc<str> = openapi::document(&endpoints).to_string().into();
+    let api = endpoints
+        .iter()
+        .fold(Router::new(), |router, e| {
+            router.route(e.path, (e.handler)())
+        })
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route")
         })
@@ -43,6 +55,15 @@ pub fn app(state: AppState) -> Router {
     let metrics = Arc::new(ops::Metrics::default());
     Router::new()
         .nest("/api/v1", api)
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || async move {
+                (
+                    [(axum::http::header::CONTENT_TYPE, "application/json")],
+                    document.to_string(),
+                )
+            }),
+        )
         .merge(ops::router(metrics.clone()))
         .fallback(crate::assets::serve)
         .layer(axum::middleware::from_fn_with_state(metrics, ops::track))

@@ -1,13 +1,12 @@
 //! `/api/v1/workflows`, `/api/v1/validate`, `/api/v1/export`.
 
-use axum::Router;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use shared::api::{
-    CreateWorkflow, RestoreVersion, SaveResult, SaveWorkflow, ValidationReport, VersionRecord,
-    VersionSummary, WorkflowRecord, WorkflowSummary,
+    CreateWorkflow, RestoreVersion, Role, SaveResult, SaveWorkflow, ValidationReport,
+    VersionRecord, VersionSummary, WorkflowRecord, WorkflowSummary,
 };
 use shared::workflow::Workflow;
 use shared::workflow::diff::WorkflowDiff;
@@ -15,21 +14,120 @@ use shared::workflow::diff::WorkflowDiff;
 use super::ApiError;
 use super::auth::{Caller, Editor, Operator, Viewer};
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
 use crate::service::workflows as service;
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/workflows", get(list).post(create))
-        .route("/workflows/{id}", get(read).put(save))
-        .route("/workflows/{id}/export", get(export_stored))
-        .route("/workflows/{id}/versions", get(versions))
-        .route("/workflows/{id}/diff", get(diff))
-        .route("/workflows/{id}/versions/{version}", get(version))
-        .route("/workflows/{id}/versions/{version}/restore", post(restore))
-        .route("/workflows/{id}/versions/{version}/publish", post(publish))
-        .route("/validate", post(validate))
-        .route("/export", post(export))
+pub(super) fn endpoints() -> Vec<Endpoint> {
+    use Answer::{File, Json};
+    let (viewer, editor) = (Some(Role::Viewer), Some(Role::Editor));
+    vec![
+        Endpoint::new(
+            Method::GET,
+            "/workflows",
+            viewer,
+            "All workflows, newest change first",
+            Json(200, schema::<Vec<WorkflowSummary>>),
+            || get(list),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/workflows",
+            editor,
+            "Create an empty workflow (its version 1)",
+            Json(201, schema::<WorkflowRecord>),
+            || post(create),
+        )
+        .body(schema::<CreateWorkflow>),
+        Endpoint::new(
+            Method::GET,
+            "/workflows/{id}",
+            viewer,
+            "A workflow: its newest version",
+            Json(200, schema::<WorkflowRecord>),
+            || get(read),
+        ),
+        Endpoint::new(
+            Method::PUT,
+            "/workflows/{id}",
+            editor,
+            "Save a new version (409 if `revision` is not the newest); invalid drafts are kept",
+            Json(200, schema::<SaveResult>),
+            || put(save),
+        )
+        .body(schema::<SaveWorkflow>),
+        Endpoint::new(
+            Method::GET,
+            "/workflows/{id}/export",
+            viewer,
+            "workflow.xml of the newest version (422 with the issues if invalid)",
+            File("application/xml"),
+            || get(export_stored),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/workflows/{id}/versions",
+            viewer,
+            "The versions, newest first",
+            Json(200, schema::<Vec<VersionSummary>>),
+            || get(versions),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/workflows/{id}/diff",
+            viewer,
+            "What changed between two versions: nodes, edges, properties",
+            Json(200, schema::<WorkflowDiff>),
+            || get(diff),
+        )
+        .query(&[
+            ("from", "integer", true, "the older version"),
+            ("to", "integer", true, "the newer version"),
+        ]),
+        Endpoint::new(
+            Method::GET,
+            "/workflows/{id}/versions/{version}",
+            viewer,
+            "One version with its definition",
+            Json(200, schema::<VersionRecord>),
+            || get(version),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/workflows/{id}/versions/{version}/restore",
+            editor,
+            "Save an old version again as the newest",
+            Json(200, schema::<SaveResult>),
+            || post(restore),
+        )
+        .body(schema::<RestoreVersion>),
+        Endpoint::new(
+            Method::POST,
+            "/workflows/{id}/versions/{version}/publish",
+            Some(Role::Operator),
+            "Make a version the one the scheduler runs (later saves do not change it)",
+            Json(200, schema::<WorkflowRecord>),
+            || post(publish),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/validate",
+            viewer,
+            "Validate a definition as Oozie would at submit time",
+            Json(200, schema::<ValidationReport>),
+            || post(validate),
+        )
+        .body(schema::<Workflow>),
+        Endpoint::new(
+            Method::POST,
+            "/export",
+            viewer,
+            "workflow.xml of a definition (422 with the issues if invalid)",
+            File("application/xml"),
+            || post(export),
+        )
+        .body(schema::<Workflow>),
+    ]
 }
 
 async fn list(

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum SchemaVersion {
     #[default]
     #[serde(rename = "0.5")]
@@ -50,6 +51,7 @@ impl SchemaVersion {
 /// The value of one field. The field's [`FieldKind`] says which variant it holds; the JSON
 /// form is the natural one (a string, `true`, a list of strings, a list of properties…).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Value {
     Text(String),
@@ -76,6 +78,7 @@ impl Value {
 
 /// A `<property>` of a `<configuration>`, `<parameters>` or `<credential>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Property {
     pub name: String,
@@ -87,6 +90,7 @@ pub struct Property {
 
 /// A file-system operation of an `fs` action or a `prepare` block, in the order written.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum FsOp {
     Delete {
@@ -156,6 +160,7 @@ impl FsOp {
 
 /// Field values by key. Ordered by key for stable JSON; the XML order comes from the spec.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Fields(pub BTreeMap<String, Value>);
 
@@ -715,6 +720,7 @@ pub fn spec(id: &str) -> Option<&'static ActionSpec> {
 
 /// An action node's content.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Action {
     /// The action type: the element name (`shell`, `map-reduce`, or any other for a kept
     /// generic action).

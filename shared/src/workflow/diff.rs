@@ -10,6 +10,7 @@ use super::{Edge, Node, NodeKind, Workflow};
 
 /// One named value that differs (`None` where it is absent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Change {
     pub name: String,
     pub before: Option<String>,
@@ -18,6 +19,7 @@ pub struct Change {
 
 /// A node present in both versions that differs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NodeChange {
     pub name: String,
     /// The node became another kind (an action type changed, a kill became the end…).
@@ -29,6 +31,7 @@ pub struct NodeChange {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WorkflowDiff {
     pub renamed: Option<Change>,
     pub nodes_added: Vec<String>,

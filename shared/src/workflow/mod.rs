@@ -27,6 +27,7 @@ pub const DEFAULT_KILL_MESSAGE: &str =
     "Action failed, error message[${wf:errorMessage(wf:lastErrorNode())}]";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Workflow {
     pub name: String,
     /// The workflow schema the export writes unless told otherwise.
@@ -53,6 +54,7 @@ pub struct Workflow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Credential {
     pub name: String,
     #[serde(rename = "type")]
@@ -62,12 +64,14 @@ pub struct Credential {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobProperty {
     pub name: String,
     pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Node {
     pub name: String,
     #[serde(default)]
@@ -79,6 +83,7 @@ pub struct Node {
 /// What a node does. Serialized with a `type` tag so the JSON stays readable and new node
 /// types can be added without breaking stored definitions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum NodeKind {
     /// Reaching it ends the workflow successfully.
@@ -186,12 +191,14 @@ impl NodeKind {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Point {
     pub x: f64,
     pub y: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Edge {
     pub from: String,
     pub to: String,
@@ -213,6 +220,7 @@ impl Edge {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EdgeKind {
     Ok,

@@ -22,6 +22,7 @@ use crate::oozie::plan::Plan;
 use crate::oozie::validate::{ForkJoinCheck, is_known_action_type, validate_graph};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Oozie would reject the workflow, or Sluice cannot export it.
@@ -31,6 +32,7 @@ pub enum Severity {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Issue {
     /// Oozie's error code (`E07xx`) or Sluice's own (`S1xxx`).
     pub code: String,
