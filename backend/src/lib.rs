@@ -33,13 +33,28 @@ pub use crate::http::app;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub limiter: Arc<service::auth::LoginLimiter>,
+    pub events: http::events::Events,
 }
 
 impl AppState {
+    /// A state whose event streams end when `closing` turns true.
+    pub fn with_shutdown(
+        store: Arc<dyn Store>,
+        closing: tokio::sync::watch::Receiver<bool>,
+    ) -> Self {
+        AppState {
+            store,
+            limiter: Arc::default(),
+            events: http::events::Events::new(closing),
+        }
+    }
+
+    /// A state that never shuts down (tests).
     pub fn new(store: Arc<dyn Store>) -> Self {
         AppState {
             store,
             limiter: Arc::default(),
+            events: http::events::Events::endless(),
         }
     }
 }
@@ -136,7 +151,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             service::auth::FIRST_ADMIN
         );
     }
-    let state = AppState::new(store.clone());
+    let (closing, closing_rx) = tokio::sync::watch::channel(false);
+    let state = AppState::with_shutdown(store.clone(), closing_rx);
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -144,7 +160,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!(%addr, database = %db, ui = assets::has_ui(), "sluice is listening on http://{addr}");
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            // End the event streams, or open browser tabs would hold the shutdown forever.
+            let _ = closing.send(true);
+        })
         .await
         .context("server error");
     // Requests in flight have been answered; now let the database finish too.

@@ -557,7 +557,10 @@ async fn the_openapi_document_describes_every_endpoint_and_its_references_resolv
         let op = &doc["paths"][format!("/api/v1{}", e.path)][e.method.as_str().to_lowercase()];
         assert!(op.is_object(), "{} {} is not documented", e.method, e.path);
         assert!(op["responses"]["default"].is_object());
-        assert_eq!(op["security"].as_array().unwrap().is_empty(), e.role.is_none());
+        assert_eq!(
+            op["security"].as_array().unwrap().is_empty(),
+            e.role.is_none()
+        );
     }
     let schemas = doc["components"]["schemas"].as_object().unwrap();
     for name in ["Workflow", "Node", "SessionInfo", "ErrorBody", "Role"] {
@@ -585,4 +588,90 @@ async fn the_openapi_document_describes_every_endpoint_and_its_references_resolv
             .unwrap_or_else(|| panic!("{r}"));
         assert!(schemas.contains_key(name), "dangling {r}");
     }
+}
+
+/// Reads the next chunk of a streamed body, within a second.
+async fn next_chunk(body: &mut axum::body::Body) -> Option<String> {
+    use http_body_util::BodyExt;
+    let frame = tokio::time::timeout(std::time::Duration::from_secs(1), body.frame())
+        .await
+        .ok()??
+        .ok()?;
+    frame
+        .into_data()
+        .ok()
+        .map(|d| String::from_utf8_lossy(&d).into_owned())
+}
+
+#[tokio::test]
+async fn the_event_stream_tells_of_saves_and_ends_at_shutdown() {
+    use tower::ServiceExt;
+    let store = Arc::new(SqliteStore::in_memory().await.unwrap());
+    create_user(
+        store.as_ref(),
+        "ed",
+        "correct horse battery",
+        Role::Editor,
+        false,
+    )
+    .await
+    .unwrap();
+    let id = store.find_user("ed").await.unwrap().id;
+    let token = issue_token(store.as_ref(), id, "t", Role::Editor)
+        .await
+        .unwrap()
+        .token;
+    let (closing, closing_rx) = tokio::sync::watch::channel(false);
+    let app = app(AppState::with_shutdown(store, closing_rx));
+    let bearer = format!("Bearer {token}");
+
+    let req = Request::builder()
+        .uri("/api/v1/events")
+        .header(header::AUTHORIZATION, &bearer)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/event-stream");
+    let mut body = res.into_body();
+
+    let created = common::send_with(
+        &app,
+        "POST",
+        "/api/v1/workflows",
+        &[("authorization", &bearer)],
+        Some(serde_json::to_vec(&json!({"name": "live"})).unwrap()),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let event = next_chunk(&mut body).await.expect("an event");
+    assert!(event.starts_with("event: change\n"), "{event}");
+    let data: Value = serde_json::from_str(
+        event
+            .lines()
+            .nth(1)
+            .unwrap()
+            .strip_prefix("data: ")
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(data["actor"], "ed");
+    assert_eq!(data["action"], "POST /api/v1/workflows");
+    assert_eq!(data["target"], "/api/v1/workflows");
+
+    // Reads and refused changes tell nothing.
+    common::send_with(
+        &app,
+        "GET",
+        "/api/v1/workflows",
+        &[("authorization", &bearer)],
+        None,
+    )
+    .await;
+    assert_eq!(next_chunk(&mut body).await, None);
+
+    closing.send(true).unwrap();
+    use http_body_util::BodyExt;
+    let rest = tokio::time::timeout(std::time::Duration::from_secs(2), body.collect()).await;
+    assert!(rest.is_ok(), "the stream did not end at shutdown");
 }

@@ -24,3 +24,40 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
     web_sys::Url::revoke_object_url(&url).map_err(fail)?;
     Ok(())
 }
+
+/// Listens to the server's event stream for `change` events until dropped. The browser's
+/// EventSource reconnects by itself after a network failure.
+pub struct ChangeStream {
+    source: web_sys::EventSource,
+    _listener: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl ChangeStream {
+    pub fn open(mut on_change: impl FnMut(shared::api::ChangeEvent) + 'static) -> Option<Self> {
+        let source = web_sys::EventSource::new("/api/v1/events").ok()?;
+        let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
+            move |ev: web_sys::MessageEvent| {
+                if let Some(change) = ev
+                    .data()
+                    .as_string()
+                    .and_then(|text| serde_json::from_str(&text).ok())
+                {
+                    on_change(change);
+                }
+            },
+        );
+        source
+            .add_event_listener_with_callback("change", listener.as_ref().unchecked_ref())
+            .ok()?;
+        Some(ChangeStream {
+            source,
+            _listener: listener,
+        })
+    }
+}
+
+impl Drop for ChangeStream {
+    fn drop(&mut self) {
+        self.source.close();
+    }
+}

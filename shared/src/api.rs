@@ -265,3 +265,18 @@ pub struct AuditEntry {
     /// The client's address, when known.
     pub remote: Option<String>,
 }
+
+/// A change, as the event stream (`GET /events`, server-sent events named `change`) tells
+/// it: what the audit log records of a successful change to a workflow, so open editors
+/// and lists can notice other people's saves.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ChangeEvent {
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    /// e.g. `PUT /api/v1/workflows/{id}`.
+    pub action: String,
+    /// The resource changed, e.g. `/api/v1/workflows/3`.
+    pub target: String,
+}

@@ -76,11 +76,24 @@ pub fn http_get(port: u16, path: &str) -> Option<(u16, String)> {
 
 /// Like [`http_get`], with extra header lines (each ending in `\r\n`).
 pub fn http_get_with(port: u16, path: &str, headers: &str) -> Option<(u16, String)> {
+    http_request(port, "GET", path, headers, "")
+}
+
+/// One request with extra header lines and a JSON body (when not empty): (status, body).
+pub fn http_request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Connection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Content-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
     )
     .ok()?;
     let mut reply = String::new();

@@ -4,7 +4,7 @@
 use std::process::Command;
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Browser, Server, http_get, http_get_with};
+use e2e::{Browser, Server, http_get, http_get_with, http_request};
 
 fn sluice_bin() -> std::path::PathBuf {
     std::env::var_os("SLUICE_BIN").map_or_else(
@@ -144,4 +144,50 @@ fn the_api_needs_a_login() {
     let (status, body) = http_get(server.port, "/api/v1/workflows").unwrap();
     assert_eq!(status, 401, "{body}");
     assert!(body.contains("log in first"), "{body}");
+}
+
+/// `sluice ARGS --data-dir <the server's>` with `stdin`; its stdout.
+fn sluice_on(server: &Server, args: &[&str], stdin: &str) -> Result<String> {
+    use std::io::Write;
+    let mut child = Command::new(sluice_bin())
+        .args(args)
+        .arg("--data-dir")
+        .arg(server.data_dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .context("stdin")?
+        .write_all(stdin.as_bytes())?;
+    let out = child.wait_with_output()?;
+    ensure!(out.status.success(), "{args:?}: {out:?}");
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_editor_hears_at_once_that_someone_else_saved() -> Result<()> {
+    let server = Server::start()?;
+    sluice_on(
+        &server,
+        &["user", "add", "ed", "--role", "editor", "--password-stdin"],
+        "ed's password!\n",
+    )?;
+    let token = sluice_on(
+        &server,
+        &["token", "add", "ed", "--name", "script", "--role", "editor"],
+        "",
+    )?;
+    let browser = Browser::signed_in(&server).await?;
+    browser.create_workflow(&server, "shared").await?;
+
+    // Ed saves the same workflow through the API.
+    let auth = format!("Authorization: Bearer {}\r\n", token.trim());
+    let body = r#"{"definition":{"name":"shared","nodes":[],"edges":[]},"comment":"by script"}"#;
+    let (status, reply) =
+        http_request(server.port, "PUT", "/api/v1/workflows/1", &auth, body).context("PUT")?;
+    ensure!(status == 200, "{status}: {reply}");
+    browser.status_is("ed saved this workflow just now").await?;
+    browser.quit().await
 }

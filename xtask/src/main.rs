@@ -6,6 +6,9 @@
 //! - `cargo xtask dist`: only build the browser app into `target/dist`.
 //! - `cargo xtask bench-wasm`: time validation compiled to WebAssembly, under Node's WASI
 //!   (needs `node`; not part of the test run).
+//! - `cargo xtask bench-startup`, `cargo xtask bench-load`: start-up time and memory; GET
+//!   and save latencies under wrk.
+//! - `cargo xtask api-fuzz`: schemathesis against the OpenAPI document of a running server.
 //!
 //! The wasm is built by a nested cargo into its own target directory and turned into a
 //! loadable module by `wasm-bindgen-cli-support` used as a library, pinned to the exact
@@ -37,6 +40,7 @@ fn main() -> Result<()> {
         Some("bench-wasm") => bench_wasm(),
         Some("bench-startup") => bench_startup(),
         Some("bench-load") => bench_load(),
+        Some("api-fuzz") => api_fuzz(),
         _ => {
             eprintln!(
                 "usage: cargo xtask <command>\n\n\
@@ -46,7 +50,8 @@ fn main() -> Result<()> {
                  dist           build the browser app into target/dist\n  \
                  bench-wasm     time validation and schedules in WebAssembly (needs node)\n  \
                  bench-startup  time `sluice serve` from start to ready, and its idle memory\n  \
-                 bench-load     GET and save a 500-node workflow under wrk (needs wrk)"
+                 bench-load     GET and save a 500-node workflow under wrk (needs wrk)\n  \
+                 api-fuzz       schemathesis (from PyPI) against the OpenAPI document"
             );
             std::process::exit(2);
         }
@@ -201,7 +206,6 @@ fn big_workflow_save() -> String {
 /// requests/s) and saving it (p99 < 50 ms) on SQLite. wrk runs flat out rather than at a
 /// fixed rate, so its latencies are under saturation: stricter than the targets.
 fn bench_load() -> Result<()> {
-    use std::time::Duration;
     if !have("wrk") {
         bail!("bench-load needs wrk (apt-get install wrk)");
     }
@@ -210,66 +214,8 @@ fn bench_load() -> Result<()> {
     let _ = fs::remove_dir_all(&work);
     fs::create_dir_all(&work)?;
     let port = 18_400;
-    let data = work.join("data");
-    // An admin and a token for the requests, made on the database before the server starts.
-    let add = Command::new(&bin)
-        .args([
-            "user",
-            "add",
-            "bench",
-            "--role",
-            "admin",
-            "--password-stdin",
-            "--data-dir",
-        ])
-        .arg(&data)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child
-                .stdin
-                .take()
-                .expect("piped")
-                .write_all(b"bench-password\n")?;
-            child.wait()
-        })?;
-    anyhow::ensure!(add.success(), "sluice user add failed");
-    let token = Command::new(&bin)
-        .args([
-            "token",
-            "add",
-            "bench",
-            "--name",
-            "bench",
-            "--role",
-            "admin",
-            "--data-dir",
-        ])
-        .arg(&data)
-        .output()?;
-    anyhow::ensure!(token.status.success(), "sluice token add failed: {token:?}");
-    let token = String::from_utf8(token.stdout)?.trim().to_owned();
-    let mut server = Command::new(&bin)
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--data-dir",
-        ])
-        .arg(&data)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .context("cannot start sluice")?;
+    let (mut server, token) = serve_with_token(&bin, &work.join("data"), port)?;
     let result = (|| -> Result<()> {
-        let started = Instant::now();
-        while !is_ready(port) {
-            if started.elapsed() > Duration::from_secs(10) {
-                bail!("sluice did not start");
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
         let (status, _) = http(
             port,
             "POST",
@@ -304,6 +250,125 @@ fn bench_load() -> Result<()> {
             .args(["-t1", "-c1", "-d10s", "--latency", "-s"])
             .arg(&script)
             .arg(&url))
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    result
+}
+
+/// `sluice serve` on a fresh database in `data`, with an admin and an API token made by
+/// `sluice user add` and `sluice token add` beforehand; ready when this returns.
+fn serve_with_token(bin: &Path, data: &Path, port: u16) -> Result<(std::process::Child, String)> {
+    use std::io::Write;
+    use std::time::Duration;
+    let mut add = Command::new(bin)
+        .args([
+            "user",
+            "add",
+            "bench",
+            "--role",
+            "admin",
+            "--password-stdin",
+            "--data-dir",
+        ])
+        .arg(data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    add.stdin
+        .take()
+        .expect("piped")
+        .write_all(b"bench-password\n")?;
+    anyhow::ensure!(add.wait()?.success(), "sluice user add failed");
+    let token = Command::new(bin)
+        .args([
+            "token",
+            "add",
+            "bench",
+            "--name",
+            "bench",
+            "--role",
+            "admin",
+            "--data-dir",
+        ])
+        .arg(data)
+        .output()?;
+    anyhow::ensure!(token.status.success(), "sluice token add failed: {token:?}");
+    let token = String::from_utf8(token.stdout)?.trim().to_owned();
+    let mut server = Command::new(bin)
+        .args([
+            "serve",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--data-dir",
+        ])
+        .arg(data)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .context("cannot start sluice")?;
+    let started = Instant::now();
+    while !is_ready(port) {
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = server.kill();
+            bail!("sluice did not start");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    Ok((server, token))
+}
+
+/// Schemathesis (from PyPI, into `target/schemathesis`) against the OpenAPI document of a
+/// running server, as an admin: no 5xx, and every answer as documented. Token revocation
+/// and logout run in a second pass, since they can end the run's own credentials; the event
+/// stream is left out (it answers forever).
+fn api_fuzz() -> Result<()> {
+    let venv = root().join("target/schemathesis");
+    let st = venv.join("bin/schemathesis");
+    if !st.is_file() {
+        step("installing schemathesis from PyPI into target/schemathesis");
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run(Command::new(venv.join("bin/pip")).args(["install", "-q", "schemathesis==4.32.5"]))?;
+    }
+    let bin = root().join("target/debug/sluice");
+    run(Command::new("cargo").args(["build", "-p", "backend"]))?;
+    let work = root().join("target/api-fuzz");
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(&work)?;
+    let port = 18_500;
+    let (mut server, token) = serve_with_token(&bin, &work.join("data"), port)?;
+    let checks = "not_a_server_error,response_schema_conformance,status_code_conformance,\
+                  content_type_conformance,response_headers_conformance";
+    let url = format!("http://127.0.0.1:{port}/api/openapi.json");
+    let bearer = format!("Authorization: Bearer {token}");
+    let ending = ["delete_tokens_id", "post_auth_logout"];
+    let schemathesis = || {
+        let mut cmd = Command::new(&st);
+        cmd.args([
+            "run",
+            &url,
+            "-H",
+            &bearer,
+            "--checks",
+            checks,
+            "--max-examples",
+            "100",
+        ]);
+        cmd
+    };
+    let result = (|| -> Result<()> {
+        step("schemathesis: every operation but those that end credentials");
+        let mut first = schemathesis();
+        // The event stream never ends by itself: its test is in backend/tests/api.rs.
+        for op in ending.iter().chain(&["get_events"]) {
+            first.args(["--exclude-operation-id", op]);
+        }
+        run(&mut first)?;
+        step("schemathesis: token revocation and logout");
+        let mut second = schemathesis();
+        for op in ending {
+            second.args(["--include-operation-id", op]);
+        }
+        run(&mut second)
     })();
     let _ = server.kill();
     let _ = server.wait();

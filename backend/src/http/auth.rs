@@ -20,8 +20,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, patch, post};
 use shared::api::{
-    AuditEntry, ChangePassword, CreatedToken, Login, NewToken, NewUser, Role, SessionInfo,
-    TokenInfo, UpdateUser, UserInfo,
+    AuditEntry, ChangeEvent, ChangePassword, CreatedToken, Login, NewToken, NewUser, Role,
+    SessionInfo, TokenInfo, UpdateUser, UserInfo,
 };
 
 use super::ApiError;
@@ -29,7 +29,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
 use crate::service::auth::{self as service, Principal, Via};
-use crate::service::now_ms;
+use crate::service::{now_ms, rfc3339};
 use crate::store::AuditRecord;
 
 pub const SESSION_COOKIE: &str = "sluice_session";
@@ -319,10 +319,22 @@ pub(super) async fn guard(State(state): State<AppState>, mut req: Request, next:
                 .map(|a| a.0.clone())
         });
         let via = principal.as_ref().map_or("anonymous", |p| p.via.as_str());
+        let at_ms = now_ms();
+        if let Some(actor) = actor.as_deref()
+            && response.status().is_success()
+            && target.starts_with("/api/v1/workflows")
+        {
+            state.events.publish(ChangeEvent {
+                at: rfc3339(at_ms),
+                actor: actor.to_owned(),
+                action: format!("{method} {route}"),
+                target: target.clone(),
+            });
+        }
         service::audit(
             state.store.as_ref(),
             AuditRecord {
-                at_ms: now_ms(),
+                at_ms,
                 actor: actor.as_deref(),
                 via,
                 action: &format!("{method} {route}"),

@@ -2,6 +2,7 @@
 
 pub mod auth;
 mod error;
+pub mod events;
 mod extract;
 pub mod openapi;
 mod ops;
@@ -26,6 +27,14 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 pub fn endpoints() -> Vec<openapi::Endpoint> {
     let mut all = auth::endpoints();
     all.extend(workflows::endpoints());
+    all.push(openapi::Endpoint::new(
+        axum::http::Method::GET,
+        "/events",
+        Some(shared::api::Role::Viewer),
+        "Live changes to workflows, as server-sent events",
+        openapi::Answer::Events,
+        || axum::routing::get(events::stream),
+    ));
     all
 }
 

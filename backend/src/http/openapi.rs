@@ -29,6 +29,8 @@ pub enum Answer {
     Json(u16, SchemaFn),
     /// A file: its media type (`application/xml`).
     File(&'static str),
+    /// Server-sent events (`text/event-stream`) until the client or the server ends it.
+    Events,
     Empty(u16),
 }
 
@@ -100,6 +102,8 @@ fn path_parameter(name: &str) -> Value {
 pub fn document(endpoints: &[Endpoint]) -> Value {
     let mut generator = SchemaSettings::openapi3().into_generator();
     let error = schema::<ErrorBody>(&mut generator);
+    // Documented for clients of the event stream, which carries it as text.
+    schema::<shared::api::ChangeEvent>(&mut generator);
     let mut paths = Map::new();
     for e in endpoints {
         let mut parameters: Vec<Value> = e
@@ -123,6 +127,12 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
                 200,
                 json!({ "description": "the file", "content": {
                     media: { "schema": { "type": "string" } } } }),
+            ),
+            Answer::Events => (
+                200,
+                json!({ "description": "server-sent `change` events (data: ChangeEvent), \
+                         and `lagged` when changes were missed", "content": {
+                    "text/event-stream": { "schema": { "type": "string" } } } }),
             ),
             Answer::Empty(status) => (status, json!({ "description": "done" })),
         };

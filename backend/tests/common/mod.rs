@@ -76,3 +76,13 @@ pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
         "{body}"
     );
 }
+
+/// The status of a GET with an API token, without reading the body (for streams).
+pub async fn status_only(app: &Router, uri: &str, token: &str) -> StatusCode {
+    let req = Request::builder()
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    app.clone().oneshot(req).await.unwrap().status()
+}

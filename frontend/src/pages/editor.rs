@@ -159,6 +159,25 @@ fn Workspace(state: EditorState) -> impl IntoView {
         });
     };
 
+    // Someone else saving this workflow: say so at once, rather than at a refused save.
+    let me = crate::pages::login::use_user();
+    let target = format!("/api/v1/workflows/{}", state.id);
+    let stream = crate::dom::ChangeStream::open(move |change| {
+        let mine = me.with_untracked(|u| u.as_ref().is_some_and(|u| u.name == change.actor));
+        let saved =
+            change.action == "PUT /api/v1/workflows/{id}" || change.action.ends_with("/restore");
+        let this = change.target == target || change.target.starts_with(&format!("{target}/"));
+        if saved && this && !mine {
+            state.status.set(Status::error(format!(
+                "{} saved this workflow just now; your next save would conflict. \
+                 Copy your changes and reload to see theirs.",
+                change.actor
+            )));
+        }
+    });
+    let stream = StoredValue::new_local(stream);
+    on_cleanup(move || stream.update_value(|s| drop(s.take())));
+
     // Delete or Backspace removes the selection, unless the user is typing in a field.
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         let typing = ev
