@@ -371,6 +371,16 @@ async fn repeated_failures_lock_the_account_for_a_while() {
 }
 
 #[tokio::test]
+async fn a_name_no_account_can_have_is_refused_without_being_tracked() {
+    let f = Fixture::new().await;
+    let huge = "x".repeat(100_000);
+    for _ in 0..=MAX_FAILURES_PER_ACCOUNT {
+        let reply = f.login(&huge, PASSWORD).await.unwrap_err();
+        assert_error(&reply, StatusCode::UNAUTHORIZED, "unauthenticated");
+    }
+}
+
+#[tokio::test]
 async fn a_one_time_password_allows_nothing_but_choosing_a_new_one() {
     let f = Fixture::new().await;
     let created = f

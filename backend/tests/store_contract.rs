@@ -391,6 +391,30 @@ async fn sessions_expire_and_end_with_a_new_password_or_the_user() {
             "{kind}: new password"
         );
 
+        // The session that changed the password may go on; the others end with it.
+        store
+            .create_session("h5", u.id, 1_000, 5_000)
+            .await
+            .unwrap();
+        store
+            .create_session("h6", u.id, 1_000, 5_000)
+            .await
+            .unwrap();
+        let change = UserChange {
+            password_hash: Some("$argon2id$newer"),
+            keep_session: Some("h5"),
+            ..UserChange::default()
+        };
+        store.update_user("sam", change).await.unwrap();
+        assert!(
+            store.session_user("h5", 0).await.unwrap().is_some(),
+            "{kind}: kept"
+        );
+        assert!(
+            store.session_user("h6", 0).await.unwrap().is_none(),
+            "{kind}: ended"
+        );
+
         store
             .create_session("h4", u.id, 1_000, 5_000)
             .await

@@ -216,19 +216,10 @@ async fn verify_password(password: String, hash: String) -> bool {
 }
 
 /// Verified against when the account does not exist, so that an unknown name takes as
-/// long to refuse as a wrong password (no user enumeration by timing).
-static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-
-fn dummy_hash() -> String {
-    DUMMY_HASH
-        .get_or_init(|| {
-            Argon2::default()
-                .hash_password(b"no such user")
-                .map(|h| h.to_string())
-                .unwrap_or_default()
-        })
-        .clone()
-}
+/// long to refuse as a wrong password (no user enumeration by timing). Verification takes
+/// its cost from the string, so this must carry the parameters `hash_password` uses (a
+/// test checks it does).
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$2vMP5s9YOni87hVFHEdhbA$sNscnzrU3Waw5bbXxjfxhT+pomd4faqpNZmMSPD7a60";
 
 pub fn check_user_name(name: &str) -> Result<(), ServiceError> {
     let ok = !name.is_empty()
@@ -375,11 +366,14 @@ pub async fn login(
     remote: Option<&str>,
 ) -> Result<(String, SessionInfo), ServiceError> {
     let now = now_ms();
-    let account = account_key(name);
+    // A name no account can have is refused without a lookup, and is not tracked: the
+    // limiter's keys stay as short as user names, whatever a request body holds.
+    let account = check_user_name(name).is_ok().then(|| account_key(name));
     let address = remote.map(address_key);
     let limiter = &state.limiter;
-    let locked = limiter
-        .locked(&account, MAX_FAILURES_PER_ACCOUNT, now)
+    let locked = account
+        .as_deref()
+        .and_then(|a| limiter.locked(a, MAX_FAILURES_PER_ACCOUNT, now))
         .or_else(|| {
             address
                 .as_deref()
@@ -388,27 +382,32 @@ pub async fn login(
     if let Some(retry_after_s) = locked {
         return Err(ServiceError::TooManyAttempts { retry_after_s });
     }
-    let user = match state.store.find_user(name).await {
-        Ok(user) => Some(user),
-        Err(StoreError::NotFound) => None,
-        Err(e) => return Err(e.into()),
+    let user = match &account {
+        None => None,
+        Some(_) => match state.store.find_user(name).await {
+            Ok(user) => Some(user),
+            Err(StoreError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
     };
     let hash = user
         .as_ref()
-        .map_or_else(dummy_hash, |u| u.password_hash.clone());
-    let valid = password.len() <= MAX_PASSWORD_BYTES
+        .map_or_else(|| DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
+    let valid = account.is_some()
+        && password.len() <= MAX_PASSWORD_BYTES
         && verify_password(password.to_owned(), hash).await
         && user.is_some();
     let Some(user) = user.filter(|_| valid) else {
-        limiter.fail(account, now);
-        if let Some(address) = address {
-            limiter.fail(address, now);
+        for key in account.into_iter().chain(address) {
+            limiter.fail(key, now);
         }
         return Err(ServiceError::Unauthenticated(
             "wrong user name or password".to_owned(),
         ));
     };
-    limiter.forget(&account);
+    if let Some(account) = &account {
+        limiter.forget(account);
+    }
     state.store.delete_expired_sessions(now).await?;
     let secret = random_secret()?;
     state
@@ -473,17 +472,13 @@ pub async fn change_password(
     let change = UserChange {
         password_hash: Some(&hash),
         must_change_password: Some(false),
+        keep_session: match &principal.via {
+            Via::Session { token_hash, .. } => Some(token_hash),
+            Via::Token { .. } => None,
+        },
         ..UserChange::default()
     };
     state.store.update_user(&principal.name, change).await?;
-    // The store ended every session of the user; keep the one that asked.
-    if let Via::Session { token_hash, .. } = &principal.via {
-        let now = now_ms();
-        state
-            .store
-            .create_session(token_hash, principal.user_id, now, now + SESSION_IDLE_MS)
-            .await?;
-    }
     Ok(())
 }
 
@@ -543,6 +538,7 @@ pub async fn update_user(
         password_hash: hash.as_deref(),
         role: update.role,
         must_change_password: hash.as_ref().map(|_| one_time),
+        keep_session: None,
     };
     let user = store
         .update_user(name, change)
@@ -734,6 +730,17 @@ mod tests {
         let p = generate_password().unwrap();
         assert_eq!(p.chars().count(), 20);
         assert!(check_password(&p).is_ok());
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = Argon2::default()
+            .hash_password(b"anything")
+            .unwrap()
+            .to_string();
+        let params = |h: &str| h.split('$').nth(3).unwrap().to_owned();
+        assert_eq!(params(DUMMY_HASH), params(&real));
+        assert!(DUMMY_HASH.starts_with("$argon2id$v=19$"));
     }
 
     #[test]

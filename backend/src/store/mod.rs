@@ -90,12 +90,14 @@ pub struct NewUserRow<'a> {
     pub now_ms: i64,
 }
 
-/// What to change of a user; `None` keeps it. A new password ends the user's sessions.
+/// What to change of a user; `None` keeps it. A new password ends the user's sessions,
+/// except `keep_session` (the one that changed it).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UserChange<'a> {
     pub password_hash: Option<&'a str>,
     pub role: Option<Role>,
     pub must_change_password: Option<bool>,
+    pub keep_session: Option<&'a str>,
 }
 
 /// An API token as stored (its secret's digest stays in the database).

@@ -67,7 +67,9 @@ pub(super) const DELETE_USER: &str = "DELETE FROM users WHERE name = $1 AND (rol
 
 pub(super) const USER_EXISTS: &str = "SELECT id FROM users WHERE name = $1";
 
-pub(super) const DELETE_USER_SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+/// All of a user's sessions but `$2` (NULL: all of them).
+pub(super) const DELETE_USER_SESSIONS: &str =
+    "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)";
 
 pub(super) const CREATE_SESSION: &str = "INSERT INTO sessions \
      (token_hash, user_id, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4)";

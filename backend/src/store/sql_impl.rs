@@ -304,6 +304,7 @@ macro_rules! sql_store {
                 if change.password_hash.is_some() {
                     sqlx::query(sql::DELETE_USER_SESSIONS)
                         .bind(updated.id)
+                        .bind(change.keep_session)
                         .execute(&mut *tx)
                         .await?;
                 }
