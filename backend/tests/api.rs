@@ -10,7 +10,6 @@ use common::{assert_error, send, send_json};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, header};
-use backend::service::auth::{create_user, issue_token};
 use backend::store::{SqliteStore, Store};
 use backend::{AppState, app};
 use serde_json::{Value, json};
@@ -20,20 +19,7 @@ use shared::api::Role;
 /// may do what are tested in `auth.rs`).
 async fn test_app() -> Router {
     let store = Arc::new(SqliteStore::in_memory().await.unwrap());
-    let admin = create_user(
-        store.as_ref(),
-        "admin",
-        "correct horse battery",
-        Role::Admin,
-        false,
-    )
-    .await
-    .unwrap();
-    let id = store.find_user(&admin.name).await.unwrap().id;
-    let token = issue_token(store.as_ref(), id, "tests", Role::Admin)
-        .await
-        .unwrap()
-        .token;
+    let token = common::user_with_token(store.as_ref(), "admin", Role::Admin).await;
     let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
     app(AppState::new(store)).layer(axum::middleware::map_request(
         move |mut req: Request<Body>| {
@@ -607,20 +593,7 @@ async fn next_chunk(body: &mut axum::body::Body) -> Option<String> {
 async fn the_event_stream_tells_of_saves_and_ends_at_shutdown() {
     use tower::ServiceExt;
     let store = Arc::new(SqliteStore::in_memory().await.unwrap());
-    create_user(
-        store.as_ref(),
-        "ed",
-        "correct horse battery",
-        Role::Editor,
-        false,
-    )
-    .await
-    .unwrap();
-    let id = store.find_user("ed").await.unwrap().id;
-    let token = issue_token(store.as_ref(), id, "t", Role::Editor)
-        .await
-        .unwrap()
-        .token;
+    let token = common::user_with_token(store.as_ref(), "ed", Role::Editor).await;
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
     let app = app(AppState::with_shutdown(store, closing_rx));
     let bearer = format!("Bearer {token}");

@@ -8,14 +8,12 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::StatusCode;
 use backend::http::openapi::Answer;
-use backend::service::auth::{self, MAX_FAILURES_PER_ACCOUNT, create_user, issue_token};
+use backend::service::auth::{self, MAX_FAILURES_PER_ACCOUNT};
 use backend::store::{SqliteStore, Store};
 use backend::{AppState, app};
-use common::{Reply, assert_error, send_with, status_only};
+use common::{PASSWORD, Reply, assert_error, send_with, status_only, user_with_token};
 use serde_json::{Value, json};
 use shared::api::Role;
-
-const PASSWORD: &str = "correct horse battery";
 
 struct Fixture {
     app: Router,
@@ -29,15 +27,8 @@ impl Fixture {
         let store = Arc::new(SqliteStore::in_memory().await.unwrap());
         let mut tokens = Vec::new();
         for role in Role::ALL {
-            let name = role.as_str();
-            create_user(store.as_ref(), name, PASSWORD, role, false)
-                .await
-                .unwrap();
-            let id = store.find_user(name).await.unwrap().id;
-            let token = issue_token(store.as_ref(), id, "tests", role)
-                .await
-                .unwrap();
-            tokens.push((role, token.token));
+            let token = user_with_token(store.as_ref(), role.as_str(), role).await;
+            tokens.push((role, token));
         }
         Fixture {
             app: app(AppState::new(store.clone())),

@@ -128,6 +128,7 @@ impl Drop for Guard {
 pub struct Server {
     pub port: u16,
     pub data_dir: tempfile::TempDir,
+    bin: PathBuf,
     _child: Guard,
 }
 
@@ -169,12 +170,35 @@ impl Server {
         Ok(Server {
             port,
             data_dir,
+            bin,
             _child: child,
         })
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// Runs `sluice ARGS --data-dir <this server's>` with `stdin` as its input, as an
+    /// operator on the server's host does; its standard output.
+    pub fn sluice(&self, args: &[&str], stdin: &str) -> Result<String> {
+        let mut child = Command::new(&self.bin)
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        child
+            .stdin
+            .take()
+            .context("stdin")?
+            .write_all(stdin.as_bytes())?;
+        let out = child.wait_with_output()?;
+        if !out.status.success() {
+            bail!("sluice {args:?}: {out:?}");
+        }
+        Ok(String::from_utf8(out.stdout)?)
     }
 }
 

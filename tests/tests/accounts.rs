@@ -1,17 +1,8 @@
 //! Accounts in the browser: logging in and out, a one-time password, what a viewer may not
 //! do, and the version history of a workflow with a restore.
 
-use std::process::Command;
-
 use anyhow::{Context, Result, ensure};
 use e2e::{Browser, Server, http_get, http_get_with, http_request};
-
-fn sluice_bin() -> std::path::PathBuf {
-    std::env::var_os("SLUICE_BIN").map_or_else(
-        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/sluice"),
-        Into::into,
-    )
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
@@ -103,12 +94,7 @@ async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_viewer_with_a_one_time_password_chooses_one_then_cannot_change_anything() -> Result<()> {
     let server = Server::start()?;
-    let out = Command::new(sluice_bin())
-        .args(["user", "add", "vera", "--role", "viewer", "--data-dir"])
-        .arg(server.data_dir.path())
-        .output()?;
-    ensure!(out.status.success(), "{out:?}");
-    let printed = String::from_utf8(out.stdout)?;
+    let printed = server.sluice(&["user", "add", "vera", "--role", "viewer"], "")?;
     let one_time = printed
         .lines()
         .map(str::trim)
@@ -146,36 +132,14 @@ fn the_api_needs_a_login() {
     assert!(body.contains("log in first"), "{body}");
 }
 
-/// `sluice ARGS --data-dir <the server's>` with `stdin`; its stdout.
-fn sluice_on(server: &Server, args: &[&str], stdin: &str) -> Result<String> {
-    use std::io::Write;
-    let mut child = Command::new(sluice_bin())
-        .args(args)
-        .arg("--data-dir")
-        .arg(server.data_dir.path())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()?;
-    child
-        .stdin
-        .take()
-        .context("stdin")?
-        .write_all(stdin.as_bytes())?;
-    let out = child.wait_with_output()?;
-    ensure!(out.status.success(), "{args:?}: {out:?}");
-    Ok(String::from_utf8(out.stdout)?)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_open_editor_hears_at_once_that_someone_else_saved() -> Result<()> {
     let server = Server::start()?;
-    sluice_on(
-        &server,
+    server.sluice(
         &["user", "add", "ed", "--role", "editor", "--password-stdin"],
         "ed's password!\n",
     )?;
-    let token = sluice_on(
-        &server,
+    let token = server.sluice(
         &["token", "add", "ed", "--name", "script", "--role", "editor"],
         "",
     )?;

@@ -5,8 +5,11 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
+use backend::service::auth::{create_user, issue_token};
+use backend::store::Store;
 use http_body_util::BodyExt;
 use serde_json::Value;
+use shared::api::Role;
 use tower::ServiceExt;
 
 #[derive(Debug)]
@@ -85,4 +88,17 @@ pub async fn status_only(app: &Router, uri: &str, token: &str) -> StatusCode {
         .body(Body::empty())
         .unwrap();
     app.clone().oneshot(req).await.unwrap().status()
+}
+
+/// The password of every user [`user_with_token`] makes.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Adds a user with `role` (password [`PASSWORD`], no change pending) and gives an API token
+/// of theirs with the same role.
+pub async fn user_with_token(store: &dyn Store, name: &str, role: Role) -> String {
+    create_user(store, name, PASSWORD, role, false)
+        .await
+        .unwrap();
+    let id = store.find_user(name).await.unwrap().id;
+    issue_token(store, id, "tests", role).await.unwrap().token
 }
