@@ -107,6 +107,18 @@ async fn with_cookie(
     .await
 }
 
+/// The role each endpoint must need, written down apart from the route table the router
+/// enforces, so that a wrong entry there fails here.
+fn expected_role(method: &str, path: &str) -> Role {
+    match (method, path) {
+        ("POST", "/workflows" | "/workflows/{id}/versions/{version}/restore")
+        | ("PUT", "/workflows/{id}") => Role::Editor,
+        ("POST", "/workflows/{id}/versions/{version}/publish") => Role::Operator,
+        (_, "/users" | "/users/{name}" | "/audit") => Role::Admin,
+        _ => Role::Viewer,
+    }
+}
+
 /// A request to make of each endpoint in the role test: the concrete URI and a body. An
 /// endpoint without one fails the test, so a new route cannot skip its role check.
 fn sample(method: &str, path: &str) -> Option<(&'static str, Option<Value>)> {
@@ -178,6 +190,12 @@ async fn every_route_refuses_strangers_and_roles_below_its_own() {
             assert_eq!(e.path, "/auth/login", "only login is public");
             continue;
         };
+        assert_eq!(
+            least,
+            expected_role(method, e.path),
+            "{method} {}: the route table gives the wrong role",
+            e.path
+        );
         let (uri, body) = sample(method, e.path)
             .unwrap_or_else(|| panic!("no sample request for {method} {}", e.path));
         let stranger = f.anonymous(method, uri, body.clone()).await;

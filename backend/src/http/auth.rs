@@ -1,16 +1,16 @@
 //! Authentication, authorization and audit at the HTTP edge.
 //!
-//! [`guard`] runs in front of every API route and denies by default: it resolves the caller
-//! from an API token (`Authorization: Bearer`) or the session cookie, checks the CSRF token
-//! of cookie-authenticated changes, and refuses anyone unknown except on the login route.
-//! Each handler then states the least role it needs in its signature ([`Caller`]), so the
-//! rule sits next to the code it guards. Every change, allowed or refused, is written to the
-//! audit log on the way out.
+//! [`guard`] runs in front of every API route: it resolves the caller from an API token
+//! (`Authorization: Bearer`) or the session cookie, and on the way out writes every change,
+//! allowed or refused, to the audit log. [`check`] sits on each endpoint with the endpoint's
+//! [`Access`] from the route table (the one statement of who may call it, which the OpenAPI
+//! document shows too): it refuses strangers, cookie-authenticated changes without the
+//! session's CSRF token, one-time passwords, and roles below the endpoint's. Routes that do
+//! not exist refuse strangers too, so they learn nothing of which routes exist.
 //!
 //! Endpoints here: `/auth/*` (login, logout, session, own password), `/users` (admins),
 //! `/tokens` (one's own API tokens) and `/audit` (admins).
 
-use std::marker::PhantomData;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, OriginalUri, Request, State};
@@ -35,12 +35,25 @@ use crate::store::AuditRecord;
 pub const SESSION_COOKIE: &str = "sluice_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Routes (inside `/api/v1`) that need no caller.
-const PUBLIC: &[&str] = &["/auth/login"];
-/// What a user with a one-time password may still do.
-const BEFORE_PASSWORD_CHANGE: &[&str] = &["/auth/session", "/auth/password", "/auth/logout"];
-/// POST routes that compute and change nothing: not audited.
-const PURE: &[&str] = &["/validate", "/export"];
+/// Who may call an endpoint: its row of the route table.
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    /// The least role; `None`: anyone (the login).
+    pub role: Option<Role>,
+    /// Allowed while a one-time password is not changed yet.
+    pub before_password_change: bool,
+    /// Computes and changes nothing: not audited.
+    pub pure: bool,
+}
+
+/// What [`guard`] found in the request's credentials: a caller, nobody, or credentials
+/// that do not work (refused on any endpoint that needs a caller).
+#[derive(Clone)]
+struct Credentials(Result<Option<Principal>, &'static str>);
+
+/// Marks a response of a [`Access::pure`] endpoint, for the audit on the way out.
+#[derive(Clone)]
+struct Pure;
 
 pub(super) fn endpoints() -> Vec<Endpoint> {
     use Answer::{Empty, Json};
@@ -62,7 +75,8 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             "End this session",
             Empty(204),
             || post(logout),
-        ),
+        )
+        .before_password_change(),
         Endpoint::new(
             Method::GET,
             "/auth/session",
@@ -70,7 +84,8 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             "Who is signed in",
             Json(200, schema::<SessionInfo>),
             || get(session),
-        ),
+        )
+        .before_password_change(),
         Endpoint::new(
             Method::POST,
             "/auth/password",
@@ -79,7 +94,8 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             Json(200, schema::<SessionInfo>),
             || post(change_password),
         )
-        .body(schema::<ChangePassword>),
+        .body(schema::<ChangePassword>)
+        .before_password_change(),
         Endpoint::new(
             Method::GET,
             "/users",
@@ -165,46 +181,22 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-/// The least role a handler needs, as a type: `Caller<Editor>`.
-pub(super) trait MinRole {
-    const ROLE: Role;
-}
+/// The caller, as [`check`] admitted them (or, on a route that does not exist, anyone the
+/// credentials name).
+pub(super) struct Caller(pub(super) Principal);
 
-macro_rules! roles {
-    ($($name:ident => $role:expr),*) => {$(
-        pub(super) struct $name;
-        impl MinRole for $name {
-            const ROLE: Role = $role;
-        }
-    )*};
-}
-roles!(Viewer => Role::Viewer, Editor => Role::Editor, Operator => Role::Operator, Admin => Role::Admin);
-
-/// The caller, known to have at least `R`'s role.
-pub(super) struct Caller<R>(pub(super) Principal, pub(super) PhantomData<R>);
-
-impl<S: Send + Sync, R: MinRole> FromRequestParts<S> for Caller<R> {
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let principal = parts
-            .extensions
-            .get::<Principal>()
-            .cloned()
-            .ok_or_else(not_logged_in)?;
-        if principal.role < R::ROLE {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "role_required",
-                format!(
-                    "this needs the {} role; {} is {}",
-                    R::ROLE,
-                    principal.name,
-                    principal.role
-                ),
-            ));
+        if let Some(principal) = parts.extensions.get::<Principal>() {
+            return Ok(Caller(principal.clone()));
         }
-        Ok(Caller(principal, PhantomData))
+        match parts.extensions.get::<Credentials>() {
+            Some(Credentials(Ok(Some(principal)))) => Ok(Caller(principal.clone())),
+            Some(Credentials(Err(why))) => Err(unauthenticated(why)),
+            _ => Err(not_logged_in()),
+        }
     }
 }
 
@@ -230,12 +222,12 @@ fn remote(extensions: &axum::http::Extensions) -> Option<String> {
 #[derive(Clone)]
 struct AuditActor(String);
 
+fn unauthenticated(why: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", why)
+}
+
 fn not_logged_in() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        "unauthenticated",
-        "log in first (or send an API token as `Authorization: Bearer …`)",
-    )
+    unauthenticated("log in first (or send an API token as `Authorization: Bearer …`)")
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<&str> {
@@ -250,118 +242,119 @@ fn session_cookie(headers: &HeaderMap) -> Option<&str> {
         })
 }
 
-/// Who is calling: `Ok(None)` for nobody, an error for credentials that do not work (a
-/// token that is unknown or revoked is refused outright, not treated as anonymous).
-async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Principal>, ApiError> {
+/// Who is calling. The outer error is the database failing; the inner one, credentials
+/// that do not work (a token that is unknown or revoked is refused outright, not treated
+/// as anonymous).
+async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Credentials, ApiError> {
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let token = value
             .to_str()
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
-        return match token {
+        return Ok(Credentials(match token {
             Some(token) => match service::token_principal(state, token).await? {
                 Some(p) => Ok(Some(p)),
-                None => Err(ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthenticated",
-                    "this API token is unknown or revoked",
-                )),
+                None => Err("this API token is unknown or revoked"),
             },
-            None => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "the Authorization header must be `Bearer <token>`",
-            )),
-        };
+            None => Err("the Authorization header must be `Bearer <token>`"),
+        }));
     }
-    match session_cookie(headers) {
-        Some(secret) => Ok(service::session_principal(state, secret).await?),
-        None => Ok(None),
-    }
+    Ok(Credentials(Ok(match session_cookie(headers) {
+        Some(secret) => service::session_principal(state, secret).await?,
+        None => None,
+    })))
 }
 
 fn changes_something(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Authenticates, checks CSRF and one-time passwords, runs the route, and audits changes.
+/// Resolves the caller for [`check`], runs the request, and audits changes.
 pub(super) async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
     let target = req
         .extensions()
         .get::<OriginalUri>()
-        .map_or_else(|| path.clone(), |u| u.path().to_owned());
+        .map_or_else(|| req.uri().path().to_owned(), |u| u.path().to_owned());
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| target.clone(), |m| m.as_str().to_owned());
     let from = remote(req.extensions());
-    let audited = changes_something(&method) && !PURE.contains(&path.as_str());
-
-    let mut principal = None;
-    let response = match admit(&state, req.headers(), &method, &path).await {
-        Ok(p) => {
-            principal = p.clone();
-            if let Some(p) = p {
-                req.extensions_mut().insert(p);
-            }
-            next.run(req).await
-        }
-        Err(refused) => refused.into_response(),
+    let credentials = match resolve(&state, req.headers()).await {
+        Ok(credentials) => credentials,
+        Err(failed) => return failed.into_response(),
     };
-    if audited {
-        let actor = principal.as_ref().map(|p| p.name.clone()).or_else(|| {
-            response
-                .extensions()
-                .get::<AuditActor>()
-                .map(|a| a.0.clone())
+    let principal = credentials.0.clone().ok().flatten();
+    req.extensions_mut().insert(credentials);
+    let response = next.run(req).await;
+    if !changes_something(&method) || response.extensions().get::<Pure>().is_some() {
+        return response;
+    }
+    let actor = principal.as_ref().map(|p| p.name.clone()).or_else(|| {
+        response
+            .extensions()
+            .get::<AuditActor>()
+            .map(|a| a.0.clone())
+    });
+    let via = principal.as_ref().map_or("anonymous", |p| p.via.as_str());
+    let at_ms = now_ms();
+    if let Some(actor) = actor.as_deref()
+        && response.status().is_success()
+        && target.starts_with("/api/v1/workflows")
+    {
+        state.events.publish(ChangeEvent {
+            at: rfc3339(at_ms),
+            actor: actor.to_owned(),
+            action: format!("{method} {route}"),
+            target: target.clone(),
         });
-        let via = principal.as_ref().map_or("anonymous", |p| p.via.as_str());
-        let at_ms = now_ms();
-        if let Some(actor) = actor.as_deref()
-            && response.status().is_success()
-            && target.starts_with("/api/v1/workflows")
-        {
-            state.events.publish(ChangeEvent {
-                at: rfc3339(at_ms),
-                actor: actor.to_owned(),
-                action: format!("{method} {route}"),
-                target: target.clone(),
-            });
+    }
+    service::audit(
+        state.store.as_ref(),
+        AuditRecord {
+            at_ms,
+            actor: actor.as_deref(),
+            via,
+            action: &format!("{method} {route}"),
+            target: &target,
+            status: response.status().as_u16(),
+            remote: from.as_deref(),
+        },
+    )
+    .await;
+    response
+}
+
+/// Lets through only callers the endpoint's [`Access`] admits.
+pub(super) async fn check(access: Access, mut req: Request, next: Next) -> Response {
+    if let Some(role) = access.role {
+        match admit(&req, access, role) {
+            Ok(principal) => {
+                req.extensions_mut().insert(principal);
+            }
+            Err(refused) => return refused.into_response(),
         }
-        service::audit(
-            state.store.as_ref(),
-            AuditRecord {
-                at_ms,
-                actor: actor.as_deref(),
-                via,
-                action: &format!("{method} {route}"),
-                target: &target,
-                status: response.status().as_u16(),
-                remote: from.as_deref(),
-            },
-        )
-        .await;
+    }
+    let mut response = next.run(req).await;
+    if access.pure {
+        response.extensions_mut().insert(Pure);
     }
     response
 }
 
-async fn admit(
-    state: &AppState,
-    headers: &HeaderMap,
-    method: &Method,
-    path: &str,
-) -> Result<Option<Principal>, ApiError> {
-    if PUBLIC.contains(&path) {
-        return Ok(None);
-    }
-    let principal = resolve(state, headers).await?.ok_or_else(not_logged_in)?;
+fn admit(req: &Request, access: Access, role: Role) -> Result<Principal, ApiError> {
+    let principal = match req.extensions().get::<Credentials>() {
+        Some(Credentials(Ok(Some(principal)))) => principal.clone(),
+        Some(Credentials(Err(why))) => return Err(unauthenticated(why)),
+        _ => return Err(not_logged_in()),
+    };
     if let Via::Session { csrf, .. } = &principal.via
-        && changes_something(method)
+        && changes_something(req.method())
     {
-        let sent = headers
+        let sent = req
+            .headers()
             .get(CSRF_HEADER)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
@@ -373,14 +366,24 @@ async fn admit(
             ));
         }
     }
-    if principal.must_change_password && !BEFORE_PASSWORD_CHANGE.contains(&path) {
+    if principal.must_change_password && !access.before_password_change {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "password_change_required",
             "this password was for one use: choose a new one first",
         ));
     }
-    Ok(Some(principal))
+    if principal.role < role {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "role_required",
+            format!(
+                "this needs the {role} role; {} is {}",
+                principal.name, principal.role
+            ),
+        ));
+    }
+    Ok(principal)
 }
 
 fn set_cookie(value: &str) -> HeaderValue {
@@ -412,10 +415,7 @@ async fn login(
     response
 }
 
-async fn logout(
-    State(state): State<AppState>,
-    Caller(me, ..): Caller<Viewer>,
-) -> Result<Response, ApiError> {
+async fn logout(State(state): State<AppState>, Caller(me): Caller) -> Result<Response, ApiError> {
     service::logout(&state, &me).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
@@ -426,13 +426,13 @@ async fn logout(
     Ok(response)
 }
 
-async fn session(Caller(me, ..): Caller<Viewer>) -> ApiJson<SessionInfo> {
+async fn session(Caller(me): Caller) -> ApiJson<SessionInfo> {
     ApiJson(service::session_info(&me))
 }
 
 async fn change_password(
     State(state): State<AppState>,
-    Caller(me, ..): Caller<Viewer>,
+    Caller(me): Caller,
     ApiJson(body): ApiJson<ChangePassword>,
 ) -> Result<ApiJson<SessionInfo>, ApiError> {
     service::change_password(&state, &me, &body.current, &body.new).await?;
@@ -441,16 +441,12 @@ async fn change_password(
     Ok(ApiJson(info))
 }
 
-async fn list_users(
-    State(state): State<AppState>,
-    _: Caller<Admin>,
-) -> Result<ApiJson<Vec<UserInfo>>, ApiError> {
+async fn list_users(State(state): State<AppState>) -> Result<ApiJson<Vec<UserInfo>>, ApiError> {
     Ok(ApiJson(service::list_users(&state).await?))
 }
 
 async fn create_user(
     State(state): State<AppState>,
-    _: Caller<Admin>,
     ApiJson(body): ApiJson<NewUser>,
 ) -> Result<(StatusCode, ApiJson<UserInfo>), ApiError> {
     let user = service::create_user(
@@ -466,7 +462,6 @@ async fn create_user(
 
 async fn update_user(
     State(state): State<AppState>,
-    _: Caller<Admin>,
     ApiPath(name): ApiPath<String>,
     ApiJson(body): ApiJson<UpdateUser>,
 ) -> Result<ApiJson<UserInfo>, ApiError> {
@@ -477,7 +472,6 @@ async fn update_user(
 
 async fn delete_user(
     State(state): State<AppState>,
-    _: Caller<Admin>,
     ApiPath(name): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     service::delete_user(state.store.as_ref(), &name).await?;
@@ -492,7 +486,7 @@ struct TokenQuery {
 
 async fn list_tokens(
     State(state): State<AppState>,
-    Caller(me, ..): Caller<Viewer>,
+    Caller(me): Caller,
     ApiQuery(q): ApiQuery<TokenQuery>,
 ) -> Result<ApiJson<Vec<TokenInfo>>, ApiError> {
     Ok(ApiJson(service::list_tokens(&state, &me, q.all).await?))
@@ -500,7 +494,7 @@ async fn list_tokens(
 
 async fn create_token(
     State(state): State<AppState>,
-    Caller(me, ..): Caller<Viewer>,
+    Caller(me): Caller,
     ApiJson(body): ApiJson<NewToken>,
 ) -> Result<(StatusCode, ApiJson<CreatedToken>), ApiError> {
     let created = service::create_token(&state, &me, &body.name, body.role).await?;
@@ -509,7 +503,7 @@ async fn create_token(
 
 async fn revoke_token(
     State(state): State<AppState>,
-    Caller(me, ..): Caller<Viewer>,
+    Caller(me): Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<TokenInfo>, ApiError> {
     Ok(ApiJson(service::revoke_token(&state, &me, id).await?))
@@ -523,7 +517,6 @@ struct AuditQuery {
 
 async fn audit(
     State(state): State<AppState>,
-    _: Caller<Admin>,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<ApiJson<Vec<AuditEntry>>, ApiError> {
     Ok(ApiJson(

@@ -19,6 +19,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
+use auth::Caller;
 
 /// Largest request body. A 20,000-node workflow in JSON is about 4 MiB.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
@@ -45,12 +46,19 @@ pub fn app(state: AppState) -> Router {
     let api = endpoints
         .iter()
         .fold(Router::new(), |router, e| {
-            router.route(e.path, (e.handler)())
+            let access = e.access();
+            let checked = (e.handler)().route_layer(axum::middleware::from_fn(
+                move |req: axum::extract::Request, next: axum::middleware::Next| {
+                    auth::check(access, req, next)
+                },
+            ));
+            router.route(e.path, checked)
         })
-        .fallback(|| async {
+        // Strangers learn nothing of which routes exist.
+        .fallback(|Caller(_): Caller| async {
             ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API route")
         })
-        .method_not_allowed_fallback(|| async {
+        .method_not_allowed_fallback(|Caller(_): Caller| async {
             ApiError::new(
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method_not_allowed",

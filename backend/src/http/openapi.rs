@@ -5,7 +5,8 @@
 //! document (`/api/openapi.json`) is generated from the very same lists, with the bodies'
 //! JSON Schemas derived from the Rust types (schemars, following their serde attributes).
 //! A route therefore cannot exist undocumented, nor be documented with another shape than it
-//! has; the role tests walk the same table.
+//! has; the roles, too, are enforced from this table (`auth::check`), and the role tests
+//! walk it.
 
 use axum::http::Method;
 use axum::routing::MethodRouter;
@@ -49,6 +50,10 @@ pub struct Endpoint {
     pub body: Option<SchemaFn>,
     pub answer: Answer,
     pub handler: fn() -> MethodRouter<AppState>,
+    /// Allowed to someone whose one-time password is not changed yet.
+    pub before_password_change: bool,
+    /// A POST that computes and changes nothing: not audited.
+    pub pure: bool,
 }
 
 impl Endpoint {
@@ -70,6 +75,27 @@ impl Endpoint {
             body: None,
             answer,
             handler,
+            before_password_change: false,
+            pure: false,
+        }
+    }
+
+    pub fn before_password_change(mut self) -> Self {
+        self.before_password_change = true;
+        self
+    }
+
+    pub fn pure(mut self) -> Self {
+        self.pure = true;
+        self
+    }
+
+    /// Who may call this endpoint, as the router enforces it.
+    pub fn access(&self) -> super::auth::Access {
+        super::auth::Access {
+            role: self.role,
+            before_password_change: self.before_password_change,
+            pure: self.pure,
         }
     }
 

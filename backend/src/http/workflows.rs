@@ -12,7 +12,7 @@ use shared::workflow::Workflow;
 use shared::workflow::diff::WorkflowDiff;
 
 use super::ApiError;
-use super::auth::{Caller, Editor, Operator, Viewer};
+use super::auth::Caller;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
@@ -105,6 +105,7 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             Method::POST,
             "/workflows/{id}/versions/{version}/publish",
             Some(Role::Operator),
+            // What the scheduler runs is an operator's decision, not an editor's.
             "Make a version the one the scheduler runs (later saves do not change it)",
             Json(200, schema::<WorkflowRecord>),
             || post(publish),
@@ -117,7 +118,8 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             Json(200, schema::<ValidationReport>),
             || post(validate),
         )
-        .body(schema::<Workflow>),
+        .body(schema::<Workflow>)
+        .pure(),
         Endpoint::new(
             Method::POST,
             "/export",
@@ -126,20 +128,18 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             File("application/xml"),
             || post(export),
         )
-        .body(schema::<Workflow>),
+        .body(schema::<Workflow>)
+        .pure(),
     ]
 }
 
-async fn list(
-    State(state): State<AppState>,
-    _: Caller<Viewer>,
-) -> Result<ApiJson<Vec<WorkflowSummary>>, ApiError> {
+async fn list(State(state): State<AppState>) -> Result<ApiJson<Vec<WorkflowSummary>>, ApiError> {
     Ok(ApiJson(service::list(&state).await?))
 }
 
 async fn create(
     State(state): State<AppState>,
-    Caller(me, ..): Caller<Editor>,
+    Caller(me): Caller,
     ApiJson(body): ApiJson<CreateWorkflow>,
 ) -> Result<(StatusCode, ApiJson<WorkflowRecord>), ApiError> {
     let record = service::create(&state, &body.name, &me.name).await?;
@@ -148,7 +148,6 @@ async fn create(
 
 async fn read(
     State(state): State<AppState>,
-    _: Caller<Viewer>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<WorkflowRecord>, ApiError> {
     Ok(ApiJson(service::get(&state, id).await?))
@@ -156,7 +155,7 @@ async fn read(
 
 async fn save(
     State(state): State<AppState>,
-    Caller(me, ..): Caller<Editor>,
+    Caller(me): Caller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<SaveWorkflow>,
 ) -> Result<ApiJson<SaveResult>, ApiError> {
@@ -175,7 +174,6 @@ async fn save(
 
 async fn versions(
     State(state): State<AppState>,
-    _: Caller<Viewer>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<Vec<VersionSummary>>, ApiError> {
     Ok(ApiJson(service::versions(&state, id).await?))
@@ -183,7 +181,6 @@ async fn versions(
 
 async fn version(
     State(state): State<AppState>,
-    _: Caller<Viewer>,
     ApiPath((id, version)): ApiPath<(i64, i64)>,
 ) -> Result<ApiJson<VersionRecord>, ApiError> {
     Ok(ApiJson(service::version(&state, id, version).await?))
@@ -192,7 +189,7 @@ async fn version(
 /// `{revision?}`: the revision the restore starts from, checked like a save's.
 async fn restore(
     State(state): State<AppState>,
-    Caller(me, ..): Caller<Editor>,
+    Caller(me): Caller,
     ApiPath((id, version)): ApiPath<(i64, i64)>,
     ApiJson(body): ApiJson<RestoreVersion>,
 ) -> Result<ApiJson<SaveResult>, ApiError> {
@@ -210,40 +207,32 @@ struct DiffQuery {
 /// `?from=A&to=B`: what changed from version A to version B, structurally.
 async fn diff(
     State(state): State<AppState>,
-    _: Caller<Viewer>,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> Result<ApiJson<WorkflowDiff>, ApiError> {
     Ok(ApiJson(service::diff(&state, id, q.from, q.to).await?))
 }
 
-/// Publishing changes what the scheduler runs: an operator's decision, not an editor's.
 async fn publish(
     State(state): State<AppState>,
-    _: Caller<Operator>,
     ApiPath((id, version)): ApiPath<(i64, i64)>,
 ) -> Result<ApiJson<WorkflowRecord>, ApiError> {
     Ok(ApiJson(service::publish(&state, id, version).await?))
 }
 
 async fn validate(
-    _: Caller<Viewer>,
     ApiJson(definition): ApiJson<Workflow>,
 ) -> Result<ApiJson<ValidationReport>, ApiError> {
     Ok(ApiJson(service::validate(&definition)?))
 }
 
-async fn export(
-    _: Caller<Viewer>,
-    ApiJson(definition): ApiJson<Workflow>,
-) -> Result<impl IntoResponse, ApiError> {
+async fn export(ApiJson(definition): ApiJson<Workflow>) -> Result<impl IntoResponse, ApiError> {
     let xml = service::export(&definition)?;
     Ok(xml_attachment(xml))
 }
 
 async fn export_stored(
     State(state): State<AppState>,
-    _: Caller<Viewer>,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
     Ok(xml_attachment(service::export_stored(&state, id).await?))
