@@ -75,7 +75,7 @@ async fn create_list_get_save_roundtrip() {
     .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
     let saved = saved.json();
-    assert_eq!(saved["workflow"]["revision"], 2);
+    assert_eq!(saved["record"]["revision"], 2);
     assert_eq!(saved["validation"], json!({"valid": true, "issues": []}));
 
     let read = send(&app, "GET", &format!("/api/v1/workflows/{id}"), None).await;
@@ -88,9 +88,10 @@ async fn create_list_get_save_roundtrip() {
     assert_eq!(read["definition"]["edges"], chain("etl")["edges"]);
 
     let list = send(&app, "GET", "/api/v1/workflows", None).await.json();
-    assert_eq!(list[0]["name"], "etl");
-    assert_eq!(list[0]["nodes"], 3);
-    assert_eq!(list[0]["id"], id);
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["name"], "etl");
+    assert_eq!(list["items"][0]["size"], 3);
+    assert_eq!(list["items"][0]["id"], id);
 }
 
 #[tokio::test]
@@ -183,7 +184,7 @@ async fn export_routes_give_workflow_xml_or_the_issues() {
     assert_error(
         &refused,
         StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_workflow",
+        "invalid_definition",
     );
     assert_eq!(refused.json()["details"][0]["code"], "E0707");
 }
@@ -397,7 +398,7 @@ async fn versions_list_view_restore_and_publish() {
     let versions = versions.json();
     assert_eq!(versions[0]["version"], 2);
     assert_eq!(versions[0]["comment"], "the chain");
-    assert_eq!(versions[0]["nodes"], 3);
+    assert_eq!(versions[0]["size"], 3);
     assert_eq!(versions[1]["version"], 1);
     assert_eq!(versions[1]["comment"], "created");
 
@@ -418,11 +419,8 @@ async fn versions_list_view_restore_and_publish() {
     )
     .await;
     assert_eq!(restored.status, StatusCode::OK, "{}", restored.text());
-    assert_eq!(restored.json()["workflow"]["revision"], 3);
-    assert_eq!(
-        restored.json()["workflow"]["definition"]["nodes"],
-        json!([])
-    );
+    assert_eq!(restored.json()["record"]["revision"], 3);
+    assert_eq!(restored.json()["record"]["definition"]["nodes"], json!([]));
     let versions = send(&app, "GET", &format!("{base}/versions"), None)
         .await
         .json();

@@ -110,8 +110,9 @@ async fn with_cookie(
 /// The role each endpoint must need, written down apart from the route table the router
 /// enforces, so that a wrong entry there fails here.
 fn expected_role(method: &str, path: &str) -> Role {
-    match (method, path) {
-        ("POST", "/workflows" | "/workflows/{id}/versions/{version}/restore")
+    let path = path.replace("/coordinators", "/workflows");
+    match (method, path.as_str()) {
+        ("POST", "/workflows" | "/workflows/{id}/versions/{version}/restore" | "/import")
         | ("PUT", "/workflows/{id}") => Role::Editor,
         ("POST", "/workflows/{id}/versions/{version}/publish") => Role::Operator,
         (_, "/users" | "/users/{name}" | "/audit") => Role::Admin,
@@ -121,9 +122,20 @@ fn expected_role(method: &str, path: &str) -> Role {
 
 /// A request to make of each endpoint in the role test: the concrete URI and a body. An
 /// endpoint without one fails the test, so a new route cannot skip its role check.
-fn sample(method: &str, path: &str) -> Option<(&'static str, Option<Value>)> {
+fn sample(method: &str, path: &str) -> Option<(String, Option<Value>)> {
+    if let Some(rest) = path.strip_prefix("/coordinators")
+        && rest != "/validate"
+    {
+        // The same routes as workflows', on coordinator 1.
+        let (uri, body) = sample(method, &format!("/workflows{rest}"))?;
+        let body = body.map(|b| match b.get("definition") {
+            Some(_) => json!({ "revision": null, "definition": coordinator() }),
+            None => b,
+        });
+        return Some((uri.replace("/workflows", "/coordinators"), body));
+    }
     let drawing = json!({ "name": "w1", "nodes": [], "edges": [] });
-    Some(match (method, path) {
+    let (uri, body) = match (method, path) {
         ("GET", "/auth/session") => ("/api/v1/auth/session", None),
         ("POST", "/auth/logout") => ("/api/v1/auth/logout", None),
         ("POST", "/auth/password") => (
@@ -165,8 +177,19 @@ fn sample(method: &str, path: &str) -> Option<(&'static str, Option<Value>)> {
         ("GET", "/audit") => ("/api/v1/audit", None),
         // A stream: the role test reads only its status.
         ("GET", "/events") => ("/api/v1/events", None),
+        ("POST", "/coordinators/validate") => {
+            ("/api/v1/coordinators/validate", Some(coordinator()))
+        }
+        // Not a zip, nor XML: the report says so (the import tests cover real files).
+        ("POST", "/import") => ("/api/v1/import?dry_run=true", Some(json!("text"))),
         _ => return None,
-    })
+    };
+    Some((uri.to_owned(), body))
+}
+
+fn coordinator() -> Value {
+    json!({ "name": "c1", "frequency": "60", "start": "2026-01-01T00:00Z",
+            "end": "2026-01-02T00:00Z", "timezone": "UTC", "app_path": "/apps/w1" })
 }
 
 #[tokio::test]
@@ -181,9 +204,18 @@ async fn every_route_refuses_strangers_and_roles_below_its_own() {
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let created = f
+        .as_role(
+            Role::Editor,
+            "POST",
+            "/api/v1/coordinators",
+            Some(json!({"name": "c1"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
 
     let endpoints = backend::http::endpoints();
-    assert!(endpoints.len() >= 24, "{}", endpoints.len());
+    assert!(endpoints.len() >= 37, "{}", endpoints.len());
     for e in endpoints {
         let method = e.method.as_str();
         let Some(least) = e.role else {
@@ -198,6 +230,7 @@ async fn every_route_refuses_strangers_and_roles_below_its_own() {
         );
         let (uri, body) = sample(method, e.path)
             .unwrap_or_else(|| panic!("no sample request for {method} {}", e.path));
+        let uri = uri.as_str();
         let stranger = f.anonymous(method, uri, body.clone()).await;
         assert_error(&stranger, StatusCode::UNAUTHORIZED, "unauthenticated");
         for role in Role::ALL {

@@ -8,9 +8,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use backend::store::{
-    AuditRecord, NewUserRow, PgStore, Save, SqliteStore, Store, StoreError, UserChange,
+    AuditRecord, Kind, ListQuery, NewUserRow, PgStore, Save, SqliteStore, Store, StoreError,
+    UserChange,
 };
 use shared::api::Role;
+use shared::coord::Coordinator;
 use shared::workflow::{JobProperty, Workflow};
 
 /// A save by the contract's tester at `ms`.
@@ -65,15 +67,12 @@ where
 #[tokio::test]
 async fn create_get_update_list() {
     each_store(|store, kind| async move {
-        let created = store
-            .create_workflow(&Workflow::new("a"), at(1_000))
-            .await
-            .unwrap();
+        let created = store.create(&Workflow::new("a"), at(1_000)).await.unwrap();
         assert_eq!(created.revision, 1, "{kind}");
         let mut def = created.definition.clone();
         def.name = "renamed".into();
         let updated = store
-            .update_workflow(created.id, Some(1), &def, at(2_000))
+            .update(created.id, Some(1), &def, at(2_000))
             .await
             .unwrap();
         assert_eq!(
@@ -82,21 +81,105 @@ async fn create_get_update_list() {
             "{kind}"
         );
         assert_eq!(
-            store.get_workflow(created.id).await.unwrap().definition,
+            store.get::<Workflow>(created.id).await.unwrap().definition,
             def,
             "{kind}"
         );
-        store
-            .create_workflow(&Workflow::new("b"), at(1_500))
-            .await
-            .unwrap();
-        let list = store.list_workflows().await.unwrap();
-        let names: Vec<&str> = list.iter().map(|w| w.name.as_str()).collect();
+        store.create(&Workflow::new("b"), at(1_500)).await.unwrap();
+        let all = ListQuery {
+            limit: 10,
+            ..ListQuery::default()
+        };
+        let list = store.list_definitions(Kind::Workflow, &all).await.unwrap();
+        let names: Vec<&str> = list.items.iter().map(|w| w.name.as_str()).collect();
         assert_eq!(
             names,
             ["renamed", "b"],
             "{kind}: most recently changed first"
         );
+        assert_eq!(list.total, 2, "{kind}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn lists_page_and_filter_by_name() {
+    each_store(|store, kind| async move {
+        for (i, name) in ["alpha", "Beta_1", "beta%2", "gamma", "BETA_3"]
+            .iter()
+            .enumerate()
+        {
+            store
+                .create(&Workflow::new(*name), at(i as i64))
+                .await
+                .unwrap();
+        }
+        let page = |q: Option<&str>, limit, offset| {
+            let store = store.clone();
+            let query = ListQuery {
+                name_contains: q.map(str::to_owned),
+                limit,
+                offset,
+            };
+            async move {
+                let page = store
+                    .list_definitions(Kind::Workflow, &query)
+                    .await
+                    .unwrap();
+                let names: Vec<String> = page.items.into_iter().map(|i| i.name).collect();
+                (names, page.total)
+            }
+        };
+        assert_eq!(
+            page(None, 2, 0).await,
+            (vec!["BETA_3".into(), "gamma".into()], 5),
+            "{kind}"
+        );
+        assert_eq!(page(None, 2, 4).await, (vec!["alpha".into()], 5), "{kind}");
+        assert_eq!(page(None, 2, 9).await, (vec![], 5), "{kind}");
+        // Case-insensitive, and `_` and `%` are the characters themselves, not wildcards.
+        assert_eq!(page(Some("beta"), 10, 0).await.1, 3, "{kind}");
+        assert_eq!(
+            page(Some("a_"), 10, 0).await,
+            (vec!["BETA_3".into(), "Beta_1".into()], 2),
+            "{kind}"
+        );
+        assert_eq!(
+            page(Some("%"), 10, 0).await,
+            (vec!["beta%2".into()], 1),
+            "{kind}"
+        );
+        assert_eq!(page(Some("zeta"), 10, 0).await, (vec![], 0), "{kind}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn coordinators_have_their_own_names_and_versions() {
+    each_store(|store, kind| async move {
+        let c = Coordinator::new("daily", "${app}", "2026-01-01T00:00Z", "2027-01-01T00:00Z");
+        let wf = store.create(&Workflow::new("daily"), at(1)).await.unwrap();
+        let created = store.create(&c, at(2)).await.unwrap();
+        assert_eq!(created.revision, 1, "{kind}: a workflow's name does not clash");
+        let mut hourly = c.clone();
+        hourly.frequency = "${coord:hours(1)}".into();
+        store.update(created.id, Some(1), &hourly, at(3)).await.unwrap();
+        let found = store.find::<Coordinator>("daily").await.unwrap();
+        assert_eq!((found.id, found.revision), (created.id, 2), "{kind}");
+        assert_eq!(found.definition, hourly, "{kind}");
+        let (_, v1) = store.version::<Coordinator>(created.id, 1).await.unwrap();
+        assert_eq!(v1, c, "{kind}");
+        assert_eq!(store.list_versions(Kind::Coordinator, created.id).await.unwrap().len(), 2, "{kind}");
+        store.publish(Kind::Coordinator, created.id, 1).await.unwrap();
+        assert_eq!(store.get::<Coordinator>(created.id).await.unwrap().published_version, Some(1), "{kind}");
+        // The workflow of that name is untouched, and each kind lists only its own.
+        assert_eq!(store.get::<Workflow>(wf.id).await.unwrap().revision, 1, "{kind}");
+        let query = ListQuery { limit: 10, ..ListQuery::default() };
+        let coords = store.list_definitions(Kind::Coordinator, &query).await.unwrap();
+        assert_eq!((coords.total, coords.items[0].size), (1, 0), "{kind}");
+        let dup = store.create(&c, at(4)).await;
+        assert!(matches!(dup, Err(StoreError::Conflict(ref m)) if m.contains("coordinator named 'daily'")), "{kind}: {dup:?}");
+        assert!(matches!(store.find::<Coordinator>("nope").await, Err(StoreError::NotFound)), "{kind}");
     })
     .await;
 }
@@ -104,17 +187,17 @@ async fn create_get_update_list() {
 #[tokio::test]
 async fn stale_revisions_and_duplicate_names_conflict_and_missing_is_not_found() {
     each_store(|store, kind| async move {
-        let a = store.create_workflow(&Workflow::new("a"), at(1)).await.unwrap();
-        store.create_workflow(&Workflow::new("b"), at(1)).await.unwrap();
-        let dup = store.create_workflow(&Workflow::new("a"), at(1)).await;
+        let a = store.create(&Workflow::new("a"), at(1)).await.unwrap();
+        store.create(&Workflow::new("b"), at(1)).await.unwrap();
+        let dup = store.create(&Workflow::new("a"), at(1)).await;
         assert!(matches!(dup, Err(StoreError::Conflict(ref m)) if m.contains("'a' already exists")), "{kind}: {dup:?}");
-        store.update_workflow(a.id, Some(1), &Workflow::new("a"), at(2)).await.unwrap();
-        let stale = store.update_workflow(a.id, Some(1), &Workflow::new("a"), at(3)).await;
+        store.update(a.id, Some(1), &Workflow::new("a"), at(2)).await.unwrap();
+        let stale = store.update(a.id, Some(1), &Workflow::new("a"), at(3)).await;
         assert!(matches!(stale, Err(StoreError::Conflict(ref m)) if m.contains("revision 2 is current")), "{kind}: {stale:?}");
-        let rename = store.update_workflow(a.id, None, &Workflow::new("b"), at(3)).await;
+        let rename = store.update(a.id, None, &Workflow::new("b"), at(3)).await;
         assert!(matches!(rename, Err(StoreError::Conflict(_))), "{kind}: {rename:?}");
-        assert!(matches!(store.update_workflow(99, None, &Workflow::new("z"), at(3)).await, Err(StoreError::NotFound)), "{kind}");
-        assert!(matches!(store.get_workflow(99).await, Err(StoreError::NotFound)), "{kind}");
+        assert!(matches!(store.update(99, None, &Workflow::new("z"), at(3)).await, Err(StoreError::NotFound)), "{kind}");
+        assert!(matches!(store.get::<Workflow>(99).await, Err(StoreError::NotFound)), "{kind}");
     })
     .await;
 }
@@ -122,10 +205,7 @@ async fn stale_revisions_and_duplicate_names_conflict_and_missing_is_not_found()
 #[tokio::test]
 async fn concurrent_saves_from_one_revision_let_exactly_one_win() {
     each_store(|store, kind| async move {
-        let w = store
-            .create_workflow(&Workflow::new("race"), at(1))
-            .await
-            .unwrap();
+        let w = store.create(&Workflow::new("race"), at(1)).await.unwrap();
         let saves = (0..8).map(|i| {
             let store = store.clone();
             tokio::spawn(async move {
@@ -134,7 +214,7 @@ async fn concurrent_saves_from_one_revision_let_exactly_one_win() {
                     name: "writer".into(),
                     value: i.to_string(),
                 });
-                store.update_workflow(w.id, Some(1), &def, at(2 + i)).await
+                store.update(w.id, Some(1), &def, at(2 + i)).await
             })
         });
         let results: Vec<_> = futures_join(saves).await;
@@ -145,7 +225,7 @@ async fn concurrent_saves_from_one_revision_let_exactly_one_win() {
             .count();
         assert_eq!((won, conflicts), (1, 7), "{kind}: {results:?}");
         assert_eq!(
-            store.get_workflow(w.id).await.unwrap().revision,
+            store.get::<Workflow>(w.id).await.unwrap().revision,
             2,
             "{kind}"
         );
@@ -164,10 +244,7 @@ async fn futures_join<T>(handles: impl Iterator<Item = tokio::task::JoinHandle<T
 #[tokio::test]
 async fn every_save_is_an_immutable_version_and_publishing_picks_one() {
     each_store(|store, kind| async move {
-        let w = store
-            .create_workflow(&Workflow::new("v"), at(10))
-            .await
-            .unwrap();
+        let w = store.create(&Workflow::new("v"), at(10)).await.unwrap();
         assert_eq!(w.published_version, None, "{kind}");
         let mut two = Workflow::new("v");
         two.job_properties.push(JobProperty {
@@ -179,16 +256,13 @@ async fn every_save_is_an_immutable_version_and_publishing_picks_one() {
             comment: "second",
             now_ms: 20,
         };
+        store.update(w.id, Some(1), &two, save).await.unwrap();
         store
-            .update_workflow(w.id, Some(1), &two, save)
-            .await
-            .unwrap();
-        store
-            .update_workflow(w.id, Some(2), &Workflow::new("v"), at(30))
+            .update(w.id, Some(2), &Workflow::new("v"), at(30))
             .await
             .unwrap();
 
-        let versions = store.list_versions(w.id).await.unwrap();
+        let versions = store.list_versions(Kind::Workflow, w.id).await.unwrap();
         let listed: Vec<(i64, Option<&str>, &str, i64)> = versions
             .iter()
             .map(|v| {
@@ -209,45 +283,62 @@ async fn every_save_is_an_immutable_version_and_publishing_picks_one() {
             ],
             "{kind}"
         );
-        let (info, def) = store.get_version(w.id, 2).await.unwrap();
+        let (info, def) = store.version::<Workflow>(w.id, 2).await.unwrap();
         assert_eq!((info.version, def), (2, two.clone()), "{kind}");
 
         // A failed (stale) save makes no version.
         assert!(
             store
-                .update_workflow(w.id, Some(1), &Workflow::new("v"), at(40))
+                .update(w.id, Some(1), &Workflow::new("v"), at(40))
                 .await
                 .is_err()
         );
-        assert_eq!(store.list_versions(w.id).await.unwrap().len(), 3, "{kind}");
-
-        store.publish(w.id, 2).await.unwrap();
         assert_eq!(
-            store.get_workflow(w.id).await.unwrap().published_version,
+            store
+                .list_versions(Kind::Workflow, w.id)
+                .await
+                .unwrap()
+                .len(),
+            3,
+            "{kind}"
+        );
+
+        store.publish(Kind::Workflow, w.id, 2).await.unwrap();
+        assert_eq!(
+            store.get::<Workflow>(w.id).await.unwrap().published_version,
             Some(2),
             "{kind}"
         );
         // Drafts saved later do not move what is published.
         store
-            .update_workflow(w.id, None, &Workflow::new("v"), at(50))
+            .update(w.id, None, &Workflow::new("v"), at(50))
             .await
             .unwrap();
         assert_eq!(
-            store.get_workflow(w.id).await.unwrap().published_version,
+            store.get::<Workflow>(w.id).await.unwrap().published_version,
             Some(2),
             "{kind}"
         );
 
         assert!(
-            matches!(store.publish(w.id, 99).await, Err(StoreError::NotFound)),
+            matches!(
+                store.publish(Kind::Workflow, w.id, 99).await,
+                Err(StoreError::NotFound)
+            ),
             "{kind}"
         );
         assert!(
-            matches!(store.get_version(w.id, 99).await, Err(StoreError::NotFound)),
+            matches!(
+                store.version::<Workflow>(w.id, 99).await,
+                Err(StoreError::NotFound)
+            ),
             "{kind}"
         );
         assert!(
-            matches!(store.list_versions(999).await, Err(StoreError::NotFound)),
+            matches!(
+                store.list_versions(Kind::Workflow, 999).await,
+                Err(StoreError::NotFound)
+            ),
             "{kind}"
         );
     })

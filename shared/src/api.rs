@@ -3,39 +3,61 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::coord::Coordinator;
 use crate::workflow::{Issue, Workflow};
 
-/// One row of the workflow list.
+/// One row of a definition list (workflows or coordinators).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct WorkflowSummary {
+pub struct Summary {
     pub id: i64,
     pub name: String,
-    pub nodes: usize,
+    /// A workflow's nodes; a coordinator's data events (inputs and outputs).
+    pub size: usize,
+    pub revision: i64,
+    /// The version the scheduler uses, once one is published.
+    pub published_version: Option<i64>,
     /// RFC 3339, UTC.
     pub updated_at: String,
 }
 
-/// A stored workflow with its definition.
+pub type WorkflowSummary = Summary;
+
+/// One page of a list, and how many items match in all (for "41–60 of 312").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct WorkflowRecord {
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// A stored definition (a workflow or a coordinator) at its newest version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "{T}Record"))]
+pub struct Record<T> {
     pub id: i64,
     /// Bumped by every save; lets a client notice that someone else saved meanwhile.
     pub revision: i64,
     pub updated_at: String,
-    pub definition: Workflow,
+    pub definition: T,
     /// The version the scheduler uses, once one is published.
     #[serde(default)]
     pub published_version: Option<i64>,
 }
 
-/// One saved version of a workflow (every save makes one; they never change).
+pub type WorkflowRecord = Record<Workflow>;
+pub type CoordinatorRecord = Record<Coordinator>;
+
+/// One saved version (every save makes one; they never change).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct VersionSummary {
     pub version: i64,
-    pub nodes: usize,
+    /// As in [`Summary::size`].
+    pub size: usize,
     /// Who saved it, once saves are signed in.
     pub author: Option<String>,
     pub comment: String,
@@ -46,13 +68,14 @@ pub struct VersionSummary {
 /// A version with its definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct VersionRecord {
+#[cfg_attr(feature = "schema", schemars(rename = "{T}Version"))]
+pub struct VersionRecord<T> {
     #[serde(flatten)]
     pub summary: VersionSummary,
-    pub definition: Workflow,
+    pub definition: T,
 }
 
-/// Create a workflow: just a name, the definition starts empty.
+/// Create a workflow or a coordinator: just a name, the definition starts empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateWorkflow {
@@ -75,6 +98,32 @@ impl ValidationReport {
             issues,
         }
     }
+
+    /// A coordinator checked as Oozie's submit checks it, with its own job.properties and
+    /// `user` as the submitter. Oozie stops at the first error, and so does this.
+    pub fn of_coordinator(coordinator: &Coordinator, user: &str) -> Self {
+        if coordinator.app_path.trim().is_empty() {
+            return ValidationReport {
+                valid: false,
+                issues: vec![Issue::error(
+                    "E0701",
+                    "the coordinator needs an <app-path>: the workflow application it runs"
+                        .to_owned(),
+                )],
+            };
+        }
+        let props = coordinator.properties();
+        match crate::coord::resolve::resolve(coordinator, &[], &props, user) {
+            Ok(_) => ValidationReport {
+                valid: true,
+                issues: Vec::new(),
+            },
+            Err(err) => ValidationReport {
+                valid: false,
+                issues: vec![Issue::error(&err.code, err.message)],
+            },
+        }
+    }
 }
 
 /// The error body of every failed request: a stable machine-readable `code`, a sentence for
@@ -88,18 +137,22 @@ pub struct ErrorBody {
     pub details: Option<Vec<Issue>>,
 }
 
-/// Save a workflow. `revision` is the revision the edit started from; when given, the save
-/// fails with 409 if someone else saved meanwhile instead of silently overwriting them.
+/// Save a definition. `revision` is the revision the edit started from; when given, the
+/// save fails with 409 if someone else saved meanwhile instead of silently overwriting them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct SaveWorkflow {
+#[cfg_attr(feature = "schema", schemars(rename = "Save{T}"))]
+pub struct SaveBody<T> {
     #[serde(default)]
     pub revision: Option<i64>,
-    pub definition: Workflow,
+    pub definition: T,
     /// Why: kept with the version this save makes.
     #[serde(default)]
     pub comment: Option<String>,
 }
+
+pub type SaveWorkflow = SaveBody<Workflow>;
+pub type SaveCoordinator = SaveBody<Coordinator>;
 
 /// Restore an old version as the newest; `revision` is checked like a save's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -113,10 +166,13 @@ pub struct RestoreVersion {
 /// Saving never refuses an invalid draft: work in progress must not be lost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct SaveResult {
-    pub workflow: WorkflowRecord,
+#[cfg_attr(feature = "schema", schemars(rename = "{T}Saved"))]
+pub struct Saved<T> {
+    pub record: Record<T>,
     pub validation: ValidationReport,
 }
+
+pub type SaveResult = Saved<Workflow>;
 
 /// What a user may do. Each role includes the ones before it: viewers read; editors change
 /// definitions; operators also start, suspend and rerun; admins also manage users and
@@ -279,4 +335,50 @@ pub struct ChangeEvent {
     pub action: String,
     /// The resource changed, e.g. `/api/v1/workflows/3`.
     pub target: String,
+}
+
+/// The two kinds of definition Sluice stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DefinitionKind {
+    Workflow,
+    Coordinator,
+}
+
+/// What an import did with each file it was given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportReport {
+    /// Nothing was saved: this is what the import would do.
+    pub dry_run: bool,
+    pub imported: Vec<ImportedDefinition>,
+    /// Files that are not definitions, or that could not be read as one, and why.
+    pub skipped: Vec<SkippedFile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ImportedDefinition {
+    pub kind: DefinitionKind,
+    /// The file it came from, inside the archive.
+    pub path: String,
+    pub name: String,
+    /// Where it is stored (absent in a dry run).
+    pub id: Option<i64>,
+    /// The version the import made (absent in a dry run).
+    pub version: Option<i64>,
+    /// A new definition, rather than a new version of one of the same name.
+    pub created: bool,
+    /// What was mapped and how: job.properties read, parts kept verbatim, includes
+    /// inlined, names changed to stay unique.
+    pub notes: Vec<String>,
+    pub validation: ValidationReport,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
 }

@@ -302,7 +302,13 @@ pub(super) async fn guard(State(state): State<AppState>, mut req: Request, next:
     let at_ms = now_ms();
     if let Some(actor) = actor.as_deref()
         && response.status().is_success()
-        && target.starts_with("/api/v1/workflows")
+        && [
+            "/api/v1/workflows",
+            "/api/v1/coordinators",
+            "/api/v1/import",
+        ]
+        .iter()
+        .any(|prefix| target.starts_with(prefix))
     {
         state.events.publish(ChangeEvent {
             at: rfc3339(at_ms),

@@ -49,7 +49,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid { message, issues } => {
                 let mut api = ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid_workflow",
+                    "invalid_definition",
                     message,
                 );
                 api.body.details = Some(issues);

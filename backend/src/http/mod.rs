@@ -1,12 +1,12 @@
 //! HTTP: the REST API under `/api/v1` and the browser app everywhere else.
 
 pub mod auth;
+mod definitions;
 mod error;
 pub mod events;
 mod extract;
 pub mod openapi;
 mod ops;
-mod workflows;
 
 pub use error::ApiError;
 
@@ -27,7 +27,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Every API endpoint, as the router serves them and the OpenAPI document describes them.
 pub fn endpoints() -> Vec<openapi::Endpoint> {
     let mut all = auth::endpoints();
-    all.extend(workflows::endpoints());
+    all.extend(definitions::endpoints());
     all.push(openapi::Endpoint::new(
         axum::http::Method::GET,
         "/events",

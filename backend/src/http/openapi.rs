@@ -28,8 +28,8 @@ pub fn schema<T: JsonSchema>(generator: &mut SchemaGenerator) -> Schema {
 #[derive(Clone, Copy)]
 pub enum Answer {
     Json(u16, SchemaFn),
-    /// A file: its media type (`application/xml`).
-    File(&'static str),
+    /// A file, of one of these media types (`application/xml`).
+    File(&'static [&'static str]),
     /// Server-sent events (`text/event-stream`) until the client or the server ends it.
     Events,
     Empty(u16),
@@ -48,6 +48,8 @@ pub struct Endpoint {
     pub summary: &'static str,
     pub query: &'static [QueryParam],
     pub body: Option<SchemaFn>,
+    /// A file upload instead of a JSON body: the media types accepted.
+    pub upload: Option<&'static [&'static str]>,
     pub answer: Answer,
     pub handler: fn() -> MethodRouter<AppState>,
     /// Allowed to someone whose one-time password is not changed yet.
@@ -73,6 +75,7 @@ impl Endpoint {
             summary,
             query: &[],
             body: None,
+            upload: None,
             answer,
             handler,
             before_password_change: false,
@@ -104,6 +107,11 @@ impl Endpoint {
         self
     }
 
+    pub fn upload(mut self, media: &'static [&'static str]) -> Self {
+        self.upload = Some(media);
+        self
+    }
+
     pub fn query(mut self, query: &'static [QueryParam]) -> Self {
         self.query = query;
         self
@@ -113,7 +121,7 @@ impl Endpoint {
 /// Path parameters are named alike across the API: numeric ids, string user names.
 fn path_parameter(name: &str) -> Value {
     let (kind, what) = match name {
-        "id" => ("integer", "a workflow's (or token's) id"),
+        "id" => ("integer", "a workflow's, coordinator's or token's id"),
         "version" => ("integer", "a version number (1 is the first save)"),
         _ => ("string", "a user name"),
     };
@@ -151,8 +159,9 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
             ),
             Answer::File(media) => (
                 200,
-                json!({ "description": "the file", "content": {
-                    media: { "schema": { "type": "string" } } } }),
+                json!({ "description": "the file", "content": media.iter()
+                    .map(|m| (m.to_string(), json!({ "schema": { "type": "string" } })))
+                    .collect::<Map<_, _>>() }),
             ),
             Answer::Events => (
                 200,
@@ -187,6 +196,11 @@ pub fn document(endpoints: &[Endpoint]) -> Value {
         if let Some(body) = e.body {
             operation["requestBody"] = json!({ "required": true, "content": {
                 "application/json": { "schema": body(&mut generator) } } });
+        }
+        if let Some(media) = e.upload {
+            operation["requestBody"] = json!({ "required": true, "content": media.iter()
+                .map(|m| (m.to_string(), json!({ "schema": { "type": "string", "format": "binary" } })))
+                .collect::<Map<_, _>>() });
         }
         let item = paths
             .entry(format!("/api/v1{}", e.path))

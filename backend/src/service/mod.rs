@@ -1,7 +1,9 @@
 //! Use cases: what the API offers, independent of HTTP. Input limits live here, so every
 //! entry point (API today, CLI later) enforces the same ones.
 
+pub mod apps;
 pub mod auth;
+pub mod definitions;
 pub mod workflows;
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -11,7 +11,10 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use async_trait::async_trait;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use shared::api::Role;
+use shared::coord::Coordinator;
 use shared::workflow::Workflow;
 
 use sql_impl::sql_store;
@@ -31,16 +34,84 @@ pub enum StoreError {
     BadRow(String),
 }
 
-/// A workflow as stored. Times are milliseconds since the Unix epoch, UTC.
+/// The kinds of definition Sluice keeps, each with its own name space and versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Workflow,
+    Coordinator,
+}
+
+impl Kind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Workflow => "workflow",
+            Kind::Coordinator => "coordinator",
+        }
+    }
+}
+
+/// A definition the store versions. The store keeps it as JSON, with its name (unique per
+/// kind) and its size beside it for lists.
+pub trait Definition: Serialize + DeserializeOwned + Send + Sync + 'static {
+    const KIND: Kind;
+    fn name(&self) -> &str;
+    /// What a list shows of its size: a workflow's nodes, a coordinator's data events.
+    fn size(&self) -> usize;
+}
+
+impl Definition for Workflow {
+    const KIND: Kind = Kind::Workflow;
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn size(&self) -> usize {
+        self.nodes.len()
+    }
+}
+
+impl Definition for Coordinator {
+    const KIND: Kind = Kind::Coordinator;
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn size(&self) -> usize {
+        self.inputs.len() + self.outputs.len()
+    }
+}
+
+/// A definition as stored: `T` is the model, or its JSON text inside the store. Times are
+/// milliseconds since the Unix epoch, UTC.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StoredWorkflow {
+pub struct Stored<T> {
     pub id: i64,
     /// The newest version's number.
     pub revision: i64,
     pub updated_at_ms: i64,
-    pub definition: Workflow,
+    pub definition: T,
     /// The version the scheduler uses, once one is published.
     pub published_version: Option<i64>,
+}
+
+pub type StoredWorkflow = Stored<Workflow>;
+
+impl Stored<String> {
+    fn parse<T: Definition>(self) -> Result<Stored<T>, StoreError> {
+        Ok(Stored {
+            id: self.id,
+            revision: self.revision,
+            updated_at_ms: self.updated_at_ms,
+            definition: serde_json::from_str(&self.definition)?,
+            published_version: self.published_version,
+        })
+    }
+}
+
+/// A definition to write, already serialized.
+#[derive(Debug, Clone, Copy)]
+pub struct DefinitionRow<'a> {
+    pub name: &'a str,
+    pub json: &'a str,
+    pub size: i64,
 }
 
 /// Who saves, why, and when: every save becomes an immutable version carrying these.
@@ -55,18 +126,53 @@ pub struct Save<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct VersionInfo {
     pub version: i64,
-    pub node_count: i64,
+    pub size: i64,
     pub author: Option<String>,
     pub comment: String,
     pub created_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct WorkflowListItem {
+pub struct ListItem {
     pub id: i64,
     pub name: String,
-    pub node_count: i64,
+    pub size: i64,
+    pub revision: i64,
     pub updated_at_ms: i64,
+    pub published_version: Option<i64>,
+}
+
+/// Which page of a list: names containing `name_contains` (case-insensitively, ASCII),
+/// most recently changed first.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub name_contains: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl ListQuery {
+    /// The `LIKE` pattern for the name filter, with the pattern's own characters escaped.
+    fn pattern(&self) -> Option<String> {
+        let needle = self.name_contains.as_deref()?.to_ascii_lowercase();
+        let mut pattern = String::with_capacity(needle.len() + 2);
+        pattern.push('%');
+        for c in needle.chars() {
+            if matches!(c, '%' | '_' | '\\') {
+                pattern.push('\\');
+            }
+            pattern.push(c);
+        }
+        pattern.push('%');
+        Some(pattern)
+    }
+}
+
+/// A page of a list, and how many items match in all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub items: Vec<ListItem>,
+    pub total: i64,
 }
 
 /// A user as stored, with the password's argon2 PHC string.
@@ -145,42 +251,47 @@ pub trait Store: Send + Sync + 'static {
     /// WAL into the database file). Later calls fail.
     async fn close(&self);
 
-    /// All workflows, most recently changed first.
-    async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError>;
+    /// A page of the definitions of one kind.
+    async fn list_definitions(&self, kind: Kind, query: &ListQuery) -> Result<Page, StoreError>;
 
-    /// Creates the workflow and its version 1. Fails with [`StoreError::Conflict`] when
+    /// Creates the definition and its version 1. Fails with [`StoreError::Conflict`] when
     /// the name is taken.
-    async fn create_workflow(
+    async fn create_definition(
         &self,
-        definition: &Workflow,
+        kind: Kind,
+        row: DefinitionRow<'_>,
         save: Save<'_>,
-    ) -> Result<StoredWorkflow, StoreError>;
+    ) -> Result<Stored<String>, StoreError>;
 
-    async fn get_workflow(&self, id: i64) -> Result<StoredWorkflow, StoreError>;
+    async fn get_definition(&self, kind: Kind, id: i64) -> Result<Stored<String>, StoreError>;
+
+    async fn find_definition(&self, kind: Kind, name: &str) -> Result<Stored<String>, StoreError>;
 
     /// Saves a new version (the revision goes up by one), atomically. With
     /// `expected_revision`, fails with [`StoreError::Conflict`] when someone else saved
     /// since that revision was read.
-    async fn update_workflow(
+    async fn update_definition(
         &self,
+        kind: Kind,
         id: i64,
         expected_revision: Option<i64>,
-        definition: &Workflow,
+        row: DefinitionRow<'_>,
         save: Save<'_>,
-    ) -> Result<StoredWorkflow, StoreError>;
+    ) -> Result<Stored<String>, StoreError>;
 
-    /// The versions of a workflow, newest first.
-    async fn list_versions(&self, id: i64) -> Result<Vec<VersionInfo>, StoreError>;
+    /// The versions of a definition, newest first.
+    async fn list_versions(&self, kind: Kind, id: i64) -> Result<Vec<VersionInfo>, StoreError>;
 
-    /// One version with its definition.
+    /// One version with its definition's JSON.
     async fn get_version(
         &self,
+        kind: Kind,
         id: i64,
         version: i64,
-    ) -> Result<(VersionInfo, Workflow), StoreError>;
+    ) -> Result<(VersionInfo, String), StoreError>;
 
     /// Makes `version` the one the scheduler uses.
-    async fn publish(&self, id: i64, version: i64) -> Result<(), StoreError>;
+    async fn publish(&self, kind: Kind, id: i64, version: i64) -> Result<(), StoreError>;
 
     /// Fails with [`StoreError::Conflict`] when the name is taken.
     async fn create_user(&self, user: NewUserRow<'_>) -> Result<UserRow, StoreError>;
@@ -255,6 +366,59 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<AuditRow>, StoreError>;
 }
 
+/// The typed face of the definition methods: the trait stays object-safe (JSON text in
+/// and out), callers get models.
+impl dyn Store {
+    pub async fn create<T: Definition>(
+        &self,
+        definition: &T,
+        save: Save<'_>,
+    ) -> Result<Stored<T>, StoreError> {
+        let json = serde_json::to_string(definition)?;
+        self.create_definition(T::KIND, row(definition, &json), save)
+            .await?
+            .parse()
+    }
+
+    pub async fn get<T: Definition>(&self, id: i64) -> Result<Stored<T>, StoreError> {
+        self.get_definition(T::KIND, id).await?.parse()
+    }
+
+    pub async fn find<T: Definition>(&self, name: &str) -> Result<Stored<T>, StoreError> {
+        self.find_definition(T::KIND, name).await?.parse()
+    }
+
+    pub async fn update<T: Definition>(
+        &self,
+        id: i64,
+        expected_revision: Option<i64>,
+        definition: &T,
+        save: Save<'_>,
+    ) -> Result<Stored<T>, StoreError> {
+        let json = serde_json::to_string(definition)?;
+        self.update_definition(T::KIND, id, expected_revision, row(definition, &json), save)
+            .await?
+            .parse()
+    }
+
+    pub async fn version<T: Definition>(
+        &self,
+        id: i64,
+        version: i64,
+    ) -> Result<(VersionInfo, T), StoreError> {
+        let (info, json) = self.get_version(T::KIND, id, version).await?;
+        Ok((info, serde_json::from_str(&json)?))
+    }
+}
+
+fn row<'a, T: Definition>(definition: &'a T, json: &'a str) -> DefinitionRow<'a> {
+    DefinitionRow {
+        name: definition.name(),
+        json,
+        size: i64::try_from(definition.size()).unwrap_or(i64::MAX),
+    }
+}
+
 /// A unique-name violation as the conflict it is.
 fn name_taken(err: sqlx::Error, what: &str, name: &str) -> StoreError {
     match &err {
@@ -265,10 +429,11 @@ fn name_taken(err: sqlx::Error, what: &str, name: &str) -> StoreError {
     }
 }
 
-fn stale_revision(current: i64, expected: Option<i64>) -> StoreError {
+fn stale_revision(kind: Kind, current: i64, expected: Option<i64>) -> StoreError {
     StoreError::Conflict(format!(
-        "this workflow was saved by someone else meanwhile (revision {current} is current, \
+        "this {} was saved by someone else meanwhile (revision {current} is current, \
          this edit started from {})",
+        kind.noun(),
         expected.unwrap_or_default()
     ))
 }

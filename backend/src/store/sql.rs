@@ -1,37 +1,102 @@
 //! The statements both stores run: written once in the SQL SQLite and PostgreSQL share
 //! (`$n` parameters, `RETURNING`), so the two cannot drift apart.
 
-pub(super) const LIST_WORKFLOWS: &str = "SELECT id, name, node_count, updated_at_ms FROM workflows \
-     ORDER BY updated_at_ms DESC, id DESC";
+/// The statements of one kind of versioned definition. Workflows and coordinators live in
+/// tables of the same shape, so one template ([`definition_sql`]) writes both sets.
+pub(super) struct DefinitionSql {
+    pub list: &'static str,
+    pub count: &'static str,
+    pub create: &'static str,
+    pub get: &'static str,
+    pub find: &'static str,
+    /// One statement: the revision check and the write cannot be split by another save.
+    pub update: &'static str,
+    pub insert_version: &'static str,
+    pub list_versions: &'static str,
+    pub get_version: &'static str,
+    /// Only a version that exists can be published (the subquery is empty otherwise).
+    pub publish: &'static str,
+}
 
-pub(super) const CREATE_WORKFLOW: &str = "INSERT INTO workflows \
-     (name, definition, node_count, revision, created_at_ms, updated_at_ms) \
-     VALUES ($1, $2, $3, 1, $4, $4) \
-     RETURNING id, revision, updated_at_ms, definition, published_version";
+/// `$1` of `list` and `count` is a lower-case `LIKE` pattern (or NULL for all), `$2` and
+/// `$3` the page's limit and offset.
+macro_rules! definition_sql {
+    ($table:literal, $versions:literal, $owner:literal) => {
+        DefinitionSql {
+            list: concat!(
+                "SELECT id, name, size, revision, updated_at_ms, published_version FROM ",
+                $table,
+                " WHERE ($1 IS NULL OR lower(name) LIKE $1 ESCAPE '\\') \
+                 ORDER BY updated_at_ms DESC, id DESC LIMIT $2 OFFSET $3"
+            ),
+            count: concat!(
+                "SELECT COUNT(*) AS n FROM ",
+                $table,
+                " WHERE ($1 IS NULL OR lower(name) LIKE $1 ESCAPE '\\')"
+            ),
+            create: concat!(
+                "INSERT INTO ",
+                $table,
+                " (name, definition, size, revision, created_at_ms, updated_at_ms) \
+                 VALUES ($1, $2, $3, 1, $4, $4) \
+                 RETURNING id, revision, updated_at_ms, definition, published_version"
+            ),
+            get: concat!(
+                "SELECT id, revision, updated_at_ms, definition, published_version FROM ",
+                $table,
+                " WHERE id = $1"
+            ),
+            find: concat!(
+                "SELECT id, revision, updated_at_ms, definition, published_version FROM ",
+                $table,
+                " WHERE name = $1"
+            ),
+            update: concat!(
+                "UPDATE ",
+                $table,
+                " SET name = $3, definition = $4, size = $5, revision = revision + 1, \
+                 updated_at_ms = $6 WHERE id = $1 AND ($2 IS NULL OR revision = $2) \
+                 RETURNING id, revision, updated_at_ms, definition, published_version"
+            ),
+            insert_version: concat!(
+                "INSERT INTO ",
+                $versions,
+                " (",
+                $owner,
+                ", version, definition, size, author, comment, created_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            ),
+            list_versions: concat!(
+                "SELECT version, size, author, comment, created_at_ms FROM ",
+                $versions,
+                " WHERE ",
+                $owner,
+                " = $1 ORDER BY version DESC"
+            ),
+            get_version: concat!(
+                "SELECT version, size, author, comment, created_at_ms, definition FROM ",
+                $versions,
+                " WHERE ",
+                $owner,
+                " = $1 AND version = $2"
+            ),
+            publish: concat!(
+                "UPDATE ",
+                $table,
+                " SET published_version = $2 WHERE id = $1 AND EXISTS (SELECT 1 FROM ",
+                $versions,
+                " WHERE ",
+                $owner,
+                " = $1 AND version = $2) RETURNING id"
+            ),
+        }
+    };
+}
 
-pub(super) const GET_WORKFLOW: &str = "SELECT id, revision, updated_at_ms, definition, \
-     published_version FROM workflows WHERE id = $1";
-
-/// One statement: the revision check and the write cannot be split by another save.
-pub(super) const UPDATE_WORKFLOW: &str = "UPDATE workflows SET name = $3, definition = $4, \
-     node_count = $5, revision = revision + 1, updated_at_ms = $6 \
-     WHERE id = $1 AND ($2 IS NULL OR revision = $2) \
-     RETURNING id, revision, updated_at_ms, definition, published_version";
-
-pub(super) const INSERT_VERSION: &str = "INSERT INTO workflow_versions \
-     (workflow_id, version, definition, node_count, author, comment, created_at_ms) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7)";
-
-pub(super) const LIST_VERSIONS: &str = "SELECT version, node_count, author, comment, created_at_ms \
-     FROM workflow_versions WHERE workflow_id = $1 ORDER BY version DESC";
-
-pub(super) const GET_VERSION: &str = "SELECT version, node_count, author, comment, created_at_ms, \
-     definition FROM workflow_versions WHERE workflow_id = $1 AND version = $2";
-
-/// Only a version that exists can be published (the subquery is empty otherwise).
-pub(super) const PUBLISH: &str = "UPDATE workflows SET published_version = $2 \
-     WHERE id = $1 AND EXISTS (SELECT 1 FROM workflow_versions WHERE workflow_id = $1 AND version = $2) \
-     RETURNING id";
+pub(super) const WORKFLOWS: DefinitionSql =
+    definition_sql!("workflows", "workflow_versions", "workflow_id");
+pub(super) const COORDINATORS: DefinitionSql =
+    definition_sql!("coordinators", "coordinator_versions", "coordinator_id");
 
 pub(super) const CREATE_USER: &str = "INSERT INTO users \
      (name, password_hash, role, must_change_password, created_at_ms) \

@@ -7,39 +7,45 @@
 macro_rules! sql_store {
     ($store:ty, $db:ty, $row:ty) => {
         use async_trait::async_trait;
-        use shared::workflow::Workflow;
         use sqlx::Row;
 
         use shared::api::Role;
 
         use super::{
-            AuditRecord, AuditRow, NewUserRow, Save, Store, StoredWorkflow, TokenRow, UserChange,
-            UserRow, VersionInfo, WorkflowListItem, sql,
+            AuditRecord, AuditRow, DefinitionRow, Kind, ListItem, ListQuery, NewUserRow, Page,
+            Save, Store, Stored, TokenRow, UserChange, UserRow, VersionInfo, sql,
         };
 
-        fn stored(row: &$row) -> Result<StoredWorkflow, StoreError> {
-            Ok(StoredWorkflow {
+        fn stored(row: &$row) -> Result<Stored<String>, StoreError> {
+            Ok(Stored {
                 id: row.try_get("id")?,
                 revision: row.try_get("revision")?,
                 updated_at_ms: row.try_get("updated_at_ms")?,
-                definition: serde_json::from_str(row.try_get::<&str, _>("definition")?)?,
+                definition: row.try_get("definition")?,
                 published_version: row.try_get("published_version")?,
             })
         }
 
-        /// The version a save makes: the workflow's new revision, as saved.
+        fn statements(kind: Kind) -> &'static sql::DefinitionSql {
+            match kind {
+                Kind::Workflow => &sql::WORKFLOWS,
+                Kind::Coordinator => &sql::COORDINATORS,
+            }
+        }
+
+        /// The version a save makes: the definition's new revision, as saved.
         async fn insert_version(
             tx: &mut sqlx::Transaction<'_, $db>,
-            saved: &StoredWorkflow,
-            json: &str,
-            nodes: i64,
+            kind: Kind,
+            saved: &Stored<String>,
+            size: i64,
             save: Save<'_>,
         ) -> Result<(), StoreError> {
-            sqlx::query(sql::INSERT_VERSION)
+            sqlx::query(statements(kind).insert_version)
                 .bind(saved.id)
                 .bind(saved.revision)
-                .bind(json)
-                .bind(nodes)
+                .bind(&saved.definition)
+                .bind(size)
                 .bind(save.author)
                 .bind(save.comment)
                 .bind(save.now_ms)
@@ -51,7 +57,7 @@ macro_rules! sql_store {
         fn version_info(row: &$row) -> Result<VersionInfo, StoreError> {
             Ok(VersionInfo {
                 version: row.try_get("version")?,
-                node_count: row.try_get("node_count")?,
+                size: row.try_get("size")?,
                 author: row.try_get("author")?,
                 comment: row.try_get("comment")?,
                 created_at_ms: row.try_get("created_at_ms")?,
@@ -120,46 +126,67 @@ macro_rules! sql_store {
                 self.pool.close().await;
             }
 
-            async fn list_workflows(&self) -> Result<Vec<WorkflowListItem>, StoreError> {
-                let rows = sqlx::query(sql::LIST_WORKFLOWS)
+            async fn list_definitions(
+                &self,
+                kind: Kind,
+                query: &ListQuery,
+            ) -> Result<Page, StoreError> {
+                let sql = statements(kind);
+                let pattern = query.pattern();
+                let rows = sqlx::query(sql.list)
+                    .bind(&pattern)
+                    .bind(query.limit)
+                    .bind(query.offset)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter()
+                let total: i64 = sqlx::query(sql.count)
+                    .bind(&pattern)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("n")?;
+                let items = rows
+                    .iter()
                     .map(|row| {
-                        Ok(WorkflowListItem {
+                        Ok(ListItem {
                             id: row.try_get("id")?,
                             name: row.try_get("name")?,
-                            node_count: row.try_get("node_count")?,
+                            size: row.try_get("size")?,
+                            revision: row.try_get("revision")?,
                             updated_at_ms: row.try_get("updated_at_ms")?,
+                            published_version: row.try_get("published_version")?,
                         })
                     })
-                    .collect()
+                    .collect::<Result<_, StoreError>>()?;
+                Ok(Page { items, total })
             }
 
-            async fn create_workflow(
+            async fn create_definition(
                 &self,
-                definition: &Workflow,
+                kind: Kind,
+                new: DefinitionRow<'_>,
                 save: Save<'_>,
-            ) -> Result<StoredWorkflow, StoreError> {
-                let json = serde_json::to_string(definition)?;
-                let nodes = definition.nodes.len() as i64;
+            ) -> Result<Stored<String>, StoreError> {
                 let mut tx = self.pool.begin().await?;
-                let row = sqlx::query(sql::CREATE_WORKFLOW)
-                    .bind(&definition.name)
-                    .bind(&json)
-                    .bind(nodes)
+                let row = sqlx::query(statements(kind).create)
+                    .bind(new.name)
+                    .bind(new.json)
+                    .bind(new.size)
                     .bind(save.now_ms)
                     .fetch_one(&mut *tx)
                     .await
-                    .map_err(|e| super::name_taken(e, "workflow", &definition.name))?;
+                    .map_err(|e| super::name_taken(e, kind.noun(), new.name))?;
                 let created = stored(&row)?;
-                insert_version(&mut tx, &created, &json, nodes, save).await?;
+                insert_version(&mut tx, kind, &created, new.size, save).await?;
                 tx.commit().await?;
                 Ok(created)
             }
 
-            async fn get_workflow(&self, id: i64) -> Result<StoredWorkflow, StoreError> {
-                let row = sqlx::query(sql::GET_WORKFLOW)
+            async fn get_definition(
+                &self,
+                kind: Kind,
+                id: i64,
+            ) -> Result<Stored<String>, StoreError> {
+                let row = sqlx::query(statements(kind).get)
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?
@@ -167,44 +194,61 @@ macro_rules! sql_store {
                 stored(&row)
             }
 
-            async fn update_workflow(
+            async fn find_definition(
                 &self,
+                kind: Kind,
+                name: &str,
+            ) -> Result<Stored<String>, StoreError> {
+                let row = sqlx::query(statements(kind).find)
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                stored(&row)
+            }
+
+            async fn update_definition(
+                &self,
+                kind: Kind,
                 id: i64,
                 expected_revision: Option<i64>,
-                definition: &Workflow,
+                new: DefinitionRow<'_>,
                 save: Save<'_>,
-            ) -> Result<StoredWorkflow, StoreError> {
-                let json = serde_json::to_string(definition)?;
-                let nodes = definition.nodes.len() as i64;
+            ) -> Result<Stored<String>, StoreError> {
                 // The UPDATE comes first, so the transaction takes the write lock at once
                 // (SQLite) and no reader-turned-writer can deadlock with another save.
                 let mut tx = self.pool.begin().await?;
-                let row = sqlx::query(sql::UPDATE_WORKFLOW)
+                let row = sqlx::query(statements(kind).update)
                     .bind(id)
                     .bind(expected_revision)
-                    .bind(&definition.name)
-                    .bind(&json)
-                    .bind(nodes)
+                    .bind(new.name)
+                    .bind(new.json)
+                    .bind(new.size)
                     .bind(save.now_ms)
                     .fetch_optional(&mut *tx)
                     .await
-                    .map_err(|e| super::name_taken(e, "workflow", &definition.name))?;
+                    .map_err(|e| super::name_taken(e, kind.noun(), new.name))?;
                 let Some(row) = row else {
                     drop(tx);
                     return Err(super::stale_revision(
-                        self.get_workflow(id).await?.revision,
+                        kind,
+                        self.get_definition(kind, id).await?.revision,
                         expected_revision,
                     ));
                 };
                 let updated = stored(&row)?;
-                insert_version(&mut tx, &updated, &json, nodes, save).await?;
+                insert_version(&mut tx, kind, &updated, new.size, save).await?;
                 tx.commit().await?;
                 Ok(updated)
             }
 
-            async fn list_versions(&self, id: i64) -> Result<Vec<VersionInfo>, StoreError> {
-                // A workflow always has a version, so none means no such workflow.
-                let rows = sqlx::query(sql::LIST_VERSIONS)
+            async fn list_versions(
+                &self,
+                kind: Kind,
+                id: i64,
+            ) -> Result<Vec<VersionInfo>, StoreError> {
+                // A definition always has a version, so none means no such definition.
+                let rows = sqlx::query(statements(kind).list_versions)
                     .bind(id)
                     .fetch_all(&self.pool)
                     .await?;
@@ -216,21 +260,21 @@ macro_rules! sql_store {
 
             async fn get_version(
                 &self,
+                kind: Kind,
                 id: i64,
                 version: i64,
-            ) -> Result<(VersionInfo, Workflow), StoreError> {
-                let row = sqlx::query(sql::GET_VERSION)
+            ) -> Result<(VersionInfo, String), StoreError> {
+                let row = sqlx::query(statements(kind).get_version)
                     .bind(id)
                     .bind(version)
                     .fetch_optional(&self.pool)
                     .await?
                     .ok_or(StoreError::NotFound)?;
-                let definition = serde_json::from_str(row.try_get::<&str, _>("definition")?)?;
-                Ok((version_info(&row)?, definition))
+                Ok((version_info(&row)?, row.try_get("definition")?))
             }
 
-            async fn publish(&self, id: i64, version: i64) -> Result<(), StoreError> {
-                sqlx::query(sql::PUBLISH)
+            async fn publish(&self, kind: Kind, id: i64, version: i64) -> Result<(), StoreError> {
+                sqlx::query(statements(kind).publish)
                     .bind(id)
                     .bind(version)
                     .fetch_optional(&self.pool)

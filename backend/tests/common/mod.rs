@@ -28,6 +28,9 @@ impl Reply {
     pub fn text(&self) -> String {
         String::from_utf8(self.body.clone()).unwrap()
     }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
 }
 
 /// One request with extra headers; a body is sent as JSON.

@@ -13,8 +13,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use shared::api::{
-    ChangePassword, CreateWorkflow, ErrorBody, Login, RestoreVersion, SaveResult, SaveWorkflow,
-    SessionInfo, ValidationReport, VersionSummary, WorkflowRecord, WorkflowSummary,
+    ChangePassword, CreateWorkflow, ErrorBody, Login, Page, RestoreVersion, SaveResult,
+    SaveWorkflow, SessionInfo, ValidationReport, VersionSummary, WorkflowRecord, WorkflowSummary,
 };
 use shared::workflow::{Issue, Workflow};
 
@@ -103,8 +103,21 @@ async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     Ok(check(resp).await?.json().await?)
 }
 
-pub async fn list_workflows() -> Result<Vec<WorkflowSummary>, ApiError> {
-    json(Request::get(&format!("{BASE}/workflows")).send().await?).await
+/// One page of workflows whose names contain `name_contains`, newest change first.
+pub async fn list_workflows(
+    name_contains: String,
+    offset: i64,
+    limit: i64,
+) -> Result<Page<WorkflowSummary>, ApiError> {
+    let q = String::from(js_sys::encode_uri_component(name_contains.trim()));
+    json(
+        Request::get(&format!(
+            "{BASE}/workflows?q={q}&offset={offset}&limit={limit}"
+        ))
+        .send()
+        .await?,
+    )
+    .await
 }
 
 pub async fn create_workflow(name: String) -> Result<WorkflowRecord, ApiError> {

@@ -39,7 +39,7 @@ pub fn History(
                             <li data-testid=format!("version-{n}") class:current=move || n == current.get()>
                                 <div class="version-head">
                                     <strong>{format!("v{n}")}</strong>
-                                    <span class="status">{format!("{who} · {when} UTC · {} nodes", v.nodes)}</span>
+                                    <span class="status">{format!("{who} · {when} UTC · {} nodes", v.size)}</span>
                                 </div>
                                 {comment.map(|c| view! { <div class="comment">{c}</div> })}
                                 <button data-testid=format!("restore-{n}") disabled=disabled title=title

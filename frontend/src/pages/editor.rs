@@ -65,7 +65,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
         spawn_local(async move {
             match api::restore(state.id, version, state.revision.get_untracked()).await {
                 Ok(saved) => {
-                    state.load(saved.workflow);
+                    state.load(saved.record);
                     state.status.set(Status::info(format!(
                         "Restored version {version} as version {}.",
                         state.revision.get_untracked()
@@ -89,7 +89,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
                 .await
             {
                 Ok(saved) => {
-                    state.revision.set(saved.workflow.revision);
+                    state.revision.set(saved.record.revision);
                     state.saved_at_edit.set(at_edit);
                     comment.set(String::new());
                     let errors = saved

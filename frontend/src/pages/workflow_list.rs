@@ -1,4 +1,5 @@
-//! The workflow list: every stored workflow, and a form to create one.
+//! The workflow list: a page of stored workflows at a time, found by name, and a form to
+//! create one.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -11,9 +12,14 @@ use crate::api;
 use crate::pages::UserMenu;
 use crate::pages::login::has_role;
 
+/// Rows per page: a screenful, so the page never scrolls through thousands.
+const PAGE: i64 = 50;
+
 #[component]
 pub fn WorkflowList() -> impl IntoView {
-    let list = LocalResource::new(api::list_workflows);
+    let search = RwSignal::new(String::new());
+    let offset = RwSignal::new(0_i64);
+    let list = LocalResource::new(move || api::list_workflows(search.get(), offset.get(), PAGE));
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
@@ -31,25 +37,48 @@ pub fn WorkflowList() -> impl IntoView {
     };
     let rows = move || {
         list.get().map(|result| match result {
-            Ok(items) if items.is_empty() => view! {
+            Ok(page) if page.total == 0 && search.with(String::is_empty) => view! {
                 <p class="empty">"No workflows yet. Name one above to start."</p>
             }
             .into_any(),
-            Ok(items) => view! {
+            Ok(page) if page.items.is_empty() => view! {
+                <p class="empty" data-testid="no-match">"No workflow name contains that."</p>
+            }
+            .into_any(),
+            Ok(page) => {
+                let first = page.offset + 1;
+                let last = page.offset + page.items.len() as i64;
+                let more = last < page.total;
+                let items = page.items;
+                view! {
                 <table class="list" data-testid="workflow-list">
                     <thead><tr><th>"Name"</th><th>"Nodes"</th><th>"Last saved (UTC)"</th></tr></thead>
                     <tbody>
                         {items.into_iter().map(|w| view! {
                             <tr>
                                 <td><a href=format!("/workflows/{}", w.id) data-testid=format!("open-{}", w.name)>{w.name.clone()}</a></td>
-                                <td>{w.nodes}</td>
+                                <td>{w.size}</td>
                                 <td>{w.updated_at.replace('T', " ").trim_end_matches('Z').to_owned()}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                 </table>
+                <nav class="pager" aria-label="Pages">
+                    <button
+                        data-testid="previous-page"
+                        disabled=first == 1
+                        on:click=move |_| offset.update(|o| *o = (*o - PAGE).max(0))
+                    >"Previous"</button>
+                    <span class="status" data-testid="page-range">{format!("{first}–{last} of {}", page.total)}</span>
+                    <button
+                        data-testid="next-page"
+                        disabled=!more
+                        on:click=move |_| offset.update(|o| *o += PAGE)
+                    >"Next"</button>
+                </nav>
+                }
+                .into_any()
             }
-            .into_any(),
             Err(err) => view! { <p class="status error">{err.to_string()}</p> }.into_any(),
         })
     };
@@ -68,6 +97,17 @@ pub fn WorkflowList() -> impl IntoView {
                 <button class="primary" type="submit" data-testid="create-workflow">"Create"</button>
             </form>
             {move || error.get().map(|e| view! { <p class="status error" data-testid="create-error">{e}</p> })}
+            <input
+                class="search"
+                type="search"
+                data-testid="search-workflows"
+                aria-label="Find workflows by name"
+                placeholder="Find by name"
+                on:input=move |ev| {
+                    search.set(event_target_value(&ev));
+                    offset.set(0);
+                }
+            />
             <Suspense fallback=|| view! { <p class="empty">"Loading…"</p> }>{rows}</Suspense>
         </main>
     }

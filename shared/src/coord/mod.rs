@@ -11,6 +11,7 @@
 //! - [`dataset`]: dataset instance arithmetic.
 
 pub mod dataset;
+pub mod diff;
 pub mod hcat;
 pub mod materialize;
 pub mod resolve;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::workflow::JobProperty;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Coordinator {
     pub name: String,
     /// `${coord:days(1)}`, `60`, or a cron such as `10 1 * * *`.
@@ -59,6 +61,7 @@ pub struct Coordinator {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Parameter {
     pub name: String,
     pub value: Option<String>,
@@ -66,6 +69,7 @@ pub struct Parameter {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Property {
     pub name: String,
     pub value: String,
@@ -74,6 +78,7 @@ pub struct Property {
 
 /// `<controls>`, as written; [`resolve`] applies Oozie's defaults and clamping.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Controls {
     pub timeout: Option<String>,
     pub concurrency: Option<String>,
@@ -82,6 +87,7 @@ pub struct Controls {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DatasetDef {
     pub name: String,
     pub frequency: String,
@@ -93,6 +99,7 @@ pub struct DatasetDef {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Instances {
     /// One or more `<instance>`s.
     List(Vec<String>),
@@ -103,6 +110,7 @@ pub enum Instances {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DataIn {
     pub name: String,
     pub dataset: String,
@@ -110,6 +118,7 @@ pub struct DataIn {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DataOut {
     pub name: String,
     pub dataset: String,
@@ -118,6 +127,7 @@ pub struct DataOut {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum LogicOp {
     And,
@@ -129,6 +139,7 @@ pub enum LogicOp {
 
 /// A node of `<input-logic>` (or of 0.5's logical `<input-events>`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Logic {
     pub op: LogicOp,
     pub name: Option<String>,

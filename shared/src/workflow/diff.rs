@@ -139,7 +139,10 @@ fn change(name: &str, before: Option<&str>, after: Option<&str>) -> Change {
     }
 }
 
-fn map_changes(a: &BTreeMap<String, String>, b: &BTreeMap<String, String>) -> Vec<Change> {
+pub(crate) fn map_changes(
+    a: &BTreeMap<String, String>,
+    b: &BTreeMap<String, String>,
+) -> Vec<Change> {
     let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     keys.into_iter()
         .filter(|k| a.get(*k) != b.get(*k))
