@@ -64,6 +64,103 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Workflows on a running server, for scripts (with an API token). Exit status: 0
+    /// done, 1 the server refused (the message says why), 2 bad input or no server.
+    Workflow {
+        #[command(subcommand)]
+        command: WorkflowCommand,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+    /// Import Oozie apps into a running server: a directory (every app under it), a zip,
+    /// or one workflow.xml or coordinator.xml. Prints what became of every file; a name
+    /// already stored gets a new version. Exit status as for `workflow`.
+    Import {
+        path: PathBuf,
+        /// Report what would happen; save nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
+}
+
+/// How the commands for scripts reach the server.
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// The server's address.
+    #[arg(
+        long,
+        env = "SLUICE_SERVER",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub server: String,
+    /// An API token (`sluice token add`). Prefer the environment variable: a flag shows
+    /// in the process list.
+    #[arg(long, env = "SLUICE_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WorkflowCommand {
+    /// List workflows, newest change first: id, name, nodes, newest version, published
+    /// version, last saved.
+    List {
+        /// Only names containing this (case-insensitive).
+        #[arg(long)]
+        name: Option<String>,
+        /// How many (at most 500).
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        /// Print the page as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a workflow's definition (Sluice's JSON model): its newest version, or
+    /// `--version`.
+    Get {
+        /// The workflow's id or name.
+        workflow: String,
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// Save a file as the next version of the workflow of its name, creating it if new.
+    /// The file is Sluice JSON (as `get` prints) or an Oozie workflow.xml. Prints the
+    /// version made, and validation errors on stderr (the save keeps them, as drafts).
+    Put {
+        file: PathBuf,
+        /// Why: kept with the version.
+        #[arg(long, default_value = "")]
+        comment: String,
+        /// A job.properties to save with a workflow.xml.
+        #[arg(long)]
+        properties: Option<PathBuf>,
+    },
+    /// Download a workflow's workflow.xml, job.properties, or both in a zip. Refused (exit
+    /// 1, with the issues) when Oozie would reject the workflow.
+    Export {
+        /// The workflow's id or name.
+        workflow: String,
+        #[arg(long, value_enum, default_value = "xml")]
+        format: ExportFormat,
+        /// Where to write it (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// A version (default: the newest).
+        #[arg(long)]
+        version: Option<i64>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Xml,
+    Properties,
+    Zip,
 }
 
 #[derive(Debug, Subcommand)]

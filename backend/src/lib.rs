@@ -15,6 +15,7 @@ pub mod store;
 
 mod admin;
 mod assets;
+mod client;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -111,6 +112,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             done
         }
+        Command::Workflow { command, server } => Ok(client::workflow(&server, command).await),
+        Command::Import {
+            path,
+            dry_run,
+            json,
+            server,
+        } => Ok(client::import(&server, &path, dry_run, json).await),
     }
 }
 

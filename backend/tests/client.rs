@@ -1,0 +1,290 @@
+//! `sluice workflow …` and `sluice import` as scripts use them: the real binary against a
+//! real `sluice serve`, with an API token.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+fn examples() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/oozie/examples")
+}
+
+/// A running `sluice serve` on a fresh data directory; stopped when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    data: tempfile::TempDir,
+}
+
+impl Server {
+    fn start() -> Server {
+        let data = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sluice"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(data.path())
+            .env("SLUICE_ADMIN_PASSWORD", "a long enough password")
+            .env("RUST_LOG", "info")
+            .env_remove("SLUICE_DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut logs = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        logs.read_line(&mut first).unwrap();
+        let at = first
+            .find("http://")
+            .unwrap_or_else(|| panic!("no address in {first:?}"));
+        let url = first[at..]
+            .split(|c: char| c.is_whitespace() || c == '\u{1b}')
+            .next()
+            .unwrap()
+            .to_owned();
+        // Drained, so the server never blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut logs, &mut std::io::sink()));
+        Server { child, url, data }
+    }
+
+    /// `sluice ARGS` against the data directory (users and tokens).
+    fn local(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_sluice"))
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.data.path())
+            .env_remove("SLUICE_DATABASE_URL")
+            .output()
+            .unwrap()
+    }
+
+    /// A token for a new user of `role`.
+    fn token(&self, user: &str, role: &str) -> String {
+        let mut add = Command::new(env!("CARGO_BIN_EXE_sluice"))
+            .args([
+                "user",
+                "add",
+                user,
+                "--role",
+                role,
+                "--password-stdin",
+                "--data-dir",
+            ])
+            .arg(self.data.path())
+            .env_remove("SLUICE_DATABASE_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        add.stdin
+            .take()
+            .unwrap()
+            .write_all(b"a long enough password\n")
+            .unwrap();
+        assert!(add.wait().unwrap().success());
+        let out = self.local(&["token", "add", user, "--name", "script", "--role", role]);
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    /// `sluice ARGS` as a script with `token` would run it.
+    fn client(&self, token: Option<&str>, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_sluice"));
+        cmd.args(args)
+            .env("SLUICE_SERVER", &self.url)
+            .env_remove("SLUICE_TOKEN");
+        if let Some(token) = token {
+            cmd.env("SLUICE_TOKEN", token);
+        }
+        cmd.output().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn a_script_imports_lists_gets_puts_and_exports() {
+    let server = Server::start();
+    let editor = server.token("ci", "editor");
+    let token = Some(editor.as_str());
+
+    let dry = server.client(
+        token,
+        &["import", path(&examples().join("aggregator")), "--dry-run"],
+    );
+    assert_eq!(dry.status.code(), Some(0), "{dry:?}");
+    assert!(
+        out(&dry).contains("would create coordinator 'aggregator-coord'"),
+        "{}",
+        out(&dry)
+    );
+
+    let import = server.client(token, &["import", path(&examples().join("aggregator"))]);
+    assert_eq!(import.status.code(), Some(0), "{import:?}");
+    let report = out(&import);
+    assert!(
+        report.contains(
+            "created workflow 'aggregator-wf' (id 1, version 1) from aggregator/workflow.xml"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains("job properties from aggregator/job.properties"),
+        "{report}"
+    );
+    assert!(
+        report.contains("3 definition(s) imported, 0 file(s) skipped"),
+        "{report}"
+    );
+
+    let list = server.client(token, &["workflow", "list"]);
+    assert_eq!(list.status.code(), Some(0), "{list:?}");
+    let lines: Vec<String> = out(&list).lines().map(str::to_owned).collect();
+    assert!(
+        lines[0].contains("ID") && lines[0].contains("NAME"),
+        "{lines:?}"
+    );
+    assert!(lines[1].contains("aggregator-wf"), "{lines:?}");
+
+    let got = server.client(token, &["workflow", "get", "aggregator-wf"]);
+    assert_eq!(got.status.code(), Some(0), "{got:?}");
+    let mut definition: serde_json::Value = serde_json::from_slice(&got.stdout).unwrap();
+    assert_eq!(definition["name"], "aggregator-wf");
+
+    // Edited and put back: the next version, with the comment.
+    definition["job_properties"] = serde_json::json!([{"name": "queueName", "value": "etl"}]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wf.json");
+    std::fs::write(&file, definition.to_string()).unwrap();
+    let put = server.client(
+        token,
+        &["workflow", "put", path(&file), "--comment", "etl queue"],
+    );
+    assert_eq!(put.status.code(), Some(0), "{put:?}");
+    assert_eq!(
+        out(&put),
+        "saved workflow 'aggregator-wf' (id 1): version 2\n"
+    );
+
+    // A workflow.xml of a new name is created.
+    let put_xml = server.client(
+        token,
+        &[
+            "workflow",
+            "put",
+            path(&examples().join("shell/workflow.xml")),
+        ],
+    );
+    assert_eq!(put_xml.status.code(), Some(0), "{put_xml:?}");
+    assert!(
+        out(&put_xml).starts_with("created workflow 'shell-wf'"),
+        "{}",
+        out(&put_xml)
+    );
+
+    let zip = dir.path().join("app.zip");
+    let export = server.client(
+        token,
+        &[
+            "workflow",
+            "export",
+            "1",
+            "--format",
+            "zip",
+            "-o",
+            path(&zip),
+        ],
+    );
+    assert_eq!(export.status.code(), Some(0), "{export:?}");
+    assert!(std::fs::read(&zip).unwrap().starts_with(b"PK\x03\x04"));
+    let props = server.client(
+        token,
+        &[
+            "workflow",
+            "export",
+            "aggregator-wf",
+            "--format",
+            "properties",
+        ],
+    );
+    assert_eq!(out(&props), "queueName=etl\n");
+    let v1 = server.client(
+        token,
+        &[
+            "workflow",
+            "export",
+            "aggregator-wf",
+            "--format",
+            "properties",
+            "--version",
+            "1",
+        ],
+    );
+    assert!(out(&v1).contains("nameNode="), "{}", out(&v1));
+}
+
+#[test]
+fn refusals_and_unusable_setups_have_their_own_exit_status() {
+    let server = Server::start();
+    let viewer = server.token("reader", "viewer");
+
+    let missing = server.client(Some(&viewer), &["workflow", "get", "nope"]);
+    assert_eq!(missing.status.code(), Some(1), "{missing:?}");
+    assert!(
+        err(&missing).contains("no workflow is named 'nope'"),
+        "{}",
+        err(&missing)
+    );
+
+    let forbidden = server.client(
+        Some(&viewer),
+        &[
+            "workflow",
+            "put",
+            path(&examples().join("shell/workflow.xml")),
+        ],
+    );
+    assert_eq!(forbidden.status.code(), Some(1), "{forbidden:?}");
+    assert!(err(&forbidden).contains("403"), "{}", err(&forbidden));
+
+    let no_token = server.client(None, &["workflow", "list"]);
+    assert_eq!(no_token.status.code(), Some(2), "{no_token:?}");
+    assert!(err(&no_token).contains("SLUICE_TOKEN"));
+
+    let wrong_token = server.client(Some("sluice_00"), &["workflow", "list"]);
+    assert_eq!(wrong_token.status.code(), Some(2), "{wrong_token:?}");
+
+    let not_a_file = server.client(Some(&viewer), &["import", "/nonexistent/app"]);
+    assert_eq!(not_a_file.status.code(), Some(2), "{not_a_file:?}");
+
+    let url = server.url.clone();
+    drop(server);
+    let down = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["workflow", "list"])
+        .env("SLUICE_SERVER", &url)
+        .env("SLUICE_TOKEN", &viewer)
+        .output()
+        .unwrap();
+    assert_eq!(down.status.code(), Some(2), "{down:?}");
+    assert!(
+        err(&down).contains("cannot reach the server"),
+        "{}",
+        err(&down)
+    );
+}
