@@ -140,21 +140,7 @@ pub async fn import(
     dry_run: bool,
     author: &str,
 ) -> Result<ImportReport, ServiceError> {
-    let files = if body.starts_with(b"PK\x03\x04") || body.starts_with(b"PK\x05\x06") {
-        unzip(body)?
-    } else {
-        let name = file_name.unwrap_or("upload.xml");
-        if name.contains('/') || name.contains('\\') || name.len() > 255 {
-            return Err(ServiceError::BadInput(
-                "the file name is a plain name, without folders".to_owned(),
-            ));
-        }
-        vec![Entry {
-            path: name.to_owned(),
-            bytes: Ok(body.to_vec()),
-        }]
-    };
-    let plan = plan(&files);
+    let plan = read_upload(body, file_name)?;
     let mut report = ImportReport {
         dry_run,
         imported: Vec::new(),
@@ -179,6 +165,26 @@ pub async fn import(
         }
     }
     Ok(report)
+}
+
+/// What an upload holds: its definitions, read and named, and the files skipped. Pure (no
+/// store), so it can be fuzzed on its own.
+pub fn read_upload(body: &[u8], file_name: Option<&str>) -> Result<Plan, ServiceError> {
+    let files = if body.starts_with(b"PK\x03\x04") || body.starts_with(b"PK\x05\x06") {
+        unzip(body)?
+    } else {
+        let name = file_name.unwrap_or("upload.xml");
+        if name.contains('/') || name.contains('\\') || name.len() > 255 {
+            return Err(ServiceError::BadInput(
+                "the file name is a plain name, without folders".to_owned(),
+            ));
+        }
+        vec![Entry {
+            path: name.to_owned(),
+            bytes: Ok(body.to_vec()),
+        }]
+    };
+    Ok(plan(&files))
 }
 
 async fn save<T: Versioned>(
@@ -306,20 +312,20 @@ fn folder(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
-enum Parsed {
+pub enum Parsed {
     Workflow(Box<Workflow>),
     Coordinator(Box<Coordinator>),
 }
 
-struct Planned {
-    path: String,
-    definition: Parsed,
-    notes: Vec<String>,
+pub struct Planned {
+    pub path: String,
+    pub definition: Parsed,
+    pub notes: Vec<String>,
 }
 
-struct Plan {
-    definitions: Vec<Planned>,
-    skipped: Vec<SkippedFile>,
+pub struct Plan {
+    pub definitions: Vec<Planned>,
+    pub skipped: Vec<SkippedFile>,
 }
 
 /// Reads every file into a definition, or says why it is skipped. Pure: the store is only
