@@ -155,3 +155,58 @@ async fn an_open_editor_hears_at_once_that_someone_else_saved() -> Result<()> {
     browser.status_is("ed saved this workflow just now").await?;
     browser.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_workflow_list_pages_and_finds_by_name() -> Result<()> {
+    let server = Server::start()?;
+    let token = server.sluice(
+        &["token", "add", "admin", "--name", "e2e", "--role", "admin"],
+        "",
+    )?;
+    let auth = format!("Authorization: Bearer {}\r\n", token.trim());
+    // 55 workflows: more than one page of 50.
+    for i in 0..55 {
+        let name = if i % 2 == 0 {
+            format!("etl-{i:02}")
+        } else {
+            format!("report-{i:02}")
+        };
+        let body = format!("{{\"name\": \"{name}\"}}");
+        let (status, reply) =
+            http_request(server.port, "POST", "/api/v1/workflows", &auth, &body).context("POST")?;
+        ensure!(status == 201, "{status} {reply}");
+    }
+    let browser = Browser::signed_in(&server).await?;
+    let range = browser.get("page-range").await?.text().await?;
+    ensure!(range == "1–50 of 55", "{range}");
+    // Newest first: the last one created heads the first page.
+    browser.get("open-etl-54").await?;
+    ensure!(!browser.exists("open-etl-00").await?, "etl-00 is on page 2");
+    browser.get("next-page").await?.click().await?;
+    browser
+        .wait_for("page 2", || async {
+            Ok(browser.get("page-range").await?.text().await? == "51–55 of 55")
+        })
+        .await?;
+    browser.get("open-etl-00").await?;
+    ensure!(
+        browser
+            .get("next-page")
+            .await?
+            .attr("disabled")
+            .await?
+            .is_some()
+    );
+
+    // Finding goes back to the first page of the matches, case-insensitively.
+    browser.fill("search-workflows", "REPORT-5").await?;
+    browser
+        .wait_for("the matches", || async {
+            Ok(browser.get("page-range").await?.text().await? == "1–2 of 2")
+        })
+        .await?;
+    browser.get("open-report-53").await?;
+    browser.fill("search-workflows", "nothing like it").await?;
+    browser.get("no-match").await?;
+    browser.quit().await
+}
