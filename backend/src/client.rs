@@ -8,7 +8,6 @@ use std::process::ExitCode;
 
 use reqwest::{Method, RequestBuilder, Response, StatusCode};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 use shared::api::{
     CreateWorkflow, ErrorBody, ImportReport, Page, Record, SaveWorkflow, Saved, Summary,
     VersionRecord,
@@ -99,19 +98,16 @@ impl Client {
         }
         let status = response.status();
         let text = response.text().await.unwrap_or_default();
-        let mut message = match serde_json::from_str::<ErrorBody>(&text) {
-            Ok(body) => format!("{} ({status})", body.message),
+        let message = match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) => {
+                let mut message = format!("{} ({status})", body.message);
+                for issue in body.details.unwrap_or_default() {
+                    message.push_str(&format!("\n  {}: {}", issue.code, issue.message));
+                }
+                message
+            }
             Err(_) => format!("the server answered {status}"),
         };
-        if let Ok(ErrorBody {
-            details: Some(issues),
-            ..
-        }) = serde_json::from_str::<ErrorBody>(&text)
-        {
-            for issue in issues {
-                message.push_str(&format!("\n  {}: {}", issue.code, issue.message));
-            }
-        }
         Err(Failure {
             status: if status == StatusCode::UNAUTHORIZED || status.is_server_error() {
                 UNUSABLE
@@ -433,7 +429,6 @@ async fn import_path(server: &ServerArgs, path: &Path, dry_run: bool, json: bool
         (false, false) => "updated",
     };
     for item in &report.imported {
-        let kind = json!(item.kind);
         let at = match (item.id, item.version) {
             (Some(id), Some(v)) => format!(" (id {id}, version {v})"),
             _ => String::new(),
@@ -442,7 +437,7 @@ async fn import_path(server: &ServerArgs, path: &Path, dry_run: bool, json: bool
             out,
             "{} {} '{}'{at} from {}",
             verb(item.created),
-            kind.as_str().unwrap_or_default(),
+            item.kind.noun(),
             item.name,
             item.path
         );

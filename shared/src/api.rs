@@ -346,6 +346,16 @@ pub enum DefinitionKind {
     Coordinator,
 }
 
+impl DefinitionKind {
+    /// The word for it in messages and paths (`/api/v1/{noun}s`).
+    pub fn noun(self) -> &'static str {
+        match self {
+            DefinitionKind::Workflow => "workflow",
+            DefinitionKind::Coordinator => "coordinator",
+        }
+    }
+}
+
 /// What an import did with each file it was given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

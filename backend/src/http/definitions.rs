@@ -20,7 +20,6 @@ use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
 use crate::service::apps::{self, Download, Format};
 use crate::service::definitions::{self as service, Versioned};
-use crate::service::workflows;
 
 /// The media types an export answers with, by `format`.
 const EXPORT_MEDIA: &[&str] = &["application/xml", "text/plain", "application/zip"];
@@ -173,7 +172,7 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             viewer,
             "Validate a workflow as Oozie would at submit time",
             Json(200, schema::<ValidationReport>),
-            || post(validate),
+            || post(validate::<Workflow>),
         )
         .body(schema::<Workflow>)
         .pure(),
@@ -183,7 +182,7 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             viewer,
             "Validate a coordinator as Oozie would at submit time, with its job.properties",
             Json(200, schema::<ValidationReport>),
-            || post(validate_coordinator),
+            || post(validate::<Coordinator>),
         )
         .body(schema::<Coordinator>)
         .pure(),
@@ -324,18 +323,11 @@ async fn publish<T: Versioned>(
     Ok(ApiJson(service::publish::<T>(&state, id, version).await?))
 }
 
-async fn validate(
-    ApiJson(definition): ApiJson<Workflow>,
-) -> Result<ApiJson<ValidationReport>, ApiError> {
-    Ok(ApiJson(workflows::validate(&definition)?))
-}
-
-async fn validate_coordinator(
+async fn validate<T: Versioned>(
     Caller(me): Caller,
-    ApiJson(definition): ApiJson<Coordinator>,
+    ApiJson(definition): ApiJson<T>,
 ) -> Result<ApiJson<ValidationReport>, ApiError> {
-    definition.check_limits()?;
-    Ok(ApiJson(definition.validation(&me.name)))
+    Ok(ApiJson(service::validate(&definition, &me.name)?))
 }
 
 async fn export(ApiJson(definition): ApiJson<Workflow>) -> Result<impl IntoResponse, ApiError> {

@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Cursor, Read, Write};
 
-use shared::api::{DefinitionKind, ImportReport, ImportedDefinition, SkippedFile};
+use shared::api::{ImportReport, ImportedDefinition, SkippedFile};
 use shared::coord::Coordinator;
 use shared::coord::xml::from_coordinator_xml;
 use shared::oozie::{ImportError, from_workflow_xml, parse_job_properties};
@@ -195,10 +195,6 @@ async fn save<T: Versioned>(
     dry_run: bool,
     author: &str,
 ) -> Result<ImportedDefinition, ServiceError> {
-    let kind = match T::KIND {
-        crate::store::Kind::Workflow => DefinitionKind::Workflow,
-        crate::store::Kind::Coordinator => DefinitionKind::Coordinator,
-    };
     let (id, version, created, validation) = if dry_run {
         definition.check_limits()?;
         let created = match state.store.find::<T>(definition.name()).await {
@@ -218,7 +214,7 @@ async fn save<T: Versioned>(
         )
     };
     Ok(ImportedDefinition {
-        kind,
+        kind: T::KIND,
         path: path.to_owned(),
         name: definition.name().to_owned(),
         id,
@@ -475,11 +471,14 @@ fn plan(files: &[Entry]) -> Plan {
             }
         }
     }
+    let read: BTreeSet<&str> = definitions
+        .iter()
+        .map(|d| d.path.as_str())
+        .chain(skipped.iter().map(|s| s.path.as_str()))
+        .collect();
+    let mut unused = Vec::new();
     for (&path, &text) in &texts {
-        if used.contains(path) || definitions.iter().any(|d| d.path == path) {
-            continue;
-        }
-        if skipped.iter().any(|s| s.path == path) {
+        if used.contains(path) || read.contains(path) {
             continue;
         }
         let reason = if path.ends_with(".properties") {
@@ -489,11 +488,12 @@ fn plan(files: &[Entry]) -> Plan {
         } else {
             not_a_definition()
         };
-        skipped.push(SkippedFile {
+        unused.push(SkippedFile {
             path: path.to_owned(),
             reason,
         });
     }
+    skipped.extend(unused);
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
     Plan {
         definitions,

@@ -155,6 +155,15 @@ fn check_name(name: &str, noun: &str) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// A definition that is not stored, checked as Oozie would at submit time.
+pub fn validate<T: Versioned>(
+    definition: &T,
+    user: &str,
+) -> Result<ValidationReport, ServiceError> {
+    definition.check_limits()?;
+    Ok(definition.validation(user))
+}
+
 /// The most items one page of a list holds.
 pub const MAX_PAGE: i64 = 500;
 pub const DEFAULT_PAGE: i64 = 100;

@@ -4,7 +4,6 @@
 pub mod apps;
 pub mod auth;
 pub mod definitions;
-pub mod workflows;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

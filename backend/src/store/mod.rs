@@ -35,20 +35,7 @@ pub enum StoreError {
 }
 
 /// The kinds of definition Sluice keeps, each with its own name space and versions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Workflow,
-    Coordinator,
-}
-
-impl Kind {
-    pub fn noun(self) -> &'static str {
-        match self {
-            Kind::Workflow => "workflow",
-            Kind::Coordinator => "coordinator",
-        }
-    }
-}
+pub use shared::api::DefinitionKind as Kind;
 
 /// A definition the store versions. The store keeps it as JSON, with its name (unique per
 /// kind) and its size beside it for lists.
