@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod engine;
 pub mod http;
 pub mod service;
 pub mod store;

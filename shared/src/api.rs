@@ -392,3 +392,127 @@ pub struct SkippedFile {
     pub path: String,
     pub reason: String,
 }
+
+/// A workflow instance's status, as Oozie names a workflow job's (SEMANTICS C.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum JobStatus {
+    Prep,
+    Running,
+    Suspended,
+    Succeeded,
+    Killed,
+    Failed,
+}
+
+impl JobStatus {
+    pub const ALL: [JobStatus; 6] = [
+        JobStatus::Prep,
+        JobStatus::Running,
+        JobStatus::Suspended,
+        JobStatus::Succeeded,
+        JobStatus::Killed,
+        JobStatus::Failed,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            JobStatus::Prep => "PREP",
+            JobStatus::Running => "RUNNING",
+            JobStatus::Suspended => "SUSPENDED",
+            JobStatus::Succeeded => "SUCCEEDED",
+            JobStatus::Killed => "KILLED",
+            JobStatus::Failed => "FAILED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.id() == text)
+    }
+
+    /// SUCCEEDED, KILLED or FAILED: nothing more happens unless it is rerun.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            JobStatus::Succeeded | JobStatus::Killed | JobStatus::Failed
+        )
+    }
+}
+
+/// A node's status within an instance, as Oozie names a workflow action's (SEMANTICS C.2).
+/// Control nodes (decision, fork, join, kill, end) use the same: PREP while they wait, OK
+/// once passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ActionStatus {
+    /// Reached; waits to start (see [`Waiting`]).
+    Prep,
+    Running,
+    /// Failed, and waits to be tried again (retry-max, retry-interval).
+    UserRetry,
+    /// Done; took its ok transition.
+    Ok,
+    /// Failed; took its error transition.
+    Error,
+    /// Stopped because the instance was killed or ended.
+    Killed,
+    /// Could not run at all (its EL does not evaluate); the instance failed.
+    Failed,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 7] = [
+        ActionStatus::Prep,
+        ActionStatus::Running,
+        ActionStatus::UserRetry,
+        ActionStatus::Ok,
+        ActionStatus::Error,
+        ActionStatus::Killed,
+        ActionStatus::Failed,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            ActionStatus::Prep => "PREP",
+            ActionStatus::Running => "RUNNING",
+            ActionStatus::UserRetry => "USER_RETRY",
+            ActionStatus::Ok => "OK",
+            ActionStatus::Error => "ERROR",
+            ActionStatus::Killed => "KILLED",
+            ActionStatus::Failed => "FAILED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.id() == text)
+    }
+
+    /// OK, ERROR, KILLED or FAILED.
+    pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            ActionStatus::Ok | ActionStatus::Error | ActionStatus::Killed | ActionStatus::Failed
+        )
+    }
+}
+
+/// Why something that has not started yet waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Waiting {
+    /// For the nodes before it.
+    Upstream,
+    /// For a free slot under the server's limit of tasks running at once.
+    Slot,
+    /// For the coordinator's concurrency limit.
+    Concurrency,
+    /// For input data.
+    Data,
+    /// Its instance is suspended.
+    Suspended,
+    /// For its retry interval to pass.
+    Retry,
+}
