@@ -196,14 +196,14 @@ pub fn coord_preview(file: &Path, properties: Option<&Path>, count: usize, user:
 }
 
 /// Reads an input file, or says why not on stderr and gives the "unreadable" exit status.
-fn read_input(file: &Path) -> Result<String, ExitCode> {
+pub(crate) fn read_input(file: &Path) -> Result<String, ExitCode> {
     read_limited(file).map_err(|why| {
         eprintln!("sluice: cannot read {}: {why}", file.display());
         ExitCode::from(UNREADABLE)
     })
 }
 
-fn read_limited(file: &Path) -> Result<String, String> {
+pub(crate) fn read_limited(file: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(file).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a file".to_owned());

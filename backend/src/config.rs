@@ -86,6 +86,35 @@ pub enum Command {
         #[command(flatten)]
         server: ServerArgs,
     },
+    /// Run one workflow to its end on this machine, with a throwaway database (like
+    /// `airflow dags test`): progress on stderr, a JSON summary on stdout. Exit status: 0
+    /// SUCCEEDED, 1 KILLED or FAILED, 2 the workflow or its properties are invalid or use
+    /// actions this machine cannot run.
+    Run {
+        /// The workflow.xml; its directory is the app directory (relative `<file>`s).
+        file: PathBuf,
+        /// A job.properties.
+        #[arg(long)]
+        properties: Option<PathBuf>,
+        /// A property, over the file's: `--param day=2026-11-21` (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Keep the working directory (task logs, the database) and print where it is.
+        #[arg(long)]
+        keep: bool,
+    },
+    /// Measure the engine: N no-op shell tasks (`true`) in a wide workflow, end to end
+    /// through the real engine and an SQLite database. Prints JSON.
+    Bench {
+        /// How many tasks.
+        #[arg(long, default_value_t = 10_000)]
+        tasks: usize,
+        /// Parallel branches of the workflow (also the slots, so no task waits for one).
+        /// Wider keeps more processes in flight: more throughput up to the machine's spawn
+        /// ceiling, and more latency once the cores are saturated.
+        #[arg(long, default_value_t = 8)]
+        width: usize,
+    },
 }
 
 /// How the commands for scripts reach the server.

@@ -17,6 +17,7 @@ pub mod store;
 mod admin;
 mod assets;
 mod client;
+mod local;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -120,6 +121,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
             server,
         } => Ok(client::import(&server, &path, dry_run, json).await),
+        Command::Run {
+            file,
+            properties,
+            params,
+            keep,
+        } => local::run(&file, properties.as_deref(), &params, keep).await,
+        Command::Bench { tasks, width } => local::bench(tasks, width).await,
     }
 }
 

@@ -259,8 +259,8 @@ pub struct Instance {
     /// With [`Strategy::Continue`]: the kill node reached; the instance ends once the
     /// other branches have.
     pub kill_pending: Option<NodeId>,
-    /// The sub-workflow action this instance runs for.
-    pub parent: Option<(i64, NodeId)>,
+    /// The sub-workflow action this instance runs for: its instance and node name.
+    pub parent: Option<(i64, String)>,
     pub created_at: Micros,
     pub started_at: Option<Micros>,
     pub ended_at: Option<Micros>,

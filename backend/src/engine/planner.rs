@@ -121,6 +121,29 @@ impl Engine {
         out
     }
 
+    /// Whether something is left to persist or do.
+    pub fn has_output(&self) -> bool {
+        !(self.out.commands.is_empty()
+            && self.out.instances.is_empty()
+            && self.out.nodes.is_empty())
+    }
+
+    /// Marks an instance's row as changed (a new one, to be written with its first state).
+    pub fn touch(&mut self, id: i64) {
+        self.out.instances.push(id);
+    }
+
+    /// Records the process running a try (`wf:actionExternalId`).
+    pub fn set_external_id(&mut self, id: i64, node: NodeId, attempt: u32, external: String) {
+        if let Some(run) = self.instances.get_mut(&id).map(|i| &mut i.nodes[node])
+            && run.attempts == attempt
+            && run.status == Some(ActionStatus::Running)
+        {
+            run.external_id = Some(external);
+            self.out.nodes.push((id, node));
+        }
+    }
+
     /// The earliest retry or timeout due, for the loop's timer.
     pub fn next_wake(&self) -> Option<Micros> {
         self.timers.first().map(|t| t.0)
@@ -149,9 +172,8 @@ impl Engine {
             .nodes
             .iter()
             .enumerate()
-            .filter_map(|(i, n)| {
-                (n.status == Some(ActionStatus::UserRetry)).then(|| (n.retry_at.unwrap_or(now), i))
-            })
+            .filter(|(_, n)| n.status == Some(ActionStatus::UserRetry))
+            .map(|(i, n)| (n.retry_at.unwrap_or(now), i))
             .collect();
         self.instances.insert(id, instance);
         for (at, node) in retrying {
@@ -665,7 +687,8 @@ impl Engine {
             self.out.commands.push(Command::Ended { instance: id });
         }
         let inst = &self.instances[&id];
-        if let Some((parent, node)) = inst.parent {
+        if let Some((parent, node_name)) = &inst.parent {
+            let parent = *parent;
             let outcome = match status {
                 JobStatus::Succeeded => Outcome::ok(),
                 other => Outcome::failed(
@@ -675,7 +698,11 @@ impl Engine {
                     }),
                 ),
             };
-            if let Some(attempt) = self.instances.get(&parent).map(|p| p.nodes[node].attempts) {
+            let at = self.instances.get(&parent).and_then(|p| {
+                let node = p.graph.id(node_name)?;
+                Some((node, p.nodes[node].attempts))
+            });
+            if let Some((node, attempt)) = at {
                 self.finished(parent, node, attempt, outcome, now);
             }
         }

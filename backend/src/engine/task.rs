@@ -22,6 +22,10 @@ pub enum Task {
         /// `NAME=VALUE` pairs, added to the server's environment.
         env: Vec<(String, String)>,
         capture_output: bool,
+        /// `<file>`s to put in the working directory first (`path#alias`).
+        files: Vec<String>,
+        /// Where relative `<file>` paths are found: the app's directory.
+        app_dir: Option<String>,
     },
     Fs {
         ops: Vec<FsOp>,
@@ -115,6 +119,8 @@ pub fn resolve(instance: &Instance, action: &Action) -> Result<Task, String> {
                 })
                 .collect::<Result<_, _>>()?,
             capture_output: fields.flag("capture-output"),
+            files: texts("file")?,
+            app_dir: instance.conf.get("oozie.wf.application.path").cloned(),
         },
         "fs" => Task::Fs {
             ops: fields

@@ -229,6 +229,80 @@ pub struct AuditRow {
     pub remote: Option<String>,
 }
 
+/// A workflow instance as stored. The definition and properties are JSON; the engine
+/// turns the row into its own state (`engine::persist`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InstanceRow {
+    pub id: i64,
+    pub workflow_id: Option<i64>,
+    pub workflow_version: Option<i64>,
+    pub name: String,
+    pub definition: String,
+    pub conf: String,
+    pub created_by: String,
+    pub status: String,
+    pub run: i64,
+    pub parent_id: Option<i64>,
+    pub parent_node: Option<String>,
+    pub priority: i64,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub last_error_node: Option<String>,
+    pub kill_pending: Option<String>,
+    pub created_at_ms: i64,
+    pub started_at_ms: Option<i64>,
+    pub ended_at_ms: Option<i64>,
+    pub updated_at_ms: i64,
+}
+
+/// One node of an instance, once reached.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NodeRow {
+    pub instance_id: i64,
+    pub node: String,
+    pub status: String,
+    pub attempts: i64,
+    pub arrivals: i64,
+    pub transition: Option<String>,
+    pub exit_code: Option<i64>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    /// capture-output, a JSON object.
+    pub data: Option<String>,
+    pub external_id: Option<String>,
+    pub ready_at_ms: Option<i64>,
+    pub started_at_ms: Option<i64>,
+    pub ended_at_ms: Option<i64>,
+    pub retry_at_ms: Option<i64>,
+    pub seq: Option<i64>,
+}
+
+/// An instance in a list (without its definition).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceItem {
+    pub id: i64,
+    pub workflow_id: Option<i64>,
+    pub workflow_version: Option<i64>,
+    pub name: String,
+    pub status: String,
+    pub run: i64,
+    pub created_by: String,
+    pub created_at_ms: i64,
+    pub started_at_ms: Option<i64>,
+    pub ended_at_ms: Option<i64>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// Which instances to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct InstanceQuery {
+    pub workflow_id: Option<i64>,
+    pub status: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Answers when the database does (for `/readyz`).
@@ -344,6 +418,28 @@ pub trait Store: Send + Sync + 'static {
     -> Result<Option<(UserRow, TokenRow)>, StoreError>;
 
     async fn append_audit(&self, record: AuditRecord<'_>) -> Result<(), StoreError>;
+
+    /// Stores a new instance (its `id` is ignored) and gives its id.
+    async fn create_instance(&self, row: &InstanceRow) -> Result<i64, StoreError>;
+
+    /// Writes what the engine changed, all in one transaction: instance rows (their
+    /// changing columns) and node rows (inserted or replaced).
+    async fn write_run(
+        &self,
+        instances: &[InstanceRow],
+        nodes: &[NodeRow],
+    ) -> Result<(), StoreError>;
+
+    /// Every instance the engine must hold after a start, with its nodes.
+    async fn active_instances(&self) -> Result<Vec<(InstanceRow, Vec<NodeRow>)>, StoreError>;
+
+    async fn get_instance(&self, id: i64) -> Result<(InstanceRow, Vec<NodeRow>), StoreError>;
+
+    /// A page of instances and how many match in all.
+    async fn list_instances(
+        &self,
+        query: &InstanceQuery,
+    ) -> Result<(Vec<InstanceItem>, i64), StoreError>;
 
     /// Audit records newest first, below id `before` when given.
     async fn list_audit(

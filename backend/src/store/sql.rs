@@ -181,3 +181,57 @@ pub(super) const APPEND_AUDIT: &str = "INSERT INTO audit_log \
 /// Newest first, a page at a time: `$1` is the id to go below (NULL: from the newest).
 pub(super) const LIST_AUDIT: &str = "SELECT id, at_ms, actor, via, action, target, status, \
      remote FROM audit_log WHERE $1 IS NULL OR id < $1 ORDER BY id DESC LIMIT $2";
+
+pub(super) const CREATE_INSTANCE: &str = "INSERT INTO instances \
+     (workflow_id, workflow_version, name, definition, conf, created_by, status, run, \
+      parent_id, parent_node, priority, created_at_ms, updated_at_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id";
+
+/// What the engine changes of an instance; the rest is fixed at creation.
+pub(super) const UPDATE_INSTANCE: &str = "UPDATE instances SET status = $2, run = $3, \
+     error_code = $4, error_message = $5, last_error_node = $6, kill_pending = $7, \
+     started_at_ms = $8, ended_at_ms = $9, updated_at_ms = $10 WHERE id = $1";
+
+pub(super) const GET_INSTANCE: &str = "SELECT id, workflow_id, workflow_version, name, \
+     definition, conf, created_by, status, run, parent_id, parent_node, priority, error_code, \
+     error_message, last_error_node, kill_pending, created_at_ms, started_at_ms, ended_at_ms, \
+     updated_at_ms FROM instances WHERE id = $1";
+
+/// Instances the engine must hold: not ended, or ended with a try whose end was never
+/// recorded.
+pub(super) const ACTIVE_INSTANCES: &str = "SELECT id, workflow_id, workflow_version, name, \
+     definition, conf, created_by, status, run, parent_id, parent_node, priority, error_code, \
+     error_message, last_error_node, kill_pending, created_at_ms, started_at_ms, ended_at_ms, \
+     updated_at_ms FROM instances WHERE status IN ('PREP', 'RUNNING', 'SUSPENDED') \
+     OR id IN (SELECT instance_id FROM instance_nodes WHERE status = 'RUNNING') ORDER BY id";
+
+pub(super) const NODE_COLUMNS: &str = "instance_id, node, status, attempts, arrivals, transition, \
+     exit_code, error_code, error_message, data, external_id, ready_at_ms, started_at_ms, \
+     ended_at_ms, retry_at_ms, seq";
+
+pub(super) const INSTANCE_NODES: &str = "SELECT instance_id, node, status, attempts, arrivals, \
+     transition, exit_code, error_code, error_message, data, external_id, ready_at_ms, \
+     started_at_ms, ended_at_ms, retry_at_ms, seq FROM instance_nodes WHERE instance_id = $1 \
+     ORDER BY seq IS NULL, seq, ready_at_ms, node";
+
+/// The tail of the multi-row upsert of nodes (`INSERT INTO instance_nodes (NODE_COLUMNS)
+/// VALUES …` comes first).
+pub(super) const UPSERT_NODES_TAIL: &str = " ON CONFLICT (instance_id, node) DO UPDATE SET \
+     status = excluded.status, attempts = excluded.attempts, arrivals = excluded.arrivals, \
+     transition = excluded.transition, exit_code = excluded.exit_code, \
+     error_code = excluded.error_code, error_message = excluded.error_message, \
+     data = excluded.data, external_id = excluded.external_id, \
+     ready_at_ms = excluded.ready_at_ms, started_at_ms = excluded.started_at_ms, \
+     ended_at_ms = excluded.ended_at_ms, retry_at_ms = excluded.retry_at_ms, seq = excluded.seq";
+
+/// `$1` workflow (NULL: all), `$2` status (NULL: all), `$3`/`$4` limit and offset. Child
+/// instances of sub-workflows are listed under their parents, not here.
+pub(super) const LIST_INSTANCES: &str = "SELECT id, workflow_id, workflow_version, name, status, \
+     run, created_by, created_at_ms, started_at_ms, ended_at_ms, error_code, error_message, \
+     parent_id FROM instances WHERE ($1 IS NULL OR workflow_id = $1) \
+     AND ($2 IS NULL OR status = $2) AND parent_id IS NULL \
+     ORDER BY created_at_ms DESC, id DESC LIMIT $3 OFFSET $4";
+
+pub(super) const COUNT_INSTANCES: &str = "SELECT COUNT(*) AS n FROM instances \
+     WHERE ($1 IS NULL OR workflow_id = $1) AND ($2 IS NULL OR status = $2) \
+     AND parent_id IS NULL";

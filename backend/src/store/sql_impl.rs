@@ -12,8 +12,9 @@ macro_rules! sql_store {
         use shared::api::Role;
 
         use super::{
-            AuditRecord, AuditRow, DefinitionRow, Kind, ListItem, ListQuery, NewUserRow, Page,
-            Save, Store, Stored, TokenRow, UserChange, UserRow, VersionInfo, sql,
+            AuditRecord, AuditRow, DefinitionRow, InstanceItem, InstanceQuery, InstanceRow, Kind,
+            ListItem, ListQuery, NewUserRow, NodeRow, Page, Save, Store, Stored, TokenRow,
+            UserChange, UserRow, VersionInfo, sql,
         };
 
         fn stored(row: &$row) -> Result<Stored<String>, StoreError> {
@@ -86,7 +87,65 @@ macro_rules! sql_store {
             })
         }
 
+        fn instance_row(row: &$row) -> Result<InstanceRow, StoreError> {
+            Ok(InstanceRow {
+                id: row.try_get("id")?,
+                workflow_id: row.try_get("workflow_id")?,
+                workflow_version: row.try_get("workflow_version")?,
+                name: row.try_get("name")?,
+                definition: row.try_get("definition")?,
+                conf: row.try_get("conf")?,
+                created_by: row.try_get("created_by")?,
+                status: row.try_get("status")?,
+                run: row.try_get("run")?,
+                parent_id: row.try_get("parent_id")?,
+                parent_node: row.try_get("parent_node")?,
+                priority: row.try_get("priority")?,
+                error_code: row.try_get("error_code")?,
+                error_message: row.try_get("error_message")?,
+                last_error_node: row.try_get("last_error_node")?,
+                kill_pending: row.try_get("kill_pending")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+                started_at_ms: row.try_get("started_at_ms")?,
+                ended_at_ms: row.try_get("ended_at_ms")?,
+                updated_at_ms: row.try_get("updated_at_ms")?,
+            })
+        }
+
+        fn node_row(row: &$row) -> Result<NodeRow, StoreError> {
+            Ok(NodeRow {
+                instance_id: row.try_get("instance_id")?,
+                node: row.try_get("node")?,
+                status: row.try_get("status")?,
+                attempts: row.try_get("attempts")?,
+                arrivals: row.try_get("arrivals")?,
+                transition: row.try_get("transition")?,
+                exit_code: row.try_get("exit_code")?,
+                error_code: row.try_get("error_code")?,
+                error_message: row.try_get("error_message")?,
+                data: row.try_get("data")?,
+                external_id: row.try_get("external_id")?,
+                ready_at_ms: row.try_get("ready_at_ms")?,
+                started_at_ms: row.try_get("started_at_ms")?,
+                ended_at_ms: row.try_get("ended_at_ms")?,
+                retry_at_ms: row.try_get("retry_at_ms")?,
+                seq: row.try_get("seq")?,
+            })
+        }
+
+        /// Rows per upsert statement: 16 parameters each stays far below either
+        /// database's limit on parameters.
+        const NODES_PER_STATEMENT: usize = 500;
+
         impl $store {
+            async fn instance_nodes(&self, id: i64) -> Result<Vec<NodeRow>, StoreError> {
+                let rows = sqlx::query(sql::INSTANCE_NODES)
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(node_row).collect()
+            }
+
             async fn token_by_id(
                 &self,
                 id: i64,
@@ -492,6 +551,141 @@ macro_rules! sql_store {
                     Ok((owner, token))
                 })
                 .transpose()
+            }
+
+            async fn create_instance(&self, row: &InstanceRow) -> Result<i64, StoreError> {
+                let id: i64 = sqlx::query(sql::CREATE_INSTANCE)
+                    .bind(row.workflow_id)
+                    .bind(row.workflow_version)
+                    .bind(&row.name)
+                    .bind(&row.definition)
+                    .bind(&row.conf)
+                    .bind(&row.created_by)
+                    .bind(&row.status)
+                    .bind(row.run)
+                    .bind(row.parent_id)
+                    .bind(&row.parent_node)
+                    .bind(row.priority)
+                    .bind(row.created_at_ms)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("id")?;
+                Ok(id)
+            }
+
+            async fn write_run(
+                &self,
+                instances: &[InstanceRow],
+                nodes: &[NodeRow],
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                for i in instances {
+                    sqlx::query(sql::UPDATE_INSTANCE)
+                        .bind(i.id)
+                        .bind(&i.status)
+                        .bind(i.run)
+                        .bind(&i.error_code)
+                        .bind(&i.error_message)
+                        .bind(&i.last_error_node)
+                        .bind(&i.kill_pending)
+                        .bind(i.started_at_ms)
+                        .bind(i.ended_at_ms)
+                        .bind(i.updated_at_ms)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for chunk in nodes.chunks(NODES_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO instance_nodes (");
+                    q.push(sql::NODE_COLUMNS).push(") ");
+                    q.push_values(chunk, |mut b, n| {
+                        b.push_bind(n.instance_id)
+                            .push_bind(&n.node)
+                            .push_bind(&n.status)
+                            .push_bind(n.attempts)
+                            .push_bind(n.arrivals)
+                            .push_bind(&n.transition)
+                            .push_bind(n.exit_code)
+                            .push_bind(&n.error_code)
+                            .push_bind(&n.error_message)
+                            .push_bind(&n.data)
+                            .push_bind(&n.external_id)
+                            .push_bind(n.ready_at_ms)
+                            .push_bind(n.started_at_ms)
+                            .push_bind(n.ended_at_ms)
+                            .push_bind(n.retry_at_ms)
+                            .push_bind(n.seq);
+                    });
+                    q.push(sql::UPSERT_NODES_TAIL);
+                    q.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn active_instances(
+                &self,
+            ) -> Result<Vec<(InstanceRow, Vec<NodeRow>)>, StoreError> {
+                let rows = sqlx::query(sql::ACTIVE_INSTANCES)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let instance = instance_row(row)?;
+                    let nodes = self.instance_nodes(instance.id).await?;
+                    out.push((instance, nodes));
+                }
+                Ok(out)
+            }
+
+            async fn get_instance(
+                &self,
+                id: i64,
+            ) -> Result<(InstanceRow, Vec<NodeRow>), StoreError> {
+                let row = sqlx::query(sql::GET_INSTANCE)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                Ok((instance_row(&row)?, self.instance_nodes(id).await?))
+            }
+
+            async fn list_instances(
+                &self,
+                query: &InstanceQuery,
+            ) -> Result<(Vec<InstanceItem>, i64), StoreError> {
+                let rows = sqlx::query(sql::LIST_INSTANCES)
+                    .bind(query.workflow_id)
+                    .bind(&query.status)
+                    .bind(query.limit)
+                    .bind(query.offset)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let total: i64 = sqlx::query(sql::COUNT_INSTANCES)
+                    .bind(query.workflow_id)
+                    .bind(&query.status)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("n")?;
+                let items = rows
+                    .iter()
+                    .map(|row| {
+                        Ok(InstanceItem {
+                            id: row.try_get("id")?,
+                            workflow_id: row.try_get("workflow_id")?,
+                            workflow_version: row.try_get("workflow_version")?,
+                            name: row.try_get("name")?,
+                            status: row.try_get("status")?,
+                            run: row.try_get("run")?,
+                            created_by: row.try_get("created_by")?,
+                            created_at_ms: row.try_get("created_at_ms")?,
+                            started_at_ms: row.try_get("started_at_ms")?,
+                            ended_at_ms: row.try_get("ended_at_ms")?,
+                            error_code: row.try_get("error_code")?,
+                            error_message: row.try_get("error_message")?,
+                        })
+                    })
+                    .collect::<Result<_, StoreError>>()?;
+                Ok((items, total))
             }
 
             async fn append_audit(&self, record: AuditRecord<'_>) -> Result<(), StoreError> {

@@ -1,0 +1,847 @@
+//! The thin loop around the planner: it carries events in (tries ended, operations, new
+//! instances, timers), lets the planner decide, writes every change in one transaction,
+//! and only then acts (starts and stops processes). Persisting before acting is what makes
+//! a crash safe: a try is recorded as running before its process exists, so after a
+//! restart it is found and counted as interrupted, never silently run twice.
+//!
+//! Everything that arrives while a batch is written waits in the channel and is taken
+//! together in the next one: under load, one commit carries many transitions.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use shared::api::JobStatus;
+use shared::oozie::from_workflow_xml;
+use shared::workflow::Workflow;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use super::exec::{self, Attempt, ExecConfig, Started};
+use super::graph::{Graph, NodeId};
+use super::instance::{Instance, Micros, Settings};
+use super::persist::{self, Origin};
+use super::planner::{Command, Engine, Refused};
+use super::task::{Capabilities, Outcome, Task};
+use crate::store::{Store, StoreError};
+
+/// The most events taken into one batch.
+const MAX_BATCH: usize = 4096;
+
+/// Oozie's `oozie.action.subworkflow.max.depth`.
+const MAX_DEPTH: usize = 50;
+
+pub fn now_micros() -> Micros {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+}
+
+#[derive(Debug, Clone)]
+pub struct RunnerConfig {
+    /// Tasks running at once, at most.
+    pub slots: usize,
+    pub exec: ExecConfig,
+    pub capabilities: Capabilities,
+}
+
+/// An operation on an instance.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    Start,
+    Suspend,
+    Resume,
+    Kill { by: String },
+}
+
+/// A change, once committed: for event streams and progress displays.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Update {
+    pub instance: i64,
+    /// `None`: the instance's own status changed.
+    pub node: Option<String>,
+    pub status: String,
+    pub attempt: u32,
+}
+
+/// Counters for benchmarks and health.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub started: u64,
+    pub batches: u64,
+    /// From dependencies met to process started, per process started, in microseconds
+    /// (kept only when asked for).
+    pub latencies: Vec<i64>,
+}
+
+enum Msg {
+    Finished {
+        instance: i64,
+        node: NodeId,
+        attempt: u32,
+        outcome: Outcome,
+        /// When the end was seen: what follows became ready then, not when the loop got
+        /// to it.
+        at: Micros,
+    },
+    /// A try's process started.
+    Spawned {
+        instance: i64,
+        node: NodeId,
+        attempt: u32,
+        pid: u32,
+        /// From dependencies met to the process started, in microseconds.
+        latency: i64,
+    },
+    ForceKill {
+        instance: i64,
+        node: NodeId,
+        attempt: u32,
+    },
+    Submit {
+        instance: Box<Instance>,
+        start: bool,
+        reply: oneshot::Sender<Result<(), Refused>>,
+    },
+    Op {
+        instance: i64,
+        op: Op,
+        reply: oneshot::Sender<Result<(), Refused>>,
+    },
+    Stats {
+        keep_latencies: bool,
+        reply: oneshot::Sender<Stats>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+type Reply = oneshot::Sender<Result<(), Refused>>;
+
+/// Talks to the loop.
+#[derive(Clone)]
+pub struct EngineHandle {
+    tx: mpsc::UnboundedSender<Msg>,
+    updates: broadcast::Sender<Update>,
+    store: Arc<dyn Store>,
+    capabilities: Capabilities,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SubmitError {
+    /// The workflow cannot run (it has errors, bad settings, or actions this server
+    /// cannot run).
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Refused(#[from] Refused),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the engine has stopped")]
+    Stopped,
+}
+
+/// What to run and as whom.
+pub struct Submission {
+    pub workflow: Workflow,
+    pub workflow_id: Option<i64>,
+    pub workflow_version: Option<i64>,
+    pub conf: BTreeMap<String, String>,
+    pub user: String,
+    /// Start at once (else it stays in PREP until started).
+    pub start: bool,
+}
+
+impl EngineHandle {
+    /// Changes, as they are committed.
+    pub fn subscribe(&self) -> broadcast::Receiver<Update> {
+        self.updates.subscribe()
+    }
+
+    /// Creates an instance, checks that it can run here, and (if asked) starts it. Answers
+    /// once its start is committed.
+    pub async fn submit(&self, s: Submission) -> Result<i64, SubmitError> {
+        let graph = Arc::new(Graph::compile(s.workflow.clone()).map_err(|issues| {
+            SubmitError::Invalid(format!(
+                "the workflow has errors: {}",
+                issues
+                    .iter()
+                    .map(|i| format!("{} {}", i.code, i.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))
+        })?);
+        if let Some(why) = self.capabilities.refusal(&graph.action_types()) {
+            return Err(SubmitError::Invalid(why));
+        }
+        let mut conf: BTreeMap<String, String> = s
+            .workflow
+            .job_properties
+            .iter()
+            .map(|p| (p.name.clone(), p.value.clone()))
+            .collect();
+        conf.extend(s.conf);
+        defaults(&s.workflow, &mut conf).map_err(SubmitError::Invalid)?;
+        conf.entry("user.name".to_owned())
+            .or_insert_with(|| s.user.clone());
+        let settings = Settings::read(&graph, &conf).map_err(SubmitError::Invalid)?;
+        let now = now_micros();
+        let row = persist::new_row(&Origin {
+            workflow_id: s.workflow_id,
+            workflow_version: s.workflow_version,
+            workflow: &s.workflow,
+            conf: &conf,
+            user: &s.user,
+            parent: None,
+            priority: settings.priority,
+            now,
+        });
+        let id = self.store.create_instance(&row).await?;
+        let instance = Instance::new(id, graph, conf, settings, &s.user, now);
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg::Submit {
+                instance: Box::new(instance),
+                start: s.start,
+                reply,
+            })
+            .map_err(|_| SubmitError::Stopped)?;
+        answer.await.map_err(|_| SubmitError::Stopped)??;
+        Ok(id)
+    }
+
+    /// Applies an operation; answers once its effect is committed.
+    pub async fn operate(&self, instance: i64, op: Op) -> Result<(), SubmitError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg::Op {
+                instance,
+                op,
+                reply,
+            })
+            .map_err(|_| SubmitError::Stopped)?;
+        Ok(answer.await.map_err(|_| SubmitError::Stopped)??)
+    }
+
+    pub async fn stats(&self, keep_latencies: bool) -> Option<Stats> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg::Stats {
+                keep_latencies,
+                reply,
+            })
+            .ok()?;
+        answer.await.ok()
+    }
+
+    /// Stops the loop: running tries are stopped and left recorded as running, so the
+    /// next start finds them interrupted and applies their retry policy.
+    pub async fn shutdown(&self) {
+        let (reply, answer) = oneshot::channel();
+        if self.tx.send(Msg::Shutdown { reply }).is_ok() {
+            let _ = answer.await;
+        }
+    }
+}
+
+/// `<parameters>`: defaults for what the properties lack; a parameter without default
+/// that nobody set is Oozie's E0738.
+fn defaults(wf: &Workflow, conf: &mut BTreeMap<String, String>) -> Result<(), String> {
+    let mut missing = Vec::new();
+    for p in &wf.parameters {
+        if conf.contains_key(&p.name) {
+            continue;
+        }
+        match &p.value {
+            Some(v) => {
+                conf.insert(p.name.clone(), v.clone());
+            }
+            None => missing.push(p.name.as_str()),
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "E0738: The following {} parameters are required but were not defined and no default values are available: {}",
+            missing.len(),
+            missing.join(", ")
+        ))
+    }
+}
+
+/// Starts the loop, after reading back every instance that was running.
+pub async fn start(
+    store: Arc<dyn Store>,
+    config: RunnerConfig,
+) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), StoreError> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (updates, _) = broadcast::channel(4096);
+    let mut runner = Runner {
+        engine: Engine::new(config.slots),
+        store: store.clone(),
+        tx: tx.clone(),
+        rx,
+        updates: updates.clone(),
+        procs: HashMap::new(),
+        children: HashMap::new(),
+        starting: HashMap::new(),
+        stop_early: HashSet::new(),
+        exec: Arc::new(config.exec.clone()),
+        stats: Stats::default(),
+        keep_latencies: false,
+        replies: Vec::new(),
+        config: config.clone(),
+    };
+    runner.recover().await?;
+    let handle = EngineHandle {
+        tx,
+        updates,
+        store,
+        capabilities: config.capabilities,
+    };
+    Ok((handle, tokio::spawn(runner.run())))
+}
+
+struct Runner {
+    engine: Engine,
+    store: Arc<dyn Store>,
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    updates: broadcast::Sender<Update>,
+    /// Running processes: (instance, node) → (attempt, pid).
+    procs: HashMap<(i64, NodeId), (u32, u32)>,
+    /// Running sub-workflows: (parent, node) → child instance.
+    children: HashMap<(i64, NodeId), i64>,
+    /// Tries whose process is being started: (instance, node) → attempt.
+    starting: HashMap<(i64, NodeId), u32>,
+    /// Tries to stop as soon as their process is known.
+    stop_early: HashSet<(i64, NodeId, u32)>,
+    exec: Arc<ExecConfig>,
+    stats: Stats,
+    keep_latencies: bool,
+    /// Answers to send once the batch is committed.
+    replies: Vec<(Reply, Result<(), Refused>)>,
+    config: RunnerConfig,
+}
+
+impl Runner {
+    async fn recover(&mut self) -> Result<(), StoreError> {
+        let now = now_micros();
+        let mut restored = Vec::new();
+        for (row, nodes) in self.store.active_instances().await? {
+            match persist::restore(&row, &nodes) {
+                Ok(inst) => {
+                    for n in &inst.nodes {
+                        if n.status == Some(shared::api::ActionStatus::Running)
+                            && let Some(pid) = n.external_id.as_deref()
+                        {
+                            exec::reap_orphan(pid, inst.id);
+                        }
+                    }
+                    restored.push(inst);
+                }
+                Err(message) => {
+                    tracing::error!(instance = row.id, %message, "cannot read an instance back; it is marked FAILED");
+                    let mut failed = row.clone();
+                    failed.status = JobStatus::Failed.id().to_owned();
+                    failed.error_code = Some("UNREADABLE".to_owned());
+                    failed.error_message = Some(message);
+                    failed.ended_at_ms = Some(now / 1000);
+                    failed.updated_at_ms = now / 1000;
+                    self.store.write_run(&[failed], &[]).await?;
+                }
+            }
+        }
+        // Parents first, so a child's end finds its parent in memory.
+        restored.sort_by_key(|i| i.id);
+        for inst in restored {
+            let child = inst.id;
+            let parent = inst.parent.clone();
+            self.engine.add(inst, now);
+            if let Some((pid, name)) = parent
+                && let Some(node) = self.engine.instance(pid).and_then(|p| p.graph.id(&name))
+            {
+                self.children.insert((pid, node), child);
+            }
+        }
+        if self.engine.instances().next().is_some() {
+            tracing::info!(
+                instances = self.engine.instances().count(),
+                "read back the instances that were running"
+            );
+        }
+        Ok(())
+    }
+
+    async fn run(mut self) {
+        loop {
+            let wake = self.engine.next_wake();
+            let first = if self.has_work() {
+                None
+            } else {
+                let timer = async {
+                    match wake {
+                        Some(at) => {
+                            let wait = (at - now_micros()).max(0) as u64;
+                            tokio::time::sleep(Duration::from_micros(wait)).await;
+                        }
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    msg = self.rx.recv() => match msg {
+                        Some(m) => Some(m),
+                        None => return,
+                    },
+                    () = timer => None,
+                }
+            };
+            let mut shutdown = None;
+            let mut taken = 0;
+            let mut next = first;
+            loop {
+                if let Some(msg) = next.take() {
+                    if let Some(reply) = self.handle(msg) {
+                        shutdown = Some(reply);
+                        break;
+                    }
+                    taken += 1;
+                }
+                if taken >= MAX_BATCH {
+                    break;
+                }
+                match self.rx.try_recv() {
+                    Ok(m) => next = Some(m),
+                    Err(_) => break,
+                }
+            }
+            if let Some(reply) = shutdown {
+                self.stop_all().await;
+                let _ = reply.send(());
+                return;
+            }
+            let now = now_micros();
+            self.engine.tick(now);
+            self.engine.dispatch(now);
+            self.commit_and_act(now).await;
+        }
+    }
+
+    fn has_work(&self) -> bool {
+        self.engine.has_output()
+    }
+
+    /// Applies one message; `Some` for a shutdown.
+    fn handle(&mut self, msg: Msg) -> Option<oneshot::Sender<()>> {
+        let now = now_micros();
+        match msg {
+            Msg::Finished {
+                instance,
+                node,
+                attempt,
+                outcome,
+                at,
+            } => {
+                if self
+                    .procs
+                    .get(&(instance, node))
+                    .is_some_and(|p| p.0 == attempt)
+                {
+                    self.procs.remove(&(instance, node));
+                }
+                if self.starting.get(&(instance, node)) == Some(&attempt) {
+                    self.starting.remove(&(instance, node));
+                }
+                self.stop_early.remove(&(instance, node, attempt));
+                self.children.remove(&(instance, node));
+                self.engine
+                    .finished(instance, node, attempt, outcome, at.min(now));
+            }
+            Msg::Spawned {
+                instance,
+                node,
+                attempt,
+                pid,
+                latency,
+            } => {
+                self.stats.started += 1;
+                if self.keep_latencies {
+                    self.stats.latencies.push(latency);
+                }
+                self.procs.insert((instance, node), (attempt, pid));
+                self.engine
+                    .set_external_id(instance, node, attempt, pid.to_string());
+                if self.stop_early.remove(&(instance, node, attempt)) {
+                    exec::signal_group(pid, false);
+                    self.force_kill_later(instance, node, attempt);
+                }
+            }
+            Msg::ForceKill {
+                instance,
+                node,
+                attempt,
+            } => {
+                if let Some(&(a, pid)) = self.procs.get(&(instance, node))
+                    && a == attempt
+                {
+                    exec::signal_group(pid, true);
+                }
+            }
+            Msg::Submit {
+                instance,
+                start,
+                reply,
+            } => {
+                let id = instance.id;
+                self.engine.add(*instance, now);
+                self.engine.touch(id);
+                let done = if start {
+                    self.engine.start(id, now)
+                } else {
+                    Ok(())
+                };
+                self.replies.push((reply, done));
+            }
+            Msg::Op {
+                instance,
+                op,
+                reply,
+            } => {
+                let done = match op {
+                    Op::Start => self.engine.start(instance, now),
+                    Op::Suspend => self.engine.suspend(instance),
+                    Op::Resume => self.engine.resume(instance, now),
+                    Op::Kill { by } => self.engine.kill(instance, &format!("killed by {by}"), now),
+                };
+                self.replies.push((reply, done));
+            }
+            Msg::Stats {
+                keep_latencies,
+                reply,
+            } => {
+                let _ = reply.send(std::mem::take(&mut self.stats));
+                self.keep_latencies = keep_latencies;
+            }
+            Msg::Shutdown { reply } => return Some(reply),
+        }
+        None
+    }
+
+    async fn commit_and_act(&mut self, now: Micros) {
+        let out = self.engine.take();
+        let instances: Vec<_> = out
+            .instances
+            .iter()
+            .filter_map(|id| self.engine.instance(*id))
+            .map(|inst| persist::instance_row(inst, now))
+            .collect();
+        let nodes: Vec<_> = out
+            .nodes
+            .iter()
+            .filter_map(|(id, node)| persist::node_row(self.engine.instance(*id)?, *node))
+            .collect();
+        if !instances.is_empty() || !nodes.is_empty() {
+            let mut delay = Duration::from_millis(100);
+            while let Err(e) = self.store.write_run(&instances, &nodes).await {
+                // Acting on a change that is not recorded could run a task twice after a
+                // crash; so nothing happens until the database takes it.
+                tracing::error!(error = %e, "cannot record the engine's changes; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            self.stats.batches += 1;
+        }
+        for (reply, done) in self.replies.drain(..) {
+            let _ = reply.send(done);
+        }
+        if self.updates.receiver_count() > 0 {
+            for row in &nodes {
+                let _ = self.updates.send(Update {
+                    instance: row.instance_id,
+                    node: Some(row.node.clone()),
+                    status: row.status.clone(),
+                    attempt: u32::try_from(row.attempts).unwrap_or(0),
+                });
+            }
+            for row in &instances {
+                let _ = self.updates.send(Update {
+                    instance: row.id,
+                    node: None,
+                    status: row.status.clone(),
+                    attempt: 0,
+                });
+            }
+        }
+        for command in out.commands {
+            match command {
+                Command::Start {
+                    instance,
+                    node,
+                    attempt,
+                    task,
+                    ready_at,
+                } => {
+                    self.start_task(instance, node, attempt, task, ready_at)
+                        .await
+                }
+                Command::Stop {
+                    instance,
+                    node,
+                    attempt,
+                } => self.stop_task(instance, node, attempt, now),
+                Command::Ended { instance } => {
+                    if !self.engine.has_running(instance) {
+                        self.engine.evict(instance);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn start_task(
+        &mut self,
+        instance: i64,
+        node: NodeId,
+        attempt: u32,
+        task: Task,
+        ready_at: Micros,
+    ) {
+        let Some(inst) = self.engine.instance(instance) else {
+            return;
+        };
+        let name = inst.node_name(node).to_owned();
+        if let Task::SubWorkflow { app_path, conf } = task {
+            let user = inst.user.clone();
+            let outcome = self
+                .start_child(instance, node, &name, &app_path, conf, &user)
+                .await;
+            if let Err(outcome) = outcome {
+                self.finish_later(instance, node, attempt, outcome);
+            }
+            return;
+        }
+        let at = Attempt {
+            instance,
+            node: name,
+            attempt,
+        };
+        // Starting a process takes a while (fork and exec): it happens beside the loop, on
+        // whichever core is free, so the loop goes on with the next batch meanwhile.
+        self.starting.insert((instance, node), attempt);
+        let tx = self.tx.clone();
+        let config = self.exec.clone();
+        tokio::spawn(async move {
+            let end = match exec::start(task, &at, &config) {
+                Started::Process { pid, end } => {
+                    let latency = now_micros() - ready_at;
+                    let _ = tx.send(Msg::Spawned {
+                        instance,
+                        node,
+                        attempt,
+                        pid,
+                        latency,
+                    });
+                    end
+                }
+                Started::Inline(end) => end,
+                Started::Failed(outcome) => Box::pin(std::future::ready(outcome)),
+            };
+            let outcome = end.await;
+            let _ = tx.send(Msg::Finished {
+                instance,
+                node,
+                attempt,
+                outcome,
+                at: now_micros(),
+            });
+        });
+    }
+
+    /// Reports an end through the channel, so it is taken like any other.
+    fn finish_later(&self, instance: i64, node: NodeId, attempt: u32, outcome: Outcome) {
+        let _ = self.tx.send(Msg::Finished {
+            instance,
+            node,
+            attempt,
+            outcome,
+            at: now_micros(),
+        });
+    }
+
+    fn stop_task(&mut self, instance: i64, node: NodeId, attempt: u32, now: Micros) {
+        if let Some(child) = self.children.get(&(instance, node)).copied() {
+            let _ = self.engine.kill(child, "its parent workflow ended", now);
+            return;
+        }
+        let Some(&(a, pid)) = self.procs.get(&(instance, node)) else {
+            if self.starting.get(&(instance, node)) == Some(&attempt) {
+                // Its process is being started: it is stopped as soon as its pid is known.
+                self.stop_early.insert((instance, node, attempt));
+            }
+            return;
+        };
+        if a != attempt {
+            return;
+        }
+        exec::signal_group(pid, false);
+        self.force_kill_later(instance, node, attempt);
+    }
+
+    /// SIGKILL after the grace period, if the try still runs then.
+    fn force_kill_later(&self, instance: i64, node: NodeId, attempt: u32) {
+        let tx = self.tx.clone();
+        let grace = self.config.exec.kill_grace;
+        tokio::spawn(async move {
+            tokio::time::sleep(grace).await;
+            let _ = tx.send(Msg::ForceKill {
+                instance,
+                node,
+                attempt,
+            });
+        });
+    }
+
+    async fn start_child(
+        &mut self,
+        parent: i64,
+        node: NodeId,
+        node_name: &str,
+        app_path: &str,
+        conf: BTreeMap<String, String>,
+        user: &str,
+    ) -> Result<(), Outcome> {
+        let fail = |m: String| Outcome::failed("SUB_WORKFLOW", m);
+        let mut depth = 1;
+        let mut up = self.engine.instance(parent).and_then(|p| p.parent.clone());
+        while let Some((p, _)) = up {
+            depth += 1;
+            up = self.engine.instance(p).and_then(|i| i.parent.clone());
+        }
+        if depth > MAX_DEPTH {
+            return Err(fail(format!(
+                "sub-workflows nest more than {MAX_DEPTH} deep (Oozie's limit)"
+            )));
+        }
+        let (workflow, workflow_id, version) = self.find_app(app_path).await.map_err(fail)?;
+        let graph = Arc::new(Graph::compile(workflow.clone()).map_err(|issues| {
+            fail(format!(
+                "sub-workflow '{}' has errors: {}",
+                workflow.name,
+                issues.first().map_or("", |i| i.message.as_str())
+            ))
+        })?);
+        if let Some(why) = self.config.capabilities.refusal(&graph.action_types()) {
+            return Err(fail(why));
+        }
+        let mut conf = conf;
+        for p in &workflow.job_properties {
+            conf.entry(p.name.clone())
+                .or_insert_with(|| p.value.clone());
+        }
+        defaults(&workflow, &mut conf).map_err(fail)?;
+        let settings = Settings::read(&graph, &conf).map_err(fail)?;
+        let now = now_micros();
+        let row = persist::new_row(&Origin {
+            workflow_id,
+            workflow_version: version,
+            workflow: &workflow,
+            conf: &conf,
+            user,
+            parent: Some((parent, node_name)),
+            priority: settings.priority,
+            now,
+        });
+        let id = self
+            .store
+            .create_instance(&row)
+            .await
+            .map_err(|e| fail(format!("cannot record the sub-workflow: {e}")))?;
+        let mut child = Instance::new(id, graph, conf, settings, user, now);
+        child.parent = Some((parent, node_name.to_owned()));
+        self.engine.add(child, now);
+        self.engine.touch(id);
+        self.children.insert((parent, node), id);
+        self.engine
+            .start(id, now)
+            .map_err(|e| fail(e.to_string()))?;
+        Ok(())
+    }
+
+    /// A sub-workflow's app-path: a local directory with a workflow.xml (or the file
+    /// itself), else a stored workflow named like its last segment (its published version,
+    /// or the newest).
+    async fn find_app(
+        &self,
+        app_path: &str,
+    ) -> Result<(Workflow, Option<i64>, Option<i64>), String> {
+        let trimmed = app_path.trim().trim_end_matches('/');
+        if let Ok(path) = exec::local_path(trimmed) {
+            let file = if path.is_dir() {
+                path.join("workflow.xml")
+            } else {
+                path
+            };
+            if file.is_file() {
+                let text = read_small(&file)?;
+                let imported =
+                    from_workflow_xml(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+                return Ok((imported.workflow, None, None));
+            }
+        }
+        let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+        let stored = self
+            .store
+            .find::<Workflow>(name)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound => format!(
+                    "app-path [{app_path}]: no workflow.xml there, and no stored workflow named '{name}'"
+                ),
+                other => other.to_string(),
+            })?;
+        match stored.published_version {
+            Some(v) if v != stored.revision => {
+                let (_, wf) = self
+                    .store
+                    .version::<Workflow>(stored.id, v)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok((wf, Some(stored.id), Some(v)))
+            }
+            _ => Ok((stored.definition, Some(stored.id), Some(stored.revision))),
+        }
+    }
+
+    /// Shutdown: stop every process and wait (up to the grace period) for them to go. Their
+    /// nodes stay recorded as running: the next start counts them as interrupted.
+    async fn stop_all(&mut self) {
+        if self.procs.is_empty() {
+            return;
+        }
+        for &(_, pid) in self.procs.values() {
+            exec::signal_group(pid, false);
+        }
+        let deadline = tokio::time::Instant::now() + self.config.exec.kill_grace;
+        while !self.procs.is_empty() && tokio::time::Instant::now() < deadline {
+            match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                Ok(Some(Msg::Finished { instance, node, .. })) => {
+                    self.procs.remove(&(instance, node));
+                }
+                Ok(Some(_)) => {}
+                Ok(None) | Err(_) => break,
+            }
+        }
+        for &(_, pid) in self.procs.values() {
+            exec::signal_group(pid, true);
+        }
+    }
+}
+
+fn read_small(file: &std::path::Path) -> Result<String, String> {
+    let meta = std::fs::metadata(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    if meta.len() > 16 * 1024 * 1024 {
+        return Err(format!("{} is too large", file.display()));
+    }
+    std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))
+}
