@@ -103,10 +103,10 @@ impl Bench {
     async fn wait_node(&self, id: i64, node: &str, status: &str) -> NodeRow {
         for _ in 0..400 {
             let (_, nodes) = self.store.get_instance(id).await.unwrap();
-            if let Some(n) = nodes.iter().find(|n| n.node == node && n.status == status) {
-                if status != "RUNNING" || n.external_id.is_some() {
-                    return n.clone();
-                }
+            if let Some(n) = nodes.iter().find(|n| n.node == node && n.status == status)
+                && (status != "RUNNING" || n.external_id.is_some())
+            {
+                return n.clone();
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
