@@ -442,23 +442,7 @@ impl Engine {
                         ready_at: run.ready_at.unwrap_or(now),
                     });
                 }
-                Err(message) => {
-                    // Oozie fails the job when an action's EL cannot be evaluated.
-                    let run = &mut inst.nodes[node];
-                    run.status = Some(ActionStatus::Failed);
-                    run.error_code = Some("EL_ERROR".to_owned());
-                    run.error_message = Some(message.clone());
-                    run.ended_at = Some(now);
-                    inst.last_error_node = Some(node);
-                    self.out.nodes.push((id, node));
-                    let name = inst.node_name(node).to_owned();
-                    self.end(
-                        id,
-                        JobStatus::Failed,
-                        Some(("EL_ERROR", format!("action '{name}': {message}"))),
-                        now,
-                    );
-                }
+                Err(message) => self.el_failed(id, node, "action", message, now),
             }
         }
     }
@@ -505,9 +489,7 @@ impl Engine {
                 run.status = Some(ActionStatus::Ok);
                 run.ready_at = Some(now);
                 let paths = paths.clone();
-                inst.finished += 1;
-                run.seq = Some(inst.finished);
-                run.ended_at = Some(now);
+                completed(inst, node, now);
                 for path in paths {
                     self.enter(id, path, now);
                 }
@@ -567,21 +549,7 @@ impl Engine {
                         inst.nodes[node].status = Some(ActionStatus::Ok);
                         self.pass(id, node, to, now);
                     }
-                    Err(message) => {
-                        let run = &mut inst.nodes[node];
-                        run.status = Some(ActionStatus::Failed);
-                        run.error_code = Some("EL_ERROR".to_owned());
-                        run.error_message = Some(message.clone());
-                        run.ended_at = Some(now);
-                        inst.last_error_node = Some(node);
-                        let name = inst.node_name(node).to_owned();
-                        self.end(
-                            id,
-                            JobStatus::Failed,
-                            Some(("EL_ERROR", format!("decision '{name}': {message}"))),
-                            now,
-                        );
-                    }
+                    Err(message) => self.el_failed(id, node, "decision", message, now),
                 }
             }
             Kind::Kill { message } => {
@@ -592,11 +560,7 @@ impl Engine {
                 };
                 // A message that does not evaluate is still the best explanation there is.
                 let text = eval_text(message, &ctx).unwrap_or_else(|_| message.clone());
-                inst.finished += 1;
-                let run = &mut inst.nodes[node];
-                run.status = Some(ActionStatus::Ok);
-                run.seq = Some(inst.finished);
-                run.ended_at = Some(now);
+                completed(inst, node, now);
                 inst.error_code = Some("E0729".to_owned());
                 inst.error_message = Some(text);
                 match inst.settings.strategy {
@@ -608,15 +572,30 @@ impl Engine {
                 }
             }
             Kind::End => {
-                inst.finished += 1;
-                let run = &mut inst.nodes[node];
-                run.status = Some(ActionStatus::Ok);
-                run.seq = Some(inst.finished);
-                run.ended_at = Some(now);
+                completed(inst, node, now);
                 self.end(id, JobStatus::Succeeded, None, now);
             }
             Kind::Fork { .. } | Kind::Join { .. } | Kind::Unused => {}
         }
+    }
+
+    /// Oozie fails the job when an action's or a decision's EL cannot be evaluated.
+    fn el_failed(&mut self, id: i64, node: NodeId, what: &str, message: String, now: Micros) {
+        let inst = self.instances.get_mut(&id).expect("caller checked");
+        let run = &mut inst.nodes[node];
+        run.status = Some(ActionStatus::Failed);
+        run.error_code = Some("EL_ERROR".to_owned());
+        run.error_message = Some(message.clone());
+        run.ended_at = Some(now);
+        inst.last_error_node = Some(node);
+        self.out.nodes.push((id, node));
+        let name = inst.node_name(node).to_owned();
+        self.end(
+            id,
+            JobStatus::Failed,
+            Some(("EL_ERROR", format!("{what} '{name}': {message}"))),
+            now,
+        );
     }
 
     /// After a resume or a restart: everything that waited goes on.
@@ -728,4 +707,13 @@ fn human(micros: Micros) -> String {
     } else {
         format!("{s} s")
     }
+}
+
+/// A control node passed without a transition of its own to record (fork, kill, end).
+fn completed(inst: &mut Instance, node: NodeId, now: Micros) {
+    inst.finished += 1;
+    let run = &mut inst.nodes[node];
+    run.status = Some(ActionStatus::Ok);
+    run.seq = Some(inst.finished);
+    run.ended_at = Some(now);
 }
