@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde::Serialize;
 use shared::api::{ActionStatus, JobStatus};
@@ -387,7 +387,5 @@ pub(crate) async fn bench(tasks: usize, width: usize) -> anyhow::Result<ExitCode
         batches: stats.batches,
     };
     println!("{}", serde_json::to_string(&report)?);
-    // Let the directory go only after everything in it is closed.
-    tokio::time::sleep(Duration::from_millis(10)).await;
     Ok(ExitCode::SUCCESS)
 }

@@ -538,10 +538,11 @@ fn fs_op(op: &FsOp) -> Result<(), String> {
             let files_too = dir_files.as_deref().map(str::trim) != Some("false");
             chmod(&p, mode, files_too, *recursive)
         }
+        // dir-files is not honoured: chgrp -R changes files and directories alike.
         FsOp::Chgrp {
             path,
             group,
-            dir_files,
+            dir_files: _,
             recursive,
         } => {
             let p = local_path(path)?;
@@ -549,7 +550,6 @@ fn fs_op(op: &FsOp) -> Result<(), String> {
             if *recursive {
                 command.arg("-R");
             }
-            let _ = dir_files;
             let out = command
                 .arg(group)
                 .arg(&p)

@@ -69,26 +69,24 @@ pub struct Origin<'a> {
     pub workflow_id: Option<i64>,
     pub workflow_version: Option<i64>,
     pub workflow: &'a Workflow,
-    pub conf: &'a BTreeMap<String, String>,
     pub user: &'a str,
     pub parent: Option<(i64, &'a str)>,
-    pub priority: i32,
     pub now: Micros,
 }
 
-/// The row that creates an instance (PREP).
-pub fn new_row(origin: &Origin<'_>) -> InstanceRow {
+/// The row that creates an instance (PREP) with these properties.
+pub fn new_row(origin: &Origin<'_>, conf: &BTreeMap<String, String>, priority: i32) -> InstanceRow {
     InstanceRow {
         workflow_id: origin.workflow_id,
         workflow_version: origin.workflow_version,
         name: origin.workflow.name.clone(),
         definition: serde_json::to_string(origin.workflow).expect("a workflow serializes"),
-        conf: serde_json::to_string(origin.conf).expect("a map of strings serializes"),
+        conf: serde_json::to_string(conf).expect("a map of strings serializes"),
         created_by: origin.user.to_owned(),
         status: JobStatus::Prep.id().to_owned(),
         parent_id: origin.parent.map(|p| p.0),
         parent_node: origin.parent.map(|p| p.1.to_owned()),
-        priority: i64::from(origin.priority),
+        priority: i64::from(priority),
         created_at_ms: ms(origin.now),
         updated_at_ms: ms(origin.now),
         ..InstanceRow::default()
@@ -220,16 +218,15 @@ mod tests {
             8_000,
         );
         let inst = engine.instance(3).unwrap();
-        let mut row = new_row(&Origin {
+        let origin = Origin {
             workflow_id: Some(9),
             workflow_version: Some(2),
             workflow: &wf,
-            conf: &conf,
             user: "bob",
             parent: None,
-            priority: 0,
             now: 5_000,
-        });
+        };
+        let mut row = new_row(&origin, &conf, 0);
         let changed = instance_row(inst, 8_000);
         row.id = 3;
         row.status = changed.status;

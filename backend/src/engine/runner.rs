@@ -161,43 +161,18 @@ impl EngineHandle {
     /// Creates an instance, checks that it can run here, and (if asked) starts it. Answers
     /// once its start is committed.
     pub async fn submit(&self, s: Submission) -> Result<i64, SubmitError> {
-        let graph = Arc::new(Graph::compile(s.workflow.clone()).map_err(|issues| {
-            SubmitError::Invalid(format!(
-                "the workflow has errors: {}",
-                issues
-                    .iter()
-                    .map(|i| format!("{} {}", i.code, i.message))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ))
-        })?);
-        if let Some(why) = self.capabilities.refusal(&graph.action_types()) {
-            return Err(SubmitError::Invalid(why));
-        }
-        let mut conf: BTreeMap<String, String> = s
-            .workflow
-            .job_properties
-            .iter()
-            .map(|p| (p.name.clone(), p.value.clone()))
-            .collect();
-        conf.extend(s.conf);
-        defaults(&s.workflow, &mut conf).map_err(SubmitError::Invalid)?;
-        conf.entry("user.name".to_owned())
-            .or_insert_with(|| s.user.clone());
-        let settings = Settings::read(&graph, &conf).map_err(SubmitError::Invalid)?;
-        let now = now_micros();
-        let row = persist::new_row(&Origin {
+        let ready = prepare(&s.workflow, s.conf, &s.user, &self.capabilities)
+            .map_err(SubmitError::Invalid)?;
+        let origin = Origin {
             workflow_id: s.workflow_id,
             workflow_version: s.workflow_version,
             workflow: &s.workflow,
-            conf: &conf,
             user: &s.user,
             parent: None,
-            priority: settings.priority,
-            now,
-        });
-        let id = self.store.create_instance(&row).await?;
-        let instance = Instance::new(id, graph, conf, settings, &s.user, now);
+            now: now_micros(),
+        };
+        let instance = ready.create(self.store.as_ref(), &origin).await?;
+        let id = instance.id;
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(Msg::Submit {
@@ -244,29 +219,68 @@ impl EngineHandle {
     }
 }
 
-/// `<parameters>`: defaults for what the properties lack; a parameter without default
-/// that nobody set is Oozie's E0738.
-fn defaults(wf: &Workflow, conf: &mut BTreeMap<String, String>) -> Result<(), String> {
-    let mut missing = Vec::new();
-    for p in &wf.parameters {
-        if conf.contains_key(&p.name) {
-            continue;
-        }
-        match &p.value {
-            Some(v) => {
-                conf.insert(p.name.clone(), v.clone());
-            }
-            None => missing.push(p.name.as_str()),
-        }
+/// A workflow made ready to run here: its graph, its properties and its settings.
+struct Ready {
+    graph: Arc<Graph>,
+    conf: BTreeMap<String, String>,
+    settings: Settings,
+}
+
+/// Checks that a workflow can run on this server and works out its properties: the given
+/// ones over its job.properties, then `<parameters>` defaults (Oozie's E0738 for a
+/// required one nobody set), and `user.name`. The message says why it cannot run.
+fn prepare(
+    workflow: &Workflow,
+    given: BTreeMap<String, String>,
+    user: &str,
+    capabilities: &Capabilities,
+) -> Result<Ready, String> {
+    let graph = Graph::compile(workflow.clone()).map_err(|issues| {
+        format!(
+            "the workflow '{}' has errors: {}",
+            workflow.name,
+            issues
+                .iter()
+                .map(|i| format!("{} {}", i.code, i.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    })?;
+    if let Some(why) = capabilities.refusal(&graph.action_types()) {
+        return Err(why);
     }
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "E0738: The following {} parameters are required but were not defined and no default values are available: {}",
-            missing.len(),
-            missing.join(", ")
-        ))
+    let mut conf: BTreeMap<String, String> = workflow
+        .job_properties
+        .iter()
+        .map(|p| (p.name.clone(), p.value.clone()))
+        .collect();
+    conf.extend(given);
+    shared::workflow::apply_parameters(workflow, &mut conf)?;
+    conf.entry("user.name".to_owned())
+        .or_insert_with(|| user.to_owned());
+    let settings = Settings::read(&graph, &conf)?;
+    Ok(Ready {
+        graph: Arc::new(graph),
+        conf,
+        settings,
+    })
+}
+
+impl Ready {
+    /// Records the new instance (PREP) and gives it, with its id.
+    async fn create(self, store: &dyn Store, origin: &Origin<'_>) -> Result<Instance, StoreError> {
+        let row = persist::new_row(origin, &self.conf, self.settings.priority);
+        let id = store.create_instance(&row).await?;
+        let mut instance = Instance::new(
+            id,
+            self.graph,
+            self.conf,
+            self.settings,
+            origin.user,
+            origin.now,
+        );
+        instance.parent = origin.parent.map(|(p, node)| (p, node.to_owned()));
+        Ok(instance)
     }
 }
 
@@ -377,7 +391,7 @@ impl Runner {
     async fn run(mut self) {
         loop {
             let wake = self.engine.next_wake();
-            let first = if self.has_work() {
+            let first = if self.engine.has_output() {
                 None
             } else {
                 let timer = async {
@@ -426,10 +440,6 @@ impl Runner {
             self.engine.dispatch(now);
             self.commit_and_act(now).await;
         }
-    }
-
-    fn has_work(&self) -> bool {
-        self.engine.has_output()
     }
 
     /// Applies one message; `Some` for a shutdown.
@@ -724,41 +734,21 @@ impl Runner {
             )));
         }
         let (workflow, workflow_id, version) = self.find_app(app_path).await.map_err(fail)?;
-        let graph = Arc::new(Graph::compile(workflow.clone()).map_err(|issues| {
-            fail(format!(
-                "sub-workflow '{}' has errors: {}",
-                workflow.name,
-                issues.first().map_or("", |i| i.message.as_str())
-            ))
-        })?);
-        if let Some(why) = self.config.capabilities.refusal(&graph.action_types()) {
-            return Err(fail(why));
-        }
-        let mut conf = conf;
-        for p in &workflow.job_properties {
-            conf.entry(p.name.clone())
-                .or_insert_with(|| p.value.clone());
-        }
-        defaults(&workflow, &mut conf).map_err(fail)?;
-        let settings = Settings::read(&graph, &conf).map_err(fail)?;
+        let ready = prepare(&workflow, conf, user, &self.config.capabilities).map_err(fail)?;
         let now = now_micros();
-        let row = persist::new_row(&Origin {
+        let origin = Origin {
             workflow_id,
             workflow_version: version,
             workflow: &workflow,
-            conf: &conf,
             user,
             parent: Some((parent, node_name)),
-            priority: settings.priority,
             now,
-        });
-        let id = self
-            .store
-            .create_instance(&row)
+        };
+        let child = ready
+            .create(self.store.as_ref(), &origin)
             .await
             .map_err(|e| fail(format!("cannot record the sub-workflow: {e}")))?;
-        let mut child = Instance::new(id, graph, conf, settings, user, now);
-        child.parent = Some((parent, node_name.to_owned()));
+        let id = child.id;
         self.engine.add(child, now);
         self.engine.touch(id);
         self.children.insert((parent, node), id);

@@ -455,6 +455,36 @@ pub fn is_name_char(c: char) -> bool {
 }
 
 /// The syntax of Oozie's XSD `IDENTIFIER` (`[A-Za-z_][-_A-Za-z0-9]*`, no length limit).
+/// `<parameters>` applied to the properties of a submission, as Oozie's
+/// `ParameterVerifier` does: a parameter the properties lack takes its default; one without
+/// a default is Oozie's E0738, with its message.
+pub fn apply_parameters(
+    wf: &Workflow,
+    conf: &mut std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    let mut missing = Vec::new();
+    for p in &wf.parameters {
+        if conf.contains_key(&p.name) {
+            continue;
+        }
+        match &p.value {
+            Some(v) => {
+                conf.insert(p.name.clone(), v.clone());
+            }
+            None => missing.push(p.name.as_str()),
+        }
+    }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "E0738: The following {} parameters are required but were not defined and no default values are available: {}",
+            missing.len(),
+            missing.join(", ")
+        ))
+    }
+}
+
 pub fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
@@ -549,5 +579,37 @@ mod tests {
         assert_eq!(json["nodes"][0]["action"], "shell");
         let back: Workflow = serde_json::from_value(json).unwrap();
         assert_eq!(back, wf);
+    }
+
+    #[test]
+    fn parameters_fill_defaults_and_name_the_missing_ones() {
+        let mut wf = Workflow::new("w");
+        wf.parameters = vec![
+            Property {
+                name: "queue".into(),
+                value: Some("default".into()),
+                description: None,
+            },
+            Property {
+                name: "day".into(),
+                value: None,
+                description: None,
+            },
+            Property {
+                name: "out".into(),
+                value: None,
+                description: None,
+            },
+        ];
+        let mut conf =
+            std::collections::BTreeMap::from([("day".to_owned(), "2026-11-21".to_owned())]);
+        assert_eq!(
+            apply_parameters(&wf, &mut conf),
+            Err("E0738: The following 1 parameters are required but were not defined and no default values are available: out".to_owned())
+        );
+        conf.insert("out".into(), "/tmp/o".into());
+        assert_eq!(apply_parameters(&wf, &mut conf), Ok(()));
+        assert_eq!(conf["queue"], "default");
+        assert_eq!(conf["day"], "2026-11-21", "a given value is kept");
     }
 }
