@@ -217,3 +217,30 @@ pub(crate) fn read_limited(file: &Path) -> Result<String, String> {
     let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text ({e})"))
 }
+
+/// Properties from a job.properties file and `--param KEY=VALUE`s over it; the message
+/// says which argument is wrong.
+pub(crate) fn properties(
+    file: Option<&Path>,
+    params: &[String],
+) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut conf = std::collections::BTreeMap::new();
+    if let Some(path) = file {
+        let text =
+            read_limited(path).map_err(|why| format!("cannot read {}: {why}", path.display()))?;
+        conf.extend(
+            shared::oozie::parse_job_properties(&text)
+                .into_iter()
+                .map(|p| (p.name, p.value)),
+        );
+    }
+    for param in params {
+        match param.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                conf.insert(k.trim().to_owned(), v.to_owned());
+            }
+            _ => return Err(format!("--param {param}: use KEY=VALUE")),
+        }
+    }
+    Ok(conf)
+}

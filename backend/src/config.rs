@@ -72,6 +72,15 @@ pub enum Command {
         #[command(flatten)]
         server: ServerArgs,
     },
+    /// Workflow instances on a running server: list, show, steer, read logs (with an API
+    /// token). Exit status as for `workflow`; `show --wait` also exits 1 when the instance
+    /// ends other than SUCCEEDED.
+    Instance {
+        #[command(subcommand)]
+        command: InstanceCommand,
+        #[command(flatten)]
+        server: ServerArgs,
+    },
     /// Import Oozie apps into a running server: a directory (every app under it), a zip,
     /// or one workflow.xml or coordinator.xml. Prints what became of every file; a name
     /// already stored gets a new version. Exit status as for `workflow`.
@@ -169,6 +178,25 @@ pub enum WorkflowCommand {
         #[arg(long)]
         properties: Option<PathBuf>,
     },
+    /// Start an instance of a workflow (its published version, else the newest) and print
+    /// its id; with `--wait`, follow it to its end (exit 0 SUCCEEDED, 1 otherwise).
+    Run {
+        /// The workflow's id or name.
+        workflow: String,
+        #[arg(long)]
+        version: Option<i64>,
+        /// A job.properties over the workflow's own.
+        #[arg(long)]
+        properties: Option<PathBuf>,
+        /// A property: `--param day=2026-11-21` (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Leave it in PREP (`sluice instance start` starts it).
+        #[arg(long, conflicts_with = "wait")]
+        hold: bool,
+        #[arg(long)]
+        wait: bool,
+    },
     /// Download a workflow's workflow.xml, job.properties, or both in a zip. Refused (exit
     /// 1, with the issues) when Oozie would reject the workflow.
     Export {
@@ -183,6 +211,95 @@ pub enum WorkflowCommand {
         #[arg(long)]
         version: Option<i64>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InstanceCommand {
+    /// List instances, newest first: id, workflow, status, run, started, ended.
+    List {
+        /// Only this workflow's (id or name).
+        #[arg(long)]
+        workflow: Option<String>,
+        /// Only those in this status (RUNNING, FAILED…).
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An instance and each node's status (and why waiting ones wait).
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+        /// Wait until it ends; exit 0 if it SUCCEEDED, 1 otherwise.
+        #[arg(long)]
+        wait: bool,
+    },
+    /// Start an instance held in PREP.
+    Start {
+        id: i64,
+    },
+    /// No new action starts; running ones finish.
+    Suspend {
+        id: i64,
+    },
+    Resume {
+        id: i64,
+    },
+    /// Stop running tasks (SIGTERM, then SIGKILL after the grace period); nothing else runs.
+    Kill {
+        id: i64,
+    },
+    /// Run an ended instance again: whole (default), its failed nodes, all but chosen
+    /// nodes, or from a node on. Prints what is kept and what runs again.
+    Rerun {
+        id: i64,
+        /// Keep every action and decision that ended OK (Oozie's rerun failnodes).
+        #[arg(long, conflicts_with_all = ["skip", "from"])]
+        failed: bool,
+        /// Keep these nodes' results (Oozie's rerun skip.nodes): `--skip a,b`.
+        #[arg(long, value_delimiter = ',', conflicts_with = "from")]
+        skip: Vec<String>,
+        /// Keep everything before this node; it and all after it run again.
+        #[arg(long)]
+        from: Option<String>,
+        /// A property over the run's: `--param day=2026-11-21` (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Run this stored version of the workflow (a fix) instead of the same definition.
+        #[arg(long)]
+        version: Option<i64>,
+        /// Only print what would happen.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Mark an action succeeded or skipped: it takes its ok transition without running.
+    Mark {
+        id: i64,
+        node: String,
+        #[arg(long = "as", value_enum)]
+        mark: MarkArg,
+    },
+    /// Print a try's log (stdout and stderr): the last try of the current run by default.
+    Log {
+        id: i64,
+        node: String,
+        #[arg(long)]
+        run: Option<i64>,
+        #[arg(long)]
+        attempt: Option<u32>,
+        /// Keep printing as it grows, until the try ends.
+        #[arg(long, short)]
+        follow: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MarkArg {
+    Succeeded,
+    Skipped,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -300,7 +417,11 @@ pub struct ServeArgs {
     /// collector. Levels come from `RUST_LOG` (default `info`).
     #[arg(long, env = "SLUICE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
-    /// A TOML file with any of `listen`, `data_dir`, `database_url`, `log_format`. Flags
+    /// Tasks the workflow engine runs at once, at most (default: 8 per core). Actions
+    /// ready beyond it wait for a slot, highest `sluice.priority` first.
+    #[arg(long, env = "SLUICE_SLOTS", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub slots: Option<u32>,
+    /// A TOML file with any of `listen`, `data_dir`, `database_url`, `log_format`, `slots`. Flags
     /// and `SLUICE_*` variables win over it; it wins over the defaults.
     #[arg(long, env = "SLUICE_CONFIG")]
     pub config: Option<PathBuf>,
@@ -327,6 +448,7 @@ pub struct DbArgs {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
+    slots: Option<u32>,
     listen: Option<SocketAddr>,
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
@@ -368,6 +490,10 @@ impl ServeArgs {
         if let Some(v) = file.database_url.filter(|_| defaulted("database_url")) {
             self.db.database_url =
                 Some(postgres_url(&v).map_err(|e| anyhow::anyhow!("{shown}: database_url: {e}"))?);
+        }
+        if let Some(v) = file.slots.filter(|_| defaulted("slots")) {
+            anyhow::ensure!(v >= 1, "{shown}: slots: at least 1");
+            self.slots = Some(v);
         }
         if let Some(v) = file.log_format.filter(|_| defaulted("log_format")) {
             self.log_format = v;

@@ -37,6 +37,9 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub limiter: Arc<service::auth::LoginLimiter>,
     pub events: http::events::Events,
+    /// The workflow engine; absent in router tests that do not run workflows (its routes
+    /// then answer 503).
+    pub engine: Option<engine::runner::EngineHandle>,
 }
 
 impl AppState {
@@ -49,6 +52,7 @@ impl AppState {
             store,
             limiter: Arc::default(),
             events: http::events::Events::new(closing),
+            engine: None,
         }
     }
 
@@ -58,7 +62,15 @@ impl AppState {
             store,
             limiter: Arc::default(),
             events: http::events::Events::endless(),
+            engine: None,
         }
+    }
+
+    /// The same state with a workflow engine, whose changes go out on the event stream.
+    pub fn with_engine(mut self, engine: engine::runner::EngineHandle) -> Self {
+        self.events.follow(&engine);
+        self.engine = Some(engine);
+        self
     }
 }
 
@@ -115,6 +127,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             done
         }
         Command::Workflow { command, server } => Ok(client::workflow(&server, command).await),
+        Command::Instance { command, server } => {
+            Ok(client::instances::instance(&server, command).await)
+        }
         Command::Import {
             path,
             dry_run,
@@ -168,13 +183,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             service::auth::FIRST_ADMIN
         );
     }
+    let runs = args.db.data_dir.join("runs");
+    let slots = args
+        .slots
+        .map_or_else(engine::runner::default_slots, |s| s as usize);
+    let (engine, engine_task) = engine::runner::start(
+        store.clone(),
+        engine::runner::RunnerConfig {
+            slots,
+            exec: engine::exec::ExecConfig::new(runs.clone()),
+            capabilities: engine::task::Capabilities::default(),
+        },
+    )
+    .await
+    .context("cannot start the workflow engine")?;
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
-    let state = AppState::with_shutdown(store.clone(), closing_rx);
+    let state = AppState::with_shutdown(store.clone(), closing_rx).with_engine(engine.clone());
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %db, ui = assets::has_ui(), "sluice is listening on http://{addr}");
+    tracing::info!(slots, runs = %runs.display(), "the workflow engine is running");
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(async move {
@@ -184,7 +214,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         })
         .await
         .context("server error");
-    // Requests in flight have been answered; now let the database finish too.
+    // Requests in flight have been answered; running tasks are stopped and stay recorded
+    // as running, so the next start retries them as its policy says. Then the database.
+    engine.shutdown().await;
+    let _ = engine_task.await;
     store.close().await;
     served
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use shared::api::{ActionStatus, JobStatus};
-use shared::oozie::{ImportError, from_workflow_xml, parse_job_properties};
+use shared::oozie::{ImportError, from_workflow_xml};
 
 use crate::cli::read_input;
 use crate::engine::exec::ExecConfig;
@@ -50,10 +50,6 @@ async fn local_engine(
     Ok((handle, store, task))
 }
 
-fn default_slots() -> usize {
-    std::thread::available_parallelism().map_or(2, |n| n.get()) * 8
-}
-
 /// `sluice run FILE`.
 pub(crate) async fn run(
     file: &Path,
@@ -79,24 +75,13 @@ pub(crate) async fn run(
             return Ok(ExitCode::from(INVALID));
         }
     };
-    let mut conf = BTreeMap::new();
-    if let Some(path) = properties {
-        match read_input(path) {
-            Ok(text) => conf.extend(
-                parse_job_properties(&text)
-                    .into_iter()
-                    .map(|p| (p.name, p.value)),
-            ),
-            Err(code) => return Ok(code),
-        }
-    }
-    for param in params {
-        let Some((k, v)) = param.split_once('=') else {
-            eprintln!("sluice: --param {param}: use KEY=VALUE");
+    let mut conf = match crate::cli::properties(properties, params) {
+        Ok(conf) => conf,
+        Err(message) => {
+            eprintln!("sluice: {message}");
             return Ok(ExitCode::from(INVALID));
-        };
-        conf.insert(k.trim().to_owned(), v.to_owned());
-    }
+        }
+    };
     let app_dir = std::path::absolute(file)?
         .parent()
         .map(|p| p.to_path_buf())
@@ -105,7 +90,7 @@ pub(crate) async fn run(
         .or_insert_with(|| format!("file://{}", app_dir.display()));
 
     let dir = tempfile::Builder::new().prefix("sluice-run-").tempdir()?;
-    let (engine, store, task) = local_engine(dir.path(), default_slots()).await?;
+    let (engine, store, task) = local_engine(dir.path(), runner::default_slots()).await?;
     let mut updates = engine.subscribe();
     let user = std::env::var("USER").unwrap_or_else(|_| "sluice".to_owned());
     let started = Instant::now();

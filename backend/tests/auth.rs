@@ -18,6 +18,7 @@ use shared::api::Role;
 struct Fixture {
     app: Router,
     store: Arc<SqliteStore>,
+    _runs: tempfile::TempDir,
     /// An API token per role, of a user with that role.
     tokens: Vec<(Role, String)>,
 }
@@ -30,9 +31,21 @@ impl Fixture {
             let token = user_with_token(store.as_ref(), role.as_str(), role).await;
             tokens.push((role, token));
         }
+        let runs = tempfile::tempdir().unwrap();
+        let (engine, _) = backend::engine::runner::start(
+            store.clone(),
+            backend::engine::runner::RunnerConfig {
+                slots: 2,
+                exec: backend::engine::exec::ExecConfig::new(runs.path().to_owned()),
+                capabilities: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
         Fixture {
-            app: app(AppState::new(store.clone())),
+            app: app(AppState::new(store.clone()).with_engine(engine)),
             store,
+            _runs: runs,
             tokens,
         }
     }
@@ -114,7 +127,10 @@ fn expected_role(method: &str, path: &str) -> Role {
     match (method, path.as_str()) {
         ("POST", "/workflows" | "/workflows/{id}/versions/{version}/restore" | "/import")
         | ("PUT", "/workflows/{id}") => Role::Editor,
-        ("POST", "/workflows/{id}/versions/{version}/publish") => Role::Operator,
+        ("POST", "/workflows/{id}/versions/{version}/publish" | "/workflows/{id}/run") => {
+            Role::Operator
+        }
+        ("POST", p) if p.starts_with("/instances/") => Role::Operator,
         (_, "/users" | "/users/{name}" | "/audit") => Role::Admin,
         _ => Role::Viewer,
     }
@@ -175,6 +191,24 @@ fn sample(method: &str, path: &str) -> Option<(String, Option<Value>)> {
         ("PATCH", "/users/{name}") => ("/api/v1/users/nobody", Some(json!({"role": "viewer"}))),
         ("DELETE", "/users/{name}") => ("/api/v1/users/nobody", None),
         ("GET", "/audit") => ("/api/v1/audit", None),
+        ("POST", "/workflows/{id}/run") => ("/api/v1/workflows/1/run", Some(json!({}))),
+        ("GET", "/instances") => ("/api/v1/instances", None),
+        ("GET", "/instances/{id}") => ("/api/v1/instances/999", None),
+        ("POST", "/instances/{id}/rerun") => {
+            ("/api/v1/instances/999/rerun", Some(json!({"scope": "all"})))
+        }
+        ("POST", "/instances/{id}/mark") => (
+            "/api/v1/instances/999/mark",
+            Some(json!({"node": "a", "mark": "skipped"})),
+        ),
+        ("POST", op) if op.starts_with("/instances/{id}/") => {
+            return Some((
+                op.replace("{id}", "999")
+                    .replace("/instances", "/api/v1/instances"),
+                Some(json!({})),
+            ));
+        }
+        ("GET", "/instances/{id}/nodes/{node}/log") => ("/api/v1/instances/999/nodes/a/log", None),
         // A stream: the role test reads only its status.
         ("GET", "/events") => ("/api/v1/events", None),
         ("POST", "/coordinators/validate") => {

@@ -288,3 +288,97 @@ fn refusals_and_unusable_setups_have_their_own_exit_status() {
         err(&down)
     );
 }
+
+/// The whole loop from a script: store a workflow, run it to its end, read it and its log,
+/// rerun what failed after a fix, and the exit statuses a script branches on.
+#[test]
+fn a_script_runs_a_workflow_watches_it_and_reruns_what_failed() {
+    let server = Server::start();
+    let token = server.token("ops", "operator");
+    let dir = tempfile::tempdir().unwrap();
+    let flag = dir.path().join("fixed");
+    let xml = dir.path().join("nightly.xml");
+    std::fs::write(
+        &xml,
+        format!(
+            r#"<workflow-app name="nightly" xmlns="uri:oozie:workflow:1.0">
+  <global><resource-manager>rm</resource-manager><name-node>nn</name-node></global>
+  <start to="extract"/>
+  <action name="extract"><shell xmlns="uri:oozie:shell-action:1.0"><exec>echo</exec><argument>rows for ${{day}}</argument></shell><ok to="load"/><error to="fail"/></action>
+  <action name="load"><shell xmlns="uri:oozie:shell-action:1.0"><exec>test</exec><argument>-e</argument><argument>{}</argument></shell><ok to="end"/><error to="fail"/></action>
+  <kill name="fail"><message>${{wf:lastErrorNode()}} failed</message></kill>
+  <end name="end"/>
+</workflow-app>"#,
+            flag.display()
+        ),
+    )
+    .unwrap();
+    let put = server.client(Some(&token), &["workflow", "put", path(&xml)]);
+    assert!(put.status.success(), "{}", err(&put));
+
+    let run = server.client(
+        Some(&token),
+        &[
+            "workflow",
+            "run",
+            "nightly",
+            "--param",
+            "day=2026-11-21",
+            "--wait",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(1), "it fails: {}", err(&run));
+    let id = out(&run)
+        .lines()
+        .next()
+        .unwrap_or_else(|| panic!("no id: {}", err(&run)))
+        .trim()
+        .to_owned();
+    assert!(out(&run).contains("KILLED"), "{}", out(&run));
+    assert!(
+        err(&run).contains(&format!("instance {id} ended KILLED")),
+        "{}",
+        err(&run)
+    );
+
+    let log = server.client(Some(&token), &["instance", "log", &id, "extract"]);
+    assert_eq!(out(&log), "rows for 2026-11-21\n", "{}", err(&log));
+
+    let dry = server.client(
+        Some(&token),
+        &["instance", "rerun", &id, "--failed", "--dry-run"],
+    );
+    assert!(dry.status.success(), "{}", err(&dry));
+    assert!(out(&dry).contains("would start run 1"), "{}", out(&dry));
+    assert!(out(&dry).contains("kept:  extract"), "{}", out(&dry));
+
+    std::fs::write(&flag, "").unwrap();
+    let rerun = server.client(Some(&token), &["instance", "rerun", &id, "--failed"]);
+    assert!(rerun.status.success(), "{}", err(&rerun));
+    let show = server.client(Some(&token), &["instance", "show", &id, "--wait"]);
+    assert!(show.status.success(), "{}{}", out(&show), err(&show));
+    assert!(out(&show).contains("SUCCEEDED, run 1"), "{}", out(&show));
+    assert!(out(&show).contains("replay"), "{}", out(&show));
+
+    let refused = server.client(Some(&token), &["instance", "suspend", &id]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        err(&refused).contains("only a RUNNING one"),
+        "{}",
+        err(&refused)
+    );
+
+    let list = server.client(Some(&token), &["instance", "list", "--workflow", "nightly"]);
+    assert!(list.status.success(), "{}", err(&list));
+    assert!(out(&list).contains("SUCCEEDED"), "{}", out(&list));
+    assert_eq!(out(&list).lines().count(), 2, "a header and one instance");
+
+    let viewer = server.token("vera", "viewer");
+    let run = server.client(Some(&viewer), &["workflow", "run", "nightly"]);
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "a viewer may not run: {}",
+        err(&run)
+    );
+}

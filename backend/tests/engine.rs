@@ -168,7 +168,7 @@ async fn fork_join_and_a_decision_on_captured_output_run_for_real() {
         b_row.ended_at_ms.unwrap() >= a.ended_at_ms.unwrap() + 150,
         "a and b ran side by side, b took its 0.2 s"
     );
-    let log = std::fs::read_to_string(b.work_dir(id).join("logs/b.1.log")).unwrap();
+    let log = std::fs::read_to_string(b.work_dir(id).join("logs/0/b.1.log")).unwrap();
     assert!(log.contains("from b") && log.contains("warning"), "{log}");
     assert!(
         b.work_dir(id).join("big.txt").is_file(),

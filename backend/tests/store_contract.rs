@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use backend::store::{
-    AuditRecord, Kind, ListQuery, NewUserRow, PgStore, Save, SqliteStore, Store, StoreError,
-    UserChange,
+    AuditRecord, InstanceQuery, InstanceRow, Kind, ListQuery, NewUserRow, NodeRow, PgStore, Save,
+    SqliteStore, Store, StoreError, UserChange,
 };
 use shared::api::Role;
 use shared::coord::Coordinator;
@@ -610,6 +610,147 @@ async fn the_audit_log_pages_newest_first() {
             [1_002, 1_001, 1_000]
         );
         assert_eq!(rest[0].target, "/api/v1/workflows/2");
+    })
+    .await;
+}
+
+fn instance_row(name: &str, workflow_id: Option<i64>, created_ms: i64) -> InstanceRow {
+    InstanceRow {
+        workflow_id,
+        workflow_version: workflow_id.map(|_| 1),
+        name: name.to_owned(),
+        definition: "{}".to_owned(),
+        conf: r#"{"a":"1"}"#.to_owned(),
+        created_by: "tester".to_owned(),
+        status: "PREP".to_owned(),
+        created_at_ms: created_ms,
+        updated_at_ms: created_ms,
+        ..InstanceRow::default()
+    }
+}
+
+fn node_row(instance_id: i64, node: &str, status: &str) -> NodeRow {
+    NodeRow {
+        instance_id,
+        node: node.to_owned(),
+        status: status.to_owned(),
+        attempts: 1,
+        ..NodeRow::default()
+    }
+}
+
+#[tokio::test]
+async fn instances_are_written_in_batches_read_back_listed_and_restarted() {
+    each_store(|store, kind| async move {
+        let wf = store
+            .create_definition(
+                Kind::Workflow,
+                backend::store::DefinitionRow {
+                    name: "w",
+                    json: "{}",
+                    size: 0,
+                },
+                at(1),
+            )
+            .await
+            .unwrap()
+            .id;
+        let first = store
+            .create_instance(&instance_row("w", Some(wf), 10))
+            .await
+            .unwrap();
+        let second = store
+            .create_instance(&instance_row("w", Some(wf), 20))
+            .await
+            .unwrap();
+        let other = store
+            .create_instance(&instance_row("adhoc", None, 30))
+            .await
+            .unwrap();
+        let mut running = instance_row("w", Some(wf), 10);
+        running.id = first;
+        running.status = "RUNNING".to_owned();
+        running.started_at_ms = Some(11);
+        running.updated_at_ms = 11;
+        // More rows than one statement carries, and one written twice in the batch's
+        // history: the second write wins.
+        let mut nodes: Vec<NodeRow> = (0..1200)
+            .map(|i| node_row(first, &format!("n{i}"), "OK"))
+            .collect();
+        nodes[0].mark = Some("replay".to_owned());
+        nodes[1].data = Some(r#"{"k":"v"}"#.to_owned());
+        store.write_run(&[running.clone()], &nodes).await.unwrap();
+        let mut again = node_row(first, "n2", "ERROR");
+        again.error_code = Some("EXIT_CODE".to_owned());
+        again.attempts = 2;
+        store.write_run(&[], &[again]).await.unwrap();
+
+        let (row, read) = store.get_instance(first).await.unwrap();
+        assert_eq!(row.status, "RUNNING", "{kind}");
+        assert_eq!(row.started_at_ms, Some(11), "{kind}");
+        assert_eq!(row.conf, r#"{"a":"1"}"#, "{kind}: fixed at creation");
+        assert_eq!(read.len(), 1200, "{kind}");
+        let by = |name: &str| read.iter().find(|n| n.node == name).unwrap().clone();
+        assert_eq!(by("n0").mark.as_deref(), Some("replay"), "{kind}");
+        assert_eq!(by("n1").data.as_deref(), Some(r#"{"k":"v"}"#), "{kind}");
+        assert_eq!(by("n2").status, "ERROR", "{kind}");
+        assert_eq!(by("n2").attempts, 2, "{kind}");
+
+        let active: Vec<i64> = store
+            .active_instances()
+            .await
+            .unwrap()
+            .iter()
+            .map(|(r, _)| r.id)
+            .collect();
+        assert_eq!(active, [first, second, other], "{kind}: PREP and RUNNING");
+
+        let (page, total) = store
+            .list_instances(&InstanceQuery {
+                workflow_id: Some(wf),
+                status: None,
+                limit: 1,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        assert_eq!(total, 2, "{kind}");
+        assert_eq!(page[0].id, second, "{kind}: newest first");
+        let (page, total) = store
+            .list_instances(&InstanceQuery {
+                workflow_id: None,
+                status: Some("RUNNING".to_owned()),
+                limit: 10,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        assert_eq!((page.len(), total), (1, 1), "{kind}");
+
+        // A rerun replaces every node row and may change the properties.
+        let mut restarted = running.clone();
+        restarted.status = "PREP".to_owned();
+        restarted.run = 1;
+        restarted.conf = r#"{"a":"2"}"#.to_owned();
+        restarted.started_at_ms = None;
+        store
+            .restart_instance(&restarted, &[by("n0")])
+            .await
+            .unwrap();
+        let (row, read) = store.get_instance(first).await.unwrap();
+        assert_eq!((row.run, row.conf.as_str()), (1, r#"{"a":"2"}"#), "{kind}");
+        assert_eq!(row.started_at_ms, None, "{kind}");
+        assert_eq!(read.len(), 1, "{kind}: only the kept node");
+        assert_eq!(read[0].mark.as_deref(), Some("replay"), "{kind}");
+        let mut missing = restarted.clone();
+        missing.id = 99_999;
+        assert!(
+            matches!(
+                store.restart_instance(&missing, &[]).await,
+                Err(StoreError::NotFound)
+            ),
+            "{kind}"
+        );
     })
     .await;
 }

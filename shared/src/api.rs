@@ -516,3 +516,189 @@ pub enum Waiting {
     /// For its retry interval to pass.
     Retry,
 }
+
+/// `POST /workflows/{id}/run`: start an instance of a stored workflow.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default)]
+pub struct RunRequest {
+    /// The version to run (default: the published one, else the newest).
+    pub version: Option<i64>,
+    /// Properties over the workflow's job.properties and `<parameters>` defaults.
+    pub properties: std::collections::BTreeMap<String, String>,
+    /// Leave it in PREP, to be started later (Oozie's submit without start).
+    pub hold: bool,
+}
+
+/// An instance in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InstanceSummary {
+    pub id: i64,
+    /// Oozie's form of the id, as `wf:id()` gives it (`0000042-sluice-W`).
+    pub job_id: String,
+    pub workflow_id: Option<i64>,
+    pub workflow_version: Option<i64>,
+    pub name: String,
+    pub status: JobStatus,
+    /// 0 for the first run, one more for each rerun.
+    pub run: i64,
+    pub created_by: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// One node of an instance: every node of the graph, reached or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NodeState {
+    pub name: String,
+    /// The action type (`shell`, `fs`…) or the control (`decision`, `fork`, `join`,
+    /// `kill`, `end`).
+    pub kind: String,
+    /// Absent until the node is reached.
+    pub status: Option<ActionStatus>,
+    /// Why it has not started, while it waits.
+    pub waiting: Option<Waiting>,
+    /// `replay` (kept by a rerun), `succeeded` or `skipped` (marked by a user).
+    pub mark: Option<String>,
+    pub attempts: u32,
+    pub exit_code: Option<i32>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    /// The node it went on to.
+    pub transition: Option<String>,
+    /// capture-output (`wf:actionData`).
+    pub data: std::collections::BTreeMap<String, String>,
+    /// The process group id of a shell try, or the child instance of a sub-workflow.
+    pub external_id: Option<String>,
+    /// Milliseconds since the Unix epoch: dependencies met, last try started, ended.
+    pub ready_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub retry_at: Option<i64>,
+}
+
+/// An instance with its nodes and properties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InstanceDetail {
+    #[serde(flatten)]
+    pub summary: InstanceSummary,
+    pub parent_id: Option<i64>,
+    pub parent_node: Option<String>,
+    pub last_error_node: Option<String>,
+    /// The properties it runs with, after defaults.
+    pub properties: std::collections::BTreeMap<String, String>,
+    /// In the order they finished, then those not finished.
+    pub nodes: Vec<NodeState>,
+}
+
+/// What a rerun keeps from the run before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "scope", rename_all = "snake_case")]
+pub enum RerunScope {
+    /// Nothing: the whole workflow runs again.
+    All,
+    /// Every action and decision that ended OK (Oozie's `oozie.wf.rerun.failnodes=true`).
+    Failed,
+    /// These nodes, which must have ended OK or ERROR (`oozie.wf.rerun.skip.nodes`).
+    Skip { nodes: Vec<String> },
+    /// Everything that ended before this node; it and all after it run again.
+    From { node: String },
+}
+
+/// `POST /instances/{id}/rerun`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RerunRequest {
+    #[serde(flatten)]
+    pub scope: RerunScope,
+    /// Merged over the properties of the run before.
+    #[serde(default)]
+    pub properties: std::collections::BTreeMap<String, String>,
+    /// Run another stored version of the workflow (a fix); default: the same definition.
+    #[serde(default)]
+    pub version: Option<i64>,
+    /// Only say what would happen.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// What a rerun does (or, in a dry run, would do).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RerunReport {
+    pub instance: i64,
+    pub dry_run: bool,
+    /// The run number it gets.
+    pub run: i64,
+    /// Nodes kept from the run before: replayed, not run.
+    pub kept: Vec<String>,
+    /// Actions that run again when reached.
+    pub again: Vec<String>,
+}
+
+/// `POST /instances/{id}/mark`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MarkRequest {
+    pub node: String,
+    pub mark: MarkKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MarkKind {
+    /// It did its work: take the ok transition.
+    Succeeded,
+    /// Do not run it: take the ok transition without running.
+    Skipped,
+}
+
+/// An instance's status after an operation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InstanceState {
+    pub id: i64,
+    pub status: JobStatus,
+    pub run: i64,
+}
+
+/// A piece of a try's log (`GET /instances/{id}/nodes/{node}/log`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LogChunk {
+    pub node: String,
+    pub run: i64,
+    pub attempt: u32,
+    /// Where `text` starts in the log, in bytes.
+    pub offset: u64,
+    /// Where the next read should start.
+    pub next_offset: u64,
+    /// The log's size now.
+    pub size: u64,
+    /// The try has ended: the log will not grow.
+    pub complete: bool,
+    /// UTF-8, with bytes that are not replaced by U+FFFD.
+    pub text: String,
+}
+
+/// A change to an instance or one of its nodes, as the event stream tells it (server-sent
+/// events named `instance`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct InstanceEvent {
+    pub instance: i64,
+    /// Absent when the instance's own status changed.
+    pub node: Option<String>,
+    /// A [`JobStatus`] for the instance, an [`ActionStatus`] for a node.
+    pub status: String,
+    pub attempt: u32,
+}

@@ -53,10 +53,12 @@ impl ExecConfig {
         self.runs_dir.join(instance.to_string())
     }
 
-    /// The log of one try of one node.
-    pub fn log_path(&self, instance: i64, node: &str, attempt: u32) -> PathBuf {
+    /// The log of one try of one node in one run: `logs/<run>/<node>.<try>.log`, so a
+    /// rerun keeps the logs of the runs before it.
+    pub fn log_path(&self, instance: i64, run: i64, node: &str, attempt: u32) -> PathBuf {
         self.instance_dir(instance)
             .join("logs")
+            .join(run.to_string())
             .join(format!("{node}.{attempt}.log"))
     }
 }
@@ -65,6 +67,7 @@ impl ExecConfig {
 #[derive(Debug, Clone)]
 pub struct Attempt {
     pub instance: i64,
+    pub run: i64,
     pub node: String,
     pub attempt: u32,
 }
@@ -232,7 +235,7 @@ fn spawn(
         return Started::Failed(Outcome::failed("SPAWN", "the process ended at once"));
     };
     let log = Arc::new(Mutex::new(Log::new(
-        config.log_path(at.instance, &at.node, at.attempt),
+        config.log_path(at.instance, at.run, &at.node, at.attempt),
         config.log_cap,
     )));
     let stdout = child.stdout.take();

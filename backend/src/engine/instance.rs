@@ -206,6 +206,34 @@ pub enum Stopping {
     Ended,
 }
 
+/// How a node got its status without running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A rerun kept its result from the run before: when reached, it takes the transition
+    /// it took then (Oozie's `oozie.wf.rerun.skip.nodes`).
+    Replay,
+    /// A user said it succeeded: it takes its ok transition.
+    Succeeded,
+    /// A user said not to run it: it takes its ok transition without running.
+    Skipped,
+}
+
+impl Mark {
+    pub fn id(self) -> &'static str {
+        match self {
+            Mark::Replay => "replay",
+            Mark::Succeeded => "succeeded",
+            Mark::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Mark> {
+        [Mark::Replay, Mark::Succeeded, Mark::Skipped]
+            .into_iter()
+            .find(|m| m.id() == text)
+    }
+}
+
 /// What the engine knows of one node of an instance.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct NodeRun {
@@ -231,6 +259,7 @@ pub struct NodeRun {
     pub deadline: Option<Micros>,
     /// Its place among the nodes finished, 1 for the first.
     pub seq: Option<u32>,
+    pub mark: Option<Mark>,
     /// Not persisted: what the running try's end will mean.
     pub stopping: Option<Stopping>,
     /// Not persisted: whether the running try holds one of the server's slots.

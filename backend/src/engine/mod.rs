@@ -4,6 +4,7 @@
 //! - [`instance`]: an instance's state and settings (retries, timeouts, failure strategy).
 //! - [`task`]: an action resolved against its instance, ready for an executor.
 //! - [`planner`]: every decision, pure: events and the time in, commands out.
+//! - [`rerun`]: what a rerun keeps and what runs again; marks of ended instances.
 //! - [`exec`]: the executors (processes, the local filesystem).
 //! - [`persist`]: the state as store rows and back.
 //! - [`runner`]: the loop: events in, one commit per batch, then the commands.
@@ -13,6 +14,7 @@ pub mod graph;
 pub mod instance;
 pub mod persist;
 pub mod planner;
+pub mod rerun;
 pub mod runner;
 pub mod task;
 

@@ -8,7 +8,7 @@ use shared::api::{ActionStatus, JobStatus};
 use shared::workflow::Workflow;
 
 use super::graph::{Graph, NodeId};
-use super::instance::{Instance, Micros, NodeRun, Settings};
+use super::instance::{Instance, Mark, Micros, NodeRun, Settings};
 use crate::store::{InstanceRow, NodeRow};
 
 fn ms(us: Micros) -> i64 {
@@ -61,6 +61,7 @@ pub fn node_row(inst: &Instance, id: NodeId) -> Option<NodeRow> {
         ended_at_ms: run.ended_at.map(ms),
         retry_at_ms: run.retry_at.map(ms),
         seq: run.seq.map(i64::from),
+        mark: run.mark.map(|m| m.id().to_owned()),
     })
 }
 
@@ -160,6 +161,12 @@ pub fn restore(row: &InstanceRow, nodes: &[NodeRow]) -> Result<Instance, String>
             ended_at: n.ended_at_ms.map(us),
             retry_at: n.retry_at_ms.map(us),
             seq: n.seq.and_then(|s| u32::try_from(s).ok()),
+            mark: match &n.mark {
+                Some(m) => {
+                    Some(Mark::parse(m).ok_or_else(|| bad(format!("node {} mark {m}", n.node)))?)
+                }
+                None => None,
+            },
             ..NodeRun::default()
         };
         if let Some(seq) = inst.nodes[id].seq {

@@ -18,7 +18,7 @@ use shared::el::eval_text;
 use shared::el::wf::WfContext;
 
 use super::graph::{Kind, NodeId};
-use super::instance::{Instance, Micros, Stopping, Strategy, View};
+use super::instance::{Instance, Mark, Micros, Stopping, Strategy, View};
 use super::task::{Outcome, Task, resolve};
 
 /// Something for the loop to do.
@@ -50,7 +50,7 @@ pub struct Refused {
     pub message: String,
 }
 
-fn refused(code: &'static str, message: String) -> Refused {
+pub(super) fn refused(code: &'static str, message: String) -> Refused {
     Refused { code, message }
 }
 
@@ -505,6 +505,18 @@ impl Engine {
                     run.status = Some(ActionStatus::Prep);
                 }
             }
+            Kind::Action { ok, .. } | Kind::Decision { default: ok, .. } if run.mark.is_some() => {
+                // Kept from the run before, or marked by a user: take the transition it
+                // took then (or, never run, its ok one) without running.
+                let to = run.transition.unwrap_or(*ok);
+                if run.status == Some(ActionStatus::Error) {
+                    inst.last_error_node = Some(node);
+                } else {
+                    run.status = Some(ActionStatus::Ok);
+                }
+                run.ready_at = Some(now);
+                self.pass(id, node, to, now);
+            }
             _ => {
                 run.status = Some(ActionStatus::Prep);
                 run.ready_at = Some(now);
@@ -512,6 +524,67 @@ impl Engine {
                     self.proceed(id, node, now);
                 }
             }
+        }
+    }
+
+    /// A user marks an action of a live instance succeeded or skipped: it takes its ok
+    /// transition without running (or without finishing: a running try is stopped and
+    /// its end ignored). One not reached yet is passed over when the run gets there.
+    pub fn mark(&mut self, id: i64, node: NodeId, mark: Mark, now: Micros) -> Result<(), Refused> {
+        self.get(id)?;
+        let inst = self.instances.get_mut(&id).expect("just checked");
+        if inst.status.is_terminal() {
+            super::rerun::mark_ended(inst, node, mark, now)?;
+            self.out.nodes.push((id, node));
+            return Ok(());
+        }
+        let Kind::Action { ok, .. } = inst.graph.nodes[node].kind else {
+            return Err(refused(
+                "E0807",
+                format!("'{}' is not an action", inst.node_name(node)),
+            ));
+        };
+        let run = &mut inst.nodes[node];
+        match run.status {
+            None => {
+                run.mark = Some(mark);
+                self.out.nodes.push((id, node));
+                Ok(())
+            }
+            Some(ActionStatus::Prep | ActionStatus::UserRetry | ActionStatus::Running) => {
+                if run.status == Some(ActionStatus::Running) {
+                    if std::mem::take(&mut run.slot) {
+                        self.running -= 1;
+                    }
+                    if let Some(deadline) = run.deadline.take() {
+                        self.timers.remove(&(deadline, id, node));
+                    }
+                    self.out.commands.push(Command::Stop {
+                        instance: id,
+                        node,
+                        attempt: run.attempts,
+                    });
+                }
+                run.status = Some(ActionStatus::Ok);
+                run.mark = Some(mark);
+                run.retry_at = None;
+                run.ended_at = Some(now);
+                run.error_code = None;
+                run.error_message = None;
+                // Whatever the ready queue or the timers still hold for it finds it OK
+                // and is dropped.
+                self.pass(id, node, ok, now);
+                self.check_drained(id, now);
+                Ok(())
+            }
+            Some(done) => Err(refused(
+                "E0806",
+                format!(
+                    "'{}' already ended {}; mark it once the instance has ended, then rerun",
+                    inst.graph.name(node),
+                    done.id()
+                ),
+            )),
         }
     }
 

@@ -11,16 +11,17 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use shared::api::JobStatus;
+use shared::api::{JobStatus, RerunReport, RerunRequest};
 use shared::oozie::from_workflow_xml;
 use shared::workflow::Workflow;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::exec::{self, Attempt, ExecConfig, Started};
 use super::graph::{Graph, NodeId};
-use super::instance::{Instance, Micros, Settings};
+use super::instance::{Instance, Mark, Micros, Settings};
 use super::persist::{self, Origin};
-use super::planner::{Command, Engine, Refused};
+use super::planner::{Command, Engine, Refused, refused};
+use super::rerun;
 use super::task::{Capabilities, Outcome, Task};
 use crate::store::{Store, StoreError};
 
@@ -29,6 +30,11 @@ const MAX_BATCH: usize = 4096;
 
 /// Oozie's `oozie.action.subworkflow.max.depth`.
 const MAX_DEPTH: usize = 50;
+
+/// Tasks at once by default: 8 per core (most tasks wait on something else).
+pub fn default_slots() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get()) * 8
+}
 
 pub fn now_micros() -> Micros {
     SystemTime::now()
@@ -107,6 +113,17 @@ enum Msg {
         op: Op,
         reply: oneshot::Sender<Result<(), Refused>>,
     },
+    Rerun {
+        instance: i64,
+        request: RerunRequest,
+        reply: oneshot::Sender<Result<RerunReport, SubmitError>>,
+    },
+    Mark {
+        instance: i64,
+        node: String,
+        mark: Mark,
+        reply: Reply,
+    },
     Stats {
         keep_latencies: bool,
         reply: oneshot::Sender<Stats>,
@@ -125,6 +142,8 @@ pub struct EngineHandle {
     updates: broadcast::Sender<Update>,
     store: Arc<dyn Store>,
     capabilities: Capabilities,
+    exec: Arc<ExecConfig>,
+    slots_full: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -196,6 +215,54 @@ impl EngineHandle {
             })
             .map_err(|_| SubmitError::Stopped)?;
         Ok(answer.await.map_err(|_| SubmitError::Stopped)??)
+    }
+
+    /// Reruns an ended instance (or, with `dry_run`, says what a rerun would do); answers
+    /// once the new run's start is committed.
+    pub async fn rerun(
+        &self,
+        instance: i64,
+        request: RerunRequest,
+    ) -> Result<RerunReport, SubmitError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg::Rerun {
+                instance,
+                request,
+                reply,
+            })
+            .map_err(|_| SubmitError::Stopped)?;
+        answer.await.map_err(|_| SubmitError::Stopped)?
+    }
+
+    /// Marks an action succeeded or skipped; answers once that is committed.
+    pub async fn mark(&self, instance: i64, node: &str, mark: Mark) -> Result<(), SubmitError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg::Mark {
+                instance,
+                node: node.to_owned(),
+                mark,
+                reply,
+            })
+            .map_err(|_| SubmitError::Stopped)?;
+        Ok(answer.await.map_err(|_| SubmitError::Stopped)??)
+    }
+
+    /// Where a try's log is.
+    pub fn log_path(
+        &self,
+        instance: i64,
+        run: i64,
+        node: &str,
+        attempt: u32,
+    ) -> std::path::PathBuf {
+        self.exec.log_path(instance, run, node, attempt)
+    }
+
+    /// Whether every slot is taken (actions ready to start wait for one).
+    pub fn slots_full(&self) -> bool {
+        self.slots_full.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub async fn stats(&self, keep_latencies: bool) -> Option<Stats> {
@@ -291,6 +358,7 @@ pub async fn start(
 ) -> Result<(EngineHandle, tokio::task::JoinHandle<()>), StoreError> {
     let (tx, rx) = mpsc::unbounded_channel();
     let (updates, _) = broadcast::channel(4096);
+    let slots_full = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut runner = Runner {
         engine: Engine::new(config.slots),
         store: store.clone(),
@@ -305,6 +373,8 @@ pub async fn start(
         stats: Stats::default(),
         keep_latencies: false,
         replies: Vec::new(),
+        loaded: Vec::new(),
+        slots_full: slots_full.clone(),
         config: config.clone(),
     };
     runner.recover().await?;
@@ -313,6 +383,8 @@ pub async fn start(
         updates,
         store,
         capabilities: config.capabilities,
+        exec: Arc::new(config.exec),
+        slots_full,
     };
     Ok((handle, tokio::spawn(runner.run())))
 }
@@ -335,7 +407,10 @@ struct Runner {
     stats: Stats,
     keep_latencies: bool,
     /// Answers to send once the batch is committed.
-    replies: Vec<(Reply, Result<(), Refused>)>,
+    replies: Vec<Box<dyn FnOnce() + Send + Sync>>,
+    /// Ended instances read in for an operation: they leave memory after the commit.
+    loaded: Vec<i64>,
+    slots_full: Arc<std::sync::atomic::AtomicBool>,
     config: RunnerConfig,
 }
 
@@ -416,7 +491,7 @@ impl Runner {
             let mut next = first;
             loop {
                 if let Some(msg) = next.take() {
-                    if let Some(reply) = self.handle(msg) {
+                    if let Some(reply) = self.handle(msg).await {
                         shutdown = Some(reply);
                         break;
                     }
@@ -443,7 +518,7 @@ impl Runner {
     }
 
     /// Applies one message; `Some` for a shutdown.
-    fn handle(&mut self, msg: Msg) -> Option<oneshot::Sender<()>> {
+    async fn handle(&mut self, msg: Msg) -> Option<oneshot::Sender<()>> {
         let now = now_micros();
         match msg {
             Msg::Finished {
@@ -511,20 +586,57 @@ impl Runner {
                 } else {
                     Ok(())
                 };
-                self.replies.push((reply, done));
+                self.answer(reply, done);
             }
             Msg::Op {
                 instance,
                 op,
                 reply,
             } => {
-                let done = match op {
-                    Op::Start => self.engine.start(instance, now),
-                    Op::Suspend => self.engine.suspend(instance),
-                    Op::Resume => self.engine.resume(instance, now),
-                    Op::Kill { by } => self.engine.kill(instance, &format!("killed by {by}"), now),
+                let done = match self.load(instance).await {
+                    Err(e) => Err(e),
+                    Ok(()) => match op {
+                        Op::Start => self.engine.start(instance, now),
+                        Op::Suspend => self.engine.suspend(instance),
+                        Op::Resume => self.engine.resume(instance, now),
+                        Op::Kill { by } => {
+                            self.engine.kill(instance, &format!("killed by {by}"), now)
+                        }
+                    },
                 };
-                self.replies.push((reply, done));
+                self.answer(reply, done);
+            }
+            Msg::Mark {
+                instance,
+                node,
+                mark,
+                reply,
+            } => {
+                let done = match self.load(instance).await {
+                    Err(e) => Err(e),
+                    Ok(()) => match self
+                        .engine
+                        .instance(instance)
+                        .and_then(|i| i.graph.id(&node))
+                    {
+                        Some(id) => self.engine.mark(instance, id, mark, now),
+                        None => Err(refused(
+                            "E0807",
+                            format!("instance {instance} has no node named '{node}'"),
+                        )),
+                    },
+                };
+                self.answer(reply, done);
+            }
+            Msg::Rerun {
+                instance,
+                request,
+                reply,
+            } => {
+                let done = self.rerun(instance, request).await;
+                self.replies.push(Box::new(move || {
+                    let _ = reply.send(done);
+                }));
             }
             Msg::Stats {
                 keep_latencies,
@@ -562,9 +674,13 @@ impl Runner {
             }
             self.stats.batches += 1;
         }
-        for (reply, done) in self.replies.drain(..) {
-            let _ = reply.send(done);
+        for reply in self.replies.drain(..) {
+            reply();
         }
+        self.slots_full.store(
+            !self.engine.slots_free(),
+            std::sync::atomic::Ordering::Relaxed,
+        );
         if self.updates.receiver_count() > 0 {
             for row in &nodes {
                 let _ = self.updates.send(Update {
@@ -607,6 +723,146 @@ impl Runner {
                 }
             }
         }
+        for id in std::mem::take(&mut self.loaded) {
+            if self
+                .engine
+                .instance(id)
+                .is_some_and(|i| i.status.is_terminal())
+                && !self.engine.has_running(id)
+            {
+                self.engine.evict(id);
+            }
+        }
+    }
+
+    /// Sends an answer once the batch it belongs to is committed.
+    fn answer(&mut self, reply: Reply, done: Result<(), Refused>) {
+        self.replies.push(Box::new(move || {
+            let _ = reply.send(done);
+        }));
+    }
+
+    /// Brings an ended instance into memory for an operation (the engine then applies
+    /// Oozie's preconditions to it as to any other). One that has not ended but is not
+    /// here belongs to another server.
+    async fn load(&mut self, id: i64) -> Result<(), Refused> {
+        if self.engine.instance(id).is_some() {
+            return Ok(());
+        }
+        let (row, nodes) = match self.store.get_instance(id).await {
+            Ok(found) => found,
+            Err(StoreError::NotFound) => {
+                return Err(refused("E0604", format!("there is no instance {id}")));
+            }
+            Err(e) => return Err(refused("STORE", e.to_string())),
+        };
+        let inst = persist::restore(&row, &nodes).map_err(|m| refused("UNREADABLE", m))?;
+        if !inst.status.is_terminal() {
+            return Err(refused(
+                "E0604",
+                format!(
+                    "instance {id} is {} on another server; operate it there",
+                    inst.status.id()
+                ),
+            ));
+        }
+        self.engine.add(inst, now_micros());
+        self.loaded.push(id);
+        Ok(())
+    }
+
+    /// A rerun: checked, then (unless a dry run) recorded and started.
+    async fn rerun(&mut self, id: i64, request: RerunRequest) -> Result<RerunReport, SubmitError> {
+        if let Some(inst) = self.engine.instance(id) {
+            rerun::replayed(inst, &request.scope)?;
+            if self.engine.has_running(id) {
+                return Err(refused(
+                    "E0805",
+                    format!("instance {id} is still stopping its tasks; try again in a moment"),
+                )
+                .into());
+            }
+        }
+        let (mut row, nodes) = match self.store.get_instance(id).await {
+            Err(StoreError::NotFound) => {
+                return Err(refused("E0604", format!("there is no instance {id}")).into());
+            }
+            other => other?,
+        };
+        if let Some(parent) = row.parent_id {
+            return Err(refused(
+                "E0755",
+                format!("instance {id} is a sub-workflow of instance {parent}; rerun that one"),
+            )
+            .into());
+        }
+        let workflow: Workflow = match request.version {
+            Some(version) => {
+                let Some(workflow_id) = row.workflow_id else {
+                    return Err(SubmitError::Invalid(format!(
+                        "instance {id} did not come from a stored workflow, so it has no other versions"
+                    )));
+                };
+                let (_, wf) = self
+                    .store
+                    .version::<Workflow>(workflow_id, version)
+                    .await
+                    .map_err(|e| match e {
+                        StoreError::NotFound => SubmitError::Invalid(format!(
+                            "workflow {workflow_id} has no version {version}"
+                        )),
+                        other => other.into(),
+                    })?;
+                row.workflow_version = Some(version);
+                wf
+            }
+            None => serde_json::from_str(&row.definition)
+                .map_err(|e| SubmitError::Invalid(format!("instance {id}: definition: {e}")))?,
+        };
+        let mut conf: BTreeMap<String, String> = serde_json::from_str(&row.conf)
+            .map_err(|e| SubmitError::Invalid(format!("instance {id}: properties: {e}")))?;
+        conf.extend(request.properties);
+        let ready = prepare(&workflow, conf, &row.created_by, &self.config.capabilities)
+            .map_err(SubmitError::Invalid)?;
+        row.definition = serde_json::to_string(&workflow).expect("a workflow serializes");
+        row.conf = serde_json::to_string(&ready.conf).expect("a map of strings serializes");
+        // A fixed version may have dropped nodes: their results from before go with them.
+        let nodes: Vec<_> = nodes
+            .into_iter()
+            .filter(|n| ready.graph.id(&n.node).is_some())
+            .collect();
+        let mut inst =
+            persist::restore(&row, &nodes).map_err(|m| SubmitError::Invalid(m.to_string()))?;
+        let keep = rerun::replayed(&inst, &request.scope)?;
+        let names = |ids: &mut dyn Iterator<Item = usize>| -> Vec<String> {
+            ids.map(|n| inst.node_name(n).to_owned()).collect()
+        };
+        let report = RerunReport {
+            instance: id,
+            dry_run: request.dry_run,
+            run: inst.run + 1,
+            kept: names(&mut keep.iter().copied()),
+            again: names(&mut rerun::again(&inst, &keep).into_iter()),
+        };
+        if request.dry_run {
+            return Ok(report);
+        }
+        rerun::reset(&mut inst, &keep);
+        let now = now_micros();
+        let mut restarted = persist::instance_row(&inst, now);
+        restarted.conf = row.conf;
+        restarted.definition = row.definition;
+        restarted.workflow_version = row.workflow_version;
+        let kept: Vec<_> = keep
+            .iter()
+            .filter_map(|&n| persist::node_row(&inst, n))
+            .collect();
+        self.store.restart_instance(&restarted, &kept).await?;
+        self.engine.evict(id);
+        self.engine.add(inst, now);
+        self.engine.touch(id);
+        self.engine.start(id, now)?;
+        Ok(report)
     }
 
     async fn start_task(
@@ -633,6 +889,7 @@ impl Runner {
         }
         let at = Attempt {
             instance,
+            run: inst.run,
             node: name,
             attempt,
         };

@@ -3,12 +3,13 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use shared::api::{ActionStatus, JobStatus, Waiting};
+use shared::api::{ActionStatus, JobStatus, RerunScope, Waiting};
 use shared::oozie::from_workflow_xml;
 
 use super::graph::{Graph, NodeId};
-use super::instance::{Instance, MICROS_PER_MINUTE, Micros, Settings};
+use super::instance::{Instance, MICROS_PER_MINUTE, Mark, Micros, Settings};
 use super::planner::{Command, Engine};
+use super::rerun;
 use super::task::{Outcome, Task};
 
 const MIN: Micros = MICROS_PER_MINUTE;
@@ -643,4 +644,199 @@ fn late_reports_of_superseded_tries_are_ignored() {
     let a = r.node("a");
     r.engine.finished(r.id, a, 1, Outcome::ok(), r.now);
     assert_eq!(r.of("a"), Some(ActionStatus::Running), "try 1 is long over");
+}
+
+impl Run {
+    /// Reruns the ended instance in this scope, as the loop does: reset, then start.
+    fn rerun(&mut self, scope: RerunScope) -> Result<Vec<String>, super::planner::Refused> {
+        let mut inst = self.inst().clone();
+        let keep = rerun::replayed(&inst, &scope)?;
+        let again = rerun::again(&inst, &keep)
+            .into_iter()
+            .map(|n| inst.node_name(n).to_owned())
+            .collect();
+        rerun::reset(&mut inst, &keep);
+        self.engine.evict(self.id);
+        self.engine.add(inst, self.now);
+        self.started.clear();
+        self.ended = false;
+        self.engine
+            .start(self.id, self.now)
+            .expect("a reset instance starts");
+        self.step();
+        Ok(again)
+    }
+
+    fn mark(&mut self, name: &str, mark: Mark) -> Result<(), super::planner::Refused> {
+        let node = self.node(name);
+        let done = self.engine.mark(self.id, node, mark, self.now);
+        self.step();
+        done
+    }
+}
+
+/// a → (fork b, c) → join → d; every error to k.
+fn diamond() -> String {
+    workflow(&format!(
+        r#"<start to="a"/>{}<fork name="f"><path start="b"/><path start="c"/></fork>{}{}<join name="j" to="d"/>{}"#,
+        sh("a", "f", "k"),
+        sh("b", "j", "k"),
+        sh("c", "j", "k"),
+        sh("d", "end", "k"),
+    ))
+}
+
+#[test]
+fn a_rerun_of_failed_nodes_replays_what_succeeded_and_runs_the_rest() {
+    let mut r = Run::new(&diamond(), &[]);
+    r.ok("a");
+    r.ok("b");
+    r.fail("c");
+    assert_eq!(r.status(), JobStatus::Killed);
+    assert_eq!(r.inst().run, 0);
+    let again = r.rerun(RerunScope::Failed).unwrap();
+    assert_eq!(again, ["c", "d"], "only what did not succeed runs again");
+    assert_eq!(r.inst().run, 1, "wf:run() counts the rerun");
+    assert_eq!(
+        r.started_names(),
+        ["c"],
+        "a and b replay their ok transitions"
+    );
+    assert_eq!(r.inst().nodes[r.node("a")].mark, Some(Mark::Replay));
+    assert_eq!(r.of("c"), Some(ActionStatus::Running));
+    assert_eq!(r.attempts("c"), 1, "a rerun counts tries afresh");
+    r.ok("c");
+    r.ok("d");
+    assert_eq!(r.status(), JobStatus::Succeeded);
+    assert_eq!(r.path(), ["a", "b", "c", "d", "end"]);
+    assert_eq!(r.inst().error_code, None, "the old error is cleared");
+}
+
+#[test]
+fn a_whole_rerun_runs_everything_again() {
+    let mut r = Run::new(&diamond(), &[]);
+    r.ok("a");
+    r.ok("b");
+    r.ok("c");
+    r.ok("d");
+    assert_eq!(r.status(), JobStatus::Succeeded);
+    r.rerun(RerunScope::All).unwrap();
+    assert_eq!(r.started_names(), ["a"]);
+    assert_eq!(r.of("b"), None, "forgotten until reached again");
+}
+
+#[test]
+fn skip_nodes_must_have_ended_ok_or_error_and_replay_their_transition() {
+    let mut r = Run::new(&diamond(), &[]);
+    r.ok("a");
+    r.fail("b");
+    assert_eq!(r.status(), JobStatus::Killed);
+    assert_eq!(r.stopped, [("c".to_owned(), 1)]);
+    r.report("c", Outcome::failed("SIGNAL", "terminated"));
+    assert_eq!(r.of("c"), Some(ActionStatus::Killed));
+    let e = r
+        .rerun(RerunScope::Skip {
+            nodes: vec!["a".into(), "c".into()],
+        })
+        .unwrap_err();
+    assert_eq!(e.code, "E0806", "c was killed, it has no result: {e}");
+    assert!(e.message.contains('c'), "{e}");
+    let e = r
+        .rerun(RerunScope::Skip {
+            nodes: vec!["d".into()],
+        })
+        .unwrap_err();
+    assert_eq!(e.code, "E0807", "d was never reached: {e}");
+    let e = r
+        .rerun(RerunScope::Skip {
+            nodes: vec!["nope".into()],
+        })
+        .unwrap_err();
+    assert_eq!(e.code, "E0807");
+    // b's ERROR replays too: its error transition leads to k again.
+    r.rerun(RerunScope::Skip {
+        nodes: vec!["a".into(), "b".into()],
+    })
+    .unwrap();
+    assert_eq!(
+        r.status(),
+        JobStatus::Killed,
+        "b's error path is taken again"
+    );
+    assert!(r.started_names().is_empty(), "{:?}", r.started);
+    assert_eq!(r.inst().last_error_node, Some(r.node("b")));
+}
+
+#[test]
+fn a_rerun_from_a_node_runs_it_and_everything_after_it() {
+    let mut r = Run::new(&diamond(), &[]);
+    for n in ["a", "b", "c", "d"] {
+        r.ok(n);
+    }
+    let again = r.rerun(RerunScope::From { node: "c".into() }).unwrap();
+    assert_eq!(again, ["c", "d"]);
+    assert_eq!(r.started_names(), ["c"], "a and b are kept");
+    r.ok("c");
+    assert_eq!(r.started_names(), ["c", "d"]);
+}
+
+#[test]
+fn only_an_ended_instance_is_rerun() {
+    let r = Run::new(&diamond(), &[]);
+    let e = rerun::replayed(r.inst(), &RerunScope::All).unwrap_err();
+    assert_eq!(e.code, "E0805");
+}
+
+#[test]
+fn marking_a_running_action_succeeded_stops_it_and_goes_on() {
+    let mut r = Run::with_limit(&diamond(), &[], 1);
+    r.mark("a", Mark::Succeeded).unwrap();
+    assert_eq!(r.stopped, [("a".to_owned(), 1)], "its process is stopped");
+    assert_eq!(r.of("a"), Some(ActionStatus::Ok));
+    assert_eq!(r.started_names(), ["a", "b"], "its slot went to the next");
+    // The stopped try's end is not news.
+    r.engine.finished(
+        r.id,
+        r.node("a"),
+        1,
+        Outcome::failed("SIGNAL", "killed"),
+        r.now,
+    );
+    assert_eq!(r.of("a"), Some(ActionStatus::Ok));
+    assert_eq!(r.engine.running(), 1);
+}
+
+#[test]
+fn an_action_marked_skipped_before_it_is_reached_never_runs() {
+    let mut r = Run::new(&diamond(), &[]);
+    r.mark("c", Mark::Skipped).unwrap();
+    r.ok("a");
+    assert_eq!(r.started_names(), ["a", "b"]);
+    assert_eq!(r.of("c"), Some(ActionStatus::Ok));
+    r.ok("b");
+    r.ok("d");
+    assert_eq!(r.status(), JobStatus::Succeeded);
+    assert_eq!(r.inst().nodes[r.node("c")].mark, Some(Mark::Skipped));
+}
+
+#[test]
+fn a_failed_action_marked_succeeded_lets_a_rerun_go_past_it() {
+    let mut r = Run::new(&diamond(), &[]);
+    r.ok("a");
+    r.ok("b");
+    r.fail("c");
+    assert_eq!(r.status(), JobStatus::Killed);
+    r.mark("c", Mark::Succeeded).unwrap();
+    let e = r.mark("c", Mark::Succeeded).unwrap_err();
+    assert_eq!(e.code, "E0806", "{e}");
+    let e = r.mark("k", Mark::Succeeded).unwrap_err();
+    assert_eq!(e.code, "E0807", "a kill node is not an action: {e}");
+    let again = r.rerun(RerunScope::Failed).unwrap();
+    assert_eq!(again, ["d"]);
+    assert_eq!(r.started_names(), ["d"]);
+    assert_eq!(
+        r.inst().nodes[r.node("c")].mark,
+        Some(Mark::Succeeded),
+        "the user's mark is kept, not turned into a replay"
+    );
 }

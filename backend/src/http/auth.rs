@@ -306,6 +306,7 @@ pub(super) async fn guard(State(state): State<AppState>, mut req: Request, next:
             "/api/v1/workflows",
             "/api/v1/coordinators",
             "/api/v1/import",
+            "/api/v1/instances",
         ]
         .iter()
         .any(|prefix| target.starts_with(prefix))

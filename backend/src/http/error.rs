@@ -59,6 +59,12 @@ impl From<ServiceError> for ApiError {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", msg)
             }
             ServiceError::Forbidden(msg) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", msg),
+            ServiceError::Refused { code, message } => {
+                ApiError::new(StatusCode::CONFLICT, &code, message)
+            }
+            ServiceError::Unavailable(msg) => {
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", msg)
+            }
             ServiceError::TooManyAttempts { retry_after_s } => {
                 let mut api = ApiError::new(
                     StatusCode::TOO_MANY_REQUESTS,

@@ -5,6 +5,9 @@
 //! `lagged` event (reload what you show) instead of a silent gap. Streams end when the
 //! server shuts down, so open browser tabs never hold a graceful shutdown.
 //!
+//! The workflow engine's changes (an instance's or a node's status) go out as `instance`
+//! events, after they are committed.
+//!
 //! With several replicas on PostgreSQL each replica streams its own changes only.
 
 use std::convert::Infallible;
@@ -13,7 +16,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use shared::api::ChangeEvent;
+use shared::api::{ChangeEvent, InstanceEvent};
 use tokio::sync::{broadcast, watch};
 
 use crate::AppState;
@@ -25,6 +28,8 @@ const BUFFER: usize = 256;
 #[derive(Clone)]
 pub struct Events {
     changes: broadcast::Sender<ChangeEvent>,
+    /// `None`: the engine's changes came faster than they could be passed on.
+    instances: broadcast::Sender<Option<InstanceEvent>>,
     closing: watch::Receiver<bool>,
     /// The sending half when nobody else holds it (a dropped sender reads as shutdown).
     _never_closes: Option<std::sync::Arc<watch::Sender<bool>>>,
@@ -34,6 +39,7 @@ impl Events {
     pub fn new(closing: watch::Receiver<bool>) -> Self {
         Events {
             changes: broadcast::channel(BUFFER).0,
+            instances: broadcast::channel(4 * BUFFER).0,
             closing,
             _never_closes: None,
         }
@@ -52,32 +58,66 @@ impl Events {
     pub fn publish(&self, event: ChangeEvent) {
         let _ = self.changes.send(event);
     }
+
+    /// Passes the engine's committed changes on to every open stream, until the engine
+    /// stops.
+    pub fn follow(&self, engine: &crate::engine::runner::EngineHandle) {
+        let mut updates = engine.subscribe();
+        let out = self.instances.clone();
+        tokio::spawn(async move {
+            loop {
+                let event = match updates.recv().await {
+                    Ok(u) => Some(InstanceEvent {
+                        instance: u.instance,
+                        node: u.node,
+                        status: u.status,
+                        attempt: u.attempt,
+                    }),
+                    Err(broadcast::error::RecvError::Lagged(_)) => None,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                let _ = out.send(event);
+            }
+        });
+    }
 }
 
 pub(super) async fn stream(
     State(state): State<AppState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let receiver = state.events.changes.subscribe();
+    let receivers = (
+        state.events.changes.subscribe(),
+        state.events.instances.subscribe(),
+    );
     let closing = state.events.closing.clone();
+    let lagged = || Event::default().event("lagged");
     let events = futures_util::stream::unfold(
-        (receiver, closing),
-        |(mut receiver, mut closing)| async move {
+        (receivers, closing),
+        move |((mut changes, mut instances), mut closing)| async move {
             if *closing.borrow() {
                 return None;
             }
             let event = tokio::select! {
-                received = receiver.recv() => match received {
+                received = changes.recv() => match received {
                     Ok(change) => Event::default()
                         .event("change")
                         .json_data(&change)
-                        .unwrap_or_else(|_| Event::default().event("lagged")),
-                    Err(broadcast::error::RecvError::Lagged(_)) => Event::default().event("lagged"),
+                        .unwrap_or_else(|_| lagged()),
+                    Err(broadcast::error::RecvError::Lagged(_)) => lagged(),
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                },
+                received = instances.recv() => match received {
+                    Ok(Some(change)) => Event::default()
+                        .event("instance")
+                        .json_data(&change)
+                        .unwrap_or_else(|_| lagged()),
+                    Ok(None) | Err(broadcast::error::RecvError::Lagged(_)) => lagged(),
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 // Shutdown, or (the same to a stream) the server dropped the sender.
                 _ = closing.changed() => return None,
             };
-            Some((Ok(event), (receiver, closing)))
+            Some((Ok(event), ((changes, instances), closing)))
         },
     );
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

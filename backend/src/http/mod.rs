@@ -5,6 +5,7 @@ mod definitions;
 mod error;
 pub mod events;
 mod extract;
+mod instances;
 pub mod openapi;
 mod ops;
 
@@ -28,11 +29,13 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 pub fn endpoints() -> Vec<openapi::Endpoint> {
     let mut all = auth::endpoints();
     all.extend(definitions::endpoints());
+    all.extend(instances::endpoints());
     all.push(openapi::Endpoint::new(
         axum::http::Method::GET,
         "/events",
         Some(shared::api::Role::Viewer),
-        "Live changes to workflows, as server-sent events",
+        "Live changes, as server-sent events: `change` (a definition saved, an operation \
+         done), `instance` (an instance's or a node's status), `lagged` (reload)",
         openapi::Answer::Events,
         || axum::routing::get(events::stream),
     ));

@@ -164,28 +164,13 @@ pub fn validate<T: Versioned>(
     Ok(definition.validation(user))
 }
 
-/// The most items one page of a list holds.
-pub const MAX_PAGE: i64 = 500;
-pub const DEFAULT_PAGE: i64 = 100;
-
 pub async fn list<T: Versioned>(
     state: &AppState,
     name_contains: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 ) -> Result<Page<Summary>, ServiceError> {
-    let limit = limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ServiceError::BadInput(format!(
-            "limit is from 1 to {MAX_PAGE}"
-        )));
-    }
-    let offset = offset.unwrap_or(0);
-    if offset < 0 {
-        return Err(ServiceError::BadInput(
-            "offset cannot be negative".to_owned(),
-        ));
-    }
+    let (limit, offset) = super::page_bounds(limit, offset)?;
     let name_contains = name_contains.filter(|q| !q.trim().is_empty());
     if name_contains
         .as_ref()

@@ -4,6 +4,7 @@
 pub mod apps;
 pub mod auth;
 pub mod definitions;
+pub mod instances;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
@@ -15,6 +16,30 @@ use shared::workflow::Issue;
 pub const MAX_NODES: usize = 20_000;
 pub const MAX_EDGES: usize = 100_000;
 pub const MAX_NAME_LEN: usize = 200;
+
+/// The most items one page of a list holds.
+pub const MAX_PAGE: i64 = 500;
+pub const DEFAULT_PAGE: i64 = 100;
+
+/// A list's `limit` and `offset`, defaulted and checked.
+pub(crate) fn page_bounds(
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> Result<(i64, i64), ServiceError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ServiceError::BadInput(format!(
+            "limit is from 1 to {MAX_PAGE}"
+        )));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(ServiceError::BadInput(
+            "offset cannot be negative".to_owned(),
+        ));
+    }
+    Ok((limit, offset))
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -35,6 +60,13 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("too many failed logins; try again in {retry_after_s} s")]
     TooManyAttempts { retry_after_s: u64 },
+    /// The operation does not apply in the instance's state; `code` is Oozie's error code
+    /// where Oozie has one (E0805…).
+    #[error("{code}: {message}")]
+    Refused { code: String, message: String },
+    /// The workflow engine is not running on this server.
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Store(StoreError),
     /// Something that should not fail did (no randomness, a crashed worker thread).

@@ -275,6 +275,8 @@ pub struct NodeRow {
     pub ended_at_ms: Option<i64>,
     pub retry_at_ms: Option<i64>,
     pub seq: Option<i64>,
+    /// `replay`, `succeeded` or `skipped`: how it got its status without running.
+    pub mark: Option<String>,
 }
 
 /// An instance in a list (without its definition).
@@ -427,6 +429,14 @@ pub trait Store: Send + Sync + 'static {
     async fn write_run(
         &self,
         instances: &[InstanceRow],
+        nodes: &[NodeRow],
+    ) -> Result<(), StoreError>;
+
+    /// Starts an ended instance again (a rerun), in one transaction: its row (with new
+    /// properties, definition and version) and all its node rows replaced by `nodes`.
+    async fn restart_instance(
+        &self,
+        row: &InstanceRow,
         nodes: &[NodeRow],
     ) -> Result<(), StoreError>;
 

@@ -192,6 +192,14 @@ pub(super) const UPDATE_INSTANCE: &str = "UPDATE instances SET status = $2, run 
      error_code = $4, error_message = $5, last_error_node = $6, kill_pending = $7, \
      started_at_ms = $8, ended_at_ms = $9, updated_at_ms = $10 WHERE id = $1";
 
+/// A rerun: the properties and definition may change with the run.
+pub(super) const RESTART_INSTANCE: &str = "UPDATE instances SET status = $2, run = $3, \
+     error_code = $4, error_message = $5, last_error_node = $6, kill_pending = $7, \
+     started_at_ms = $8, ended_at_ms = $9, updated_at_ms = $10, conf = $11, definition = $12, \
+     workflow_version = $13 WHERE id = $1";
+
+pub(super) const DELETE_INSTANCE_NODES: &str = "DELETE FROM instance_nodes WHERE instance_id = $1";
+
 pub(super) const GET_INSTANCE: &str = "SELECT id, workflow_id, workflow_version, name, \
      definition, conf, created_by, status, run, parent_id, parent_node, priority, error_code, \
      error_message, last_error_node, kill_pending, created_at_ms, started_at_ms, ended_at_ms, \
@@ -207,11 +215,11 @@ pub(super) const ACTIVE_INSTANCES: &str = "SELECT id, workflow_id, workflow_vers
 
 pub(super) const NODE_COLUMNS: &str = "instance_id, node, status, attempts, arrivals, transition, \
      exit_code, error_code, error_message, data, external_id, ready_at_ms, started_at_ms, \
-     ended_at_ms, retry_at_ms, seq";
+     ended_at_ms, retry_at_ms, seq, mark";
 
 pub(super) const INSTANCE_NODES: &str = "SELECT instance_id, node, status, attempts, arrivals, \
      transition, exit_code, error_code, error_message, data, external_id, ready_at_ms, \
-     started_at_ms, ended_at_ms, retry_at_ms, seq FROM instance_nodes WHERE instance_id = $1 \
+     started_at_ms, ended_at_ms, retry_at_ms, seq, mark FROM instance_nodes WHERE instance_id = $1 \
      ORDER BY seq IS NULL, seq, ready_at_ms, node";
 
 /// The tail of the multi-row upsert of nodes (`INSERT INTO instance_nodes (NODE_COLUMNS)
@@ -222,7 +230,8 @@ pub(super) const UPSERT_NODES_TAIL: &str = " ON CONFLICT (instance_id, node) DO 
      error_code = excluded.error_code, error_message = excluded.error_message, \
      data = excluded.data, external_id = excluded.external_id, \
      ready_at_ms = excluded.ready_at_ms, started_at_ms = excluded.started_at_ms, \
-     ended_at_ms = excluded.ended_at_ms, retry_at_ms = excluded.retry_at_ms, seq = excluded.seq";
+     ended_at_ms = excluded.ended_at_ms, retry_at_ms = excluded.retry_at_ms, seq = excluded.seq, \
+     mark = excluded.mark";
 
 /// `$1` workflow (NULL: all), `$2` status (NULL: all), `$3`/`$4` limit and offset. Child
 /// instances of sub-workflows are listed under their parents, not here.

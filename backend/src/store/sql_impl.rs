@@ -130,12 +130,46 @@ macro_rules! sql_store {
                 ended_at_ms: row.try_get("ended_at_ms")?,
                 retry_at_ms: row.try_get("retry_at_ms")?,
                 seq: row.try_get("seq")?,
+                mark: row.try_get("mark")?,
             })
         }
 
-        /// Rows per upsert statement: 16 parameters each stays far below either
+        /// Rows per upsert statement: 17 parameters each stays far below either
         /// database's limit on parameters.
         const NODES_PER_STATEMENT: usize = 500;
+
+        /// Writes node rows with as few statements as the parameter limit allows.
+        async fn upsert_nodes(
+            tx: &mut sqlx::Transaction<'_, $db>,
+            nodes: &[NodeRow],
+        ) -> Result<(), StoreError> {
+            for chunk in nodes.chunks(NODES_PER_STATEMENT) {
+                let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO instance_nodes (");
+                q.push(sql::NODE_COLUMNS).push(") ");
+                q.push_values(chunk, |mut b, n| {
+                    b.push_bind(n.instance_id)
+                        .push_bind(&n.node)
+                        .push_bind(&n.status)
+                        .push_bind(n.attempts)
+                        .push_bind(n.arrivals)
+                        .push_bind(&n.transition)
+                        .push_bind(n.exit_code)
+                        .push_bind(&n.error_code)
+                        .push_bind(&n.error_message)
+                        .push_bind(&n.data)
+                        .push_bind(&n.external_id)
+                        .push_bind(n.ready_at_ms)
+                        .push_bind(n.started_at_ms)
+                        .push_bind(n.ended_at_ms)
+                        .push_bind(n.retry_at_ms)
+                        .push_bind(n.seq)
+                        .push_bind(&n.mark);
+                });
+                q.push(sql::UPSERT_NODES_TAIL);
+                q.build().execute(&mut **tx).await?;
+            }
+            Ok(())
+        }
 
         impl $store {
             async fn instance_nodes(&self, id: i64) -> Result<Vec<NodeRow>, StoreError> {
@@ -594,30 +628,42 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                for chunk in nodes.chunks(NODES_PER_STATEMENT) {
-                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO instance_nodes (");
-                    q.push(sql::NODE_COLUMNS).push(") ");
-                    q.push_values(chunk, |mut b, n| {
-                        b.push_bind(n.instance_id)
-                            .push_bind(&n.node)
-                            .push_bind(&n.status)
-                            .push_bind(n.attempts)
-                            .push_bind(n.arrivals)
-                            .push_bind(&n.transition)
-                            .push_bind(n.exit_code)
-                            .push_bind(&n.error_code)
-                            .push_bind(&n.error_message)
-                            .push_bind(&n.data)
-                            .push_bind(&n.external_id)
-                            .push_bind(n.ready_at_ms)
-                            .push_bind(n.started_at_ms)
-                            .push_bind(n.ended_at_ms)
-                            .push_bind(n.retry_at_ms)
-                            .push_bind(n.seq);
-                    });
-                    q.push(sql::UPSERT_NODES_TAIL);
-                    q.build().execute(&mut *tx).await?;
+                upsert_nodes(&mut tx, nodes).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn restart_instance(
+                &self,
+                row: &InstanceRow,
+                nodes: &[NodeRow],
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                let changed = sqlx::query(sql::RESTART_INSTANCE)
+                    .bind(row.id)
+                    .bind(&row.status)
+                    .bind(row.run)
+                    .bind(&row.error_code)
+                    .bind(&row.error_message)
+                    .bind(&row.last_error_node)
+                    .bind(&row.kill_pending)
+                    .bind(row.started_at_ms)
+                    .bind(row.ended_at_ms)
+                    .bind(row.updated_at_ms)
+                    .bind(&row.conf)
+                    .bind(&row.definition)
+                    .bind(row.workflow_version)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
                 }
+                sqlx::query(sql::DELETE_INSTANCE_NODES)
+                    .bind(row.id)
+                    .execute(&mut *tx)
+                    .await?;
+                upsert_nodes(&mut tx, nodes).await?;
                 tx.commit().await?;
                 Ok(())
             }

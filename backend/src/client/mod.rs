@@ -1,4 +1,4 @@
-//! The commands for scripts: `sluice workflow …` and `sluice import`, talking to a running
+//! The commands for scripts: `sluice workflow …`, `sluice instance …` and `sluice import`, talking to a running
 //! server over its REST API with an API token, exactly as any other client would (so they
 //! obey the same roles, limits and audit log).
 
@@ -16,6 +16,8 @@ use shared::oozie::{ImportError, from_workflow_xml, parse_job_properties};
 use shared::workflow::Workflow;
 
 use crate::config::{ExportFormat, ServerArgs, WorkflowCommand};
+
+pub(crate) mod instances;
 use crate::service::apps::{MAX_ENTRIES, MAX_FILE_BYTES, zip};
 
 /// Exit statuses: the server refused (1), or nothing could be asked (2).
@@ -180,6 +182,25 @@ pub(crate) async fn workflow(server: &ServerArgs, command: WorkflowCommand) -> E
             output,
             version,
         } => export(&client, &workflow, format, output, version).await,
+        WorkflowCommand::Run {
+            workflow,
+            version,
+            properties,
+            params,
+            hold,
+            wait,
+        } => {
+            instances::run_workflow(
+                &client,
+                &workflow,
+                version,
+                properties.as_deref(),
+                &params,
+                hold,
+                wait,
+            )
+            .await
+        }
     })
 }
 

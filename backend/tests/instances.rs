@@ -1,0 +1,504 @@
+//! Instances through the REST API with a real engine, real processes and SQLite: run a
+//! stored workflow, watch it, read its logs, steer it (suspend, resume, kill, mark), rerun
+//! what failed, and the refusals Oozie gives, as JSON errors.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderValue, Request, StatusCode, header};
+use backend::engine::exec::ExecConfig;
+use backend::engine::runner::{self, RunnerConfig};
+use backend::engine::task::Capabilities;
+use backend::store::{SqliteStore, Store};
+use backend::{AppState, app};
+use common::{assert_error, send, send_json};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use shared::api::Role;
+use shared::oozie::from_workflow_xml;
+use tower::ServiceExt;
+
+struct Server {
+    app: Router,
+    dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
+}
+
+/// Every request as an operator (what each role may do is `auth.rs`'s subject, but the
+/// operator bound is checked here once).
+async fn server() -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
+    let token = common::user_with_token(store.as_ref(), "olga", Role::Operator).await;
+    let mut exec = ExecConfig::new(dir.path().join("runs"));
+    exec.kill_grace = Duration::from_millis(500);
+    let (engine, _task) = runner::start(
+        store.clone(),
+        RunnerConfig {
+            slots: 8,
+            exec,
+            capabilities: Capabilities::default(),
+        },
+    )
+    .await
+    .unwrap();
+    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+    let app = app(AppState::new(store.clone()).with_engine(engine)).layer(
+        axum::middleware::map_request(move |mut req: Request<Body>| {
+            let bearer = bearer.clone();
+            async move {
+                req.headers_mut()
+                    .entry(header::AUTHORIZATION)
+                    .or_insert(bearer);
+                req
+            }
+        }),
+    );
+    Server { app, dir, store }
+}
+
+fn workflow(name: &str, nodes: &str) -> String {
+    format!(
+        r#"<workflow-app name="{name}" xmlns="uri:oozie:workflow:1.0">
+  <global><resource-manager>rm</resource-manager><name-node>nn</name-node></global>
+  {nodes}
+  <kill name="k"><message>failed: ${{wf:errorMessage(wf:lastErrorNode())}}</message></kill>
+  <end name="end"/>
+</workflow-app>"#
+    )
+}
+
+fn sh(name: &str, script: &str, ok: &str) -> String {
+    let script = script.replace('&', "&amp;").replace('<', "&lt;");
+    format!(
+        r#"<action name="{name}"><shell xmlns="uri:oozie:shell-action:1.0"><exec>sh</exec><argument>-c</argument><argument>{script}</argument></shell><ok to="{ok}"/><error to="k"/></action>"#
+    )
+}
+
+impl Server {
+    /// Stores a workflow; gives its id.
+    async fn store_workflow(&self, xml: &str) -> i64 {
+        let wf = from_workflow_xml(xml).unwrap().workflow;
+        let created = send_json(
+            &self.app,
+            "POST",
+            "/api/v1/workflows",
+            json!({"name": wf.name}),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+        let id = created.json()["id"].as_i64().unwrap();
+        let saved = send_json(
+            &self.app,
+            "PUT",
+            &format!("/api/v1/workflows/{id}"),
+            json!({"definition": wf}),
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+        id
+    }
+
+    async fn run(&self, workflow: i64, body: Value) -> i64 {
+        let reply = send_json(
+            &self.app,
+            "POST",
+            &format!("/api/v1/workflows/{workflow}/run"),
+            body,
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        reply.json()["id"].as_i64().unwrap()
+    }
+
+    async fn detail(&self, id: i64) -> Value {
+        let reply = send(&self.app, "GET", &format!("/api/v1/instances/{id}"), None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        reply.json()
+    }
+
+    /// Waits (up to 20 s) for the instance's status; gives its detail.
+    async fn wait_for(&self, id: i64, status: &str) -> Value {
+        for _ in 0..400 {
+            let d = self.detail(id).await;
+            if d["status"] == status {
+                return d;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "instance {id} never became {status}: {:#}",
+            self.detail(id).await
+        );
+    }
+
+    async fn wait_node(&self, id: i64, node: &str, status: &str) {
+        for _ in 0..400 {
+            let d = self.detail(id).await;
+            if node_of(&d, node)["status"] == status {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("{node} of {id} never became {status}");
+    }
+
+    async fn post(&self, path: &str, body: Value) -> common::Reply {
+        send_json(&self.app, "POST", &format!("/api/v1{path}"), body).await
+    }
+}
+
+fn node_of<'a>(detail: &'a Value, name: &str) -> &'a Value {
+    detail["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["name"] == name)
+        .unwrap_or_else(|| panic!("no node {name} in {detail:#}"))
+}
+
+#[tokio::test]
+async fn a_stored_workflow_runs_and_its_instance_nodes_and_logs_can_be_read() {
+    let s = server().await;
+    let wf = s
+        .store_workflow(&workflow(
+            "greet",
+            &format!(
+                r#"<start to="a"/>{}{}"#,
+                sh("a", "echo oops >&2; sleep 0.2; echo hello ${who}", "b"),
+                sh("b", "echo done", "end"),
+            ),
+        ))
+        .await;
+    let id = s.run(wf, json!({"properties": {"who": "world"}})).await;
+    let d = s.wait_for(id, "SUCCEEDED").await;
+    assert_eq!(d["job_id"], format!("{id:07}-sluice-W"));
+    assert_eq!(d["workflow_id"], wf);
+    assert_eq!(
+        d["workflow_version"], 2,
+        "the newest: create made 1, the save 2"
+    );
+    assert_eq!(d["properties"]["who"], "world");
+    assert_eq!(d["properties"]["user.name"], "olga");
+    let names: Vec<&str> = d["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["a", "b", "end", "k"], "finished first, in order");
+    assert_eq!(node_of(&d, "a")["kind"], "shell");
+    assert_eq!(node_of(&d, "a")["status"], "OK");
+    assert_eq!(node_of(&d, "a")["transition"], "b");
+    assert_eq!(node_of(&d, "k")["status"], Value::Null, "never reached");
+
+    let log = send(
+        &s.app,
+        "GET",
+        &format!("/api/v1/instances/{id}/nodes/a/log"),
+        None,
+    )
+    .await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.text());
+    let log = log.json();
+    assert_eq!(
+        log["text"], "oops\nhello world\n",
+        "stderr and stdout, as written"
+    );
+    assert_eq!(log["complete"], true);
+    assert_eq!(log["attempt"], 1);
+    assert_eq!(log["next_offset"], log["size"]);
+    let tail = send(
+        &s.app,
+        "GET",
+        &format!("/api/v1/instances/{id}/nodes/a/log?offset=-12"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(tail["text"], "hello world\n");
+    assert_eq!(tail["offset"], 5);
+    let missing = send(
+        &s.app,
+        "GET",
+        &format!("/api/v1/instances/{id}/nodes/..%2F..%2Fdb/log"),
+        None,
+    )
+    .await;
+    assert_error(&missing, StatusCode::NOT_FOUND, "not_found");
+
+    let list = send(
+        &s.app,
+        "GET",
+        &format!("/api/v1/instances?workflow_id={wf}&status=succeeded"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["id"], id);
+    let none = send(&s.app, "GET", "/api/v1/instances?status=FAILED", None)
+        .await
+        .json();
+    assert_eq!(none["total"], 0);
+    let bad = send(&s.app, "GET", "/api/v1/instances?status=DONE", None).await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+}
+
+#[tokio::test]
+async fn a_failed_node_is_rerun_and_what_succeeded_is_kept() {
+    let s = server().await;
+    let flag = s.dir.path().join("fixed");
+    let count = s.dir.path().join("a-ran");
+    let wf = s
+        .store_workflow(&workflow(
+            "fragile",
+            &format!(
+                r#"<start to="a"/>{}{}{}"#,
+                sh("a", &format!("echo x >> {}", count.display()), "b"),
+                sh("b", &format!("test -e {}", flag.display()), "c"),
+                sh("c", "echo run ${wf:run()}", "end"),
+            ),
+        ))
+        .await;
+    let id = s.run(wf, json!({})).await;
+    let d = s.wait_for(id, "KILLED").await;
+    assert_eq!(node_of(&d, "b")["status"], "ERROR");
+    assert_eq!(d["last_error_node"], "b");
+
+    // Refusals while it is ended: as Oozie answers them.
+    assert_error(
+        &s.post(&format!("/instances/{id}/suspend"), json!({})).await,
+        StatusCode::CONFLICT,
+        "E0727",
+    );
+    assert_error(
+        &s.post(&format!("/instances/{id}/resume"), json!({})).await,
+        StatusCode::CONFLICT,
+        "E1100",
+    );
+    assert_error(
+        &s.post(&format!("/instances/{id}/kill"), json!({})).await,
+        StatusCode::CONFLICT,
+        "E0725",
+    );
+    assert_error(
+        &s.post(&format!("/instances/{id}/start"), json!({})).await,
+        StatusCode::CONFLICT,
+        "E0813",
+    );
+    assert_error(
+        &s.post(
+            &format!("/instances/{id}/rerun"),
+            json!({"scope": "skip", "nodes": ["c"]}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+        "E0807",
+    );
+    assert_error(
+        &s.post("/instances/4242/rerun", json!({"scope": "all"}))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+
+    // A dry run says what would happen and changes nothing.
+    let dry = s
+        .post(
+            &format!("/instances/{id}/rerun"),
+            json!({"scope": "failed", "dry_run": true}),
+        )
+        .await;
+    assert_eq!(dry.status, StatusCode::OK, "{}", dry.text());
+    assert_eq!(
+        dry.json(),
+        json!({"instance": id, "dry_run": true, "run": 1, "kept": ["a"], "again": ["b", "c"]})
+    );
+    assert_eq!(s.detail(id).await["status"], "KILLED");
+
+    std::fs::write(&flag, "").unwrap();
+    let done = s
+        .post(
+            &format!("/instances/{id}/rerun"),
+            json!({"scope": "failed"}),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.text());
+    let d = s.wait_for(id, "SUCCEEDED").await;
+    assert_eq!(d["run"], 1);
+    assert_eq!(d["error_code"], Value::Null);
+    assert_eq!(node_of(&d, "a")["mark"], "replay");
+    assert_eq!(
+        std::fs::read_to_string(&count).unwrap(),
+        "x\n",
+        "a ran once, in the first run only"
+    );
+    let log = send(
+        &s.app,
+        "GET",
+        &format!("/api/v1/instances/{id}/nodes/c/log"),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(log["text"], "run 1\n");
+    assert_eq!(log["run"], 1);
+    // The first run's log of b is still there.
+    let old = send(
+        &s.app,
+        "GET",
+        &format!("/api/v1/instances/{id}/nodes/b/log?run=0"),
+        None,
+    )
+    .await;
+    assert_eq!(old.status, StatusCode::OK, "{}", old.text());
+}
+
+#[tokio::test]
+async fn suspend_resume_kill_and_mark_steer_a_running_instance() {
+    let s = server().await;
+    let wf = s
+        .store_workflow(&workflow(
+            "slow",
+            &format!(
+                r#"<start to="a"/>{}{}"#,
+                sh("a", "sleep 30", "b"),
+                sh("b", "sleep 30", "end"),
+            ),
+        ))
+        .await;
+    let id = s.run(wf, json!({})).await;
+    s.wait_node(id, "a", "RUNNING").await;
+    let d = s.detail(id).await;
+    assert_eq!(node_of(&d, "b")["waiting"], "upstream");
+    assert_error(
+        &s.post(&format!("/instances/{id}/rerun"), json!({"scope": "all"}))
+            .await,
+        StatusCode::CONFLICT,
+        "E0805",
+    );
+    assert_error(
+        &s.post(&format!("/instances/{id}/resume"), json!({})).await,
+        StatusCode::CONFLICT,
+        "E1100",
+    );
+
+    let suspended = s.post(&format!("/instances/{id}/suspend"), json!({})).await;
+    assert_eq!(suspended.status, StatusCode::OK, "{}", suspended.text());
+    assert_eq!(suspended.json()["status"], "SUSPENDED");
+    // a is marked succeeded while suspended: its process is stopped and b waits for the
+    // resume.
+    let marked = s
+        .post(
+            &format!("/instances/{id}/mark"),
+            json!({"node": "a", "mark": "succeeded"}),
+        )
+        .await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.text());
+    let d = s.detail(id).await;
+    assert_eq!(node_of(&d, "a")["status"], "OK");
+    assert_eq!(node_of(&d, "a")["mark"], "succeeded");
+    assert_eq!(node_of(&d, "b")["waiting"], "suspended");
+    let resumed = s.post(&format!("/instances/{id}/resume"), json!({})).await;
+    assert_eq!(resumed.json()["status"], "RUNNING");
+    s.wait_node(id, "b", "RUNNING").await;
+
+    let killed = s.post(&format!("/instances/{id}/kill"), json!({})).await;
+    assert_eq!(killed.status, StatusCode::OK, "{}", killed.text());
+    assert_eq!(killed.json()["status"], "KILLED");
+    let d = s.wait_for(id, "KILLED").await;
+    assert_eq!(d["error_message"], "killed by olga");
+    s.wait_node(id, "b", "KILLED").await;
+
+    let row = s.store.get_instance(id).await.unwrap().0;
+    assert_eq!(row.status, "KILLED");
+}
+
+#[tokio::test]
+async fn instance_changes_go_out_on_the_event_stream() {
+    let s = server().await;
+    let wf = s
+        .store_workflow(&workflow(
+            "quick",
+            &format!(r#"<start to="a"/>{}"#, sh("a", "true", "end")),
+        ))
+        .await;
+    let req = Request::builder()
+        .uri("/api/v1/events")
+        .body(Body::empty())
+        .unwrap();
+    let res = s.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.into_body();
+    let id = s.run(wf, json!({})).await;
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !seen.contains(&format!(
+        r#"{{"instance":{id},"node":null,"status":"SUCCEEDED""#
+    )) {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .unwrap_or_else(|_| panic!("no SUCCEEDED event; saw:\n{seen}"))
+            .expect("the stream goes on")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            seen.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    assert!(seen.contains("event: instance"), "{seen}");
+    assert!(
+        seen.contains(&format!(
+            r#"{{"instance":{id},"node":"a","status":"RUNNING""#
+        )),
+        "{seen}"
+    );
+}
+
+#[tokio::test]
+async fn viewers_cannot_run_and_a_server_without_an_engine_says_so() {
+    let s = server().await;
+    let wf = s
+        .store_workflow(&workflow(
+            "w",
+            &format!(r#"<start to="a"/>{}"#, sh("a", "true", "end")),
+        ))
+        .await;
+    let viewer = common::user_with_token(s.store.as_ref(), "vic", Role::Viewer).await;
+    let reply = common::send_with(
+        &s.app,
+        "POST",
+        &format!("/api/v1/workflows/{wf}/run"),
+        &[("authorization", &format!("Bearer {viewer}"))],
+        Some(b"{}".to_vec()),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.text());
+
+    let token = common::user_with_token(s.store.as_ref(), "ann", Role::Admin).await;
+    let bare = app(AppState::new(s.store.clone()));
+    let reply = common::send_with(
+        &bare,
+        "POST",
+        &format!("/api/v1/workflows/{wf}/run"),
+        &[("authorization", &format!("Bearer {token}"))],
+        Some(b"{}".to_vec()),
+    )
+    .await;
+    assert_error(&reply, StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+
+    // Workflows this server cannot run are refused up front, saying why.
+    let hive = s
+        .store_workflow(&workflow(
+            "warehouse",
+            r#"<start to="h"/><action name="h"><hive xmlns="uri:oozie:hive-action:1.0"><script>q.sql</script></hive><ok to="end"/><error to="k"/></action>"#,
+        ))
+        .await;
+    let reply = s.post(&format!("/workflows/{hive}/run"), json!({})).await;
+    assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    assert!(reply.text().contains("export-only"), "{}", reply.text());
+}
