@@ -702,3 +702,142 @@ pub struct InstanceEvent {
     pub status: String,
     pub attempt: u32,
 }
+
+/// A coordinator job's status, as Oozie names it (SEMANTICS C.3). The `*WITHERROR` states
+/// are not used, as with Oozie's default backward-support setting; DONEWITHERROR is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CoordStatus {
+    Prep,
+    Running,
+    PrepSuspended,
+    Suspended,
+    PrepPaused,
+    Paused,
+    Succeeded,
+    DoneWithError,
+    Killed,
+    Failed,
+    Ignored,
+}
+
+impl CoordStatus {
+    pub const ALL: [CoordStatus; 11] = [
+        CoordStatus::Prep,
+        CoordStatus::Running,
+        CoordStatus::PrepSuspended,
+        CoordStatus::Suspended,
+        CoordStatus::PrepPaused,
+        CoordStatus::Paused,
+        CoordStatus::Succeeded,
+        CoordStatus::DoneWithError,
+        CoordStatus::Killed,
+        CoordStatus::Failed,
+        CoordStatus::Ignored,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            CoordStatus::Prep => "PREP",
+            CoordStatus::Running => "RUNNING",
+            CoordStatus::PrepSuspended => "PREPSUSPENDED",
+            CoordStatus::Suspended => "SUSPENDED",
+            CoordStatus::PrepPaused => "PREPPAUSED",
+            CoordStatus::Paused => "PAUSED",
+            CoordStatus::Succeeded => "SUCCEEDED",
+            CoordStatus::DoneWithError => "DONEWITHERROR",
+            CoordStatus::Killed => "KILLED",
+            CoordStatus::Failed => "FAILED",
+            CoordStatus::Ignored => "IGNORED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.id() == text)
+    }
+
+    /// Nothing more happens on its own: SUCCEEDED, DONEWITHERROR, KILLED, FAILED, IGNORED.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            CoordStatus::Succeeded
+                | CoordStatus::DoneWithError
+                | CoordStatus::Killed
+                | CoordStatus::Failed
+                | CoordStatus::Ignored
+        )
+    }
+}
+
+/// A coordinator action's status, as Oozie names it (SEMANTICS C.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CoordActionStatus {
+    /// Materialized; waits for its nominal time and its input data.
+    Waiting,
+    /// Its data is there; waits for the concurrency limit.
+    Ready,
+    /// Its workflow instance is being created.
+    Submitted,
+    Running,
+    Suspended,
+    /// Its data did not come within the timeout.
+    TimedOut,
+    Succeeded,
+    Killed,
+    Failed,
+    Ignored,
+    /// Passed over by the LAST_ONLY or NONE execution.
+    Skipped,
+}
+
+impl CoordActionStatus {
+    pub const ALL: [CoordActionStatus; 11] = [
+        CoordActionStatus::Waiting,
+        CoordActionStatus::Ready,
+        CoordActionStatus::Submitted,
+        CoordActionStatus::Running,
+        CoordActionStatus::Suspended,
+        CoordActionStatus::TimedOut,
+        CoordActionStatus::Succeeded,
+        CoordActionStatus::Killed,
+        CoordActionStatus::Failed,
+        CoordActionStatus::Ignored,
+        CoordActionStatus::Skipped,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            CoordActionStatus::Waiting => "WAITING",
+            CoordActionStatus::Ready => "READY",
+            CoordActionStatus::Submitted => "SUBMITTED",
+            CoordActionStatus::Running => "RUNNING",
+            CoordActionStatus::Suspended => "SUSPENDED",
+            CoordActionStatus::TimedOut => "TIMEDOUT",
+            CoordActionStatus::Succeeded => "SUCCEEDED",
+            CoordActionStatus::Killed => "KILLED",
+            CoordActionStatus::Failed => "FAILED",
+            CoordActionStatus::Ignored => "IGNORED",
+            CoordActionStatus::Skipped => "SKIPPED",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.id() == text)
+    }
+
+    /// Oozie's `isTerminalStatus`: what a rerun may start again.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            CoordActionStatus::TimedOut
+                | CoordActionStatus::Succeeded
+                | CoordActionStatus::Killed
+                | CoordActionStatus::Failed
+                | CoordActionStatus::Ignored
+                | CoordActionStatus::Skipped
+        )
+    }
+}

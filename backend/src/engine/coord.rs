@@ -1,0 +1,860 @@
+//! The coordinator's decisions, pure: a job's actions are materialized as their times come
+//! (with the time core of `shared`), wait for their nominal time and their input data,
+//! time out, are skipped, and are submitted under the concurrency limit in the execution
+//! order; the job's status follows, all as Oozie does it (SEMANTICS B.4, B.6, C.3, C.4).
+//!
+//! No clock and no I/O: the time comes in as an argument and whether data exists comes
+//! from a [`DataCheck`] the caller gives (the loop looks at the local filesystem; tests
+//! give a set). What the loop must do comes back as an [`Effects`].
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use shared::api::{CoordActionStatus as A, CoordStatus as S, JobStatus};
+use shared::coord::Logic;
+use shared::coord::LogicOp;
+use shared::coord::materialize::{Action, Entries};
+use shared::coord::resolve::{CoordError, Execution, InstanceFn, InstanceSpec, Job};
+use shared::time::schedule::{Cursor, Slot};
+
+use super::planner::{Refused, refused};
+
+/// Oozie's `oozie.coord.execution.none.tolerance`: a NONE job's action is skipped once it
+/// is this late.
+const NONE_TOLERANCE: TimeDelta = TimeDelta::minutes(1);
+
+/// Whether one dependency's data is there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presence {
+    Present,
+    Absent,
+    /// This server cannot look there (hdfs://, hcat://): the reason.
+    Unknown(String),
+}
+
+/// Looks for data: `path` is what must exist (the done-flag applied), as the URI is
+/// written.
+pub trait DataCheck {
+    fn check(&self, path: &str) -> Presence;
+}
+
+/// One action of a coordinator job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoordAction {
+    pub number: u64,
+    pub nominal: DateTime<Utc>,
+    /// When it was materialized (`coord:actualTime()`); a rerun of a TIMEDOUT action
+    /// restarts it, so its timeout counts afresh.
+    pub created: DateTime<Utc>,
+    pub status: A,
+    /// Per data-in, newest first; `latest`/`future` instances stay as written until found.
+    pub inputs: Entries<Vec<String>>,
+    pub outputs: Entries<Vec<String>>,
+    pub configuration: Entries<String>,
+    /// While WAITING: what it waits for.
+    pub missing: Option<String>,
+    /// The workflow instance that runs it.
+    pub instance: Option<i64>,
+    /// On the next submission, rerun `instance`'s failed nodes instead of a new instance
+    /// (Oozie's coordinator rerun `-failed`).
+    pub rerun_failed: bool,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub updated: DateTime<Utc>,
+}
+
+/// A coordinator job: its resolved definition and where it stands.
+#[derive(Debug, Clone)]
+pub struct CoordJob {
+    pub id: i64,
+    pub job: Job,
+    /// `<input-logic>`; empty means every data-in is needed.
+    pub logic: Vec<Logic>,
+    pub status: S,
+    pub cursor: Cursor,
+    pub actions: BTreeMap<u64, CoordAction>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// What the loop must do after a step, and what to persist.
+#[derive(Debug, Default, PartialEq)]
+pub struct Effects {
+    /// Actions to start a workflow instance for (now SUBMITTED).
+    pub submit: Vec<u64>,
+    /// Workflow instances to kill, suspend or resume.
+    pub kill: Vec<i64>,
+    pub suspend: Vec<i64>,
+    pub resume: Vec<i64>,
+    /// Actions whose rows changed (new ones included).
+    pub actions: Vec<u64>,
+    /// Actions deleted (a change of end time took them back).
+    pub deleted: Vec<u64>,
+    pub job: bool,
+}
+
+impl Effects {
+    fn touch(&mut self, number: u64) {
+        if !self.actions.contains(&number) {
+            self.actions.push(number);
+        }
+    }
+}
+
+/// A change to a running job (`oozie job -change`): `end` and `pause` as given (a pause of
+/// `None` clears it), `concurrency` any integer (-1 unlimited).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Change {
+    pub end: Option<DateTime<Utc>>,
+    pub concurrency: Option<i64>,
+    pub pause: Option<Option<DateTime<Utc>>>,
+}
+
+impl CoordJob {
+    /// A job just submitted: PREP, nothing materialized.
+    pub fn new(id: i64, job: Job, logic: Vec<Logic>) -> CoordJob {
+        let cursor = job.schedule.first_cursor();
+        CoordJob {
+            id,
+            job,
+            logic,
+            status: S::Prep,
+            cursor,
+            actions: BTreeMap::new(),
+            error_code: None,
+            error_message: None,
+        }
+    }
+
+    /// Oozie's form of the job id, for `coord:actionId()` (`…-C@3`).
+    pub fn job_id(&self) -> String {
+        format!("{:07}-sluice-C", self.id)
+    }
+
+    fn active(&self) -> usize {
+        self.actions
+            .values()
+            .filter(|a| matches!(a.status, A::Submitted | A::Running | A::Suspended))
+            .count()
+    }
+
+    /// Whether every slot before the end has been materialized.
+    fn materialized_all(&self) -> bool {
+        self.cursor.next.is_none_or(|n| n >= self.job.schedule.end)
+    }
+
+    /// One step at `now`: pause, materialization, data checks, timeouts, skips,
+    /// submissions and the job's own status.
+    pub fn step(&mut self, now: DateTime<Utc>, data: &dyn DataCheck) -> Effects {
+        let mut fx = Effects::default();
+        if self.status.is_terminal() {
+            return fx;
+        }
+        // PREP turns RUNNING once the start time is reached (a pause already in force
+        // keeps it paused).
+        if now >= self.job.schedule.start {
+            let to = match self.status {
+                S::Prep => S::Running,
+                S::PrepPaused => S::Paused,
+                _ => self.status,
+            };
+            fx.job |= to != self.status;
+            self.status = to;
+        }
+        self.pause(now, &mut fx);
+        if matches!(self.status, S::Running | S::Paused)
+            && let Err(e) = self.materialize(now, &mut fx)
+        {
+            self.fail(e, now, &mut fx);
+            return fx;
+        }
+        if matches!(self.status, S::Running | S::Paused) {
+            self.check_waiting(now, data, &mut fx);
+            self.submit(now, &mut fx);
+        }
+        self.roll_up(&mut fx);
+        fx
+    }
+
+    /// The pause time reached: RUNNING → PAUSED, PREP → PREPPAUSED; moved later or cleared:
+    /// back.
+    fn pause(&mut self, now: DateTime<Utc>, fx: &mut Effects) {
+        let paused = self.job.schedule.pause.is_some_and(|p| p <= now);
+        let to = match (self.status, paused) {
+            (S::Running, true) => S::Paused,
+            (S::Prep, true) => S::PrepPaused,
+            (S::Paused, false) => S::Running,
+            (S::PrepPaused, false) => S::Prep,
+            _ => return,
+        };
+        self.status = to;
+        fx.job = true;
+    }
+
+    /// Creates the actions whose time has come, oldest first, no more than the throttle
+    /// lets wait at once.
+    fn materialize(&mut self, now: DateTime<Utc>, fx: &mut Effects) -> Result<(), CoordError> {
+        let waiting = self
+            .actions
+            .values()
+            .filter(|a| a.status == A::Waiting)
+            .count();
+        let room = usize::try_from(self.job.controls.throttle)
+            .unwrap_or(0)
+            .saturating_sub(waiting);
+        if room == 0 || self.cursor.next.is_none_or(|n| n > now) {
+            return Ok(());
+        }
+        let mut slots: Vec<Slot> = Vec::new();
+        let cursor = self.job.schedule.materialize_into(
+            self.cursor,
+            now + TimeDelta::milliseconds(1),
+            room,
+            &mut slots,
+        );
+        let job_id = self.job_id();
+        for slot in &slots {
+            let action = self.job.materialize(slot, now, &job_id)?;
+            self.insert(action, now);
+            fx.touch(slot.number);
+        }
+        if cursor != self.cursor {
+            self.cursor = cursor;
+            fx.job = true;
+        }
+        Ok(())
+    }
+
+    fn insert(&mut self, a: Action, now: DateTime<Utc>) {
+        self.actions.insert(
+            a.number,
+            CoordAction {
+                number: a.number,
+                nominal: a.nominal,
+                created: now,
+                status: A::Waiting,
+                inputs: a.inputs,
+                outputs: a.outputs,
+                configuration: a.configuration,
+                missing: None,
+                instance: None,
+                rerun_failed: false,
+                error_code: None,
+                error_message: None,
+                updated: now,
+            },
+        );
+    }
+
+    /// An error while materializing fails the job (Oozie: `CoordMaterializeTransitionXCommand`).
+    fn fail(&mut self, e: CoordError, now: DateTime<Utc>, fx: &mut Effects) {
+        self.status = S::Failed;
+        self.error_code = Some(e.code);
+        self.error_message = Some(e.message);
+        fx.job = true;
+        self.kill_actions(now, fx);
+    }
+
+    /// WAITING actions: skipped (LAST_ONLY, NONE), READY once their data is there, or
+    /// TIMEDOUT.
+    fn check_waiting(&mut self, now: DateTime<Utc>, data: &dyn DataCheck, fx: &mut Effects) {
+        let execution = self.job.controls.execution;
+        let numbers: Vec<u64> = self
+            .actions
+            .values()
+            .filter(|a| matches!(a.status, A::Waiting | A::Ready))
+            .map(|a| a.number)
+            .collect();
+        for number in numbers {
+            let next_nominal = self.actions.get(&(number + 1)).map(|a| a.nominal).or(self
+                .cursor
+                .next
+                .filter(|_| self.cursor.number == number && !self.materialized_all()));
+            let a = self.actions.get_mut(&number).expect("listed");
+            let skip = match execution {
+                Execution::LastOnly => next_nominal.is_some_and(|n| now >= n),
+                Execution::None => now > a.nominal + NONE_TOLERANCE,
+                Execution::Fifo | Execution::Lifo => false,
+            };
+            if skip {
+                a.status = A::Skipped;
+                a.missing = None;
+                a.updated = now;
+                fx.touch(number);
+                continue;
+            }
+            if a.status == A::Ready {
+                continue;
+            }
+            let before = (a.missing.clone(), a.inputs.clone());
+            let missing = if a.nominal > now {
+                Some("its nominal time has not come".to_owned())
+            } else {
+                missing_input(&self.job, &self.logic, a, data)
+            };
+            match missing {
+                None => {
+                    a.status = A::Ready;
+                    a.missing = None;
+                    a.updated = now;
+                    fx.touch(number);
+                }
+                Some(what) => {
+                    let since = a.nominal.max(a.created);
+                    let waited = (now - since).num_minutes();
+                    if a.nominal <= now && waited > self.job.controls.timeout {
+                        a.status = A::TimedOut;
+                        a.error_code = Some("TIMEDOUT".to_owned());
+                        a.error_message = Some(format!(
+                            "no data within {} minutes: {what}",
+                            self.job.controls.timeout
+                        ));
+                        a.updated = now;
+                        fx.touch(number);
+                    } else if before != (Some(what.clone()), a.inputs.clone()) {
+                        a.missing = Some(what);
+                        a.updated = now;
+                        fx.touch(number);
+                    }
+                }
+            }
+        }
+    }
+
+    /// READY actions become SUBMITTED while the concurrency allows, in the execution order.
+    fn submit(&mut self, now: DateTime<Utc>, fx: &mut Effects) {
+        let limit = self.job.controls.concurrency;
+        let mut room = if limit < 0 {
+            usize::MAX
+        } else {
+            usize::try_from(limit)
+                .unwrap_or(0)
+                .saturating_sub(self.active())
+        };
+        let mut ready: Vec<u64> = self
+            .actions
+            .values()
+            .filter(|a| a.status == A::Ready)
+            .map(|a| a.number)
+            .collect();
+        if self.job.controls.execution == Execution::Lifo {
+            ready.reverse();
+        }
+        for number in ready {
+            if room == 0 {
+                break;
+            }
+            room -= 1;
+            let a = self.actions.get_mut(&number).expect("listed");
+            a.status = A::Submitted;
+            a.updated = now;
+            fx.touch(number);
+            fx.submit.push(number);
+        }
+    }
+
+    /// Once every action is materialized and has ended: SUCCEEDED if all succeeded (or
+    /// were skipped), KILLED or FAILED if all were, DONEWITHERROR otherwise.
+    fn roll_up(&mut self, fx: &mut Effects) {
+        if !matches!(self.status, S::Running | S::Paused) || !self.materialized_all() {
+            return;
+        }
+        let ended = |s: A| {
+            matches!(
+                s,
+                A::Succeeded | A::Failed | A::Killed | A::TimedOut | A::Skipped | A::Ignored
+            )
+        };
+        if !self.actions.values().all(|a| ended(a.status)) {
+            return;
+        }
+        let all = |f: &dyn Fn(A) -> bool| self.actions.values().all(|a| f(a.status));
+        self.status = if all(&|s| matches!(s, A::Succeeded | A::Skipped | A::Ignored)) {
+            S::Succeeded
+        } else if all(&|s| s == A::Killed) {
+            S::Killed
+        } else if all(&|s| s == A::Failed) {
+            S::Failed
+        } else {
+            S::DoneWithError
+        };
+        fx.job = true;
+    }
+
+    /// The action's workflow instance was created and started.
+    pub fn started(&mut self, number: u64, instance: i64, now: DateTime<Utc>) {
+        if let Some(a) = self.actions.get_mut(&number)
+            && a.status == A::Submitted
+        {
+            a.status = A::Running;
+            a.instance = Some(instance);
+            a.rerun_failed = false;
+            a.updated = now;
+        }
+    }
+
+    /// The workflow instance could not be created (the app is missing or invalid).
+    pub fn submit_failed(&mut self, number: u64, message: String, now: DateTime<Utc>) {
+        if let Some(a) = self.actions.get_mut(&number)
+            && a.status == A::Submitted
+        {
+            a.status = A::Failed;
+            a.error_code = Some("SUBMIT".to_owned());
+            a.error_message = Some(message);
+            a.updated = now;
+        }
+    }
+
+    /// The action's workflow instance ended (or was suspended or resumed by hand).
+    /// Returns the action's number if it changed.
+    pub fn instance_changed(
+        &mut self,
+        instance: i64,
+        status: JobStatus,
+        message: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Option<u64> {
+        let a = self
+            .actions
+            .values_mut()
+            .find(|a| a.instance == Some(instance))?;
+        if !matches!(a.status, A::Running | A::Suspended) {
+            return None;
+        }
+        let to = match status {
+            JobStatus::Prep | JobStatus::Running => A::Running,
+            JobStatus::Suspended => A::Suspended,
+            JobStatus::Succeeded => A::Succeeded,
+            JobStatus::Killed => A::Killed,
+            JobStatus::Failed => A::Failed,
+        };
+        if to == a.status {
+            return None;
+        }
+        a.status = to;
+        if matches!(to, A::Killed | A::Failed) {
+            a.error_code = Some(status.id().to_owned());
+            a.error_message = message;
+        }
+        a.updated = now;
+        Some(a.number)
+    }
+
+    /// `-suspend`: refused once ended (E0728). Running workflows are suspended too.
+    pub fn suspend(&mut self, now: DateTime<Utc>) -> Result<Effects, Refused> {
+        let to = match self.status {
+            S::Prep | S::PrepPaused => S::PrepSuspended,
+            S::Running | S::Paused => S::Suspended,
+            s if s.is_terminal() => {
+                return Err(refused(
+                    "E0728",
+                    format!(
+                        "coordinator {} is {}; it cannot be suspended",
+                        self.id,
+                        s.id()
+                    ),
+                ));
+            }
+            _ => return Ok(Effects::default()),
+        };
+        self.status = to;
+        let mut fx = Effects {
+            job: true,
+            ..Effects::default()
+        };
+        for a in self.actions.values_mut() {
+            if a.status == A::Running {
+                a.status = A::Suspended;
+                a.updated = now;
+                fx.suspend.extend(a.instance);
+                fx.actions.push(a.number);
+            }
+        }
+        Ok(fx)
+    }
+
+    /// `-resume`: only a suspended job (E1100). Missed actions are then materialized:
+    /// delayed, not lost.
+    pub fn resume(&mut self, now: DateTime<Utc>) -> Result<Effects, Refused> {
+        self.status = match self.status {
+            S::PrepSuspended => S::Prep,
+            S::Suspended => S::Running,
+            s => {
+                return Err(refused(
+                    "E1100",
+                    format!(
+                        "coordinator {} is {}; only a suspended one can be resumed",
+                        self.id,
+                        s.id()
+                    ),
+                ));
+            }
+        };
+        let mut fx = Effects {
+            job: true,
+            ..Effects::default()
+        };
+        for a in self.actions.values_mut() {
+            if a.status == A::Suspended {
+                a.status = A::Running;
+                a.updated = now;
+                fx.resume.extend(a.instance);
+                fx.actions.push(a.number);
+            }
+        }
+        Ok(fx)
+    }
+
+    /// `-kill`: refused once ended (E1020); every action not ended is killed.
+    pub fn kill(&mut self, now: DateTime<Utc>) -> Result<Effects, Refused> {
+        if self.status.is_terminal() {
+            return Err(refused(
+                "E1020",
+                format!(
+                    "coordinator {} is {}; it cannot be killed",
+                    self.id,
+                    self.status.id()
+                ),
+            ));
+        }
+        self.status = S::Killed;
+        let mut fx = Effects {
+            job: true,
+            ..Effects::default()
+        };
+        self.kill_actions(now, &mut fx);
+        Ok(fx)
+    }
+
+    fn kill_actions(&mut self, now: DateTime<Utc>, fx: &mut Effects) {
+        for a in self.actions.values_mut() {
+            if matches!(
+                a.status,
+                A::Waiting | A::Ready | A::Submitted | A::Running | A::Suspended
+            ) {
+                if matches!(a.status, A::Running | A::Suspended) {
+                    fx.kill.extend(a.instance);
+                }
+                a.status = A::Killed;
+                a.missing = None;
+                a.updated = now;
+                fx.touch(a.number);
+            }
+        }
+    }
+
+    /// `-change`: end time, concurrency, pause time. KILLED and IGNORED jobs take none
+    /// (E1016). Actions already made at or after a new end or pause are taken back if
+    /// they have not started (else E1022, and nothing changes).
+    pub fn change(&mut self, c: &Change, now: DateTime<Utc>) -> Result<Effects, Refused> {
+        if matches!(self.status, S::Killed | S::Ignored) {
+            return Err(refused(
+                "E1016",
+                format!(
+                    "coordinator {} is {}; only its status can change",
+                    self.id,
+                    self.status.id()
+                ),
+            ));
+        }
+        let end = c.end.unwrap_or(self.job.schedule.end);
+        let pause = c.pause.unwrap_or(self.job.schedule.pause);
+        let bound = pause.map_or(end, |p| p.min(end));
+        let doomed: Vec<u64> = self
+            .actions
+            .values()
+            .filter(|a| a.nominal >= bound)
+            .map(|a| a.number)
+            .collect();
+        if let Some(busy) = doomed
+            .iter()
+            .map(|n| &self.actions[n])
+            .find(|a| !matches!(a.status, A::Waiting | A::Ready))
+        {
+            return Err(refused(
+                "E1022",
+                format!(
+                    "Cannot delete running/completed coordinator action {} ({}), at or after the new end or pause time",
+                    busy.number,
+                    busy.status.id()
+                ),
+            ));
+        }
+        let mut fx = Effects {
+            job: true,
+            ..Effects::default()
+        };
+        for n in &doomed {
+            self.actions.remove(n);
+            fx.deleted.push(*n);
+        }
+        if let Some(first) = doomed.iter().min() {
+            // Materialization starts again from the first action taken back.
+            self.cursor = Cursor {
+                number: first - 1,
+                next: self
+                    .job
+                    .schedule
+                    .iter()
+                    .find(|s| s.number == *first)
+                    .map(|s| s.at),
+            };
+        }
+        self.job.schedule.end = end;
+        self.job.schedule.pause = pause;
+        if let Some(n) = c.concurrency {
+            self.job.controls.concurrency = n;
+        }
+        if c.end.is_some() {
+            if end <= self.job.schedule.start && matches!(self.status, S::Prep | S::Running) {
+                self.status = S::Succeeded;
+            } else if matches!(self.status, S::Succeeded | S::DoneWithError | S::Failed)
+                && !self.materialized_all()
+            {
+                self.status = S::Running;
+            }
+        }
+        self.pause(now, &mut fx);
+        Ok(fx)
+    }
+
+    /// `-rerun -action …`: the actions must exist and have ended (E1018), and the job
+    /// must not be PREP or IGNORED (E1018). They wait again from the start; `failed`
+    /// reruns the same workflow instance's failed nodes instead of a new instance.
+    pub fn rerun(
+        &mut self,
+        numbers: &[u64],
+        failed: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Effects, Refused> {
+        let not_eligible = |why: String| {
+            refused(
+                "E1018",
+                format!("part or all actions are not eligible to rerun! {why}"),
+            )
+        };
+        if matches!(self.status, S::Prep | S::Ignored) {
+            return Err(not_eligible(format!("the job is {}", self.status.id())));
+        }
+        for n in numbers {
+            match self.actions.get(n) {
+                None => return Err(not_eligible(format!("there is no action {n}"))),
+                Some(a) if !a.status.is_terminal() => {
+                    return Err(not_eligible(format!("action {n} is {}", a.status.id())));
+                }
+                Some(_) => {}
+            }
+        }
+        let mut fx = Effects {
+            job: true,
+            ..Effects::default()
+        };
+        for n in numbers {
+            let a = self.actions.get_mut(n).expect("checked");
+            if a.status == A::TimedOut {
+                a.created = now;
+            }
+            a.status = A::Waiting;
+            a.error_code = None;
+            a.error_message = None;
+            a.missing = None;
+            a.rerun_failed = failed && a.instance.is_some();
+            if !a.rerun_failed {
+                a.instance = None;
+            }
+            a.updated = now;
+            fx.touch(*n);
+        }
+        if self.status.is_terminal() {
+            self.status = S::Running;
+        } else if self.status == S::Paused {
+            // PAUSED is restored by the next step while the pause time holds.
+            self.status = S::Running;
+        }
+        Ok(fx)
+    }
+
+    /// `-ignore -action …`: FAILED, KILLED or TIMEDOUT actions only (E1024), not in a PREP
+    /// job.
+    pub fn ignore(&mut self, numbers: &[u64], now: DateTime<Utc>) -> Result<Effects, Refused> {
+        if self.status == S::Prep {
+            return Err(refused("E1024", "the job is PREP".to_owned()));
+        }
+        if let Some(n) = numbers.iter().find(|n| {
+            !self
+                .actions
+                .get(n)
+                .is_some_and(|a| matches!(a.status, A::Failed | A::Killed | A::TimedOut))
+        }) {
+            return Err(refused(
+                "E1024",
+                format!("action {n} is not FAILED, KILLED or TIMEDOUT, so it cannot be ignored"),
+            ));
+        }
+        let mut fx = Effects {
+            job: true,
+            ..Effects::default()
+        };
+        for n in numbers {
+            let a = self.actions.get_mut(n).expect("checked");
+            a.status = A::Ignored;
+            a.updated = now;
+            fx.touch(*n);
+        }
+        Ok(fx)
+    }
+
+    /// When the next step has something to do on its own: the next slot, a nominal time,
+    /// a timeout or a skip due; `poll` for actions that wait for data.
+    pub fn next_wake(&self, now: DateTime<Utc>, poll: TimeDelta) -> Option<DateTime<Utc>> {
+        if self.status.is_terminal() || matches!(self.status, S::Suspended | S::PrepSuspended) {
+            return None;
+        }
+        let mut wake: Option<DateTime<Utc>> = None;
+        let mut at = |t: DateTime<Utc>| wake = Some(wake.map_or(t, |w| w.min(t)));
+        if let Some(next) = self.cursor.next
+            && next < self.job.schedule.end
+            && self.job.schedule.pause.is_none_or(|p| next < p)
+        {
+            at(next.max(self.job.schedule.start));
+        }
+        if let Some(p) = self.job.schedule.pause
+            && p > now
+        {
+            at(p);
+        }
+        for a in self.actions.values().filter(|a| a.status == A::Waiting) {
+            if a.nominal > now {
+                at(a.nominal);
+            } else {
+                at(now + poll);
+                let since = a.nominal.max(a.created);
+                at(since + TimeDelta::minutes(self.job.controls.timeout + 1));
+            }
+        }
+        wake
+    }
+}
+
+/// The first dependency of `a` that is not there, resolving `latest`/`future` instances
+/// it can; `None` when all its input logic is satisfied.
+fn missing_input(
+    job: &Job,
+    logic: &[Logic],
+    a: &mut CoordAction,
+    data: &dyn DataCheck,
+) -> Option<String> {
+    let mut verdicts: BTreeMap<String, Result<(), String>> = BTreeMap::new();
+    for (i, event) in job.inputs.iter().enumerate() {
+        let Some(ds) = job.datasets.get(&event.dataset) else {
+            verdicts.insert(
+                event.name.to_string(),
+                Err(format!("no dataset {}", event.dataset)),
+            );
+            continue;
+        };
+        let exists = |uri: &str| data.check(&ds.done_path(uri)) == Presence::Present;
+        let uris = &mut a.inputs.0[i].1;
+        if uris.iter().any(|u| u.starts_with("${coord:")) {
+            // latest/future: found once its data exists.
+            let found: Option<Vec<String>> = match &event.spec {
+                InstanceSpec::List(list) => list
+                    .iter()
+                    .map(|f| dynamic_instance(ds, f, a.nominal, a.created, &exists))
+                    .collect(),
+                InstanceSpec::Range(from, to) => {
+                    let s = dynamic_instance(ds, from, a.nominal, a.created, &exists);
+                    let e = dynamic_instance(ds, to, a.nominal, a.created, &exists);
+                    s.zip(e).map(|(s, e)| vec![e, s])
+                }
+            };
+            match found {
+                Some(list) => *uris = list,
+                None => {
+                    verdicts.insert(
+                        event.name.to_string(),
+                        Err(format!(
+                            "{}: {} has no such instance yet",
+                            event.name,
+                            uris.join(",")
+                        )),
+                    );
+                    continue;
+                }
+            }
+        }
+        let mut verdict = Ok(());
+        for uri in uris.iter() {
+            match data.check(&ds.done_path(uri)) {
+                Presence::Present => {}
+                Presence::Absent => {
+                    verdict = Err(format!(
+                        "{}: {} is not there",
+                        event.name,
+                        ds.done_path(uri)
+                    ));
+                    break;
+                }
+                Presence::Unknown(why) => {
+                    verdict = Err(format!("{}: {why}", event.name));
+                    break;
+                }
+            }
+        }
+        verdicts.insert(event.name.to_string(), verdict);
+    }
+    if logic.is_empty() {
+        return verdicts.into_values().find_map(Result::err);
+    }
+    logic.iter().find_map(|l| satisfied(l, &verdicts).err())
+}
+
+/// The URI of a `latest(n)` or `future(n, limit)` instance, once its data exists.
+fn dynamic_instance(
+    ds: &shared::coord::dataset::Dataset,
+    f: &InstanceFn,
+    nominal: DateTime<Utc>,
+    created: DateTime<Utc>,
+    exists: &dyn Fn(&str) -> bool,
+) -> Option<String> {
+    let t = match f {
+        InstanceFn::Latest(n) => ds.latest(created, *n, exists)?,
+        InstanceFn::Future(n, limit) => ds.future(nominal, *n, *limit, exists)?,
+        _ => return None,
+    };
+    Some(ds.uri(t))
+}
+
+/// An `<input-logic>` node: AND needs all, OR one; a data-in leaf its own verdict.
+/// COMBINE is read as AND (its per-instance mixing of datasets is not modelled); `min`
+/// and `wait` are not applied.
+fn satisfied(l: &Logic, verdicts: &BTreeMap<String, Result<(), String>>) -> Result<(), String> {
+    match l.op {
+        LogicOp::DataIn => {
+            let name = l.dataset.as_deref().or(l.name.as_deref()).unwrap_or("");
+            verdicts
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| Err(format!("input-logic names no data-in '{name}'")))
+        }
+        LogicOp::And | LogicOp::Combine => {
+            l.children.iter().try_for_each(|c| satisfied(c, verdicts))
+        }
+        LogicOp::Or => {
+            let mut first = None;
+            for c in &l.children {
+                match satisfied(c, verdicts) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => {
+                        first.get_or_insert(e);
+                    }
+                }
+            }
+            Err(first.unwrap_or_else(|| "an empty <or>".to_owned()))
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "coord_tests.rs"]
+mod tests;
