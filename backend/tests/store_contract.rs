@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use backend::store::{
-    AuditRecord, InstanceQuery, InstanceRow, Kind, ListQuery, NewUserRow, NodeRow, PgStore, Save,
-    SqliteStore, Store, StoreError, UserChange,
+    AuditRecord, CoordActionRow, CoordJobQuery, CoordJobRow, InstanceQuery, InstanceRow, Kind,
+    ListQuery, NewUserRow, NodeRow, PgStore, Save, SqliteStore, Store, StoreError, UserChange,
 };
 use shared::api::Role;
 use shared::coord::Coordinator;
@@ -750,6 +750,142 @@ async fn instances_are_written_in_batches_read_back_listed_and_restarted() {
                 Err(StoreError::NotFound)
             ),
             "{kind}"
+        );
+    })
+    .await;
+}
+
+fn coord_job(created_ms: i64) -> CoordJobRow {
+    CoordJobRow {
+        name: "hourly".to_owned(),
+        definition: "{}".to_owned(),
+        included: "[]".to_owned(),
+        conf: "{}".to_owned(),
+        created_by: "tester".to_owned(),
+        status: "PREP".to_owned(),
+        next_materialized_ms: Some(1_000),
+        end_ms: 100_000,
+        concurrency: 1,
+        created_at_ms: created_ms,
+        updated_at_ms: created_ms,
+        ..CoordJobRow::default()
+    }
+}
+
+fn coord_action(job_id: i64, number: i64, status: &str) -> CoordActionRow {
+    CoordActionRow {
+        job_id,
+        number,
+        nominal_ms: number * 3_600_000,
+        created_ms: 5,
+        status: status.to_owned(),
+        inputs: r#"{"in":["file:///d"]}"#.to_owned(),
+        outputs: "{}".to_owned(),
+        configuration: "{}".to_owned(),
+        updated_ms: 5,
+        ..CoordActionRow::default()
+    }
+}
+
+#[tokio::test]
+async fn coordinator_jobs_keep_one_action_per_nominal_time_and_one_instance_per_try() {
+    each_store(|store, kind| async move {
+        let first = store.create_coord_job(&coord_job(10)).await.unwrap();
+        let second = store.create_coord_job(&coord_job(20)).await.unwrap();
+        let mut job = coord_job(10);
+        job.id = first;
+        job.status = "RUNNING".to_owned();
+        job.last_action_number = 2;
+        job.next_materialized_ms = None;
+        job.pause_ms = Some(50_000);
+        let mut submitted = coord_action(first, 2, "SUBMITTED");
+        submitted.tries = 1;
+        submitted.rerun_failed = true;
+        store
+            .write_coord(
+                &job,
+                &[
+                    coord_action(first, 1, "WAITING"),
+                    submitted,
+                    coord_action(first, 3, "WAITING"),
+                ],
+                &[],
+            )
+            .await
+            .unwrap();
+        // Written again (a retry after a crash): the same rows, not new ones.
+        let mut again = coord_action(first, 1, "READY");
+        again.missing = None;
+        store.write_coord(&job, &[again], &[3]).await.unwrap();
+        let (row, actions) = store.get_coord_job(first).await.unwrap();
+        assert_eq!(row.status, "RUNNING", "{kind}");
+        assert_eq!(row.next_materialized_ms, None, "{kind}");
+        assert_eq!(row.pause_ms, Some(50_000), "{kind}");
+        let numbers: Vec<(i64, &str)> = actions
+            .iter()
+            .map(|a| (a.number, a.status.as_str()))
+            .collect();
+        assert_eq!(
+            numbers,
+            [(1, "READY"), (2, "SUBMITTED")],
+            "{kind}: 3 taken back"
+        );
+        assert!(actions[1].rerun_failed && actions[1].tries == 1, "{kind}");
+
+        // Another action at a nominal time already taken is refused by the database.
+        let mut clash = coord_action(first, 9, "WAITING");
+        clash.nominal_ms = actions[0].nominal_ms;
+        assert!(
+            store.write_coord(&job, &[clash], &[]).await.is_err(),
+            "{kind}"
+        );
+
+        let active: Vec<i64> = store
+            .active_coord_jobs()
+            .await
+            .unwrap()
+            .iter()
+            .map(|(j, _)| j.id)
+            .collect();
+        assert_eq!(active, [first, second], "{kind}");
+        let (page, total) = store
+            .list_coord_jobs(&CoordJobQuery {
+                coordinator_id: None,
+                status: Some("RUNNING".to_owned()),
+                limit: 10,
+                offset: 0,
+            })
+            .await
+            .unwrap();
+        assert_eq!((page.len(), total, page[0].id), (1, 1, first), "{kind}");
+
+        // One workflow instance per action try.
+        assert_eq!(
+            store.coord_instance(first, 2, 1).await.unwrap(),
+            None,
+            "{kind}"
+        );
+        let mut instance = instance_row("wf", None, 30);
+        instance.coord = Some((first, 2, 1));
+        let id = store.create_instance(&instance).await.unwrap();
+        assert_eq!(
+            store.coord_instance(first, 2, 1).await.unwrap(),
+            Some(id),
+            "{kind}"
+        );
+        assert_eq!(
+            store.get_instance(id).await.unwrap().0.coord,
+            Some((first, 2, 1)),
+            "{kind}"
+        );
+        assert!(
+            store.create_instance(&instance).await.is_err(),
+            "{kind}: the same try twice"
+        );
+        instance.coord = Some((first, 2, 2));
+        assert!(
+            store.create_instance(&instance).await.is_ok(),
+            "{kind}: the next try"
         );
     })
     .await;

@@ -58,6 +58,8 @@ pub struct CoordAction {
     /// On the next submission, rerun `instance`'s failed nodes instead of a new instance
     /// (Oozie's coordinator rerun `-failed`).
     pub rerun_failed: bool,
+    /// Workflow instances started for it so far (the next submission is try `tries`).
+    pub tries: u32,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
     pub updated: DateTime<Utc>,
@@ -239,6 +241,7 @@ impl CoordJob {
                 missing: None,
                 instance: None,
                 rerun_failed: false,
+                tries: 0,
                 error_code: None,
                 error_message: None,
                 updated: now,
@@ -347,6 +350,7 @@ impl CoordJob {
             room -= 1;
             let a = self.actions.get_mut(&number).expect("listed");
             a.status = A::Submitted;
+            a.tries += 1;
             a.updated = now;
             fx.touch(number);
             fx.submit.push(number);
@@ -858,3 +862,122 @@ fn satisfied(l: &Logic, verdicts: &BTreeMap<String, Result<(), String>>) -> Resu
 #[cfg(test)]
 #[path = "coord_tests.rs"]
 mod tests;
+
+/// The rows of a job and its actions, and back: what the scheduler writes after every
+/// step and reads after a restart.
+pub mod rows {
+    use std::collections::BTreeMap;
+
+    use chrono::{DateTime, Utc};
+    use shared::api::{CoordActionStatus, CoordStatus};
+    use shared::coord::resolve::resolve;
+    use shared::coord::{Coordinator, DatasetDef};
+    use shared::time::schedule::Cursor;
+
+    use super::{CoordAction, CoordJob};
+    use crate::store::{CoordActionRow, CoordJobRow};
+
+    fn ms(t: DateTime<Utc>) -> i64 {
+        t.timestamp_millis()
+    }
+
+    fn time(ms: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(ms).unwrap_or_default()
+    }
+
+    /// What changes of the job's row (the rest is written once, at submission).
+    pub fn job_row(job: &CoordJob, now: DateTime<Utc>) -> CoordJobRow {
+        CoordJobRow {
+            id: job.id,
+            status: job.status.id().to_owned(),
+            last_action_number: i64::try_from(job.cursor.number).unwrap_or(i64::MAX),
+            next_materialized_ms: job.cursor.next.map(ms),
+            end_ms: ms(job.job.schedule.end),
+            pause_ms: job.job.schedule.pause.map(ms),
+            concurrency: job.job.controls.concurrency,
+            error_code: job.error_code.clone(),
+            error_message: job.error_message.clone(),
+            updated_at_ms: ms(now),
+            ..CoordJobRow::default()
+        }
+    }
+
+    fn json<T: serde::Serialize>(v: &T) -> String {
+        serde_json::to_string(v).expect("entries of strings serialize")
+    }
+
+    pub fn action_row(job: i64, a: &CoordAction) -> CoordActionRow {
+        CoordActionRow {
+            job_id: job,
+            number: i64::try_from(a.number).unwrap_or(i64::MAX),
+            nominal_ms: ms(a.nominal),
+            created_ms: ms(a.created),
+            status: a.status.id().to_owned(),
+            inputs: json(&a.inputs),
+            outputs: json(&a.outputs),
+            configuration: json(&a.configuration),
+            missing: a.missing.clone(),
+            instance_id: a.instance,
+            rerun_failed: a.rerun_failed,
+            tries: i64::from(a.tries),
+            error_code: a.error_code.clone(),
+            error_message: a.error_message.clone(),
+            updated_ms: ms(a.updated),
+        }
+    }
+
+    /// A job read back: its definition resolved again as at submission, then what changed
+    /// since (end, pause, concurrency) and where materialization stands. The message says
+    /// what is damaged.
+    pub fn restore(row: &CoordJobRow, actions: &[CoordActionRow]) -> Result<CoordJob, String> {
+        let bad = |what: String| format!("coordinator job {}: {what}", row.id);
+        let c: Coordinator =
+            serde_json::from_str(&row.definition).map_err(|e| bad(format!("definition: {e}")))?;
+        let included: Vec<DatasetDef> =
+            serde_json::from_str(&row.included).map_err(|e| bad(format!("datasets: {e}")))?;
+        let conf: BTreeMap<String, String> =
+            serde_json::from_str(&row.conf).map_err(|e| bad(format!("properties: {e}")))?;
+        let mut job =
+            resolve(&c, &included, &conf, &row.created_by).map_err(|e| bad(e.to_string()))?;
+        job.schedule.end = time(row.end_ms);
+        job.schedule.pause = row.pause_ms.map(time);
+        job.controls.concurrency = row.concurrency;
+        let mut out = CoordJob::new(row.id, job, c.input_logic.clone());
+        out.status =
+            CoordStatus::parse(&row.status).ok_or_else(|| bad(format!("status {}", row.status)))?;
+        out.cursor = Cursor {
+            number: u64::try_from(row.last_action_number).unwrap_or(0),
+            next: row.next_materialized_ms.map(time),
+        };
+        out.error_code = row.error_code.clone();
+        out.error_message = row.error_message.clone();
+        for a in actions {
+            let field =
+                |what: &str, e: serde_json::Error| bad(format!("action {} {what}: {e}", a.number));
+            let number =
+                u64::try_from(a.number).map_err(|_| bad(format!("action {}", a.number)))?;
+            out.actions.insert(
+                number,
+                CoordAction {
+                    number,
+                    nominal: time(a.nominal_ms),
+                    created: time(a.created_ms),
+                    status: CoordActionStatus::parse(&a.status)
+                        .ok_or_else(|| bad(format!("action {} status {}", a.number, a.status)))?,
+                    inputs: serde_json::from_str(&a.inputs).map_err(|e| field("inputs", e))?,
+                    outputs: serde_json::from_str(&a.outputs).map_err(|e| field("outputs", e))?,
+                    configuration: serde_json::from_str(&a.configuration)
+                        .map_err(|e| field("configuration", e))?,
+                    missing: a.missing.clone(),
+                    instance: a.instance_id,
+                    rerun_failed: a.rerun_failed,
+                    tries: u32::try_from(a.tries).unwrap_or(0),
+                    error_code: a.error_code.clone(),
+                    error_message: a.error_message.clone(),
+                    updated: time(a.updated_ms),
+                },
+            );
+        }
+        Ok(out)
+    }
+}

@@ -45,6 +45,17 @@ fn coordinator(controls: &str, input: Option<&str>) -> CoordJob {
 }
 
 fn coordinator_on(template: &str, controls: &str, input: Option<&str>, logic: &str) -> CoordJob {
+    let c = definition(template, controls, input, logic);
+    let job = resolve(&c, &[], &c.properties(), "alice").expect("resolves");
+    CoordJob::new(7, job, c.input_logic.clone())
+}
+
+fn definition(
+    template: &str,
+    controls: &str,
+    input: Option<&str>,
+    logic: &str,
+) -> shared::coord::Coordinator {
     let events = match input {
         Some(instance) => format!(
             r#"<datasets><dataset name="logs" frequency="${{coord:hours(1)}}" initial-instance="2025-01-01T00:00Z" timezone="UTC"><uri-template>{template}</uri-template></dataset>
@@ -60,10 +71,9 @@ fn coordinator_on(template: &str, controls: &str, input: Option<&str>, logic: &s
   <action><workflow><app-path>wf</app-path><configuration><property><name>hour</name><value>${{coord:formatTime(coord:nominalTime(), 'HH')}}</value></property></configuration></workflow></action>
 </coordinator-app>"#
     );
-    let imported = from_coordinator_xml(&xml, &|_| None).expect("valid coordinator");
-    let c = imported.coordinator;
-    let job = resolve(&c, &imported.included, &c.properties(), "alice").expect("resolves");
-    CoordJob::new(7, job, c.input_logic.clone())
+    from_coordinator_xml(&xml, &|_| None)
+        .expect("valid coordinator")
+        .coordinator
 }
 
 fn statuses(c: &CoordJob) -> Vec<(u64, A)> {
@@ -447,4 +457,49 @@ fn reruns_and_ignores_check_their_actions_first() {
     assert_eq!(c.actions[&2].status, A::TimedOut);
     c.ignore(&[2], t("2026-01-01T01:02Z")).unwrap();
     assert_eq!(c.actions[&2].status, A::Ignored);
+}
+
+#[test]
+fn a_job_survives_the_round_trip_through_its_rows() {
+    let files = Files::default();
+    let mut c = coordinator("<concurrency>2</concurrency>", Some("${coord:latest(0)}"));
+    c.change(
+        &Change {
+            end: Some(t("2026-01-01T20:00Z")),
+            pause: Some(Some(t("2026-01-01T18:00Z"))),
+            concurrency: Some(3),
+        },
+        t("2025-12-31T00:00Z"),
+    )
+    .unwrap();
+    files.add("file:///data/00/_SUCCESS");
+    files.add("file:///alt/01/_SUCCESS");
+    c.step(t("2026-01-01T01:30Z"), &files);
+    c.started(1, 77, t("2026-01-01T01:30Z"));
+    assert_eq!(c.actions[&1].inputs["in"], ["file:///data/00"]);
+
+    // The stored definition is the coordinator as it was submitted.
+    let mut row = rows::job_row(&c, t("2026-01-01T01:31Z"));
+    let submitted = definition(
+        "file:///data/${HOUR}",
+        "<concurrency>2</concurrency>",
+        Some("${coord:latest(0)}"),
+        "",
+    );
+    row.definition = serde_json::to_string(&submitted).unwrap();
+    row.included = "[]".to_owned();
+    row.conf = "{}".to_owned();
+    row.created_by = "alice".to_owned();
+    let actions: Vec<_> = c
+        .actions
+        .values()
+        .map(|a| rows::action_row(c.id, a))
+        .collect();
+    let back = rows::restore(&row, &actions).unwrap();
+    assert_eq!(back.status, c.status);
+    assert_eq!(back.cursor, c.cursor);
+    assert_eq!(back.job.schedule.end, t("2026-01-01T20:00Z"));
+    assert_eq!(back.job.schedule.pause, Some(t("2026-01-01T18:00Z")));
+    assert_eq!(back.job.controls.concurrency, 3);
+    assert_eq!(back.actions, c.actions);
 }

@@ -253,6 +253,8 @@ pub struct InstanceRow {
     pub started_at_ms: Option<i64>,
     pub ended_at_ms: Option<i64>,
     pub updated_at_ms: i64,
+    /// The coordinator action it runs: job, action number and try (set at creation).
+    pub coord: Option<(i64, i64, i64)>,
 }
 
 /// One node of an instance, once reached.
@@ -294,6 +296,58 @@ pub struct InstanceItem {
     pub ended_at_ms: Option<i64>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
+}
+
+/// A coordinator job as stored: its definition (JSON) and where its schedule stands.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CoordJobRow {
+    pub id: i64,
+    pub coordinator_id: Option<i64>,
+    pub coordinator_version: Option<i64>,
+    pub name: String,
+    pub definition: String,
+    pub included: String,
+    pub conf: String,
+    pub created_by: String,
+    pub status: String,
+    pub last_action_number: i64,
+    pub next_materialized_ms: Option<i64>,
+    pub end_ms: i64,
+    pub pause_ms: Option<i64>,
+    pub concurrency: i64,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// One action of a coordinator job.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CoordActionRow {
+    pub job_id: i64,
+    pub number: i64,
+    pub nominal_ms: i64,
+    pub created_ms: i64,
+    pub status: String,
+    pub inputs: String,
+    pub outputs: String,
+    pub configuration: String,
+    pub missing: Option<String>,
+    pub instance_id: Option<i64>,
+    pub rerun_failed: bool,
+    pub tries: i64,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub updated_ms: i64,
+}
+
+/// Which coordinator jobs to list, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct CoordJobQuery {
+    pub coordinator_id: Option<i64>,
+    pub status: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
 }
 
 /// Which instances to list, newest first.
@@ -439,6 +493,43 @@ pub trait Store: Send + Sync + 'static {
         row: &InstanceRow,
         nodes: &[NodeRow],
     ) -> Result<(), StoreError>;
+
+    /// Stores a new coordinator job (its `id` is ignored) and gives its id.
+    async fn create_coord_job(&self, row: &CoordJobRow) -> Result<i64, StoreError>;
+
+    /// Writes what the scheduler changed of one job, in one transaction: the job's row
+    /// (what changes of it), its actions (new or changed), and actions taken back.
+    async fn write_coord(
+        &self,
+        job: &CoordJobRow,
+        actions: &[CoordActionRow],
+        deleted: &[i64],
+    ) -> Result<(), StoreError>;
+
+    /// Every coordinator job not ended, with all its actions.
+    async fn active_coord_jobs(
+        &self,
+    ) -> Result<Vec<(CoordJobRow, Vec<CoordActionRow>)>, StoreError>;
+
+    /// A job with its actions, oldest first.
+    async fn get_coord_job(
+        &self,
+        id: i64,
+    ) -> Result<(CoordJobRow, Vec<CoordActionRow>), StoreError>;
+
+    /// A page of coordinator jobs and how many match in all.
+    async fn list_coord_jobs(
+        &self,
+        query: &CoordJobQuery,
+    ) -> Result<(Vec<CoordJobRow>, i64), StoreError>;
+
+    /// The workflow instance made for a coordinator action's try, if one was.
+    async fn coord_instance(
+        &self,
+        job: i64,
+        action: i64,
+        try_: i64,
+    ) -> Result<Option<i64>, StoreError>;
 
     /// Every instance the engine must hold after a start, with its nodes.
     async fn active_instances(&self) -> Result<Vec<(InstanceRow, Vec<NodeRow>)>, StoreError>;

@@ -184,8 +184,9 @@ pub(super) const LIST_AUDIT: &str = "SELECT id, at_ms, actor, via, action, targe
 
 pub(super) const CREATE_INSTANCE: &str = "INSERT INTO instances \
      (workflow_id, workflow_version, name, definition, conf, created_by, status, run, \
-      parent_id, parent_node, priority, created_at_ms, updated_at_ms) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id";
+      parent_id, parent_node, priority, created_at_ms, updated_at_ms, coord_job_id, \
+      coord_action, coord_try) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15) RETURNING id";
 
 /// What the engine changes of an instance; the rest is fixed at creation.
 pub(super) const UPDATE_INSTANCE: &str = "UPDATE instances SET status = $2, run = $3, \
@@ -203,14 +204,14 @@ pub(super) const DELETE_INSTANCE_NODES: &str = "DELETE FROM instance_nodes WHERE
 pub(super) const GET_INSTANCE: &str = "SELECT id, workflow_id, workflow_version, name, \
      definition, conf, created_by, status, run, parent_id, parent_node, priority, error_code, \
      error_message, last_error_node, kill_pending, created_at_ms, started_at_ms, ended_at_ms, \
-     updated_at_ms FROM instances WHERE id = $1";
+     updated_at_ms, coord_job_id, coord_action, coord_try FROM instances WHERE id = $1";
 
 /// Instances the engine must hold: not ended, or ended with a try whose end was never
 /// recorded.
 pub(super) const ACTIVE_INSTANCES: &str = "SELECT id, workflow_id, workflow_version, name, \
      definition, conf, created_by, status, run, parent_id, parent_node, priority, error_code, \
      error_message, last_error_node, kill_pending, created_at_ms, started_at_ms, ended_at_ms, \
-     updated_at_ms FROM instances WHERE status IN ('PREP', 'RUNNING', 'SUSPENDED') \
+     updated_at_ms, coord_job_id, coord_action, coord_try FROM instances WHERE status IN ('PREP', 'RUNNING', 'SUSPENDED') \
      OR id IN (SELECT instance_id FROM instance_nodes WHERE status = 'RUNNING') ORDER BY id";
 
 pub(super) const NODE_COLUMNS: &str = "instance_id, node, status, attempts, arrivals, transition, \
@@ -244,3 +245,76 @@ pub(super) const LIST_INSTANCES: &str = "SELECT id, workflow_id, workflow_versio
 pub(super) const COUNT_INSTANCES: &str = "SELECT COUNT(*) AS n FROM instances \
      WHERE ($1 IS NULL OR workflow_id = $1) AND ($2 IS NULL OR status = $2) \
      AND parent_id IS NULL";
+
+/// The columns of a coordinator job, as a literal for `concat!`.
+macro_rules! coord_job_columns {
+    () => {
+        "id, coordinator_id, coordinator_version, name, definition, included, conf, \
+         created_by, status, last_action_number, next_materialized_ms, end_ms, pause_ms, \
+         concurrency, error_code, error_message, created_at_ms, updated_at_ms"
+    };
+}
+
+macro_rules! coord_action_columns {
+    () => {
+        "job_id, number, nominal_ms, created_ms, status, inputs, outputs, configuration, \
+         missing, instance_id, rerun_failed, tries, error_code, error_message, updated_ms"
+    };
+}
+
+pub(super) const CREATE_COORD_JOB: &str = "INSERT INTO coord_jobs (coordinator_id, \
+     coordinator_version, name, definition, included, conf, created_by, status, \
+     last_action_number, next_materialized_ms, end_ms, pause_ms, concurrency, created_at_ms, \
+     updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
+     RETURNING id";
+
+/// What the scheduler changes of a job; the rest is fixed at submission.
+pub(super) const UPDATE_COORD_JOB: &str = "UPDATE coord_jobs SET status = $2, \
+     last_action_number = $3, next_materialized_ms = $4, end_ms = $5, pause_ms = $6, \
+     concurrency = $7, error_code = $8, error_message = $9, updated_at_ms = $10 WHERE id = $1";
+
+pub(super) const COORD_ACTION_COLUMNS: &str = coord_action_columns!();
+
+pub(super) const UPSERT_COORD_ACTIONS_TAIL: &str = " ON CONFLICT (job_id, number) DO UPDATE SET \
+     created_ms = excluded.created_ms, status = excluded.status, inputs = excluded.inputs, \
+     outputs = excluded.outputs, configuration = excluded.configuration, \
+     missing = excluded.missing, instance_id = excluded.instance_id, \
+     rerun_failed = excluded.rerun_failed, tries = excluded.tries, \
+     error_code = excluded.error_code, error_message = excluded.error_message, \
+     updated_ms = excluded.updated_ms";
+
+pub(super) const DELETE_COORD_ACTION: &str =
+    "DELETE FROM coord_actions WHERE job_id = $1 AND number = $2";
+
+pub(super) const GET_COORD_JOB: &str = concat!(
+    "SELECT ",
+    coord_job_columns!(),
+    " FROM coord_jobs WHERE id = $1"
+);
+
+pub(super) const ACTIVE_COORD_JOBS: &str = concat!(
+    "SELECT ",
+    coord_job_columns!(),
+    " FROM coord_jobs WHERE status NOT IN \
+     ('SUCCEEDED', 'DONEWITHERROR', 'KILLED', 'FAILED', 'IGNORED') ORDER BY id"
+);
+
+pub(super) const COORD_ACTIONS: &str = concat!(
+    "SELECT ",
+    coord_action_columns!(),
+    " FROM coord_actions WHERE job_id = $1 ORDER BY number"
+);
+
+/// `$1` coordinator (NULL: all), `$2` status (NULL: all), `$3`/`$4` limit and offset.
+pub(super) const LIST_COORD_JOBS: &str = concat!(
+    "SELECT ",
+    coord_job_columns!(),
+    " FROM coord_jobs WHERE ($1 IS NULL OR coordinator_id = $1) \
+     AND ($2 IS NULL OR status = $2) ORDER BY created_at_ms DESC, id DESC LIMIT $3 OFFSET $4"
+);
+
+pub(super) const COUNT_COORD_JOBS: &str = "SELECT COUNT(*) AS n FROM coord_jobs \
+     WHERE ($1 IS NULL OR coordinator_id = $1) AND ($2 IS NULL OR status = $2)";
+
+pub(super) const COORD_INSTANCE: &str = "SELECT id FROM instances \
+     WHERE coord_job_id = $1 AND coord_action = $2 AND coord_try = $3";

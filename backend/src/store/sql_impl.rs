@@ -12,9 +12,9 @@ macro_rules! sql_store {
         use shared::api::Role;
 
         use super::{
-            AuditRecord, AuditRow, DefinitionRow, InstanceItem, InstanceQuery, InstanceRow, Kind,
-            ListItem, ListQuery, NewUserRow, NodeRow, Page, Save, Store, Stored, TokenRow,
-            UserChange, UserRow, VersionInfo, sql,
+            AuditRecord, AuditRow, CoordActionRow, CoordJobQuery, CoordJobRow, DefinitionRow,
+            InstanceItem, InstanceQuery, InstanceRow, Kind, ListItem, ListQuery, NewUserRow,
+            NodeRow, Page, Save, Store, Stored, TokenRow, UserChange, UserRow, VersionInfo, sql,
         };
 
         fn stored(row: &$row) -> Result<Stored<String>, StoreError> {
@@ -109,6 +109,57 @@ macro_rules! sql_store {
                 started_at_ms: row.try_get("started_at_ms")?,
                 ended_at_ms: row.try_get("ended_at_ms")?,
                 updated_at_ms: row.try_get("updated_at_ms")?,
+                coord: match (
+                    row.try_get::<Option<i64>, _>("coord_job_id")?,
+                    row.try_get::<Option<i64>, _>("coord_action")?,
+                    row.try_get::<Option<i64>, _>("coord_try")?,
+                ) {
+                    (Some(j), Some(a), Some(t)) => Some((j, a, t)),
+                    _ => None,
+                },
+            })
+        }
+
+        fn coord_job_row(row: &$row) -> Result<CoordJobRow, StoreError> {
+            Ok(CoordJobRow {
+                id: row.try_get("id")?,
+                coordinator_id: row.try_get("coordinator_id")?,
+                coordinator_version: row.try_get("coordinator_version")?,
+                name: row.try_get("name")?,
+                definition: row.try_get("definition")?,
+                included: row.try_get("included")?,
+                conf: row.try_get("conf")?,
+                created_by: row.try_get("created_by")?,
+                status: row.try_get("status")?,
+                last_action_number: row.try_get("last_action_number")?,
+                next_materialized_ms: row.try_get("next_materialized_ms")?,
+                end_ms: row.try_get("end_ms")?,
+                pause_ms: row.try_get("pause_ms")?,
+                concurrency: row.try_get("concurrency")?,
+                error_code: row.try_get("error_code")?,
+                error_message: row.try_get("error_message")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+                updated_at_ms: row.try_get("updated_at_ms")?,
+            })
+        }
+
+        fn coord_action_row(row: &$row) -> Result<CoordActionRow, StoreError> {
+            Ok(CoordActionRow {
+                job_id: row.try_get("job_id")?,
+                number: row.try_get("number")?,
+                nominal_ms: row.try_get("nominal_ms")?,
+                created_ms: row.try_get("created_ms")?,
+                status: row.try_get("status")?,
+                inputs: row.try_get("inputs")?,
+                outputs: row.try_get("outputs")?,
+                configuration: row.try_get("configuration")?,
+                missing: row.try_get("missing")?,
+                instance_id: row.try_get("instance_id")?,
+                rerun_failed: row.try_get::<i64, _>("rerun_failed")? != 0,
+                tries: row.try_get("tries")?,
+                error_code: row.try_get("error_code")?,
+                error_message: row.try_get("error_message")?,
+                updated_ms: row.try_get("updated_ms")?,
             })
         }
 
@@ -172,6 +223,14 @@ macro_rules! sql_store {
         }
 
         impl $store {
+            async fn coord_actions(&self, job: i64) -> Result<Vec<CoordActionRow>, StoreError> {
+                let rows = sqlx::query(sql::COORD_ACTIONS)
+                    .bind(job)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(coord_action_row).collect()
+            }
+
             async fn instance_nodes(&self, id: i64) -> Result<Vec<NodeRow>, StoreError> {
                 let rows = sqlx::query(sql::INSTANCE_NODES)
                     .bind(id)
@@ -601,6 +660,9 @@ macro_rules! sql_store {
                     .bind(&row.parent_node)
                     .bind(row.priority)
                     .bind(row.created_at_ms)
+                    .bind(row.coord.map(|c| c.0))
+                    .bind(row.coord.map(|c| c.1))
+                    .bind(row.coord.map(|c| c.2))
                     .fetch_one(&self.pool)
                     .await?
                     .try_get("id")?;
@@ -666,6 +728,149 @@ macro_rules! sql_store {
                 upsert_nodes(&mut tx, nodes).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn create_coord_job(&self, row: &CoordJobRow) -> Result<i64, StoreError> {
+                let id: i64 = sqlx::query(sql::CREATE_COORD_JOB)
+                    .bind(row.coordinator_id)
+                    .bind(row.coordinator_version)
+                    .bind(&row.name)
+                    .bind(&row.definition)
+                    .bind(&row.included)
+                    .bind(&row.conf)
+                    .bind(&row.created_by)
+                    .bind(&row.status)
+                    .bind(row.last_action_number)
+                    .bind(row.next_materialized_ms)
+                    .bind(row.end_ms)
+                    .bind(row.pause_ms)
+                    .bind(row.concurrency)
+                    .bind(row.created_at_ms)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("id")?;
+                Ok(id)
+            }
+
+            async fn write_coord(
+                &self,
+                job: &CoordJobRow,
+                actions: &[CoordActionRow],
+                deleted: &[i64],
+            ) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query(sql::UPDATE_COORD_JOB)
+                    .bind(job.id)
+                    .bind(&job.status)
+                    .bind(job.last_action_number)
+                    .bind(job.next_materialized_ms)
+                    .bind(job.end_ms)
+                    .bind(job.pause_ms)
+                    .bind(job.concurrency)
+                    .bind(&job.error_code)
+                    .bind(&job.error_message)
+                    .bind(job.updated_at_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                for number in deleted {
+                    sqlx::query(sql::DELETE_COORD_ACTION)
+                        .bind(job.id)
+                        .bind(number)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for chunk in actions.chunks(NODES_PER_STATEMENT) {
+                    let mut q = sqlx::QueryBuilder::<$db>::new("INSERT INTO coord_actions (");
+                    q.push(sql::COORD_ACTION_COLUMNS).push(") ");
+                    q.push_values(chunk, |mut b, a| {
+                        b.push_bind(a.job_id)
+                            .push_bind(a.number)
+                            .push_bind(a.nominal_ms)
+                            .push_bind(a.created_ms)
+                            .push_bind(&a.status)
+                            .push_bind(&a.inputs)
+                            .push_bind(&a.outputs)
+                            .push_bind(&a.configuration)
+                            .push_bind(&a.missing)
+                            .push_bind(a.instance_id)
+                            .push_bind(i64::from(a.rerun_failed))
+                            .push_bind(a.tries)
+                            .push_bind(&a.error_code)
+                            .push_bind(&a.error_message)
+                            .push_bind(a.updated_ms);
+                    });
+                    q.push(sql::UPSERT_COORD_ACTIONS_TAIL);
+                    q.build().execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn active_coord_jobs(
+                &self,
+            ) -> Result<Vec<(CoordJobRow, Vec<CoordActionRow>)>, StoreError> {
+                let rows = sqlx::query(sql::ACTIVE_COORD_JOBS)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let job = coord_job_row(row)?;
+                    let actions = self.coord_actions(job.id).await?;
+                    out.push((job, actions));
+                }
+                Ok(out)
+            }
+
+            async fn get_coord_job(
+                &self,
+                id: i64,
+            ) -> Result<(CoordJobRow, Vec<CoordActionRow>), StoreError> {
+                let row = sqlx::query(sql::GET_COORD_JOB)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                Ok((coord_job_row(&row)?, self.coord_actions(id).await?))
+            }
+
+            async fn list_coord_jobs(
+                &self,
+                query: &CoordJobQuery,
+            ) -> Result<(Vec<CoordJobRow>, i64), StoreError> {
+                let rows = sqlx::query(sql::LIST_COORD_JOBS)
+                    .bind(query.coordinator_id)
+                    .bind(&query.status)
+                    .bind(query.limit)
+                    .bind(query.offset)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let total: i64 = sqlx::query(sql::COUNT_COORD_JOBS)
+                    .bind(query.coordinator_id)
+                    .bind(&query.status)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("n")?;
+                let items = rows
+                    .iter()
+                    .map(coord_job_row)
+                    .collect::<Result<_, StoreError>>()?;
+                Ok((items, total))
+            }
+
+            async fn coord_instance(
+                &self,
+                job: i64,
+                action: i64,
+                try_: i64,
+            ) -> Result<Option<i64>, StoreError> {
+                Ok(sqlx::query(sql::COORD_INSTANCE)
+                    .bind(job)
+                    .bind(action)
+                    .bind(try_)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|row| row.try_get("id"))
+                    .transpose()?)
             }
 
             async fn active_instances(
