@@ -32,16 +32,7 @@ impl Fixture {
             tokens.push((role, token));
         }
         let runs = tempfile::tempdir().unwrap();
-        let (engine, _) = backend::engine::runner::start(
-            store.clone(),
-            backend::engine::runner::RunnerConfig {
-                slots: 2,
-                exec: backend::engine::exec::ExecConfig::new(runs.path().to_owned()),
-                capabilities: Default::default(),
-            },
-        )
-        .await
-        .unwrap();
+        let (engine, _) = common::engine(store.clone(), runs.path(), 2).await;
         Fixture {
             app: app(AppState::new(store.clone()).with_engine(engine)),
             store,

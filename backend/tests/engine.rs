@@ -2,14 +2,14 @@
 //! retries, timeouts, kill, suspend and resume, sub-workflows, a restart after a crash, and
 //! `sluice run`.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use backend::engine::exec::ExecConfig;
-use backend::engine::runner::{self, EngineHandle, Op, RunnerConfig, Submission};
-use backend::engine::task::Capabilities;
+use backend::engine::runner::{EngineHandle, Op, Submission};
 use backend::store::{NodeRow, SqliteStore, Store};
 use shared::oozie::from_workflow_xml;
 
@@ -22,18 +22,7 @@ struct Bench {
 
 async fn engine_in(dir: tempfile::TempDir) -> Bench {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
-    let mut exec = ExecConfig::new(dir.path().join("runs"));
-    exec.kill_grace = Duration::from_millis(500);
-    let (engine, task) = runner::start(
-        store.clone(),
-        RunnerConfig {
-            slots: 8,
-            exec,
-            capabilities: Capabilities::default(),
-        },
-    )
-    .await
-    .unwrap();
+    let (engine, task) = common::engine(store.clone(), &dir.path().join("runs"), 8).await;
     Bench {
         dir,
         store,

@@ -10,9 +10,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, StatusCode, header};
-use backend::engine::exec::ExecConfig;
-use backend::engine::runner::{self, RunnerConfig};
-use backend::engine::task::Capabilities;
 use backend::store::{SqliteStore, Store};
 use backend::{AppState, app};
 use common::{assert_error, send, send_json};
@@ -34,18 +31,7 @@ async fn server() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
     let token = common::user_with_token(store.as_ref(), "olga", Role::Operator).await;
-    let mut exec = ExecConfig::new(dir.path().join("runs"));
-    exec.kill_grace = Duration::from_millis(500);
-    let (engine, _task) = runner::start(
-        store.clone(),
-        RunnerConfig {
-            slots: 8,
-            exec,
-            capabilities: Capabilities::default(),
-        },
-    )
-    .await
-    .unwrap();
+    let (engine, _task) = common::engine(store.clone(), &dir.path().join("runs"), 8).await;
     let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
     let app = app(AppState::new(store.clone()).with_engine(engine)).layer(
         axum::middleware::map_request(move |mut req: Request<Body>| {

@@ -11,7 +11,7 @@ use shared::api::{
     Page, RerunReport, RerunRequest, RerunScope, RunRequest,
 };
 
-use super::{Client, Failure, Outcome, REFUSED, finish, unusable};
+use super::{Client, Failure, Outcome, REFUSED, finish, print_json, unusable};
 use crate::config::{InstanceCommand, MarkArg, ServerArgs};
 
 /// How often `--wait` and `--follow` ask again.
@@ -134,11 +134,7 @@ async fn list(
         .await?;
     let mut out = std::io::stdout().lock();
     if json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&page).unwrap_or_default()
-        );
+        print_json(&mut out, &page);
         return Ok(());
     }
     let width = page
@@ -190,11 +186,7 @@ async fn show(client: &Client, id: i64, json: bool, wait: bool) -> Outcome<()> {
     }
     let mut out = std::io::stdout().lock();
     if json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&d).unwrap_or_default()
-        );
+        print_json(&mut out, &d);
     } else {
         let s = &d.summary;
         let _ = writeln!(

@@ -154,6 +154,15 @@ impl Client {
     }
 }
 
+/// A value as indented JSON, for `--json`.
+fn print_json(out: &mut impl Write, value: &impl serde::Serialize) {
+    let _ = writeln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
 /// The innermost error, which says what actually happened (connection refused…).
 fn root_cause(err: &dyn std::error::Error) -> String {
     let mut cause = err;
@@ -214,11 +223,7 @@ async fn list(client: &Client, name: Option<String>, limit: i64, json: bool) -> 
         .await?;
     let mut out = std::io::stdout().lock();
     if json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&page).unwrap_or_default()
-        );
+        print_json(&mut out, &page);
         return Ok(());
     }
     let width = page
@@ -436,11 +441,7 @@ async fn import_path(server: &ServerArgs, path: &Path, dry_run: bool, json: bool
     report.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     let mut out = std::io::stdout().lock();
     if json {
-        let _ = writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+        print_json(&mut out, &report);
         return Ok(());
     }
     let verb = |created: bool| match (dry_run, created) {

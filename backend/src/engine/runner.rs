@@ -759,7 +759,7 @@ impl Runner {
         let inst = persist::restore(&row, &nodes).map_err(|m| refused("UNREADABLE", m))?;
         if !inst.status.is_terminal() {
             return Err(refused(
-                "E0604",
+                "OTHER_SERVER",
                 format!(
                     "instance {id} is {} on another server; operate it there",
                     inst.status.id()
@@ -834,15 +834,13 @@ impl Runner {
         let mut inst =
             persist::restore(&row, &nodes).map_err(|m| SubmitError::Invalid(m.to_string()))?;
         let keep = rerun::replayed(&inst, &request.scope)?;
-        let names = |ids: &mut dyn Iterator<Item = usize>| -> Vec<String> {
-            ids.map(|n| inst.node_name(n).to_owned()).collect()
-        };
+        let name = |n: &usize| inst.node_name(*n).to_owned();
         let report = RerunReport {
             instance: id,
             dry_run: request.dry_run,
             run: inst.run + 1,
-            kept: names(&mut keep.iter().copied()),
-            again: names(&mut rerun::again(&inst, &keep).into_iter()),
+            kept: keep.iter().map(name).collect(),
+            again: rerun::again(&inst, &keep).iter().map(name).collect(),
         };
         if request.dry_run {
             return Ok(report);

@@ -33,7 +33,8 @@ fn engine(state: &AppState) -> Result<&EngineHandle, ServiceError> {
 
 impl From<Refused> for ServiceError {
     fn from(r: Refused) -> Self {
-        if r.code == "E0604" && r.message.starts_with("there is no instance") {
+        // Oozie's E0604: the job does not exist.
+        if r.code == "E0604" {
             ServiceError::NotFound(r.message)
         } else {
             ServiceError::Refused {

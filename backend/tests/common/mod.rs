@@ -105,3 +105,27 @@ pub async fn user_with_token(store: &dyn Store, name: &str, role: Role) -> Strin
     let id = store.find_user(name).await.unwrap().id;
     issue_token(store, id, "tests", role).await.unwrap().token
 }
+
+/// A workflow engine on `store`, its tasks working under `runs`, with a short kill grace so
+/// tests of kills do not wait 10 s.
+pub async fn engine(
+    store: std::sync::Arc<dyn Store>,
+    runs: &std::path::Path,
+    slots: usize,
+) -> (
+    backend::engine::runner::EngineHandle,
+    tokio::task::JoinHandle<()>,
+) {
+    let mut exec = backend::engine::exec::ExecConfig::new(runs.to_owned());
+    exec.kill_grace = std::time::Duration::from_millis(500);
+    backend::engine::runner::start(
+        store,
+        backend::engine::runner::RunnerConfig {
+            slots,
+            exec,
+            capabilities: backend::engine::task::Capabilities::default(),
+        },
+    )
+    .await
+    .unwrap()
+}
