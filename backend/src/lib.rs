@@ -197,6 +197,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     )
     .await
     .context("cannot start the workflow engine")?;
+    let (scheduler, scheduler_task) =
+        engine::scheduler::start(store.clone(), engine.clone(), engine::scheduler::DATA_POLL)
+            .await
+            .context("cannot start the coordinator scheduler")?;
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
     let state = AppState::with_shutdown(store.clone(), closing_rx).with_engine(engine.clone());
     let listener = TcpListener::bind(args.listen)
@@ -216,6 +220,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("server error");
     // Requests in flight have been answered; running tasks are stopped and stay recorded
     // as running, so the next start retries them as its policy says. Then the database.
+    scheduler.shutdown().await;
+    let _ = scheduler_task.await;
     engine.shutdown().await;
     let _ = engine_task.await;
     store.close().await;

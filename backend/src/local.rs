@@ -102,6 +102,7 @@ pub(crate) async fn run(
             conf,
             user,
             start: true,
+            coord: None,
         })
         .await
     {
@@ -394,6 +395,7 @@ pub(crate) async fn bench(tasks: usize, width: usize) -> anyhow::Result<ExitCode
             conf: BTreeMap::new(),
             user: "bench".to_owned(),
             start: true,
+            coord: None,
         })
         .await?;
     let status = loop {

@@ -68,6 +68,7 @@ impl Bench {
                     .collect(),
                 user: "tester".to_owned(),
                 start: true,
+                coord: None,
             })
             .await
             .expect("submitted")
@@ -366,6 +367,7 @@ async fn workflows_with_cluster_actions_are_refused_up_front() {
             conf: BTreeMap::new(),
             user: "t".into(),
             start: true,
+            coord: None,
         })
         .await
         .unwrap_err();

@@ -8,6 +8,7 @@
 //! - [`rerun`]: what a rerun keeps and what runs again; marks of ended instances.
 //! - [`exec`]: the executors (processes, the local filesystem).
 //! - [`persist`]: the state as store rows and back.
+//! - [`scheduler`]: the coordinators' loop: steps jobs, records, starts their workflows.
 //! - [`runner`]: the loop: events in, one commit per batch, then the commands.
 
 pub mod coord;
@@ -18,6 +19,7 @@ pub mod persist;
 pub mod planner;
 pub mod rerun;
 pub mod runner;
+pub mod scheduler;
 pub mod task;
 
 #[cfg(test)]

@@ -72,6 +72,8 @@ pub struct Origin<'a> {
     pub workflow: &'a Workflow,
     pub user: &'a str,
     pub parent: Option<(i64, &'a str)>,
+    /// The coordinator action it runs: job, action number, try.
+    pub coord: Option<(i64, i64, i64)>,
     pub now: Micros,
 }
 
@@ -88,6 +90,7 @@ pub fn new_row(origin: &Origin<'_>, conf: &BTreeMap<String, String>, priority: i
         parent_id: origin.parent.map(|p| p.0),
         parent_node: origin.parent.map(|p| p.1.to_owned()),
         priority: i64::from(priority),
+        coord: origin.coord,
         created_at_ms: ms(origin.now),
         updated_at_ms: ms(origin.now),
         ..InstanceRow::default()
@@ -231,6 +234,7 @@ mod tests {
             workflow: &wf,
             user: "bob",
             parent: None,
+            coord: None,
             now: 5_000,
         };
         let mut row = new_row(&origin, &conf, 0);

@@ -169,6 +169,9 @@ pub struct Submission {
     pub user: String,
     /// Start at once (else it stays in PREP until started).
     pub start: bool,
+    /// The coordinator action it runs: job, action number, try. The store keeps one
+    /// instance per try.
+    pub coord: Option<(i64, i64, i64)>,
 }
 
 impl EngineHandle {
@@ -188,6 +191,7 @@ impl EngineHandle {
             workflow: &s.workflow,
             user: &s.user,
             parent: None,
+            coord: s.coord,
             now: now_micros(),
         };
         let instance = ready.create(self.store.as_ref(), &origin).await?;
@@ -988,7 +992,9 @@ impl Runner {
                 "sub-workflows nest more than {MAX_DEPTH} deep (Oozie's limit)"
             )));
         }
-        let (workflow, workflow_id, version) = self.find_app(app_path).await.map_err(fail)?;
+        let (workflow, workflow_id, version) = find_app(self.store.as_ref(), app_path)
+            .await
+            .map_err(fail)?;
         let ready = prepare(&workflow, conf, user, &self.config.capabilities).map_err(fail)?;
         let now = now_micros();
         let origin = Origin {
@@ -997,6 +1003,7 @@ impl Runner {
             workflow: &workflow,
             user,
             parent: Some((parent, node_name)),
+            coord: None,
             now,
         };
         let child = ready
@@ -1011,51 +1018,6 @@ impl Runner {
             .start(id, now)
             .map_err(|e| fail(e.to_string()))?;
         Ok(())
-    }
-
-    /// A sub-workflow's app-path: a local directory with a workflow.xml (or the file
-    /// itself), else a stored workflow named like its last segment (its published version,
-    /// or the newest).
-    async fn find_app(
-        &self,
-        app_path: &str,
-    ) -> Result<(Workflow, Option<i64>, Option<i64>), String> {
-        let trimmed = app_path.trim().trim_end_matches('/');
-        if let Ok(path) = exec::local_path(trimmed) {
-            let file = if path.is_dir() {
-                path.join("workflow.xml")
-            } else {
-                path
-            };
-            if file.is_file() {
-                let text = read_small(&file)?;
-                let imported =
-                    from_workflow_xml(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-                return Ok((imported.workflow, None, None));
-            }
-        }
-        let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
-        let stored = self
-            .store
-            .find::<Workflow>(name)
-            .await
-            .map_err(|e| match e {
-                StoreError::NotFound => format!(
-                    "app-path [{app_path}]: no workflow.xml there, and no stored workflow named '{name}'"
-                ),
-                other => other.to_string(),
-            })?;
-        match stored.published_version {
-            Some(v) if v != stored.revision => {
-                let (_, wf) = self
-                    .store
-                    .version::<Workflow>(stored.id, v)
-                    .await
-                    .map_err(|e| e.to_string())?;
-                Ok((wf, Some(stored.id), Some(v)))
-            }
-            _ => Ok((stored.definition, Some(stored.id), Some(stored.revision))),
-        }
     }
 
     /// Shutdown: stop every process and wait (up to the grace period) for them to go. Their
@@ -1080,6 +1042,46 @@ impl Runner {
         for &(_, pid) in self.procs.values() {
             exec::signal_group(pid, true);
         }
+    }
+}
+
+/// A sub-workflow's (or a coordinator's) app-path: a local directory with a workflow.xml (or the file
+/// itself), else a stored workflow named like its last segment (its published version,
+/// or the newest).
+pub async fn find_app(
+    store: &dyn Store,
+    app_path: &str,
+) -> Result<(Workflow, Option<i64>, Option<i64>), String> {
+    let trimmed = app_path.trim().trim_end_matches('/');
+    if let Ok(path) = exec::local_path(trimmed) {
+        let file = if path.is_dir() {
+            path.join("workflow.xml")
+        } else {
+            path
+        };
+        if file.is_file() {
+            let text = read_small(&file)?;
+            let imported =
+                from_workflow_xml(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+            return Ok((imported.workflow, None, None));
+        }
+    }
+    let name = trimmed.rsplit('/').next().unwrap_or(trimmed);
+    let stored = store.find::<Workflow>(name).await.map_err(|e| match e {
+        StoreError::NotFound => format!(
+            "app-path [{app_path}]: no workflow.xml there, and no stored workflow named '{name}'"
+        ),
+        other => other.to_string(),
+    })?;
+    match stored.published_version {
+        Some(v) if v != stored.revision => {
+            let (_, wf) = store
+                .version::<Workflow>(stored.id, v)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok((wf, Some(stored.id), Some(v)))
+        }
+        _ => Ok((stored.definition, Some(stored.id), Some(stored.revision))),
     }
 }
 

@@ -122,6 +122,7 @@ pub async fn run(
             conf: request.properties,
             user: user.to_owned(),
             start: !request.hold,
+            coord: None,
         })
         .await?;
     state_of(state, id).await

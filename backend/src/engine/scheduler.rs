@@ -1,0 +1,597 @@
+//! The thin loop around the coordinator planner ([`super::coord`]): it steps every job not
+//! ended when something is due (a slot, a nominal time, a timeout, a data poll), an
+//! operation comes, or a workflow instance of one of its actions changes; it writes each
+//! job's changes in one transaction, and only then acts (starts, kills, suspends or
+//! resumes workflow instances through the workflow engine).
+//!
+//! An action's workflow instance is created with the action's try number, which the store
+//! keeps unique: after a crash, an action recorded SUBMITTED finds the instance its try
+//! made, if it made one, instead of starting a second.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use shared::api::{JobStatus, RerunRequest, RerunScope};
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use super::coord::{Change, CoordJob, DataCheck, Effects, Presence, rows};
+use super::planner::{Refused, refused};
+use super::runner::{EngineHandle, Op, Submission, find_app};
+use crate::store::{CoordJobRow, Store, StoreError};
+use shared::coord::resolve::resolve;
+use shared::coord::{Coordinator, DatasetDef};
+
+/// How often actions waiting for data look again.
+pub const DATA_POLL: Duration = Duration::from_secs(5);
+
+/// Data on this machine: `file://` URIs and absolute paths. Other schemes cannot be
+/// looked at from here, and say so.
+pub struct LocalFs;
+
+impl DataCheck for LocalFs {
+    fn check(&self, path: &str) -> Presence {
+        let local = match path.strip_prefix("file://") {
+            Some(p) => p,
+            None if path.starts_with('/') => path,
+            None => {
+                let scheme = path.split_once("://").map_or("this", |(s, _)| s);
+                return Presence::Unknown(format!(
+                    "{scheme}:// data cannot be checked on this server (only file:// URIs and \
+                     absolute paths can)"
+                ));
+            }
+        };
+        if Path::new(local).exists() {
+            Presence::Present
+        } else {
+            Presence::Absent
+        }
+    }
+}
+
+/// An operation on a coordinator job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CoordOp {
+    Suspend,
+    Resume,
+    Kill,
+    Change(Change),
+    Rerun { actions: Vec<u64>, failed: bool },
+    Ignore { actions: Vec<u64> },
+}
+
+enum Msg {
+    Add {
+        job: Box<CoordJob>,
+        reply: oneshot::Sender<()>,
+    },
+    Op {
+        job: i64,
+        op: CoordOp,
+        reply: oneshot::Sender<Result<(), Refused>>,
+    },
+    /// A workflow instance was made for an action (or could not be).
+    Submitted {
+        job: i64,
+        number: u64,
+        outcome: Result<i64, String>,
+    },
+    Shutdown {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// Talks to the scheduler.
+#[derive(Clone)]
+pub struct SchedulerHandle {
+    tx: mpsc::UnboundedSender<Msg>,
+    store: Arc<dyn Store>,
+}
+
+/// A coordinator to run, as whom, with which job properties.
+pub struct CoordSubmission {
+    pub coordinator: Coordinator,
+    /// Datasets of `<include>`d files.
+    pub included: Vec<DatasetDef>,
+    pub conf: BTreeMap<String, String>,
+    pub user: String,
+    pub coordinator_id: Option<i64>,
+    pub coordinator_version: Option<i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoordSubmitError {
+    /// Oozie's submit-time checks refused it (E1003, E1004, E1010, E1021…).
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Refused(#[from] Refused),
+}
+
+impl SchedulerHandle {
+    /// Checks a coordinator as Oozie's submit does, records the job (PREP) and hands it
+    /// to the scheduler; gives its id.
+    pub async fn submit(&self, s: CoordSubmission) -> Result<i64, CoordSubmitError> {
+        let job = resolve(&s.coordinator, &s.included, &s.conf, &s.user)
+            .map_err(|e| CoordSubmitError::Invalid(e.to_string()))?;
+        job.schedule
+            .check(true)
+            .map_err(|e| CoordSubmitError::Invalid(e.to_string()))?;
+        let at = now().timestamp_millis();
+        let row = CoordJobRow {
+            coordinator_id: s.coordinator_id,
+            coordinator_version: s.coordinator_version,
+            name: job.name.clone(),
+            definition: serde_json::to_string(&s.coordinator).expect("a coordinator serializes"),
+            included: serde_json::to_string(&s.included).expect("datasets serialize"),
+            conf: serde_json::to_string(&s.conf).expect("a map of strings serializes"),
+            created_by: s.user.clone(),
+            status: shared::api::CoordStatus::Prep.id().to_owned(),
+            next_materialized_ms: Some(job.schedule.start.timestamp_millis()),
+            end_ms: job.schedule.end.timestamp_millis(),
+            pause_ms: job.schedule.pause.map(|p| p.timestamp_millis()),
+            concurrency: job.controls.concurrency,
+            created_at_ms: at,
+            updated_at_ms: at,
+            ..CoordJobRow::default()
+        };
+        let id = self.store.create_coord_job(&row).await?;
+        self.add(CoordJob::new(id, job, s.coordinator.input_logic.clone()))
+            .await?;
+        Ok(id)
+    }
+
+    /// Takes a job just stored (PREP) in; answers once it is in memory.
+    async fn add(&self, job: CoordJob) -> Result<(), Refused> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg::Add {
+                job: Box::new(job),
+                reply,
+            })
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())
+    }
+
+    /// Applies an operation; answers once its effect is recorded.
+    pub async fn operate(&self, job: i64, op: CoordOp) -> Result<(), Refused> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg::Op { job, op, reply })
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    pub async fn shutdown(&self) {
+        let (reply, answer) = oneshot::channel();
+        if self.tx.send(Msg::Shutdown { reply }).is_ok() {
+            let _ = answer.await;
+        }
+    }
+}
+
+fn stopped() -> Refused {
+    refused("STOPPED", "the scheduler has stopped".to_owned())
+}
+
+struct Scheduler {
+    store: Arc<dyn Store>,
+    engine: EngineHandle,
+    jobs: BTreeMap<i64, CoordJob>,
+    /// Workflow instance → its coordinator job.
+    instances: HashMap<i64, i64>,
+    tx: mpsc::UnboundedSender<Msg>,
+    poll: TimeDelta,
+}
+
+/// Starts the scheduler after reading back every job not ended.
+pub async fn start(
+    store: Arc<dyn Store>,
+    engine: EngineHandle,
+    poll: Duration,
+) -> Result<(SchedulerHandle, tokio::task::JoinHandle<()>), StoreError> {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let updates = engine.subscribe();
+    let mut s = Scheduler {
+        store,
+        engine,
+        jobs: BTreeMap::new(),
+        instances: HashMap::new(),
+        tx: tx.clone(),
+        poll: TimeDelta::from_std(poll).unwrap_or(TimeDelta::seconds(5)),
+    };
+    s.recover().await?;
+    let handle = SchedulerHandle {
+        tx,
+        store: s.store.clone(),
+    };
+    Ok((handle, tokio::spawn(s.run(rx, updates))))
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+impl Scheduler {
+    async fn recover(&mut self) -> Result<(), StoreError> {
+        let at = now();
+        for (row, actions) in self.store.active_coord_jobs().await? {
+            match rows::restore(&row, &actions) {
+                Ok(mut job) => {
+                    // The end of a workflow instance may have come while the scheduler
+                    // was down.
+                    for a in job.actions.clone().values() {
+                        if let Some(instance) = a.instance {
+                            self.instances.insert(instance, job.id);
+                            if let Ok((i, _)) = self.store.get_instance(instance).await
+                                && let Some(status) = JobStatus::parse(&i.status)
+                            {
+                                job.instance_changed(instance, status, i.error_message, at);
+                            }
+                        }
+                    }
+                    self.jobs.insert(job.id, job);
+                }
+                Err(message) => {
+                    tracing::error!(job = row.id, %message, "cannot read a coordinator job back; it is marked FAILED");
+                    let mut failed = row.clone();
+                    failed.status = "FAILED".to_owned();
+                    failed.error_code = Some("UNREADABLE".to_owned());
+                    failed.error_message = Some(message);
+                    failed.updated_at_ms = at.timestamp_millis();
+                    self.store.write_coord(&failed, &[], &[]).await?;
+                }
+            }
+        }
+        // Actions recorded SUBMITTED: their try either made its instance or never will.
+        let submitted: Vec<(i64, u64, u32)> = self
+            .jobs
+            .values()
+            .flat_map(|j| {
+                j.actions
+                    .values()
+                    .filter(|a| a.status == shared::api::CoordActionStatus::Submitted)
+                    .map(|a| (j.id, a.number, a.tries))
+            })
+            .collect();
+        for (job, number, tries) in submitted {
+            match self
+                .store
+                .coord_instance(job, number as i64, i64::from(tries))
+                .await?
+            {
+                Some(instance) => {
+                    self.instances.insert(instance, job);
+                    if let Some(j) = self.jobs.get_mut(&job) {
+                        j.started(number, instance, at);
+                    }
+                }
+                None => self.spawn_submit(job, number),
+            }
+        }
+        Ok(())
+    }
+
+    async fn run(
+        mut self,
+        mut rx: mpsc::UnboundedReceiver<Msg>,
+        mut updates: broadcast::Receiver<super::runner::Update>,
+    ) {
+        loop {
+            let at = now();
+            self.step_all(at).await;
+            let wake = self
+                .jobs
+                .values()
+                .filter_map(|j| j.next_wake(at, self.poll))
+                .min();
+            let sleep = async {
+                match wake {
+                    Some(w) => {
+                        let wait = (w - now()).to_std().unwrap_or(Duration::ZERO);
+                        tokio::time::sleep(wait).await;
+                    }
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                msg = rx.recv() => match msg {
+                    Some(Msg::Shutdown { reply }) => {
+                        let _ = reply.send(());
+                        return;
+                    }
+                    Some(m) => self.handle(m).await,
+                    None => return,
+                },
+                update = updates.recv() => match update {
+                    Ok(u) => self.instance_update(u.instance, u.node.is_none(), &u.status).await,
+                    Err(broadcast::error::RecvError::Lagged(_)) => self.reread_instances().await,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                () = sleep => {}
+            }
+        }
+    }
+
+    async fn handle(&mut self, msg: Msg) {
+        let at = now();
+        match msg {
+            Msg::Add { job, reply } => {
+                self.jobs.insert(job.id, *job);
+                let _ = reply.send(());
+            }
+            Msg::Op { job, op, reply } => {
+                let done = match self.load(job).await {
+                    Err(e) => Err(e),
+                    Ok(j) => match op {
+                        CoordOp::Suspend => j.suspend(at),
+                        CoordOp::Resume => j.resume(at),
+                        CoordOp::Kill => j.kill(at),
+                        CoordOp::Change(c) => j.change(&c, at),
+                        CoordOp::Rerun { actions, failed } => j.rerun(&actions, failed, at),
+                        CoordOp::Ignore { actions } => j.ignore(&actions, at),
+                    },
+                };
+                let answer = match done {
+                    Ok(fx) => {
+                        self.commit_and_act(job, fx, at).await;
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                };
+                let _ = reply.send(answer);
+            }
+            Msg::Submitted {
+                job,
+                number,
+                outcome,
+            } => {
+                let Some(j) = self.jobs.get_mut(&job) else {
+                    return;
+                };
+                match outcome {
+                    Ok(instance) => {
+                        self.instances.insert(instance, job);
+                        j.started(number, instance, at);
+                        // A quick workflow may have ended before this news arrived.
+                        if let Ok((row, _)) = self.store.get_instance(instance).await
+                            && let Some(status) = JobStatus::parse(&row.status)
+                        {
+                            j.instance_changed(instance, status, row.error_message, at);
+                        }
+                    }
+                    Err(message) => j.submit_failed(number, message, at),
+                }
+                let fx = Effects {
+                    actions: vec![number],
+                    ..Effects::default()
+                };
+                self.commit_and_act(job, fx, at).await;
+            }
+            Msg::Shutdown { .. } => unreachable!("handled by the loop"),
+        }
+    }
+
+    /// The job, read back if it is not in memory (it has ended: a rerun or a change may
+    /// revive it, and the planner's preconditions refuse the rest as Oozie would).
+    async fn load(&mut self, id: i64) -> Result<&mut CoordJob, Refused> {
+        if !self.jobs.contains_key(&id) {
+            let (row, actions) = match self.store.get_coord_job(id).await {
+                Ok(found) => found,
+                Err(StoreError::NotFound) => {
+                    return Err(refused(
+                        "E0604",
+                        format!("there is no coordinator job {id}"),
+                    ));
+                }
+                Err(e) => return Err(refused("STORE", e.to_string())),
+            };
+            let job = rows::restore(&row, &actions).map_err(|m| refused("UNREADABLE", m))?;
+            self.jobs.insert(id, job);
+        }
+        Ok(self.jobs.get_mut(&id).expect("just made sure"))
+    }
+
+    async fn step_all(&mut self, at: DateTime<Utc>) {
+        let ids: Vec<i64> = self.jobs.keys().copied().collect();
+        for id in ids {
+            let fx = match self.jobs.get_mut(&id) {
+                Some(j) => j.step(at, &LocalFs),
+                None => continue,
+            };
+            if fx != Effects::default() {
+                self.commit_and_act(id, fx, at).await;
+            }
+        }
+        // Ended jobs leave memory once written.
+        self.jobs.retain(|_, j| !j.status.is_terminal());
+    }
+
+    /// Writes the job's changes, then does what they ask of the workflow engine.
+    async fn commit_and_act(&mut self, id: i64, fx: Effects, at: DateTime<Utc>) {
+        let Some(job) = self.jobs.get(&id) else {
+            return;
+        };
+        let row = rows::job_row(job, at);
+        let actions: Vec<_> = fx
+            .actions
+            .iter()
+            .filter_map(|n| job.actions.get(n))
+            .map(|a| rows::action_row(id, a))
+            .collect();
+        let deleted: Vec<i64> = fx.deleted.iter().map(|&n| n as i64).collect();
+        let mut delay = Duration::from_millis(100);
+        while let Err(e) = self.store.write_coord(&row, &actions, &deleted).await {
+            // Acting on what is not recorded could start an action twice after a crash.
+            tracing::error!(job = id, error = %e, "cannot record the scheduler's changes; retrying");
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(5));
+        }
+        for number in fx.submit {
+            self.spawn_submit(id, number);
+        }
+        for (instances, op) in [
+            (
+                fx.kill,
+                Op::Kill {
+                    by: format!("coordinator job {id}"),
+                },
+            ),
+            (fx.suspend, Op::Suspend),
+            (fx.resume, Op::Resume),
+        ] {
+            for instance in instances {
+                let engine = self.engine.clone();
+                let op = op.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = engine.operate(instance, op).await {
+                        tracing::warn!(instance, error = %e, "a coordinator operation on its workflow was refused");
+                    }
+                });
+            }
+        }
+    }
+
+    /// Makes the action's workflow instance beside the loop, and reports back.
+    fn spawn_submit(&self, job: i64, number: u64) {
+        let Some(j) = self.jobs.get(&job) else {
+            return;
+        };
+        let Some(a) = j.actions.get(&number) else {
+            return;
+        };
+        let mut conf = j.job.properties.clone();
+        conf.extend(
+            a.configuration
+                .0
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone())),
+        );
+        let task = SubmitTask {
+            store: self.store.clone(),
+            engine: self.engine.clone(),
+            app_path: j.job.app_path.clone(),
+            user: j.job.user.clone(),
+            conf,
+            link: (job, number as i64, i64::from(a.tries)),
+            rerun_of: a.rerun_failed.then_some(a.instance).flatten(),
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let outcome = task.run().await;
+            let _ = tx.send(Msg::Submitted {
+                job,
+                number,
+                outcome,
+            });
+        });
+    }
+
+    async fn instance_update(&mut self, instance: i64, own: bool, status: &str) {
+        if !own {
+            return;
+        }
+        let Some(&job) = self.instances.get(&instance) else {
+            return;
+        };
+        let Some(status) = JobStatus::parse(status) else {
+            return;
+        };
+        let message = if matches!(status, JobStatus::Failed | JobStatus::Killed) {
+            self.store
+                .get_instance(instance)
+                .await
+                .ok()
+                .and_then(|(row, _)| row.error_message)
+        } else {
+            None
+        };
+        let at = now();
+        let Some(j) = self.jobs.get_mut(&job) else {
+            return;
+        };
+        if let Some(number) = j.instance_changed(instance, status, message, at) {
+            if status.is_terminal() {
+                self.instances.remove(&instance);
+            }
+            let fx = Effects {
+                actions: vec![number],
+                ..Effects::default()
+            };
+            self.commit_and_act(job, fx, at).await;
+        }
+    }
+
+    /// After missing some of the engine's news: ask the store for every action's instance.
+    async fn reread_instances(&mut self) {
+        let known: Vec<i64> = self.instances.keys().copied().collect();
+        for instance in known {
+            if let Ok((row, _)) = self.store.get_instance(instance).await {
+                let status = row.status.clone();
+                self.instance_update(instance, true, &status).await;
+            }
+        }
+    }
+}
+
+/// Everything needed to make one action's workflow instance, off the loop.
+struct SubmitTask {
+    store: Arc<dyn Store>,
+    engine: EngineHandle,
+    app_path: String,
+    user: String,
+    conf: BTreeMap<String, String>,
+    link: (i64, i64, i64),
+    rerun_of: Option<i64>,
+}
+
+impl SubmitTask {
+    async fn run(self) -> Result<i64, String> {
+        if let Some(instance) = self.rerun_of {
+            // `-rerun -failed`: the same workflow instance, its failed nodes only.
+            self.engine
+                .rerun(
+                    instance,
+                    RerunRequest {
+                        scope: RerunScope::Failed,
+                        properties: BTreeMap::new(),
+                        version: None,
+                        dry_run: false,
+                    },
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            return Ok(instance);
+        }
+        let (workflow, workflow_id, workflow_version) =
+            find_app(self.store.as_ref(), &self.app_path).await?;
+        let submitted = self
+            .engine
+            .submit(Submission {
+                workflow,
+                workflow_id,
+                workflow_version,
+                conf: self.conf,
+                user: self.user,
+                start: true,
+                coord: Some(self.link),
+            })
+            .await;
+        match submitted {
+            Ok(id) => Ok(id),
+            Err(e) => {
+                // The try may have made its instance before (a crash, a retry).
+                let (job, action, try_) = self.link;
+                match self.store.coord_instance(job, action, try_).await {
+                    Ok(Some(id)) => Ok(id),
+                    _ => Err(e.to_string()),
+                }
+            }
+        }
+    }
+}

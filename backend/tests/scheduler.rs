@@ -1,0 +1,190 @@
+//! The coordinator scheduler with the real workflow engine, real processes, files for data
+//! and SQLite: actions wait for their data, run their workflow with the resolved
+//! configuration, the job ends; a crash loses and duplicates nothing.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use backend::engine::scheduler::{self, CoordOp, CoordSubmission, SchedulerHandle};
+use backend::store::{SqliteStore, Store};
+use chrono::{DurationRound, TimeDelta, Utc};
+use shared::coord::xml::from_coordinator_xml;
+
+const POLL: Duration = Duration::from_millis(100);
+
+/// A workflow app that appends its `hour` property to `out`.
+fn app(dir: &Path, out: &Path) -> std::path::PathBuf {
+    let app = dir.join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("workflow.xml"),
+        format!(
+            r#"<workflow-app name="hourly" xmlns="uri:oozie:workflow:1.0">
+  <global><resource-manager>rm</resource-manager><name-node>nn</name-node></global>
+  <start to="a"/>
+  <action name="a"><shell xmlns="uri:oozie:shell-action:1.0"><exec>sh</exec><argument>-c</argument><argument>echo ${{slot}} >> {}</argument></shell><ok to="end"/><error to="k"/></action>
+  <kill name="k"><message>failed</message></kill>
+  <end name="end"/>
+</workflow-app>"#,
+            out.display()
+        ),
+    )
+    .unwrap();
+    app
+}
+
+/// Three five-minute slots that are all due now, each needing its data under `data`.
+fn coordinator(app: &Path, data: &Path) -> (CoordSubmission, chrono::DateTime<Utc>) {
+    let start = (Utc::now() - TimeDelta::minutes(15))
+        .duration_trunc(TimeDelta::minutes(5))
+        .unwrap();
+    let end = start + TimeDelta::minutes(15);
+    let t = |d: chrono::DateTime<Utc>| d.format("%Y-%m-%dT%H:%MZ").to_string();
+    let xml = format!(
+        r#"<coordinator-app name="c" frequency="${{coord:minutes(5)}}" start="{}" end="{}" timezone="UTC" xmlns="uri:oozie:coordinator:0.5">
+  <controls><concurrency>1</concurrency></controls>
+  <datasets><dataset name="d" frequency="${{coord:minutes(5)}}" initial-instance="2020-01-01T00:00Z" timezone="UTC"><uri-template>file://{}/${{HOUR}}${{MINUTE}}</uri-template></dataset></datasets>
+  <input-events><data-in name="in" dataset="d"><instance>${{coord:current(0)}}</instance></data-in></input-events>
+  <action><workflow><app-path>{}</app-path><configuration><property><name>slot</name><value>${{coord:formatTime(coord:nominalTime(), 'HHmm')}}</value></property></configuration></workflow></action>
+</coordinator-app>"#,
+        t(start),
+        t(end),
+        data.display(),
+        app.display(),
+    );
+    let imported = from_coordinator_xml(&xml, &|_| None).unwrap();
+    (
+        CoordSubmission {
+            conf: imported.coordinator.properties(),
+            coordinator: imported.coordinator,
+            included: imported.included,
+            user: "sam".to_owned(),
+            coordinator_id: None,
+            coordinator_version: None,
+        },
+        start,
+    )
+}
+
+fn ready(data: &Path, slot: chrono::DateTime<Utc>) {
+    let dir = data.join(slot.format("%H%M").to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("_SUCCESS"), "").unwrap();
+}
+
+async fn scheduler_on(
+    store: &Arc<dyn Store>,
+    runs: &Path,
+) -> (SchedulerHandle, tokio::task::JoinHandle<()>) {
+    let (engine, _) = common::engine(store.clone(), runs, 4).await;
+    scheduler::start(store.clone(), engine, POLL).await.unwrap()
+}
+
+async fn wait_for(
+    store: &Arc<dyn Store>,
+    job: i64,
+    what: &str,
+    done: impl Fn(&str, &[(i64, String)]) -> bool,
+) {
+    for _ in 0..300 {
+        let (row, actions) = store.get_coord_job(job).await.unwrap();
+        let actions: Vec<(i64, String)> =
+            actions.into_iter().map(|a| (a.number, a.status)).collect();
+        if done(&row.status, &actions) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (row, actions) = store.get_coord_job(job).await.unwrap();
+    panic!("job {job} never got to {what}: {} {actions:#?}", row.status);
+}
+
+#[tokio::test]
+async fn actions_wait_for_their_data_run_in_order_and_the_job_succeeds() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
+    let out = dir.path().join("out");
+    let data = dir.path().join("data");
+    let app = app(dir.path(), &out);
+    let (sub, start) = coordinator(&app, &data);
+    ready(&data, start);
+    ready(&data, start + TimeDelta::minutes(5));
+    let (sched, _task) = scheduler_on(&store, &dir.path().join("runs")).await;
+    let job = sched.submit(sub).await.unwrap();
+
+    wait_for(&store, job, "two actions done", |_, a| {
+        a.iter().filter(|(_, s)| s == "SUCCEEDED").count() == 2
+    })
+    .await;
+    let (row, actions) = store.get_coord_job(job).await.unwrap();
+    assert_eq!(row.status, "RUNNING");
+    assert_eq!(actions[2].status, "WAITING");
+    let missing = actions[2].missing.as_deref().unwrap();
+    assert!(missing.ends_with("/_SUCCESS is not there"), "{missing}");
+
+    ready(&data, start + TimeDelta::minutes(10));
+    wait_for(&store, job, "SUCCEEDED", |s, _| s == "SUCCEEDED").await;
+    let slots: Vec<String> = (0..3)
+        .map(|k| {
+            (start + TimeDelta::minutes(5 * k))
+                .format("%H%M")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        format!("{}\n", slots.join("\n")),
+        "each workflow got its slot, in order (concurrency 1)"
+    );
+    // Each action's instance is tied to it.
+    for a in &store.get_coord_job(job).await.unwrap().1 {
+        let instance = a.instance_id.expect("ran");
+        assert_eq!(
+            store.get_instance(instance).await.unwrap().0.coord,
+            Some((job, a.number, 1))
+        );
+    }
+
+    // Operations on the ended job answer as Oozie does.
+    let e = sched.operate(job, CoordOp::Kill).await.unwrap_err();
+    assert_eq!(e.code, "E1020");
+    let e = sched.operate(job, CoordOp::Suspend).await.unwrap_err();
+    assert_eq!(e.code, "E0728");
+    let e = sched.operate(999, CoordOp::Kill).await.unwrap_err();
+    assert_eq!(e.code, "E0604");
+}
+
+#[tokio::test]
+async fn a_crash_loses_and_duplicates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
+    let out = dir.path().join("out");
+    let data = dir.path().join("data");
+    let app = app(dir.path(), &out);
+    let (sub, start) = coordinator(&app, &data);
+    ready(&data, start);
+    let (sched, task) = scheduler_on(&store, &dir.path().join("runs")).await;
+    let job = sched.submit(sub).await.unwrap();
+    wait_for(&store, job, "one action done", |_, a| {
+        a.len() == 3 && a.iter().any(|(_, s)| s == "SUCCEEDED")
+    })
+    .await;
+    // The scheduler dies without a word.
+    task.abort();
+    let _ = task.await;
+
+    ready(&data, start + TimeDelta::minutes(5));
+    ready(&data, start + TimeDelta::minutes(10));
+    let (_sched, _task) = scheduler_on(&store, &dir.path().join("runs")).await;
+    wait_for(&store, job, "SUCCEEDED", |s, _| s == "SUCCEEDED").await;
+    let (_, actions) = store.get_coord_job(job).await.unwrap();
+    assert_eq!(actions.len(), 3, "materialized once");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap().lines().count(),
+        3,
+        "each action ran once"
+    );
+}
