@@ -40,6 +40,8 @@ pub struct AppState {
     /// The workflow engine; absent in router tests that do not run workflows (its routes
     /// then answer 503).
     pub engine: Option<engine::runner::EngineHandle>,
+    /// The coordinator scheduler; absent like the engine (its routes then answer 503).
+    pub scheduler: Option<engine::scheduler::SchedulerHandle>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             limiter: Arc::default(),
             events: http::events::Events::new(closing),
             engine: None,
+            scheduler: None,
         }
     }
 
@@ -63,6 +66,7 @@ impl AppState {
             limiter: Arc::default(),
             events: http::events::Events::endless(),
             engine: None,
+            scheduler: None,
         }
     }
 
@@ -70,6 +74,11 @@ impl AppState {
     pub fn with_engine(mut self, engine: engine::runner::EngineHandle) -> Self {
         self.events.follow(&engine);
         self.engine = Some(engine);
+        self
+    }
+
+    pub fn with_scheduler(mut self, scheduler: engine::scheduler::SchedulerHandle) -> Self {
+        self.scheduler = Some(scheduler);
         self
     }
 }
@@ -202,7 +211,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .context("cannot start the coordinator scheduler")?;
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
-    let state = AppState::with_shutdown(store.clone(), closing_rx).with_engine(engine.clone());
+    let state = AppState::with_shutdown(store.clone(), closing_rx)
+        .with_engine(engine.clone())
+        .with_scheduler(scheduler.clone());
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;

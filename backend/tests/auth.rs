@@ -33,8 +33,17 @@ impl Fixture {
         }
         let runs = tempfile::tempdir().unwrap();
         let (engine, _) = common::engine(store.clone(), runs.path(), 2).await;
+        let (scheduler, _) = backend::engine::scheduler::start(
+            store.clone(),
+            engine.clone(),
+            std::time::Duration::from_secs(5),
+        )
+        .await
+        .unwrap();
         Fixture {
-            app: app(AppState::new(store.clone()).with_engine(engine)),
+            app: app(AppState::new(store.clone())
+                .with_engine(engine)
+                .with_scheduler(scheduler)),
             store,
             _runs: runs,
             tokens,
@@ -121,7 +130,9 @@ fn expected_role(method: &str, path: &str) -> Role {
         ("POST", "/workflows/{id}/versions/{version}/publish" | "/workflows/{id}/run") => {
             Role::Operator
         }
-        ("POST", p) if p.starts_with("/instances/") => Role::Operator,
+        ("POST", p) if p.starts_with("/instances/") || p.starts_with("/coordinator-jobs/") => {
+            Role::Operator
+        }
         (_, "/users" | "/users/{name}" | "/audit") => Role::Admin,
         _ => Role::Viewer,
     }
@@ -184,6 +195,26 @@ fn sample(method: &str, path: &str) -> Option<(String, Option<Value>)> {
         ("GET", "/audit") => ("/api/v1/audit", None),
         ("POST", "/workflows/{id}/run") => ("/api/v1/workflows/1/run", Some(json!({}))),
         ("GET", "/instances") => ("/api/v1/instances", None),
+        ("GET", "/coordinator-jobs") => ("/api/v1/coordinator-jobs", None),
+        ("GET", "/coordinator-jobs/{id}") => ("/api/v1/coordinator-jobs/999", None),
+        ("POST", "/coordinator-jobs/{id}/change") => (
+            "/api/v1/coordinator-jobs/999/change",
+            Some(json!({"concurrency": 2})),
+        ),
+        ("POST", "/coordinator-jobs/{id}/rerun" | "/coordinator-jobs/{id}/ignore") => {
+            return Some((
+                path.replace("{id}", "999")
+                    .replace("/coordinator-jobs", "/api/v1/coordinator-jobs"),
+                Some(json!({"actions": "1"})),
+            ));
+        }
+        ("POST", op) if op.starts_with("/coordinator-jobs/{id}/") => {
+            return Some((
+                op.replace("{id}", "999")
+                    .replace("/coordinator-jobs", "/api/v1/coordinator-jobs"),
+                Some(json!({})),
+            ));
+        }
         ("GET", "/instances/{id}") => ("/api/v1/instances/999", None),
         ("POST", "/instances/{id}/rerun") => {
             ("/api/v1/instances/999/rerun", Some(json!({"scope": "all"})))

@@ -188,3 +188,144 @@ async fn a_crash_loses_and_duplicates_nothing() {
         "each action ran once"
     );
 }
+
+/// The same through the REST API: submit a stored coordinator, read its job and actions,
+/// and Oozie's refusals as JSON errors.
+#[tokio::test]
+async fn coordinator_jobs_through_the_api() {
+    use axum::http::StatusCode;
+    use serde_json::{Value, json};
+    use shared::api::Role;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
+    let token = common::user_with_token(store.as_ref(), "olga", Role::Operator).await;
+    let (engine, _) = common::engine(store.clone(), &dir.path().join("runs"), 4).await;
+    let (sched, _task) = scheduler::start(store.clone(), engine.clone(), POLL)
+        .await
+        .unwrap();
+    let router = backend::app(
+        backend::AppState::new(store.clone())
+            .with_engine(engine)
+            .with_scheduler(sched),
+    );
+    let bearer = format!("Bearer {token}");
+    let call = |method: &'static str, uri: String, body: Value| {
+        let app = router.clone();
+        let bearer = bearer.clone();
+        async move {
+            common::send_with(
+                &app,
+                method,
+                &uri,
+                &[("authorization", &bearer)],
+                (method != "GET").then(|| serde_json::to_vec(&body).unwrap()),
+            )
+            .await
+        }
+    };
+
+    let out = dir.path().join("out");
+    let data = dir.path().join("data");
+    let app_dir = app(dir.path(), &out);
+    let (sub, start) = coordinator(&app_dir, &data);
+    ready(&data, start);
+    let created = call("POST", "/api/v1/coordinators".into(), json!({"name": "c"})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let id = created.json()["id"].as_i64().unwrap();
+    let saved = call(
+        "PUT",
+        format!("/api/v1/coordinators/{id}"),
+        json!({"definition": sub.coordinator}),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+
+    let run = call("POST", format!("/api/v1/coordinators/{id}/run"), json!({})).await;
+    assert_eq!(run.status, StatusCode::CREATED, "{}", run.text());
+    let job = run.json()["id"].as_i64().unwrap();
+    assert_eq!(run.json()["job_id"], format!("{job:07}-sluice-C"));
+    assert_eq!(run.json()["coordinator_version"], 2);
+
+    let mut detail = Value::Null;
+    for _ in 0..200 {
+        detail = call(
+            "GET",
+            format!("/api/v1/coordinator-jobs/{job}"),
+            Value::Null,
+        )
+        .await
+        .json();
+        if detail["actions"][0]["status"] == "SUCCEEDED" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let first = &detail["actions"][0];
+    assert_eq!(first["status"], "SUCCEEDED", "{detail:#}");
+    assert_eq!(first["action_id"], format!("{job:07}-sluice-C@1"));
+    assert_eq!(
+        first["configuration"]["slot"],
+        start.format("%H%M").to_string()
+    );
+    assert_eq!(detail["actions"][1]["status"], "WAITING");
+    assert!(
+        detail["actions"][1]["missing"]
+            .as_str()
+            .unwrap()
+            .ends_with("is not there"),
+        "{detail:#}"
+    );
+    let list = call(
+        "GET",
+        format!("/api/v1/coordinator-jobs?coordinator_id={id}&status=running"),
+        Value::Null,
+    )
+    .await
+    .json();
+    assert_eq!(list["total"], 1, "{list:#}");
+
+    let bad = call(
+        "POST",
+        format!("/api/v1/coordinator-jobs/{job}/change"),
+        json!({"end": "soon"}),
+    )
+    .await;
+    common::assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    let bad = call(
+        "POST",
+        format!("/api/v1/coordinator-jobs/{job}/rerun"),
+        json!({"actions": "2"}),
+    )
+    .await;
+    common::assert_error(&bad, StatusCode::CONFLICT, "E1018");
+    let killed = call(
+        "POST",
+        format!("/api/v1/coordinator-jobs/{job}/kill"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(killed.status, StatusCode::OK, "{}", killed.text());
+    assert_eq!(killed.json()["status"], "KILLED");
+    let again = call(
+        "POST",
+        format!("/api/v1/coordinator-jobs/{job}/kill"),
+        json!({}),
+    )
+    .await;
+    common::assert_error(&again, StatusCode::CONFLICT, "E1020");
+    let change = call(
+        "POST",
+        format!("/api/v1/coordinator-jobs/{job}/change"),
+        json!({"concurrency": 3}),
+    )
+    .await;
+    common::assert_error(&change, StatusCode::CONFLICT, "E1016");
+    let none = call(
+        "POST",
+        "/api/v1/coordinator-jobs/999/kill".into(),
+        json!({}),
+    )
+    .await;
+    common::assert_error(&none, StatusCode::NOT_FOUND, "not_found");
+}

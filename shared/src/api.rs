@@ -841,3 +841,96 @@ impl CoordActionStatus {
         )
     }
 }
+
+/// `POST /coordinators/{id}/run`: submit a coordinator job.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default)]
+pub struct CoordRunRequest {
+    /// The version to run (default: the published one, else the newest).
+    pub version: Option<i64>,
+    /// Properties over the coordinator's job.properties.
+    pub properties: std::collections::BTreeMap<String, String>,
+}
+
+/// A coordinator job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CoordJobSummary {
+    pub id: i64,
+    /// Oozie's form of the id (`0000007-sluice-C`).
+    pub job_id: String,
+    pub coordinator_id: Option<i64>,
+    pub coordinator_version: Option<i64>,
+    pub name: String,
+    pub status: CoordStatus,
+    pub created_by: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub updated_at: i64,
+    /// Actions made so far.
+    pub last_action_number: i64,
+    /// The next slot's time; absent once no slot is left.
+    pub next_materialized_at: Option<i64>,
+    pub end: i64,
+    pub pause: Option<i64>,
+    pub concurrency: i64,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+}
+
+/// One action of a coordinator job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CoordActionState {
+    pub number: i64,
+    /// `0000007-sluice-C@3`.
+    pub action_id: String,
+    /// Milliseconds since the Unix epoch.
+    pub nominal_time: i64,
+    pub created_at: i64,
+    pub status: CoordActionStatus,
+    /// While WAITING: what it waits for.
+    pub missing: Option<String>,
+    /// The workflow instance that runs it.
+    pub instance: Option<i64>,
+    pub tries: i64,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    /// Per data-in, newest first.
+    pub inputs: std::collections::BTreeMap<String, Vec<String>>,
+    pub configuration: std::collections::BTreeMap<String, String>,
+}
+
+/// A coordinator job with its actions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CoordJobDetail {
+    #[serde(flatten)]
+    pub summary: CoordJobSummary,
+    pub actions: Vec<CoordActionState>,
+}
+
+/// `POST /coordinator-jobs/{id}/change` (Oozie's `-change`): what is absent stays.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default)]
+pub struct CoordChangeRequest {
+    /// `2026-12-31T00:00Z`.
+    pub end: Option<String>,
+    /// -1 for unlimited.
+    pub concurrency: Option<i64>,
+    /// `2026-12-01T00:00Z`, or `""` to clear it.
+    pub pause: Option<String>,
+}
+
+/// `POST /coordinator-jobs/{id}/rerun` and `/ignore`: actions by number, as Oozie's
+/// `-action 1,3-4`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CoordActionsRequest {
+    pub actions: String,
+    /// Rerun: the same workflow instances' failed nodes only (Oozie's `-failed`).
+    #[serde(default)]
+    pub failed: bool,
+}

@@ -305,6 +305,7 @@ pub(super) async fn guard(State(state): State<AppState>, mut req: Request, next:
         && [
             "/api/v1/workflows",
             "/api/v1/coordinators",
+            "/api/v1/coordinator-jobs",
             "/api/v1/import",
             "/api/v1/instances",
         ]

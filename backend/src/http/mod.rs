@@ -1,6 +1,7 @@
 //! HTTP: the REST API under `/api/v1` and the browser app everywhere else.
 
 pub mod auth;
+mod coord_jobs;
 mod definitions;
 mod error;
 pub mod events;
@@ -30,6 +31,7 @@ pub fn endpoints() -> Vec<openapi::Endpoint> {
     let mut all = auth::endpoints();
     all.extend(definitions::endpoints());
     all.extend(instances::endpoints());
+    all.extend(coord_jobs::endpoints());
     all.push(openapi::Endpoint::new(
         axum::http::Method::GET,
         "/events",

@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod auth;
+pub mod coord_jobs;
 pub mod definitions;
 pub mod instances;
 

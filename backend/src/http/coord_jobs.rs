@@ -1,0 +1,209 @@
+//! `/api/v1/coordinator-jobs`: submitted coordinators and their actions; and
+//! `POST /api/v1/coordinators/{id}/run`.
+
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::routing::{get, post};
+use shared::api::{
+    CoordActionsRequest, CoordChangeRequest, CoordJobDetail, CoordJobSummary, CoordRunRequest,
+    Page, Role,
+};
+
+use super::ApiError;
+use super::auth::Caller;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::openapi::{Answer, Endpoint, schema};
+use crate::AppState;
+use crate::engine::scheduler::CoordOp;
+use crate::service::coord_jobs as service;
+
+pub(super) fn endpoints() -> Vec<Endpoint> {
+    use Answer::Json;
+    let (viewer, operator) = (Some(Role::Viewer), Some(Role::Operator));
+    let op = |path, summary, handler| {
+        Endpoint::new(
+            Method::POST,
+            path,
+            operator,
+            summary,
+            Json(200, schema::<CoordJobSummary>),
+            handler,
+        )
+    };
+    vec![
+        Endpoint::new(
+            Method::POST,
+            "/coordinators/{id}/run",
+            operator,
+            "Submit a job of a coordinator (its published version unless one is named), \
+             checked as Oozie's submit checks it (422 with Oozie's code)",
+            Json(201, schema::<CoordJobSummary>),
+            || post(run),
+        )
+        .body(schema::<CoordRunRequest>),
+        Endpoint::new(
+            Method::GET,
+            "/coordinator-jobs",
+            viewer,
+            "A page of coordinator jobs, newest first",
+            Json(200, schema::<Page<CoordJobSummary>>),
+            || get(list),
+        )
+        .query(&[
+            (
+                "coordinator_id",
+                "integer",
+                false,
+                "only this coordinator's",
+            ),
+            ("status", "string", false, "only those in this status"),
+            (
+                "limit",
+                "integer",
+                false,
+                "items per page, 1 to 500 (default 100)",
+            ),
+            ("offset", "integer", false, "items to skip (default 0)"),
+        ]),
+        Endpoint::new(
+            Method::GET,
+            "/coordinator-jobs/{id}",
+            viewer,
+            "A coordinator job with every action: status, what it waits for, its workflow",
+            Json(200, schema::<CoordJobDetail>),
+            || get(detail),
+        ),
+        op(
+            "/coordinator-jobs/{id}/suspend",
+            "Suspend the job and its running workflows (409 E0728 once ended)",
+            || post(suspend),
+        ),
+        op(
+            "/coordinator-jobs/{id}/resume",
+            "Resume a suspended job; missed actions come then (409 E1100)",
+            || post(resume),
+        ),
+        op(
+            "/coordinator-jobs/{id}/kill",
+            "Kill the job and every action not ended (409 E1020 once ended)",
+            || post(kill),
+        ),
+        op(
+            "/coordinator-jobs/{id}/change",
+            "Change end time, concurrency or pause time (409 E1016, E1022; 422 E1015)",
+            || post(change),
+        )
+        .body(schema::<CoordChangeRequest>),
+        op(
+            "/coordinator-jobs/{id}/rerun",
+            "Rerun ended actions by number (`1,3-4`); `failed` reruns their workflows' failed \
+             nodes (409 E1018)",
+            || post(rerun),
+        )
+        .body(schema::<CoordActionsRequest>),
+        op(
+            "/coordinator-jobs/{id}/ignore",
+            "Ignore FAILED, KILLED or TIMEDOUT actions (409 E1024)",
+            || post(ignore),
+        )
+        .body(schema::<CoordActionsRequest>),
+    ]
+}
+
+async fn run(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CoordRunRequest>,
+) -> Result<(StatusCode, ApiJson<CoordJobSummary>), ApiError> {
+    let job = service::run(&state, id, body, &me.name).await?;
+    Ok((StatusCode::CREATED, ApiJson(job)))
+}
+
+#[derive(serde::Deserialize)]
+struct ListParams {
+    coordinator_id: Option<i64>,
+    status: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<ApiJson<Page<CoordJobSummary>>, ApiError> {
+    Ok(ApiJson(
+        service::list(&state, p.coordinator_id, p.status, p.limit, p.offset).await?,
+    ))
+}
+
+async fn detail(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<CoordJobDetail>, ApiError> {
+    Ok(ApiJson(service::detail(&state, id).await?))
+}
+
+async fn operate(
+    state: &AppState,
+    id: i64,
+    op: CoordOp,
+) -> Result<ApiJson<CoordJobSummary>, ApiError> {
+    Ok(ApiJson(service::operate(state, id, op).await?))
+}
+
+async fn suspend(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<CoordJobSummary>, ApiError> {
+    operate(&state, id, CoordOp::Suspend).await
+}
+
+async fn resume(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<CoordJobSummary>, ApiError> {
+    operate(&state, id, CoordOp::Resume).await
+}
+
+async fn kill(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<CoordJobSummary>, ApiError> {
+    operate(&state, id, CoordOp::Kill).await
+}
+
+async fn change(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CoordChangeRequest>,
+) -> Result<ApiJson<CoordJobSummary>, ApiError> {
+    let change = service::change(&body)?;
+    operate(&state, id, CoordOp::Change(change)).await
+}
+
+async fn rerun(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CoordActionsRequest>,
+) -> Result<ApiJson<CoordJobSummary>, ApiError> {
+    let actions = service::action_numbers(&body.actions)?;
+    operate(
+        &state,
+        id,
+        CoordOp::Rerun {
+            actions,
+            failed: body.failed,
+        },
+    )
+    .await
+}
+
+async fn ignore(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<CoordActionsRequest>,
+) -> Result<ApiJson<CoordJobSummary>, ApiError> {
+    let actions = service::action_numbers(&body.actions)?;
+    operate(&state, id, CoordOp::Ignore { actions }).await
+}

@@ -1,0 +1,304 @@
+//! Coordinator jobs: submit one from a stored coordinator, list and read them with their
+//! actions, and steer them. The scheduler applies every change; this layer picks the
+//! definition, reads the input and shapes the answers.
+
+use std::collections::BTreeMap;
+
+use shared::api::{
+    CoordActionState, CoordActionStatus, CoordChangeRequest, CoordJobDetail, CoordJobSummary,
+    CoordRunRequest, CoordStatus, Page,
+};
+use shared::coord::Coordinator;
+use shared::time::parse_oozie_time;
+
+use super::{ServiceError, page_bounds};
+use crate::AppState;
+use crate::engine::coord::Change;
+use crate::engine::scheduler::{CoordOp, CoordSubmission, CoordSubmitError, SchedulerHandle};
+use crate::store::{CoordActionRow, CoordJobQuery, CoordJobRow, StoreError};
+
+/// The most actions one rerun or ignore names.
+pub const MAX_ACTIONS: usize = 10_000;
+
+fn scheduler(state: &AppState) -> Result<&SchedulerHandle, ServiceError> {
+    state.scheduler.as_ref().ok_or_else(|| {
+        ServiceError::Unavailable("the coordinator scheduler is not running on this server".into())
+    })
+}
+
+impl From<CoordSubmitError> for ServiceError {
+    fn from(e: CoordSubmitError) -> Self {
+        match e {
+            CoordSubmitError::Invalid(message) => ServiceError::BadInput(message),
+            CoordSubmitError::Store(s) => ServiceError::Store(s),
+            CoordSubmitError::Refused(r) => r.into(),
+        }
+    }
+}
+
+fn not_found(what: String) -> impl Fn(StoreError) -> ServiceError {
+    move |e| match e {
+        StoreError::NotFound => ServiceError::NotFound(what.clone()),
+        other => ServiceError::Store(other),
+    }
+}
+
+/// Submits a job of a stored coordinator: the version asked for, else the published one,
+/// else the newest.
+pub async fn run(
+    state: &AppState,
+    coordinator_id: i64,
+    request: CoordRunRequest,
+    user: &str,
+) -> Result<CoordJobSummary, ServiceError> {
+    let scheduler = scheduler(state)?;
+    let stored = state
+        .store
+        .get::<Coordinator>(coordinator_id)
+        .await
+        .map_err(not_found(format!("coordinator {coordinator_id}")))?;
+    let version = request
+        .version
+        .or(stored.published_version)
+        .unwrap_or(stored.revision);
+    let coordinator = if version == stored.revision {
+        stored.definition
+    } else {
+        state
+            .store
+            .version::<Coordinator>(coordinator_id, version)
+            .await
+            .map_err(not_found(format!(
+                "version {version} of coordinator {coordinator_id}"
+            )))?
+            .1
+    };
+    let mut conf = coordinator.properties();
+    conf.extend(request.properties);
+    let id = scheduler
+        .submit(CoordSubmission {
+            coordinator,
+            included: Vec::new(),
+            conf,
+            user: user.to_owned(),
+            coordinator_id: Some(coordinator_id),
+            coordinator_version: Some(version),
+        })
+        .await?;
+    summary(get(state, id).await?.0)
+}
+
+async fn get(
+    state: &AppState,
+    id: i64,
+) -> Result<(CoordJobRow, Vec<CoordActionRow>), ServiceError> {
+    state
+        .store
+        .get_coord_job(id)
+        .await
+        .map_err(not_found(format!("coordinator job {id}")))
+}
+
+fn job_id(id: i64) -> String {
+    format!("{id:07}-sluice-C")
+}
+
+fn summary(row: CoordJobRow) -> Result<CoordJobSummary, ServiceError> {
+    Ok(CoordJobSummary {
+        id: row.id,
+        job_id: job_id(row.id),
+        coordinator_id: row.coordinator_id,
+        coordinator_version: row.coordinator_version,
+        name: row.name,
+        status: CoordStatus::parse(&row.status).ok_or_else(|| {
+            ServiceError::Internal(format!("a coordinator job has the status '{}'", row.status))
+        })?,
+        created_by: row.created_by,
+        created_at: row.created_at_ms,
+        updated_at: row.updated_at_ms,
+        last_action_number: row.last_action_number,
+        next_materialized_at: row.next_materialized_ms,
+        end: row.end_ms,
+        pause: row.pause_ms,
+        concurrency: row.concurrency,
+        error_code: row.error_code,
+        error_message: row.error_message,
+    })
+}
+
+fn action(a: CoordActionRow) -> Result<CoordActionState, ServiceError> {
+    let bad = |what: &str, e: serde_json::Error| {
+        ServiceError::Internal(format!(
+            "coordinator action {}@{} {what}: {e}",
+            a.job_id, a.number
+        ))
+    };
+    let inputs: BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&a.inputs).map_err(|e| bad("inputs", e))?;
+    let configuration: BTreeMap<String, String> =
+        serde_json::from_str(&a.configuration).map_err(|e| bad("configuration", e))?;
+    Ok(CoordActionState {
+        number: a.number,
+        action_id: format!("{}@{}", job_id(a.job_id), a.number),
+        nominal_time: a.nominal_ms,
+        created_at: a.created_ms,
+        status: CoordActionStatus::parse(&a.status).ok_or_else(|| {
+            ServiceError::Internal(format!(
+                "a coordinator action has the status '{}'",
+                a.status
+            ))
+        })?,
+        missing: a.missing,
+        instance: a.instance_id,
+        tries: a.tries,
+        error_code: a.error_code,
+        error_message: a.error_message,
+        inputs,
+        configuration,
+    })
+}
+
+pub async fn list(
+    state: &AppState,
+    coordinator_id: Option<i64>,
+    status: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+) -> Result<Page<CoordJobSummary>, ServiceError> {
+    let (limit, offset) = page_bounds(limit, offset)?;
+    let status = match status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(
+            CoordStatus::parse(&s.to_ascii_uppercase())
+                .ok_or_else(|| {
+                    ServiceError::BadInput(format!(
+                        "status '{s}' is none of {}",
+                        CoordStatus::ALL.map(CoordStatus::id).join(", ")
+                    ))
+                })?
+                .id()
+                .to_owned(),
+        ),
+    };
+    let (rows, total) = state
+        .store
+        .list_coord_jobs(&CoordJobQuery {
+            coordinator_id,
+            status,
+            limit,
+            offset,
+        })
+        .await?;
+    Ok(Page {
+        items: rows.into_iter().map(summary).collect::<Result<_, _>>()?,
+        total,
+        offset,
+        limit,
+    })
+}
+
+pub async fn detail(state: &AppState, id: i64) -> Result<CoordJobDetail, ServiceError> {
+    let (row, actions) = get(state, id).await?;
+    Ok(CoordJobDetail {
+        summary: summary(row)?,
+        actions: actions.into_iter().map(action).collect::<Result<_, _>>()?,
+    })
+}
+
+/// An operation; answers with the job once the change is recorded.
+pub async fn operate(
+    state: &AppState,
+    id: i64,
+    op: CoordOp,
+) -> Result<CoordJobSummary, ServiceError> {
+    scheduler(state)?.operate(id, op).await?;
+    summary(get(state, id).await?.0)
+}
+
+/// Oozie's `-change` value, read: times as Oozie writes them, a pause of `""` clears it.
+pub fn change(request: &CoordChangeRequest) -> Result<Change, ServiceError> {
+    let time = |what: &str, text: &str| {
+        parse_oozie_time(text.trim())
+            .map_err(|e| ServiceError::BadInput(format!("E1015: {what} '{text}': {e}")))
+    };
+    if request.end.is_none() && request.concurrency.is_none() && request.pause.is_none() {
+        return Err(ServiceError::BadInput(
+            "E1015: say what to change: end, concurrency or pause".to_owned(),
+        ));
+    }
+    Ok(Change {
+        end: request.end.as_deref().map(|t| time("end", t)).transpose()?,
+        concurrency: request.concurrency,
+        pause: match request.pause.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(t) => Some(Some(time("pause", t)?)),
+        },
+    })
+}
+
+/// Action numbers as Oozie's `-action` takes them: `1,3-4,7`.
+pub fn action_numbers(text: &str) -> Result<Vec<u64>, ServiceError> {
+    let bad = |why: String| ServiceError::BadInput(format!("actions '{text}': {why}"));
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let number = |s: &str| {
+            s.trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| bad(format!("'{s}' is not an action number")))
+        };
+        let (from, to) = match part.split_once('-') {
+            Some((a, b)) => (number(a)?, number(b)?),
+            None => (number(part)?, number(part)?),
+        };
+        if from > to {
+            return Err(bad(format!("the range {part} runs backwards")));
+        }
+        if out.len() as u64 + (to - from + 1) > MAX_ACTIONS as u64 {
+            return Err(bad(format!("more than {MAX_ACTIONS} actions")));
+        }
+        out.extend(from..=to);
+    }
+    if out.is_empty() {
+        return Err(bad("name at least one action".to_owned()));
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn action_numbers_read_like_oozies_action_option() {
+        assert_eq!(action_numbers("1,3-4, 7").unwrap(), [1, 3, 4, 7]);
+        assert_eq!(action_numbers("2,2,1").unwrap(), [1, 2]);
+        for bad in ["", "0", "a", "4-3", "1-20000", "-1"] {
+            assert!(action_numbers(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_change_reads_oozie_times_and_clears_a_pause_with_nothing() {
+        let c = change(&CoordChangeRequest {
+            end: Some("2026-12-31T00:00Z".into()),
+            pause: Some(String::new()),
+            concurrency: Some(-1),
+        })
+        .unwrap();
+        assert_eq!(c.end, Some(parse_oozie_time("2026-12-31T00:00Z").unwrap()));
+        assert_eq!(c.pause, Some(None));
+        assert!(change(&CoordChangeRequest::default()).is_err());
+        assert!(
+            change(&CoordChangeRequest {
+                end: Some("tomorrow".into()),
+                ..CoordChangeRequest::default()
+            })
+            .is_err()
+        );
+    }
+}
