@@ -77,7 +77,10 @@ impl AppState {
         self
     }
 
+    /// The same state with a coordinator scheduler, whose changes go out on the event
+    /// stream.
     pub fn with_scheduler(mut self, scheduler: engine::scheduler::SchedulerHandle) -> Self {
+        self.events.follow_scheduler(&scheduler);
         self.scheduler = Some(scheduler);
         self
     }

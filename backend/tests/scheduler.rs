@@ -241,6 +241,15 @@ async fn coordinator_jobs_through_the_api() {
     .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
 
+    let events = {
+        use tower::ServiceExt;
+        let req = axum::http::Request::builder()
+            .uri("/api/v1/events")
+            .header("authorization", &bearer)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        router.clone().oneshot(req).await.unwrap().into_body()
+    };
     let run = call("POST", format!("/api/v1/coordinators/{id}/run"), json!({})).await;
     assert_eq!(run.status, StatusCode::CREATED, "{}", run.text());
     let job = run.json()["id"].as_i64().unwrap();
@@ -275,6 +284,28 @@ async fn coordinator_jobs_through_the_api() {
             .unwrap()
             .ends_with("is not there"),
         "{detail:#}"
+    );
+    // Every change went out on the event stream as it was committed.
+    let mut events = events;
+    let mut seen = String::new();
+    let wanted = format!(r#"{{"job":{job},"action":1,"status":"SUCCEEDED"}}"#);
+    while !seen.contains(&wanted) {
+        use http_body_util::BodyExt;
+        let frame = tokio::time::timeout(Duration::from_secs(10), events.frame())
+            .await
+            .unwrap_or_else(|_| panic!("no {wanted}; saw:\n{seen}"))
+            .unwrap()
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            seen.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    assert!(seen.contains("event: coordinator"), "{seen}");
+    assert!(
+        seen.contains(&format!(
+            r#"{{"job":{job},"action":null,"status":"RUNNING"}}"#
+        )),
+        "{seen}"
     );
     let list = call(
         "GET",

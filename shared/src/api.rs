@@ -934,3 +934,15 @@ pub struct CoordActionsRequest {
     #[serde(default)]
     pub failed: bool,
 }
+
+/// A change to a coordinator job or one of its actions, as the event stream tells it
+/// (server-sent events named `coordinator`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CoordEvent {
+    pub job: i64,
+    /// Absent when the job's own status changed.
+    pub action: Option<i64>,
+    /// A [`CoordStatus`] for the job, a [`CoordActionStatus`] for an action.
+    pub status: String,
+}

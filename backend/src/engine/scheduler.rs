@@ -84,11 +84,21 @@ enum Msg {
     },
 }
 
+/// A change to a coordinator job or one of its actions, once committed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoordUpdate {
+    pub job: i64,
+    /// `None`: the job's own status.
+    pub action: Option<u64>,
+    pub status: String,
+}
+
 /// Talks to the scheduler.
 #[derive(Clone)]
 pub struct SchedulerHandle {
     tx: mpsc::UnboundedSender<Msg>,
     store: Arc<dyn Store>,
+    updates: broadcast::Sender<CoordUpdate>,
 }
 
 /// A coordinator to run, as whom, with which job properties.
@@ -114,6 +124,11 @@ pub enum CoordSubmitError {
 }
 
 impl SchedulerHandle {
+    /// Changes, as they are committed.
+    pub fn subscribe(&self) -> broadcast::Receiver<CoordUpdate> {
+        self.updates.subscribe()
+    }
+
     /// Checks a coordinator as Oozie's submit does, records the job (PREP) and hands it
     /// to the scheduler; gives its id.
     pub async fn submit(&self, s: CoordSubmission) -> Result<i64, CoordSubmitError> {
@@ -187,6 +202,7 @@ struct Scheduler {
     instances: HashMap<i64, i64>,
     tx: mpsc::UnboundedSender<Msg>,
     poll: TimeDelta,
+    updates: broadcast::Sender<CoordUpdate>,
 }
 
 /// Starts the scheduler after reading back every job not ended.
@@ -204,11 +220,13 @@ pub async fn start(
         instances: HashMap::new(),
         tx: tx.clone(),
         poll: TimeDelta::from_std(poll).unwrap_or(TimeDelta::seconds(5)),
+        updates: broadcast::channel(4096).0,
     };
     s.recover().await?;
     let handle = SchedulerHandle {
         tx,
         store: s.store.clone(),
+        updates: s.updates.clone(),
     };
     Ok((handle, tokio::spawn(s.run(rx, updates))))
 }
@@ -431,6 +449,22 @@ impl Scheduler {
             tracing::error!(job = id, error = %e, "cannot record the scheduler's changes; retrying");
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(5));
+        }
+        if self.updates.receiver_count() > 0 {
+            for a in &actions {
+                let _ = self.updates.send(CoordUpdate {
+                    job: id,
+                    action: u64::try_from(a.number).ok(),
+                    status: a.status.clone(),
+                });
+            }
+            if fx.job {
+                let _ = self.updates.send(CoordUpdate {
+                    job: id,
+                    action: None,
+                    status: row.status.clone(),
+                });
+            }
         }
         for number in fx.submit {
             self.spawn_submit(id, number);

@@ -16,7 +16,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use shared::api::{ChangeEvent, InstanceEvent};
+use shared::api::{ChangeEvent, CoordEvent, InstanceEvent};
 use tokio::sync::{broadcast, watch};
 
 use crate::AppState;
@@ -25,11 +25,19 @@ use crate::AppState;
 const BUFFER: usize = 256;
 
 /// The change channel and the shutdown flag that ends every stream.
+/// A change of the engine's or the scheduler's.
+#[derive(Debug, Clone)]
+enum Live {
+    Instance(InstanceEvent),
+    Coordinator(CoordEvent),
+}
+
 #[derive(Clone)]
 pub struct Events {
     changes: broadcast::Sender<ChangeEvent>,
-    /// `None`: the engine's changes came faster than they could be passed on.
-    instances: broadcast::Sender<Option<InstanceEvent>>,
+    /// The engine's and the scheduler's changes; `None`: they came faster than they could
+    /// be passed on.
+    instances: broadcast::Sender<Option<Live>>,
     closing: watch::Receiver<bool>,
     /// The sending half when nobody else holds it (a dropped sender reads as shutdown).
     _never_closes: Option<std::sync::Arc<watch::Sender<bool>>>,
@@ -67,12 +75,32 @@ impl Events {
         tokio::spawn(async move {
             loop {
                 let event = match updates.recv().await {
-                    Ok(u) => Some(InstanceEvent {
+                    Ok(u) => Some(Live::Instance(InstanceEvent {
                         instance: u.instance,
                         node: u.node,
                         status: u.status,
                         attempt: u.attempt,
-                    }),
+                    })),
+                    Err(broadcast::error::RecvError::Lagged(_)) => None,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                };
+                let _ = out.send(event);
+            }
+        });
+    }
+
+    /// Passes the scheduler's committed changes on, until it stops.
+    pub fn follow_scheduler(&self, scheduler: &crate::engine::scheduler::SchedulerHandle) {
+        let mut updates = scheduler.subscribe();
+        let out = self.instances.clone();
+        tokio::spawn(async move {
+            loop {
+                let event = match updates.recv().await {
+                    Ok(u) => Some(Live::Coordinator(CoordEvent {
+                        job: u.job,
+                        action: u.action.and_then(|a| i64::try_from(a).ok()),
+                        status: u.status,
+                    })),
                     Err(broadcast::error::RecvError::Lagged(_)) => None,
                     Err(broadcast::error::RecvError::Closed) => return,
                 };
@@ -107,8 +135,12 @@ pub(super) async fn stream(
                     Err(broadcast::error::RecvError::Closed) => return None,
                 },
                 received = instances.recv() => match received {
-                    Ok(Some(change)) => Event::default()
+                    Ok(Some(Live::Instance(change))) => Event::default()
                         .event("instance")
+                        .json_data(&change)
+                        .unwrap_or_else(|_| lagged()),
+                    Ok(Some(Live::Coordinator(change))) => Event::default()
+                        .event("coordinator")
                         .json_data(&change)
                         .unwrap_or_else(|_| lagged()),
                     Ok(None) | Err(broadcast::error::RecvError::Lagged(_)) => lagged(),

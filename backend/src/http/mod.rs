@@ -37,7 +37,8 @@ pub fn endpoints() -> Vec<openapi::Endpoint> {
         "/events",
         Some(shared::api::Role::Viewer),
         "Live changes, as server-sent events: `change` (a definition saved, an operation \
-         done), `instance` (an instance's or a node's status), `lagged` (reload)",
+         done), `instance` (an instance's or a node's status), `coordinator` (a coordinator job's or \
+         action's status), `lagged` (reload)",
         openapi::Answer::Events,
         || axum::routing::get(events::stream),
     ));
