@@ -13,7 +13,6 @@ use axum::http::{HeaderValue, Request, StatusCode, header};
 use backend::store::{SqliteStore, Store};
 use backend::{AppState, app};
 use common::{assert_error, send, send_json};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use shared::api::Role;
 use shared::oozie::from_workflow_xml;
@@ -422,20 +421,11 @@ async fn instance_changes_go_out_on_the_event_stream() {
     assert_eq!(res.status(), StatusCode::OK);
     let mut body = res.into_body();
     let id = s.run(wf, json!({})).await;
-    let mut seen = String::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !seen.contains(&format!(
-        r#"{{"instance":{id},"node":null,"status":"SUCCEEDED""#
-    )) {
-        let frame = tokio::time::timeout_at(deadline, body.frame())
-            .await
-            .unwrap_or_else(|_| panic!("no SUCCEEDED event; saw:\n{seen}"))
-            .expect("the stream goes on")
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            seen.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
+    let seen = common::events_until(
+        &mut body,
+        &format!(r#"{{"instance":{id},"node":null,"status":"SUCCEEDED""#),
+    )
+    .await;
     assert!(seen.contains("event: instance"), "{seen}");
     assert!(
         seen.contains(&format!(

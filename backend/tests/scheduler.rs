@@ -287,19 +287,11 @@ async fn coordinator_jobs_through_the_api() {
     );
     // Every change went out on the event stream as it was committed.
     let mut events = events;
-    let mut seen = String::new();
-    let wanted = format!(r#"{{"job":{job},"action":1,"status":"SUCCEEDED"}}"#);
-    while !seen.contains(&wanted) {
-        use http_body_util::BodyExt;
-        let frame = tokio::time::timeout(Duration::from_secs(10), events.frame())
-            .await
-            .unwrap_or_else(|_| panic!("no {wanted}; saw:\n{seen}"))
-            .unwrap()
-            .unwrap();
-        if let Ok(data) = frame.into_data() {
-            seen.push_str(&String::from_utf8_lossy(&data));
-        }
-    }
+    let seen = common::events_until(
+        &mut events,
+        &format!(r#"{{"job":{job},"action":1,"status":"SUCCEEDED"}}"#),
+    )
+    .await;
     assert!(seen.contains("event: coordinator"), "{seen}");
     assert!(
         seen.contains(&format!(

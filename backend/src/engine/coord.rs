@@ -38,6 +38,11 @@ pub trait DataCheck {
     fn check(&self, path: &str) -> Presence;
 }
 
+/// Oozie's form of a coordinator job id (`0000007-sluice-C`).
+pub fn job_id(id: i64) -> String {
+    format!("{id:07}-sluice-C")
+}
+
 /// One action of a coordinator job.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CoordAction {
@@ -130,7 +135,7 @@ impl CoordJob {
 
     /// Oozie's form of the job id, for `coord:actionId()` (`…-C@3`).
     pub fn job_id(&self) -> String {
-        format!("{:07}-sluice-C", self.id)
+        job_id(self.id)
     }
 
     fn active(&self) -> usize {

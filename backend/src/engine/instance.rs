@@ -268,6 +268,11 @@ pub struct NodeRun {
     pub released: bool,
 }
 
+/// Oozie's form of a workflow job id (`0000042-sluice-W`).
+pub fn job_id(id: i64) -> String {
+    format!("{id:07}-sluice-W")
+}
+
 /// One workflow instance.
 #[derive(Debug, Clone)]
 pub struct Instance {
@@ -329,7 +334,7 @@ impl Instance {
 
     /// Oozie's form of a workflow job id, for `wf:id()`.
     pub fn job_id(&self) -> String {
-        format!("{:07}-sluice-W", self.id)
+        job_id(self.id)
     }
 
     pub fn node_name(&self, id: NodeId) -> &str {

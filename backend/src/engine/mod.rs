@@ -24,3 +24,18 @@ pub mod task;
 
 #[cfg(test)]
 mod tests;
+
+/// Writes until the database takes it: acting on a change that is not recorded could run
+/// a task twice after a crash, so nothing happens until it is (backing off to 5 s).
+pub(crate) async fn record<F, Fut>(what: &str, mut write: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), crate::store::StoreError>>,
+{
+    let mut delay = std::time::Duration::from_millis(100);
+    while let Err(e) = write().await {
+        tracing::error!(error = %e, "cannot record {what}; retrying");
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_secs(5));
+    }
+}

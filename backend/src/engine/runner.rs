@@ -668,14 +668,10 @@ impl Runner {
             .filter_map(|(id, node)| persist::node_row(self.engine.instance(*id)?, *node))
             .collect();
         if !instances.is_empty() || !nodes.is_empty() {
-            let mut delay = Duration::from_millis(100);
-            while let Err(e) = self.store.write_run(&instances, &nodes).await {
-                // Acting on a change that is not recorded could run a task twice after a
-                // crash; so nothing happens until the database takes it.
-                tracing::error!(error = %e, "cannot record the engine's changes; retrying");
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
-            }
+            super::record("the engine's changes", || {
+                self.store.write_run(&instances, &nodes)
+            })
+            .await;
             self.stats.batches += 1;
         }
         for reply in self.replies.drain(..) {

@@ -243,14 +243,14 @@ impl Scheduler {
                 Ok(mut job) => {
                     // The end of a workflow instance may have come while the scheduler
                     // was down.
-                    for a in job.actions.clone().values() {
-                        if let Some(instance) = a.instance {
-                            self.instances.insert(instance, job.id);
-                            if let Ok((i, _)) = self.store.get_instance(instance).await
-                                && let Some(status) = JobStatus::parse(&i.status)
-                            {
-                                job.instance_changed(instance, status, i.error_message, at);
-                            }
+                    let running: Vec<i64> =
+                        job.actions.values().filter_map(|a| a.instance).collect();
+                    for instance in running {
+                        self.instances.insert(instance, job.id);
+                        if let Ok((i, _)) = self.store.get_instance(instance).await
+                            && let Some(status) = JobStatus::parse(&i.status)
+                        {
+                            job.instance_changed(instance, status, i.error_message, at);
                         }
                     }
                     self.jobs.insert(job.id, job);
@@ -443,13 +443,10 @@ impl Scheduler {
             .map(|a| rows::action_row(id, a))
             .collect();
         let deleted: Vec<i64> = fx.deleted.iter().map(|&n| n as i64).collect();
-        let mut delay = Duration::from_millis(100);
-        while let Err(e) = self.store.write_coord(&row, &actions, &deleted).await {
-            // Acting on what is not recorded could start an action twice after a crash.
-            tracing::error!(job = id, error = %e, "cannot record the scheduler's changes; retrying");
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(5));
-        }
+        super::record("the scheduler's changes", || {
+            self.store.write_coord(&row, &actions, &deleted)
+        })
+        .await;
         if self.updates.receiver_count() > 0 {
             for a in &actions {
                 let _ = self.updates.send(CoordUpdate {

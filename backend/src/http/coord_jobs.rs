@@ -76,17 +76,17 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
         op(
             "/coordinator-jobs/{id}/suspend",
             "Suspend the job and its running workflows (409 E0728 once ended)",
-            || post(suspend),
+            || post(|s, p| operate(s, p, CoordOp::Suspend)),
         ),
         op(
             "/coordinator-jobs/{id}/resume",
             "Resume a suspended job; missed actions come then (409 E1100)",
-            || post(resume),
+            || post(|s, p| operate(s, p, CoordOp::Resume)),
         ),
         op(
             "/coordinator-jobs/{id}/kill",
             "Kill the job and every action not ended (409 E1020 once ended)",
-            || post(kill),
+            || post(|s, p| operate(s, p, CoordOp::Kill)),
         ),
         op(
             "/coordinator-jobs/{id}/change",
@@ -144,33 +144,13 @@ async fn detail(
     Ok(ApiJson(service::detail(&state, id).await?))
 }
 
+/// An operation on a job, once its body (if any) is read.
 async fn operate(
-    state: &AppState,
-    id: i64,
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
     op: CoordOp,
 ) -> Result<ApiJson<CoordJobSummary>, ApiError> {
-    Ok(ApiJson(service::operate(state, id, op).await?))
-}
-
-async fn suspend(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<ApiJson<CoordJobSummary>, ApiError> {
-    operate(&state, id, CoordOp::Suspend).await
-}
-
-async fn resume(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<ApiJson<CoordJobSummary>, ApiError> {
-    operate(&state, id, CoordOp::Resume).await
-}
-
-async fn kill(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<ApiJson<CoordJobSummary>, ApiError> {
-    operate(&state, id, CoordOp::Kill).await
+    Ok(ApiJson(service::operate(&state, id, op).await?))
 }
 
 async fn change(
@@ -179,7 +159,7 @@ async fn change(
     ApiJson(body): ApiJson<CoordChangeRequest>,
 ) -> Result<ApiJson<CoordJobSummary>, ApiError> {
     let change = service::change(&body)?;
-    operate(&state, id, CoordOp::Change(change)).await
+    operate(State(state), ApiPath(id), CoordOp::Change(change)).await
 }
 
 async fn rerun(
@@ -189,8 +169,8 @@ async fn rerun(
 ) -> Result<ApiJson<CoordJobSummary>, ApiError> {
     let actions = service::action_numbers(&body.actions)?;
     operate(
-        &state,
-        id,
+        State(state),
+        ApiPath(id),
         CoordOp::Rerun {
             actions,
             failed: body.failed,
@@ -205,5 +185,5 @@ async fn ignore(
     ApiJson(body): ApiJson<CoordActionsRequest>,
 ) -> Result<ApiJson<CoordJobSummary>, ApiError> {
     let actions = service::action_numbers(&body.actions)?;
-    operate(&state, id, CoordOp::Ignore { actions }).await
+    operate(State(state), ApiPath(id), CoordOp::Ignore { actions }).await
 }

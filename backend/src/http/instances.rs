@@ -76,17 +76,17 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
         op(
             "/instances/{id}/start",
             "Start an instance held in PREP (409 E0801 if running, E0813 otherwise)",
-            || post(start),
+            || post(|s, p| operate(s, p, Op::Start)),
         ),
         op(
             "/instances/{id}/suspend",
             "Suspend: no new action starts, running ones finish (409 E0727 unless RUNNING)",
-            || post(suspend),
+            || post(|s, p| operate(s, p, Op::Suspend)),
         ),
         op(
             "/instances/{id}/resume",
             "Resume a suspended instance (409 E1100 unless SUSPENDED)",
-            || post(resume),
+            || post(|s, p| operate(s, p, Op::Resume)),
         ),
         op(
             "/instances/{id}/kill",
@@ -180,29 +180,13 @@ async fn detail(
     Ok(ApiJson(service::detail(&state, id).await?))
 }
 
-async fn operate(state: &AppState, id: i64, op: Op) -> Result<ApiJson<InstanceState>, ApiError> {
-    Ok(ApiJson(service::operate(state, id, op).await?))
-}
-
-async fn start(
+/// An operation that needs nothing but the instance's id.
+async fn operate(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    op: Op,
 ) -> Result<ApiJson<InstanceState>, ApiError> {
-    operate(&state, id, Op::Start).await
-}
-
-async fn suspend(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<ApiJson<InstanceState>, ApiError> {
-    operate(&state, id, Op::Suspend).await
-}
-
-async fn resume(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<ApiJson<InstanceState>, ApiError> {
-    operate(&state, id, Op::Resume).await
+    Ok(ApiJson(service::operate(&state, id, op).await?))
 }
 
 async fn kill(
@@ -210,7 +194,7 @@ async fn kill(
     Caller(me): Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<ApiJson<InstanceState>, ApiError> {
-    operate(&state, id, Op::Kill { by: me.name }).await
+    operate(State(state), ApiPath(id), Op::Kill { by: me.name }).await
 }
 
 async fn rerun(

@@ -11,11 +11,11 @@ use shared::api::{
 use shared::coord::Coordinator;
 use shared::time::parse_oozie_time;
 
-use super::{ServiceError, page_bounds};
+use super::{ServiceError, not_found, page_bounds};
 use crate::AppState;
 use crate::engine::coord::Change;
 use crate::engine::scheduler::{CoordOp, CoordSubmission, CoordSubmitError, SchedulerHandle};
-use crate::store::{CoordActionRow, CoordJobQuery, CoordJobRow, StoreError};
+use crate::store::{CoordActionRow, CoordJobQuery, CoordJobRow};
 
 /// The most actions one rerun or ignore names.
 pub const MAX_ACTIONS: usize = 10_000;
@@ -33,13 +33,6 @@ impl From<CoordSubmitError> for ServiceError {
             CoordSubmitError::Store(s) => ServiceError::Store(s),
             CoordSubmitError::Refused(r) => r.into(),
         }
-    }
-}
-
-fn not_found(what: String) -> impl Fn(StoreError) -> ServiceError {
-    move |e| match e {
-        StoreError::NotFound => ServiceError::NotFound(what.clone()),
-        other => ServiceError::Store(other),
     }
 }
 
@@ -99,14 +92,10 @@ async fn get(
         .map_err(not_found(format!("coordinator job {id}")))
 }
 
-fn job_id(id: i64) -> String {
-    format!("{id:07}-sluice-C")
-}
-
 fn summary(row: CoordJobRow) -> Result<CoordJobSummary, ServiceError> {
     Ok(CoordJobSummary {
         id: row.id,
-        job_id: job_id(row.id),
+        job_id: crate::engine::coord::job_id(row.id),
         coordinator_id: row.coordinator_id,
         coordinator_version: row.coordinator_version,
         name: row.name,
@@ -139,7 +128,7 @@ fn action(a: CoordActionRow) -> Result<CoordActionState, ServiceError> {
         serde_json::from_str(&a.configuration).map_err(|e| bad("configuration", e))?;
     Ok(CoordActionState {
         number: a.number,
-        action_id: format!("{}@{}", job_id(a.job_id), a.number),
+        action_id: format!("{}@{}", crate::engine::coord::job_id(a.job_id), a.number),
         nominal_time: a.nominal_ms,
         created_at: a.created_ms,
         status: CoordActionStatus::parse(&a.status).ok_or_else(|| {
@@ -166,20 +155,7 @@ pub async fn list(
     offset: Option<i64>,
 ) -> Result<Page<CoordJobSummary>, ServiceError> {
     let (limit, offset) = page_bounds(limit, offset)?;
-    let status = match status.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(
-            CoordStatus::parse(&s.to_ascii_uppercase())
-                .ok_or_else(|| {
-                    ServiceError::BadInput(format!(
-                        "status '{s}' is none of {}",
-                        CoordStatus::ALL.map(CoordStatus::id).join(", ")
-                    ))
-                })?
-                .id()
-                .to_owned(),
-        ),
-    };
+    let status = super::status_filter(status.as_deref(), &CoordStatus::ALL.map(CoordStatus::id))?;
     let (rows, total) = state
         .store
         .list_coord_jobs(&CoordJobQuery {

@@ -10,14 +10,14 @@ use shared::api::{
 };
 use shared::workflow::Workflow;
 
-use super::{ServiceError, page_bounds};
+use super::{ServiceError, not_found, page_bounds};
 use crate::AppState;
 use crate::engine::graph::Kind;
 use crate::engine::instance::{Instance, Mark};
 use crate::engine::persist;
 use crate::engine::planner::Refused;
 use crate::engine::runner::{EngineHandle, Op, Submission, SubmitError};
-use crate::store::{InstanceItem, InstanceQuery, StoreError};
+use crate::store::{InstanceItem, InstanceQuery};
 
 /// The most bytes one read of a log returns.
 pub const MAX_LOG_CHUNK: u64 = 1024 * 1024;
@@ -55,13 +55,6 @@ impl From<SubmitError> for ServiceError {
                 ServiceError::Unavailable("the workflow engine is shutting down".to_owned())
             }
         }
-    }
-}
-
-fn not_found(what: String) -> impl Fn(StoreError) -> ServiceError {
-    move |e| match e {
-        StoreError::NotFound => ServiceError::NotFound(what.clone()),
-        other => ServiceError::Store(other),
     }
 }
 
@@ -176,14 +169,10 @@ fn status(text: &str) -> Result<JobStatus, ServiceError> {
 }
 
 /// Oozie's form of a workflow job id.
-fn job_id(id: i64) -> String {
-    format!("{id:07}-sluice-W")
-}
-
 fn summary(item: InstanceItem) -> Result<InstanceSummary, ServiceError> {
     Ok(InstanceSummary {
         id: item.id,
-        job_id: job_id(item.id),
+        job_id: crate::engine::instance::job_id(item.id),
         workflow_id: item.workflow_id,
         workflow_version: item.workflow_version,
         name: item.name,
@@ -207,20 +196,8 @@ pub async fn list(
     offset: Option<i64>,
 ) -> Result<Page<InstanceSummary>, ServiceError> {
     let (limit, offset) = page_bounds(limit, offset)?;
-    let status_filter = match status_filter.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(
-            JobStatus::parse(&s.to_ascii_uppercase())
-                .ok_or_else(|| {
-                    ServiceError::BadInput(format!(
-                        "status '{s}' is none of {}",
-                        JobStatus::ALL.map(JobStatus::id).join(", ")
-                    ))
-                })?
-                .id()
-                .to_owned(),
-        ),
-    };
+    let status_filter =
+        super::status_filter(status_filter.as_deref(), &JobStatus::ALL.map(JobStatus::id))?;
     let (items, total) = state
         .store
         .list_instances(&InstanceQuery {

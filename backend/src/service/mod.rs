@@ -42,6 +42,23 @@ pub(crate) fn page_bounds(
     Ok((limit, offset))
 }
 
+/// A list's status filter: absent or blank for all, else one of `names` (any case).
+pub(crate) fn status_filter(
+    text: Option<&str>,
+    names: &[&'static str],
+) -> Result<Option<String>, ServiceError> {
+    match text.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(s))
+            .map(|n| Some((*n).to_owned()))
+            .ok_or_else(|| {
+                ServiceError::BadInput(format!("status '{s}' is none of {}", names.join(", ")))
+            }),
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     #[error("{0} not found")]
@@ -73,6 +90,14 @@ pub enum ServiceError {
     /// Something that should not fail did (no randomness, a crashed worker thread).
     #[error("{0}")]
     Internal(String),
+}
+
+/// A store error, with "not found" naming what was looked for.
+pub(crate) fn not_found(what: String) -> impl Fn(StoreError) -> ServiceError {
+    move |e| match e {
+        StoreError::NotFound => ServiceError::NotFound(what.clone()),
+        other => ServiceError::Store(other),
+    }
 }
 
 impl From<StoreError> for ServiceError {

@@ -120,6 +120,23 @@ macro_rules! sql_store {
             })
         }
 
+        fn instance_item(row: &$row) -> Result<InstanceItem, StoreError> {
+            Ok(InstanceItem {
+                id: row.try_get("id")?,
+                workflow_id: row.try_get("workflow_id")?,
+                workflow_version: row.try_get("workflow_version")?,
+                name: row.try_get("name")?,
+                status: row.try_get("status")?,
+                run: row.try_get("run")?,
+                created_by: row.try_get("created_by")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+                started_at_ms: row.try_get("started_at_ms")?,
+                ended_at_ms: row.try_get("ended_at_ms")?,
+                error_code: row.try_get("error_code")?,
+                error_message: row.try_get("error_message")?,
+            })
+        }
+
         fn coord_job_row(row: &$row) -> Result<CoordJobRow, StoreError> {
             Ok(CoordJobRow {
                 id: row.try_get("id")?,
@@ -223,6 +240,32 @@ macro_rules! sql_store {
         }
 
         impl $store {
+            /// A page of rows filtered by owner and status, and how many match in all:
+            /// both statements take `$1` the owner and `$2` the status (NULL: any), the
+            /// list also `$3` limit and `$4` offset.
+            async fn filtered_page(
+                &self,
+                (list, count): (&'static str, &'static str),
+                owner: Option<i64>,
+                status: &Option<String>,
+                (limit, offset): (i64, i64),
+            ) -> Result<(Vec<$row>, i64), StoreError> {
+                let rows = sqlx::query(list)
+                    .bind(owner)
+                    .bind(status)
+                    .bind(limit)
+                    .bind(offset)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let total: i64 = sqlx::query(count)
+                    .bind(owner)
+                    .bind(status)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get("n")?;
+                Ok((rows, total))
+            }
+
             async fn coord_actions(&self, job: i64) -> Result<Vec<CoordActionRow>, StoreError> {
                 let rows = sqlx::query(sql::COORD_ACTIONS)
                     .bind(job)
@@ -837,19 +880,14 @@ macro_rules! sql_store {
                 &self,
                 query: &CoordJobQuery,
             ) -> Result<(Vec<CoordJobRow>, i64), StoreError> {
-                let rows = sqlx::query(sql::LIST_COORD_JOBS)
-                    .bind(query.coordinator_id)
-                    .bind(&query.status)
-                    .bind(query.limit)
-                    .bind(query.offset)
-                    .fetch_all(&self.pool)
+                let (rows, total) = self
+                    .filtered_page(
+                        (sql::LIST_COORD_JOBS, sql::COUNT_COORD_JOBS),
+                        query.coordinator_id,
+                        &query.status,
+                        (query.limit, query.offset),
+                    )
                     .await?;
-                let total: i64 = sqlx::query(sql::COUNT_COORD_JOBS)
-                    .bind(query.coordinator_id)
-                    .bind(&query.status)
-                    .fetch_one(&self.pool)
-                    .await?
-                    .try_get("n")?;
                 let items = rows
                     .iter()
                     .map(coord_job_row)
@@ -904,37 +942,17 @@ macro_rules! sql_store {
                 &self,
                 query: &InstanceQuery,
             ) -> Result<(Vec<InstanceItem>, i64), StoreError> {
-                let rows = sqlx::query(sql::LIST_INSTANCES)
-                    .bind(query.workflow_id)
-                    .bind(&query.status)
-                    .bind(query.limit)
-                    .bind(query.offset)
-                    .fetch_all(&self.pool)
+                let (rows, total) = self
+                    .filtered_page(
+                        (sql::LIST_INSTANCES, sql::COUNT_INSTANCES),
+                        query.workflow_id,
+                        &query.status,
+                        (query.limit, query.offset),
+                    )
                     .await?;
-                let total: i64 = sqlx::query(sql::COUNT_INSTANCES)
-                    .bind(query.workflow_id)
-                    .bind(&query.status)
-                    .fetch_one(&self.pool)
-                    .await?
-                    .try_get("n")?;
                 let items = rows
                     .iter()
-                    .map(|row| {
-                        Ok(InstanceItem {
-                            id: row.try_get("id")?,
-                            workflow_id: row.try_get("workflow_id")?,
-                            workflow_version: row.try_get("workflow_version")?,
-                            name: row.try_get("name")?,
-                            status: row.try_get("status")?,
-                            run: row.try_get("run")?,
-                            created_by: row.try_get("created_by")?,
-                            created_at_ms: row.try_get("created_at_ms")?,
-                            started_at_ms: row.try_get("started_at_ms")?,
-                            ended_at_ms: row.try_get("ended_at_ms")?,
-                            error_code: row.try_get("error_code")?,
-                            error_message: row.try_get("error_message")?,
-                        })
-                    })
+                    .map(instance_item)
                     .collect::<Result<_, StoreError>>()?;
                 Ok((items, total))
             }

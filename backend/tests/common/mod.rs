@@ -129,3 +129,20 @@ pub async fn engine(
     .await
     .unwrap()
 }
+
+/// Reads an event stream until `wanted` has come (20 s at most); gives all it read.
+pub async fn events_until(body: &mut Body, wanted: &str) -> String {
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !seen.contains(wanted) {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .unwrap_or_else(|_| panic!("no {wanted}; saw:\n{seen}"))
+            .expect("the stream goes on")
+            .unwrap();
+        if let Ok(data) = frame.into_data() {
+            seen.push_str(&String::from_utf8_lossy(&data));
+        }
+    }
+    seen
+}
