@@ -43,10 +43,14 @@ pub enum Command {
         #[arg(long)]
         properties: Option<PathBuf>,
     },
-    /// Coordinators (schedules with data triggers).
+    /// Coordinators (schedules with data triggers): preview one on this machine, or run
+    /// and steer jobs on a running server (with an API token; exit status as for
+    /// `workflow`).
     Coord {
         #[command(subcommand)]
         command: CoordCommand,
+        #[command(flatten)]
+        server: ServerArgs,
     },
     /// Manage the people who may log in, directly in the database (works while the server
     /// runs, and when nobody can log in any more). Each change is written to the audit log
@@ -240,17 +244,25 @@ pub enum InstanceCommand {
     /// Start an instance held in PREP.
     Start {
         id: i64,
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// No new action starts; running ones finish.
     Suspend {
         id: i64,
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     Resume {
         id: i64,
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// Stop running tasks (SIGTERM, then SIGKILL after the grace period); nothing else runs.
     Kill {
         id: i64,
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// Run an ended instance again: whole (default), its failed nodes, all but chosen
     /// nodes, or from a node on. Prints what is kept and what runs again.
@@ -281,6 +293,8 @@ pub enum InstanceCommand {
         node: String,
         #[arg(long = "as", value_enum)]
         mark: MarkArg,
+        #[command(flatten)]
+        dry: DryRunArg,
     },
     /// Print a try's log (stdout and stderr): the last try of the current run by default.
     Log {
@@ -395,6 +409,108 @@ pub enum CoordCommand {
         #[arg(long, env = "USER", default_value = "sluice")]
         user: String,
     },
+    /// Submit a job of a stored coordinator (id or name): its published version unless
+    /// `--version`. Prints the job's id.
+    Run {
+        coordinator: String,
+        #[arg(long)]
+        version: Option<i64>,
+        /// A property over the coordinator's: `--param day=2026-11-21` (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// A job.properties over the coordinator's.
+        #[arg(long)]
+        properties: Option<PathBuf>,
+    },
+    /// List coordinator jobs, newest first.
+    Jobs {
+        /// Only this coordinator's (id or name).
+        #[arg(long)]
+        coordinator: Option<String>,
+        /// Only those in this status (RUNNING, SUSPENDED…).
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A job and each action: nominal time, status, what it waits for, its workflow.
+    Show {
+        job: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Suspend the job and its running workflows.
+    Suspend {
+        job: i64,
+        #[command(flatten)]
+        dry: DryRunArg,
+    },
+    Resume {
+        job: i64,
+        #[command(flatten)]
+        dry: DryRunArg,
+    },
+    /// Kill the job and every action not ended.
+    Kill {
+        job: i64,
+        #[command(flatten)]
+        dry: DryRunArg,
+    },
+    /// Change the end time, the concurrency or the pause time (Oozie's `-change`).
+    Change {
+        job: i64,
+        /// `2026-12-31T00:00Z`.
+        #[arg(long)]
+        end: Option<String>,
+        /// -1 for unlimited.
+        #[arg(long, allow_hyphen_values = true)]
+        concurrency: Option<i64>,
+        /// `2026-12-01T00:00Z`, or `""` to clear it.
+        #[arg(long)]
+        pause: Option<String>,
+        #[command(flatten)]
+        dry: DryRunArg,
+    },
+    /// Rerun ended actions, by number or by nominal time. Their output directories are
+    /// deleted first, as Oozie does, unless `--nocleanup`.
+    Rerun {
+        job: i64,
+        /// `1,3-4,7`.
+        #[arg(long, conflicts_with = "date", required_unless_present = "date")]
+        action: Option<String>,
+        /// `2026-01-01T00:00Z::2026-01-02T00:00Z,2026-01-05T00:00Z` (UTC, ends included).
+        #[arg(long)]
+        date: Option<String>,
+        /// Look for `latest()`/`future()` data again.
+        #[arg(long)]
+        refresh: bool,
+        /// Leave the output directories.
+        #[arg(long)]
+        nocleanup: bool,
+        /// Rerun the same workflow instances' failed nodes only.
+        #[arg(long)]
+        failed: bool,
+        #[command(flatten)]
+        dry: DryRunArg,
+    },
+    /// Ignore FAILED, KILLED or TIMEDOUT actions.
+    Ignore {
+        job: i64,
+        #[arg(long)]
+        action: String,
+        #[command(flatten)]
+        dry: DryRunArg,
+    },
+}
+
+/// `--dry-run` on an operation.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct DryRunArg {
+    /// Only print what it would change.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

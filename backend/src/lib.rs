@@ -120,12 +120,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     count,
                     user,
                 },
+            ..
         } => Ok(cli::coord_preview(
             &file,
             properties.as_deref(),
             count,
             &user,
         )),
+        Command::Coord { command, server } => Ok(client::coord_jobs::coord(&server, command).await),
         Command::User { command, db } => {
             let (store, _) = open_store(&db).await?;
             let done = admin::user(store.as_ref(), command).await;

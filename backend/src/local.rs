@@ -123,7 +123,7 @@ pub(crate) async fn run(
             _ = tokio::signal::ctrl_c(), if !interrupted => {
                 interrupted = true;
                 eprintln!("sluice: interrupted; killing the run");
-                let _ = engine.operate(id, Op::Kill { by: "Ctrl-C".to_owned() }).await;
+                let _ = engine.operate(id, Op::Kill { by: "Ctrl-C".to_owned() }, false).await;
                 continue;
             }
         };
@@ -157,7 +157,7 @@ pub(crate) async fn run(
                     eprintln!(
                         "sluice: suspended at a breakpoint (oozie.suspend.on.nodes); resuming"
                     );
-                    let _ = engine.operate(id, Op::Resume).await;
+                    let _ = engine.operate(id, Op::Resume, false).await;
                 }
                 Some(s) if s.is_terminal() => break,
                 _ => {}

@@ -382,3 +382,115 @@ fn a_script_runs_a_workflow_watches_it_and_reruns_what_failed() {
         err(&run)
     );
 }
+
+/// Coordinators from a script: import one, run a job, watch its actions, rerun one by
+/// date after a dry run, and Oozie's refusals as exit status 1.
+#[test]
+fn a_script_runs_a_coordinator_and_reruns_an_action_by_date() {
+    use chrono::{DurationRound, TimeDelta, Utc};
+
+    let server = Server::start();
+    let token = server.token("ops", "operator");
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    let log = dir.path().join("ran");
+    std::fs::write(
+        app.join("workflow.xml"),
+        format!(
+            r#"<workflow-app name="hourly" xmlns="uri:oozie:workflow:1.0">
+  <global><resource-manager>rm</resource-manager><name-node>nn</name-node></global>
+  <start to="a"/>
+  <action name="a"><shell xmlns="uri:oozie:shell-action:1.0"><exec>sh</exec><argument>-c</argument><argument>echo ${{slot}} >> {}</argument></shell><ok to="end"/><error to="k"/></action>
+  <kill name="k"><message>failed</message></kill>
+  <end name="end"/>
+</workflow-app>"#,
+            log.display()
+        ),
+    )
+    .unwrap();
+    let start = (Utc::now() - TimeDelta::minutes(10))
+        .duration_trunc(TimeDelta::minutes(5))
+        .unwrap();
+    let t = |d: chrono::DateTime<Utc>| d.format("%Y-%m-%dT%H:%MZ").to_string();
+    let xml = dir.path().join("coordinator.xml");
+    std::fs::write(
+        &xml,
+        format!(
+            r#"<coordinator-app name="every5" frequency="${{coord:minutes(5)}}" start="{}" end="{}" timezone="UTC" xmlns="uri:oozie:coordinator:0.5">
+  <action><workflow><app-path>{}</app-path><configuration><property><name>slot</name><value>${{coord:formatTime(coord:nominalTime(), 'HHmm')}}</value></property></configuration></workflow></action>
+</coordinator-app>"#,
+            t(start),
+            t(start + TimeDelta::minutes(10)),
+            app.display()
+        ),
+    )
+    .unwrap();
+    let import = server.client(Some(&token), &["import", path(&xml)]);
+    assert!(import.status.success(), "{}{}", out(&import), err(&import));
+
+    let run = server.client(Some(&token), &["coord", "run", "every5"]);
+    assert!(run.status.success(), "{}", err(&run));
+    let job = out(&run).trim().to_owned();
+    let mut shown = String::new();
+    for _ in 0..200 {
+        let show = server.client(Some(&token), &["coord", "show", &job]);
+        assert!(show.status.success(), "{}", err(&show));
+        shown = out(&show);
+        if shown.contains(": SUCCEEDED,") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(shown.contains(": SUCCEEDED,"), "{shown}");
+    assert_eq!(
+        shown.matches("SUCCEEDED").count(),
+        3,
+        "the job and 2 actions: {shown}"
+    );
+    let jobs = server.client(Some(&token), &["coord", "jobs", "--coordinator", "every5"]);
+    assert!(out(&jobs).contains("every5"), "{}", out(&jobs));
+    assert_eq!(out(&jobs).lines().count(), 2, "a header and one job");
+
+    let second = t(start + TimeDelta::minutes(5));
+    let dry = server.client(
+        Some(&token),
+        &["coord", "rerun", &job, "--date", &second, "--dry-run"],
+    );
+    assert!(dry.status.success(), "{}", err(&dry));
+    assert!(
+        out(&dry).contains("would be changed")
+            && out(&dry).contains("action 2: SUCCEEDED -> WAITING"),
+        "{}",
+        out(&dry)
+    );
+    let rerun = server.client(Some(&token), &["coord", "rerun", &job, "--date", &second]);
+    assert!(rerun.status.success(), "{}", err(&rerun));
+    for _ in 0..200 {
+        if std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .count()
+            == 3
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let slots = std::fs::read_to_string(&log).unwrap();
+    let second_slot = (start + TimeDelta::minutes(5)).format("%H%M").to_string();
+    assert_eq!(slots.lines().last(), Some(second_slot.as_str()), "{slots}");
+
+    let none = server.client(
+        Some(&token),
+        &["coord", "rerun", &job, "--date", "2020-01-01T00:00Z"],
+    );
+    assert_eq!(none.status.code(), Some(1), "{}", err(&none));
+    assert!(
+        err(&none).contains("has no action at 2020-01-01T00:00Z"),
+        "{}",
+        err(&none)
+    );
+    let both = server.client(Some(&token), &["coord", "rerun", &job]);
+    assert_eq!(both.status.code(), Some(2), "clap wants --action or --date");
+}

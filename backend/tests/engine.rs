@@ -251,6 +251,7 @@ async fn kill_stops_running_tries_at_once() {
             Op::Kill {
                 by: "tester".into(),
             },
+            false,
         )
         .await
         .unwrap();
@@ -258,7 +259,7 @@ async fn kill_stops_running_tries_at_once() {
     assert_eq!(message, "killed by tester");
     b.wait_node(id, "a", "KILLED").await;
     assert!(!alive(pid));
-    let again = b.engine.operate(id, Op::Suspend).await.unwrap_err();
+    let again = b.engine.operate(id, Op::Suspend, false).await.unwrap_err();
     assert!(
         again.to_string().contains("E0604") || again.to_string().contains("E0727"),
         "{again}"
@@ -275,13 +276,13 @@ async fn suspend_holds_the_next_action_until_resume() {
     ));
     let id = b.submit(&xml, &[]).await;
     b.wait_node(id, "a", "RUNNING").await;
-    b.engine.operate(id, Op::Suspend).await.unwrap();
+    b.engine.operate(id, Op::Suspend, false).await.unwrap();
     b.wait_node(id, "a", "OK").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let (row, nodes) = b.store.get_instance(id).await.unwrap();
     assert_eq!(row.status, "SUSPENDED");
     assert_eq!(node(&nodes, "b").status, "PREP", "b waits");
-    b.engine.operate(id, Op::Resume).await.unwrap();
+    b.engine.operate(id, Op::Resume, false).await.unwrap();
     b.wait_for(id, "SUCCEEDED").await;
 }
 

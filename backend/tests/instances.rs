@@ -385,6 +385,12 @@ async fn suspend_resume_kill_and_mark_steer_a_running_instance() {
         )
         .await;
     assert_eq!(marked.status, StatusCode::OK, "{}", marked.text());
+    assert_eq!(
+        marked.json()["nodes"][0],
+        json!({"item": "a", "from": "RUNNING", "to": "OK"}),
+        "{}",
+        marked.text()
+    );
     let d = s.detail(id).await;
     assert_eq!(node_of(&d, "a")["status"], "OK");
     assert_eq!(node_of(&d, "a")["mark"], "succeeded");
@@ -392,6 +398,23 @@ async fn suspend_resume_kill_and_mark_steer_a_running_instance() {
     let resumed = s.post(&format!("/instances/{id}/resume"), json!({})).await;
     assert_eq!(resumed.json()["status"], "RUNNING");
     s.wait_node(id, "b", "RUNNING").await;
+
+    // A dry run says what a kill would do, and does nothing.
+    let would = s
+        .post(&format!("/instances/{id}/kill?dry_run=true"), json!({}))
+        .await;
+    assert_eq!(would.status, StatusCode::OK, "{}", would.text());
+    let would = would.json();
+    assert_eq!(would["dry_run"], true);
+    assert_eq!(would["was"], "RUNNING");
+    assert_eq!(would["status"], "KILLED");
+    assert_eq!(
+        would["nodes"],
+        json!([{"item": "b", "from": "RUNNING", "to": "KILLED"}]),
+        "{would:#}"
+    );
+    assert_eq!(s.detail(id).await["status"], "RUNNING");
+    assert_eq!(node_of(&s.detail(id).await, "b")["status"], "RUNNING");
 
     let killed = s.post(&format!("/instances/{id}/kill"), json!({})).await;
     assert_eq!(killed.status, StatusCode::OK, "{}", killed.text());

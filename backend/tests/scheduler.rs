@@ -149,11 +149,14 @@ async fn actions_wait_for_their_data_run_in_order_and_the_job_succeeds() {
     }
 
     // Operations on the ended job answer as Oozie does.
-    let e = sched.operate(job, CoordOp::Kill).await.unwrap_err();
+    let e = sched.operate(job, CoordOp::Kill, false).await.unwrap_err();
     assert_eq!(e.code, "E1020");
-    let e = sched.operate(job, CoordOp::Suspend).await.unwrap_err();
+    let e = sched
+        .operate(job, CoordOp::Suspend, false)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, "E0728");
-    let e = sched.operate(999, CoordOp::Kill).await.unwrap_err();
+    let e = sched.operate(999, CoordOp::Kill, false).await.unwrap_err();
     assert_eq!(e.code, "E0604");
 }
 
@@ -351,4 +354,150 @@ async fn coordinator_jobs_through_the_api() {
     )
     .await;
     common::assert_error(&none, StatusCode::NOT_FOUND, "not_found");
+}
+
+/// A rerun by nominal time deletes the actions' output directories first (Oozie's
+/// cleanup), except with `nocleanup`; its dry run names the actions, the workflows and the
+/// directories, and touches none of them.
+#[tokio::test]
+async fn a_rerun_by_date_clears_outputs_and_its_dry_run_changes_nothing() {
+    use backend::engine::coord::{DatePick, RerunOptions};
+    use backend::engine::scheduler::Pick;
+
+    let dir = tempfile::tempdir().unwrap();
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
+    let outputs = dir.path().join("outputs");
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("workflow.xml"),
+        r#"<workflow-app name="w" xmlns="uri:oozie:workflow:1.0">
+  <global><resource-manager>rm</resource-manager><name-node>nn</name-node></global>
+  <start to="a"/>
+  <action name="a"><shell xmlns="uri:oozie:shell-action:1.0"><exec>sh</exec><argument>-c</argument><argument>mkdir -p ${target} &amp;&amp; echo x >> ${target}/part</argument></shell><ok to="end"/><error to="k"/></action>
+  <kill name="k"><message>failed</message></kill>
+  <end name="end"/>
+</workflow-app>"#,
+    )
+    .unwrap();
+    let start = (Utc::now() - TimeDelta::minutes(15))
+        .duration_trunc(TimeDelta::minutes(5))
+        .unwrap();
+    let t = |d: chrono::DateTime<Utc>| d.format("%Y-%m-%dT%H:%MZ").to_string();
+    let xml = format!(
+        r#"<coordinator-app name="c" frequency="${{coord:minutes(5)}}" start="{}" end="{}" timezone="UTC" xmlns="uri:oozie:coordinator:0.5">
+  <datasets><dataset name="o" frequency="${{coord:minutes(5)}}" initial-instance="2020-01-01T00:00Z" timezone="UTC"><uri-template>{}/${{HOUR}}${{MINUTE}}</uri-template></dataset></datasets>
+  <output-events><data-out name="o" dataset="o"><instance>${{coord:current(0)}}</instance></data-out></output-events>
+  <action><workflow><app-path>{}</app-path><configuration><property><name>target</name><value>${{coord:dataOut('o')}}</value></property></configuration></workflow></action>
+</coordinator-app>"#,
+        t(start),
+        t(start + TimeDelta::minutes(15)),
+        outputs.display(),
+        app.display(),
+    );
+    let imported = from_coordinator_xml(&xml, &|_| None).unwrap();
+    let (sched, _task) = scheduler_on(&store, &dir.path().join("runs")).await;
+    let job = sched
+        .submit(CoordSubmission {
+            conf: imported.coordinator.properties(),
+            coordinator: imported.coordinator,
+            included: imported.included,
+            user: "sam".to_owned(),
+            coordinator_id: None,
+            coordinator_version: None,
+        })
+        .await
+        .unwrap();
+    wait_for(&store, job, "SUCCEEDED", |s, _| s == "SUCCEEDED").await;
+    let slot = |k: i64| {
+        outputs.join(
+            (start + TimeDelta::minutes(5 * k))
+                .format("%H%M")
+                .to_string(),
+        )
+    };
+    for k in 0..3 {
+        std::fs::write(slot(k).join("marker"), "").unwrap();
+    }
+    let first_two = Pick::Dates(vec![DatePick {
+        from: start,
+        to: Some(start + TimeDelta::minutes(5)),
+    }]);
+    let rerun = |actions, nocleanup| CoordOp::Rerun {
+        actions,
+        options: RerunOptions {
+            nocleanup,
+            ..RerunOptions::default()
+        },
+    };
+
+    let would = sched
+        .operate(job, rerun(first_two.clone(), false), true)
+        .await
+        .unwrap();
+    assert!(would.dry_run);
+    assert_eq!(would.was.id(), "SUCCEEDED");
+    assert_eq!(would.status.id(), "RUNNING");
+    let moved: Vec<(&str, Option<&str>, &str)> = would
+        .actions
+        .iter()
+        .map(|c| (c.item.as_str(), c.from.as_deref(), c.to.as_str()))
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            ("1", Some("SUCCEEDED"), "WAITING"),
+            ("2", Some("SUCCEEDED"), "WAITING")
+        ]
+    );
+    assert_eq!(
+        would.cleanup,
+        [slot(0), slot(1)].map(|p| p.display().to_string())
+    );
+    assert!(slot(0).join("marker").exists(), "a dry run deletes nothing");
+    assert_eq!(
+        store.get_coord_job(job).await.unwrap().0.status,
+        "SUCCEEDED"
+    );
+
+    let done = sched
+        .operate(job, rerun(first_two, false), false)
+        .await
+        .unwrap();
+    assert!(!done.dry_run);
+    assert!(!slot(0).join("marker").exists(), "outputs cleared first");
+    let third = Pick::Dates(vec![DatePick {
+        from: start + TimeDelta::minutes(10),
+        to: None,
+    }]);
+    wait_for(&store, job, "SUCCEEDED again", |s, _| s == "SUCCEEDED").await;
+    let kept = sched.operate(job, rerun(third, true), false).await.unwrap();
+    assert!(kept.cleanup.is_empty());
+    wait_for(&store, job, "SUCCEEDED once more", |s, _| s == "SUCCEEDED").await;
+    assert!(slot(2).join("marker").exists(), "nocleanup leaves it");
+    assert_eq!(
+        std::fs::read_to_string(slot(0).join("part")).unwrap(),
+        "x\n",
+        "the cleared output was written afresh"
+    );
+    assert_eq!(
+        std::fs::read_to_string(slot(2).join("part")).unwrap(),
+        "x\nx\n"
+    );
+    let (_, actions) = store.get_coord_job(job).await.unwrap();
+    assert_eq!(
+        actions.iter().map(|a| a.tries).collect::<Vec<_>>(),
+        [2, 2, 2],
+        "each rerun made a new workflow instance"
+    );
+
+    let nothing_then = Pick::Dates(vec![DatePick {
+        from: start + TimeDelta::minutes(1),
+        to: None,
+    }]);
+    let e = sched
+        .operate(job, rerun(nothing_then, false), true)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, "E0605");
 }

@@ -669,6 +669,15 @@ pub struct InstanceState {
     pub id: i64,
     pub status: JobStatus,
     pub run: i64,
+    /// An operation's answer: whether it only said what it would do.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// An operation's answer: the status before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub was: Option<JobStatus>,
+    /// An operation's answer: each node whose status it changes (`item` is the node).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<StatusChange>,
 }
 
 /// A piece of a try's log (`GET /instances/{id}/nodes/{node}/log`).
@@ -924,15 +933,55 @@ pub struct CoordChangeRequest {
     pub pause: Option<String>,
 }
 
-/// `POST /coordinator-jobs/{id}/rerun` and `/ignore`: actions by number, as Oozie's
-/// `-action 1,3-4`.
+/// `POST /coordinator-jobs/{id}/rerun` and `/ignore`: the actions by number, as Oozie's
+/// `-action 1,3-4`, or (rerun only) by nominal time, as its `-date
+/// 2026-01-01T00:00Z::2026-01-02T00:00Z,2026-01-05T00:00Z`; one or the other.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default)]
+pub struct CoordActionsRequest {
+    pub actions: Option<String>,
+    pub dates: Option<String>,
+    /// Rerun: the same workflow instances' failed nodes only (Oozie's `-failed`).
+    pub failed: bool,
+    /// Rerun: resolve `latest()`/`future()` inputs and the configuration again.
+    pub refresh: bool,
+    /// Rerun: leave the output directories (otherwise deleted first, as Oozie does).
+    pub nocleanup: bool,
+}
+
+/// A status before and after an operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub struct CoordActionsRequest {
-    pub actions: String,
-    /// Rerun: the same workflow instances' failed nodes only (Oozie's `-failed`).
-    #[serde(default)]
-    pub failed: bool,
+pub struct StatusChange {
+    pub item: String,
+    /// Absent for something new (a node not reached before).
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// What an operation on a coordinator job did or, with `dry_run`, would do: the job and
+/// each action whose status changes, the workflow instances it steers, the actions it
+/// takes back, the output data it deletes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CoordOpReport {
+    pub job: i64,
+    pub dry_run: bool,
+    /// The job's status after the operation.
+    pub status: CoordStatus,
+    pub was: CoordStatus,
+    /// `item` is the action number.
+    pub actions: Vec<StatusChange>,
+    /// `item` is the workflow instance; `to` is what is done to it (kill, suspend,
+    /// resume, start, rerun failed nodes).
+    pub instances: Vec<StatusChange>,
+    /// Actions a new end or pause time takes back.
+    pub removed: Vec<i64>,
+    /// Output paths deleted before a rerun.
+    pub cleanup: Vec<String>,
+    /// Outputs not deleted because this server cannot reach them (hdfs://…).
+    pub not_cleaned: Vec<String>,
 }
 
 /// A change to a coordinator job or one of its actions, as the event stream tells it

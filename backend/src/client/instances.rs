@@ -30,10 +30,14 @@ pub(crate) async fn instance(server: &ServerArgs, command: InstanceCommand) -> E
             json,
         } => list(&client, workflow, status, limit, json).await,
         InstanceCommand::Show { id, json, wait } => show(&client, id, json, wait).await,
-        InstanceCommand::Start { id } => operate(&client, id, "start").await,
-        InstanceCommand::Suspend { id } => operate(&client, id, "suspend").await,
-        InstanceCommand::Resume { id } => operate(&client, id, "resume").await,
-        InstanceCommand::Kill { id } => operate(&client, id, "kill").await,
+        InstanceCommand::Start { id, dry } => operate(&client, id, "start", &(), dry.dry_run).await,
+        InstanceCommand::Suspend { id, dry } => {
+            operate(&client, id, "suspend", &(), dry.dry_run).await
+        }
+        InstanceCommand::Resume { id, dry } => {
+            operate(&client, id, "resume", &(), dry.dry_run).await
+        }
+        InstanceCommand::Kill { id, dry } => operate(&client, id, "kill", &(), dry.dry_run).await,
         InstanceCommand::Rerun {
             id,
             failed,
@@ -51,20 +55,18 @@ pub(crate) async fn instance(server: &ServerArgs, command: InstanceCommand) -> E
             };
             rerun(&client, id, scope, &params, version, dry_run).await
         }
-        InstanceCommand::Mark { id, node, mark } => {
+        InstanceCommand::Mark {
+            id,
+            node,
+            mark,
+            dry,
+        } => {
             let mark = match mark {
                 MarkArg::Succeeded => MarkKind::Succeeded,
                 MarkArg::Skipped => MarkKind::Skipped,
             };
             let body = MarkRequest { node, mark };
-            client
-                .json::<InstanceState>(
-                    client
-                        .request(Method::POST, &format!("/instances/{id}/mark"))
-                        .json(&body),
-                )
-                .await
-                .map(|s| println!("instance {id}: {}", s.status.id()))
+            operate(&client, id, "mark", &body, dry.dry_run).await
         }
         InstanceCommand::Log {
             id,
@@ -108,7 +110,7 @@ pub(super) async fn run_workflow(
     }
 }
 
-fn time(ms: Option<i64>) -> String {
+pub(super) fn time(ms: Option<i64>) -> String {
     ms.and_then(chrono::DateTime::from_timestamp_millis)
         .map_or("-".to_owned(), |t| {
             t.format("%Y-%m-%d %H:%M:%S").to_string()
@@ -236,11 +238,34 @@ async fn show(client: &Client, id: i64, json: bool, wait: bool) -> Outcome<()> {
     Ok(())
 }
 
-async fn operate(client: &Client, id: i64, op: &str) -> Outcome<()> {
+/// An operation; prints the status it leaves (or would leave) and each node it moves.
+async fn operate(
+    client: &Client,
+    id: i64,
+    op: &str,
+    body: &impl serde::Serialize,
+    dry_run: bool,
+) -> Outcome<()> {
     let state: InstanceState = client
-        .json(client.request(Method::POST, &format!("/instances/{id}/{op}")))
+        .json(
+            client
+                .request(Method::POST, &format!("/instances/{id}/{op}"))
+                .query(&[("dry_run", dry_run)])
+                .json(body),
+        )
         .await?;
-    println!("instance {id}: {}", state.status.id());
+    let mut out = std::io::stdout().lock();
+    let _ = match state.was.filter(|w| *w != state.status) {
+        Some(was) if dry_run => writeln!(
+            out,
+            "instance {id}: would go {} -> {}",
+            was.id(),
+            state.status.id()
+        ),
+        _ if dry_run => writeln!(out, "instance {id}: would stay {}", state.status.id()),
+        _ => writeln!(out, "instance {id}: {}", state.status.id()),
+    };
+    super::coord_jobs::print_changes(&mut out, "node", &state.nodes);
     Ok(())
 }
 

@@ -17,6 +17,7 @@ use shared::workflow::Workflow;
 
 use crate::config::{ExportFormat, ServerArgs, WorkflowCommand};
 
+pub(crate) mod coord_jobs;
 pub(crate) mod instances;
 use crate::service::apps::{MAX_ENTRIES, MAX_FILE_BYTES, zip};
 
@@ -130,19 +131,25 @@ impl Client {
 
     /// The workflow an argument names: an id, or else an exact name.
     async fn workflow_id(&self, which: &str) -> Outcome<i64> {
+        self.definition_id("workflow", which).await
+    }
+
+    /// The workflow or coordinator (`kind`) an argument names: an id, or else an exact
+    /// name.
+    async fn definition_id(&self, kind: &str, which: &str) -> Outcome<i64> {
         if let Ok(id) = which.parse() {
             return Ok(id);
         }
-        self.find(which).await?.ok_or_else(|| Failure {
+        self.find(kind, which).await?.ok_or_else(|| Failure {
             status: REFUSED,
-            message: format!("no workflow is named '{which}'"),
+            message: format!("no {kind} is named '{which}'"),
         })
     }
 
-    async fn find(&self, name: &str) -> Outcome<Option<i64>> {
+    async fn find(&self, kind: &str, name: &str) -> Outcome<Option<i64>> {
         let page: Page<Summary> = self
             .json(
-                self.request(Method::GET, "/workflows")
+                self.request(Method::GET, &format!("/{kind}s"))
                     .query(&[("q", name), ("limit", "500")]),
             )
             .await?;
@@ -322,7 +329,7 @@ async fn put(
     if let Some(path) = properties {
         definition.job_properties = parse_job_properties(&read_text(path)?);
     }
-    let (id, created) = match client.find(&definition.name).await? {
+    let (id, created) = match client.find("workflow", &definition.name).await? {
         Some(id) => (id, false),
         None => {
             let record: Record<Workflow> = client

@@ -10,7 +10,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use shared::api::{CoordActionStatus as A, CoordStatus as S, JobStatus};
+use shared::api::{
+    CoordActionStatus as A, CoordOpReport, CoordStatus as S, JobStatus, StatusChange,
+};
 use shared::coord::Logic;
 use shared::coord::LogicOp;
 use shared::coord::materialize::{Action, Entries};
@@ -98,6 +100,8 @@ pub struct Effects {
     /// Actions deleted (a change of end time took them back).
     pub deleted: Vec<u64>,
     pub job: bool,
+    /// Output URIs a rerun clears before it is recorded.
+    pub cleanup: Vec<String>,
 }
 
 impl Effects {
@@ -115,6 +119,76 @@ pub struct Change {
     pub end: Option<DateTime<Utc>>,
     pub concurrency: Option<i64>,
     pub pause: Option<Option<DateTime<Utc>>>,
+}
+
+/// One `-date` of a coordinator rerun: a nominal time, or a range (`from::to`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DatePick {
+    pub from: DateTime<Utc>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A coordinator rerun's options, as Oozie's `-failed`, `-refresh` and `-nocleanup`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RerunOptions {
+    pub failed: bool,
+    pub refresh: bool,
+    pub nocleanup: bool,
+}
+
+/// What an operation changed, from the job before and after it and its effects; the
+/// caller adds the cleanup it did.
+pub fn report(before: &CoordJob, after: &CoordJob, fx: &Effects, dry_run: bool) -> CoordOpReport {
+    let mut actions = Vec::new();
+    let mut instances = Vec::new();
+    for n in &fx.actions {
+        let Some(a) = after.actions.get(n) else {
+            continue;
+        };
+        let was = before.actions.get(n).map(|b| b.status);
+        if was != Some(a.status) {
+            actions.push(StatusChange {
+                item: n.to_string(),
+                from: was.map(|s| s.id().to_owned()),
+                to: a.status.id().to_owned(),
+            });
+        }
+        if a.rerun_failed
+            && let Some(i) = a.instance
+        {
+            instances.push(StatusChange {
+                item: i.to_string(),
+                from: None,
+                to: "rerun its failed nodes".to_owned(),
+            });
+        }
+    }
+    for (list, what) in [
+        (&fx.kill, "kill"),
+        (&fx.suspend, "suspend"),
+        (&fx.resume, "resume"),
+    ] {
+        instances.extend(list.iter().map(|i| StatusChange {
+            item: i.to_string(),
+            from: None,
+            to: what.to_owned(),
+        }));
+    }
+    CoordOpReport {
+        job: after.id,
+        dry_run,
+        status: after.status,
+        was: before.status,
+        actions,
+        instances,
+        removed: fx.deleted.iter().map(|&n| n as i64).collect(),
+        cleanup: Vec::new(),
+        not_cleaned: Vec::new(),
+    }
+}
+
+fn oozie_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%MZ").to_string()
 }
 
 impl CoordJob {
@@ -267,6 +341,7 @@ impl CoordJob {
     /// TIMEDOUT.
     fn check_waiting(&mut self, now: DateTime<Utc>, data: &dyn DataCheck, fx: &mut Effects) {
         let execution = self.job.controls.execution;
+        let job_id = self.job_id();
         let numbers: Vec<u64> = self
             .actions
             .values()
@@ -300,6 +375,17 @@ impl CoordJob {
             } else {
                 missing_input(&self.job, &self.logic, a, data)
             };
+            if a.inputs != before.1
+                && let Err(e) = reconfigure(&self.job, &job_id, a)
+            {
+                a.status = A::Failed;
+                a.error_code = Some(e.code);
+                a.error_message = Some(e.message);
+                a.missing = None;
+                a.updated = now;
+                fx.touch(number);
+                continue;
+            }
             match missing {
                 None => {
                     a.status = A::Ready;
@@ -627,13 +713,49 @@ impl CoordJob {
         Ok(fx)
     }
 
-    /// `-rerun -action …`: the actions must exist and have ended (E1018), and the job
-    /// must not be PREP or IGNORED (E1018). They wait again from the start; `failed`
-    /// reruns the same workflow instance's failed nodes instead of a new instance.
+    /// The actions a `-date` selection names: each single time must be an action's
+    /// nominal time (E0605 otherwise); a range takes the actions whose nominal times lie
+    /// inside it, ends included (none at all is E0605 too).
+    pub fn select_dates(&self, dates: &[DatePick]) -> Result<Vec<u64>, Refused> {
+        let mut out = Vec::new();
+        for pick in dates {
+            let found: Vec<u64> = self
+                .actions
+                .values()
+                .filter(|a| match pick.to {
+                    None => a.nominal == pick.from,
+                    Some(to) => pick.from <= a.nominal && a.nominal <= to,
+                })
+                .map(|a| a.number)
+                .collect();
+            if found.is_empty() {
+                let when = match pick.to {
+                    None => format!("at {}", oozie_time(pick.from)),
+                    Some(to) => format!("from {} to {}", oozie_time(pick.from), oozie_time(to)),
+                };
+                return Err(refused(
+                    "E0605",
+                    format!("coordinator job {} has no action {when}", self.job_id()),
+                ));
+            }
+            out.extend(found);
+        }
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// `-rerun -action …` (CoordRerunXCommand): every action named must exist and have
+    /// ended, and the job must not be PREP or IGNORED (E1018). Each goes back to WAITING
+    /// with its error cleared (a TIMEDOUT one's timeout counts afresh). Unless told
+    /// `nocleanup` (or `failed`), the output directories of its data-outs without
+    /// `nocleanup="true"` come back in `Effects::cleanup`, for the loop to delete before
+    /// the rerun is recorded. `refresh` resolves its inputs and configuration again, so
+    /// `latest()`/`future()` find the newest data; otherwise what was found stays.
     pub fn rerun(
         &mut self,
         numbers: &[u64],
-        failed: bool,
+        options: RerunOptions,
         now: DateTime<Utc>,
     ) -> Result<Effects, Refused> {
         let not_eligible = |why: String| {
@@ -654,12 +776,52 @@ impl CoordJob {
                 Some(_) => {}
             }
         }
+        let job_id = self.job_id();
+        let mut refreshed = Vec::new();
+        if options.refresh {
+            for n in numbers {
+                let a = &self.actions[n];
+                let slot = Slot {
+                    number: a.number,
+                    nominal: a.nominal,
+                    at: a.nominal,
+                };
+                let fresh = self
+                    .job
+                    .materialize(&slot, a.created, &job_id)
+                    .map_err(|e| {
+                        refused(
+                            "E1018",
+                            format!(
+                                "action {n} cannot be resolved again: {}: {}",
+                                e.code, e.message
+                            ),
+                        )
+                    })?;
+                refreshed.push(fresh);
+            }
+        }
         let mut fx = Effects {
             job: true,
             ..Effects::default()
         };
+        let clean = !options.nocleanup && !options.failed;
+        let mut refreshed = refreshed.into_iter();
         for n in numbers {
             let a = self.actions.get_mut(n).expect("checked");
+            if clean {
+                for (event, (_, uris)) in self.job.outputs.iter().zip(&a.outputs.0) {
+                    if !event.nocleanup {
+                        fx.cleanup
+                            .extend(uris.iter().filter(|u| !u.starts_with("${")).cloned());
+                    }
+                }
+            }
+            if let Some(fresh) = refreshed.next() {
+                a.inputs = fresh.inputs;
+                a.outputs = fresh.outputs;
+                a.configuration = fresh.configuration;
+            }
             if a.status == A::TimedOut {
                 a.created = now;
             }
@@ -667,13 +829,15 @@ impl CoordJob {
             a.error_code = None;
             a.error_message = None;
             a.missing = None;
-            a.rerun_failed = failed && a.instance.is_some();
+            a.rerun_failed = options.failed && a.instance.is_some();
             if !a.rerun_failed {
                 a.instance = None;
             }
             a.updated = now;
             fx.touch(*n);
         }
+        fx.cleanup.sort();
+        fx.cleanup.dedup();
         if self.status.is_terminal() {
             self.status = S::Running;
         } else if self.status == S::Paused {
@@ -816,6 +980,28 @@ fn missing_input(
         return verdicts.into_values().find_map(Result::err);
     }
     logic.iter().find_map(|l| satisfied(l, &verdicts).err())
+}
+
+/// Evaluates an action's configuration again once `latest`/`future` instances are found,
+/// so `coord:dataIn` gives their URIs (Oozie re-resolves the action then too).
+fn reconfigure(job: &Job, job_id: &str, a: &mut CoordAction) -> Result<(), CoordError> {
+    let pending = |lists: &Entries<Vec<String>>| {
+        lists
+            .0
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, uris))| uris.iter().any(|u| u.starts_with("${coord:")))
+            .fold(0u128, |bits, (i, _)| bits | 1 << i)
+    };
+    a.configuration = job.configure(
+        a.number,
+        a.nominal,
+        a.created,
+        job_id,
+        (&a.inputs, pending(&a.inputs)),
+        (&a.outputs, pending(&a.outputs)),
+    )?;
+    Ok(())
 }
 
 /// The URI of a `latest(n)` or `future(n, limit)` instance, once its data exists.

@@ -404,7 +404,7 @@ fn reruns_and_ignores_check_their_actions_first() {
     let files = Files::default();
     let mut c = coordinator("<timeout>0</timeout>", Some("${coord:current(0)}"));
     assert_eq!(
-        c.rerun(&[1], false, t("2025-12-01T00:00Z"))
+        c.rerun(&[1], RerunOptions::default(), t("2025-12-01T00:00Z"))
             .unwrap_err()
             .code,
         "E1018"
@@ -414,10 +414,12 @@ fn reruns_and_ignores_check_their_actions_first() {
     assert_eq!(c.actions[&1].status, A::TimedOut, "waited 2 > 0 minutes");
     c.step(t("2026-01-01T01:00Z"), &files);
     assert_eq!(c.actions[&2].status, A::Waiting);
-    let e = c.rerun(&[1, 2], false, t("2026-01-01T01:00Z")).unwrap_err();
+    let e = c
+        .rerun(&[1, 2], RerunOptions::default(), t("2026-01-01T01:00Z"))
+        .unwrap_err();
     assert_eq!(e.code, "E1018", "2 has not ended: {e}");
     assert_eq!(
-        c.rerun(&[9], false, t("2026-01-01T01:00Z"))
+        c.rerun(&[9], RerunOptions::default(), t("2026-01-01T01:00Z"))
             .unwrap_err()
             .code,
         "E1018"
@@ -427,7 +429,8 @@ fn reruns_and_ignores_check_their_actions_first() {
         "E1024"
     );
 
-    c.rerun(&[1], false, t("2026-01-01T01:00Z")).unwrap();
+    c.rerun(&[1], RerunOptions::default(), t("2026-01-01T01:00Z"))
+        .unwrap();
     let a = &c.actions[&1];
     assert_eq!(a.status, A::Waiting);
     assert_eq!(
@@ -449,7 +452,15 @@ fn reruns_and_ignores_check_their_actions_first() {
     assert_eq!(c.actions[&1].error_message.as_deref(), Some("boom"));
 
     // -failed keeps the workflow instance, to rerun its failed nodes.
-    c.rerun(&[1], true, t("2026-01-01T01:01Z")).unwrap();
+    c.rerun(
+        &[1],
+        RerunOptions {
+            failed: true,
+            ..RerunOptions::default()
+        },
+        t("2026-01-01T01:01Z"),
+    )
+    .unwrap();
     assert_eq!(c.actions[&1].instance, Some(5));
     assert!(c.actions[&1].rerun_failed);
 
@@ -502,4 +513,118 @@ fn a_job_survives_the_round_trip_through_its_rows() {
     assert_eq!(back.job.schedule.pause, Some(t("2026-01-01T18:00Z")));
     assert_eq!(back.job.controls.concurrency, 3);
     assert_eq!(back.actions, c.actions);
+}
+
+/// An hourly job with a `latest(0)` input and two outputs, one of them `nocleanup`.
+fn with_outputs() -> CoordJob {
+    let xml = r#"<coordinator-app name="c" frequency="${coord:hours(1)}" start="2026-01-01T00:00Z" end="2026-01-02T00:00Z" timezone="UTC" xmlns="uri:oozie:coordinator:0.5">
+  <datasets>
+    <dataset name="in" frequency="${coord:hours(1)}" initial-instance="2025-01-01T00:00Z" timezone="UTC"><uri-template>file:///in/${HOUR}</uri-template><done-flag></done-flag></dataset>
+    <dataset name="out" frequency="${coord:hours(1)}" initial-instance="2025-01-01T00:00Z" timezone="UTC"><uri-template>file:///out/${HOUR}</uri-template></dataset>
+    <dataset name="keep" frequency="${coord:hours(1)}" initial-instance="2025-01-01T00:00Z" timezone="UTC"><uri-template>file:///keep/${HOUR}</uri-template></dataset>
+  </datasets>
+  <input-events><data-in name="i" dataset="in"><instance>${coord:latest(0)}</instance></data-in></input-events>
+  <output-events>
+    <data-out name="o" dataset="out"><instance>${coord:current(0)}</instance></data-out>
+    <data-out name="k" dataset="keep" nocleanup="true"><instance>${coord:current(0)}</instance></data-out>
+  </output-events>
+  <action><workflow><app-path>wf</app-path><configuration><property><name>input</name><value>${coord:dataIn('i')}</value></property></configuration></workflow></action>
+</coordinator-app>"#;
+    let c = from_coordinator_xml(xml, &|_| None)
+        .expect("valid coordinator")
+        .coordinator;
+    let job = resolve(&c, &[], &c.properties(), "alice").expect("resolves");
+    CoordJob::new(7, job, Vec::new())
+}
+
+#[test]
+fn a_rerun_by_date_picks_nominal_times_and_clears_outputs_unless_told_not_to() {
+    let files = Files::default();
+    let mut c = with_outputs();
+    files.add("file:///in/00");
+    for (n, instance) in [(1, 11), (2, 12), (3, 13)] {
+        assert_eq!(c.step(t("2026-01-01T02:30Z"), &files).submit, [n]);
+        c.started(n, instance, t("2026-01-01T02:30Z"));
+        c.instance_changed(instance, JobStatus::Succeeded, None, t("2026-01-01T02:30Z"));
+    }
+    assert_eq!(
+        c.actions[&2].inputs.0[0].1,
+        ["file:///in/00"],
+        "latest found hour 00"
+    );
+
+    let pick = |from: &str, to: Option<&str>| DatePick {
+        from: t(from),
+        to: to.map(t),
+    };
+    assert_eq!(
+        c.select_dates(&[pick("2026-01-01T01:00Z", None)]).unwrap(),
+        [2]
+    );
+    assert_eq!(
+        c.select_dates(&[
+            pick("2026-01-01T00:30Z", Some("2026-01-01T02:00Z")),
+            pick("2026-01-01T00:00Z", None)
+        ])
+        .unwrap(),
+        [1, 2, 3],
+        "a range includes both ends; a pick twice counts once"
+    );
+    for missing in [
+        pick("2026-01-01T01:30Z", None),
+        pick("2026-01-02T00:00Z", Some("2026-01-03T00:00Z")),
+    ] {
+        assert_eq!(c.select_dates(&[missing]).unwrap_err().code, "E0605");
+    }
+
+    // Cleanup: the plain output only; `nocleanup` or `-failed` leave it.
+    let fx = c
+        .rerun(&[2, 3], RerunOptions::default(), t("2026-01-01T03:00Z"))
+        .unwrap();
+    assert_eq!(fx.cleanup, ["file:///out/01", "file:///out/02"]);
+    assert_eq!(
+        c.actions[&2].inputs.0[0].1,
+        ["file:///in/00"],
+        "kept without refresh"
+    );
+    for options in [
+        RerunOptions {
+            nocleanup: true,
+            ..RerunOptions::default()
+        },
+        RerunOptions {
+            failed: true,
+            ..RerunOptions::default()
+        },
+    ] {
+        let mut again = with_outputs();
+        assert_eq!(again.step(t("2026-01-01T00:30Z"), &files).submit, [1]);
+        again.started(1, 11, t("2026-01-01T00:30Z"));
+        again.instance_changed(11, JobStatus::Failed, None, t("2026-01-01T00:31Z"));
+        let fx = again.rerun(&[1], options, t("2026-01-01T01:00Z")).unwrap();
+        assert!(fx.cleanup.is_empty(), "{options:?}: {:?}", fx.cleanup);
+    }
+
+    // Refresh: latest(0) is looked for again, and finds the newer hour.
+    files.add("file:///in/01");
+    for (n, instance) in [(2, 22), (3, 23)] {
+        assert_eq!(c.step(t("2026-01-01T03:00Z"), &files).submit, [n]);
+        c.started(n, instance, t("2026-01-01T03:00Z"));
+        c.instance_changed(instance, JobStatus::Succeeded, None, t("2026-01-01T03:01Z"));
+    }
+    let fx = c
+        .rerun(
+            &[2],
+            RerunOptions {
+                refresh: true,
+                ..RerunOptions::default()
+            },
+            t("2026-01-01T03:02Z"),
+        )
+        .unwrap();
+    assert_eq!(fx.actions, [2]);
+    assert!(c.actions[&2].inputs.0[0].1[0].starts_with("${coord:latest"));
+    c.step(t("2026-01-01T03:02Z"), &files);
+    assert_eq!(c.actions[&2].inputs.0[0].1, ["file:///in/01"]);
+    assert_eq!(c.actions[&2].configuration.0[0].1, "file:///in/01");
 }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
-use shared::api::{ActionStatus, JobStatus, Waiting};
+use shared::api::{ActionStatus, InstanceState, JobStatus, StatusChange, Waiting};
 use shared::el::wf::Runtime;
 
 use super::graph::{Graph, Kind, NodeId};
@@ -268,6 +268,48 @@ pub struct NodeRun {
     pub released: bool,
 }
 
+/// What an operation changed in an instance: its status, and each node whose status or
+/// mark moved. `after` is `None` if the instance left memory.
+pub fn changes(before: &Instance, after: Option<&Instance>, dry_run: bool) -> InstanceState {
+    let after = after.unwrap_or(before);
+    let id = |s: Option<ActionStatus>| s.map(|s| s.id().to_owned());
+    let nodes = before
+        .nodes
+        .iter()
+        .zip(&after.nodes)
+        .enumerate()
+        .filter_map(|(i, (b, a))| {
+            let to = if a.status != b.status {
+                id(a.status).unwrap_or_else(|| "not reached".to_owned())
+            } else if a.stopping == Some(Stopping::Ended) && b.stopping != a.stopping {
+                // Its process is being stopped; it ends KILLED.
+                ActionStatus::Killed.id().to_owned()
+            } else if a.mark != b.mark {
+                match (a.mark, a.status) {
+                    (Some(m), None) => format!("{} when reached", m.id()),
+                    (Some(m), Some(_)) => m.id().to_owned(),
+                    (None, _) => "unmarked".to_owned(),
+                }
+            } else {
+                return None;
+            };
+            Some(StatusChange {
+                item: before.node_name(i).to_owned(),
+                from: id(b.status),
+                to,
+            })
+        })
+        .collect();
+    InstanceState {
+        id: before.id,
+        status: after.status,
+        run: after.run,
+        dry_run,
+        was: Some(before.status),
+        nodes,
+    }
+}
+
 /// Oozie's form of a workflow job id (`0000042-sluice-W`).
 pub fn job_id(id: i64) -> String {
     format!("{id:07}-sluice-W")
@@ -329,6 +371,45 @@ impl Instance {
             created_at: now,
             started_at: None,
             ended_at: None,
+        }
+    }
+
+    /// What an operation changed in an instance: its status, and each node whose status or
+    /// mark moved. `after` is `None` if the instance left memory.
+    pub fn changes(before: &Instance, after: Option<&Instance>, dry_run: bool) -> InstanceState {
+        let after = after.unwrap_or(before);
+        let id = |s: Option<ActionStatus>| s.map(|s| s.id().to_owned());
+        let nodes = before
+            .nodes
+            .iter()
+            .zip(&after.nodes)
+            .enumerate()
+            .filter_map(|(i, (b, a))| {
+                let to = if a.status != b.status {
+                    id(a.status).unwrap_or_else(|| "not reached".to_owned())
+                } else if a.mark != b.mark {
+                    match (a.mark, a.status) {
+                        (Some(m), None) => format!("{} when reached", m.id()),
+                        (Some(m), Some(_)) => m.id().to_owned(),
+                        (None, _) => "unmarked".to_owned(),
+                    }
+                } else {
+                    return None;
+                };
+                Some(StatusChange {
+                    item: before.node_name(i).to_owned(),
+                    from: id(b.status),
+                    to,
+                })
+            })
+            .collect();
+        InstanceState {
+            id: before.id,
+            status: after.status,
+            run: after.run,
+            dry_run,
+            was: Some(before.status),
+            nodes,
         }
     }
 

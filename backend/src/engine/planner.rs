@@ -55,7 +55,7 @@ pub(super) fn refused(code: &'static str, message: String) -> Refused {
 }
 
 /// What changed since the last [`Engine::take`].
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Output {
     pub commands: Vec<Command>,
     /// Instances whose own row changed (status, error, times).
@@ -67,8 +67,9 @@ pub struct Output {
 /// A ready action in the queue for slots: higher priority first, then first come.
 type ReadyKey = (Reverse<i32>, u64, i64, NodeId);
 
-/// Every instance in memory, the queue of ready actions and the slots.
-#[derive(Debug)]
+/// Every instance in memory, the queue of ready actions and the slots. A copy is how a
+/// dry run sees what an operation would do.
+#[derive(Debug, Clone)]
 pub struct Engine {
     instances: HashMap<i64, Instance>,
     ready: BTreeSet<ReadyKey>,

@@ -11,14 +11,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use shared::api::{JobStatus, RerunReport, RerunRequest};
+use shared::api::{InstanceState, JobStatus, RerunReport, RerunRequest};
 use shared::oozie::from_workflow_xml;
 use shared::workflow::Workflow;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::exec::{self, Attempt, ExecConfig, Started};
 use super::graph::{Graph, NodeId};
-use super::instance::{Instance, Mark, Micros, Settings};
+use super::instance::{self, Instance, Mark, Micros, Settings};
 use super::persist::{self, Origin};
 use super::planner::{Command, Engine, Refused, refused};
 use super::rerun;
@@ -56,7 +56,33 @@ pub enum Op {
     Start,
     Suspend,
     Resume,
-    Kill { by: String },
+    Kill {
+        by: String,
+    },
+    /// Mark an action succeeded or skipped.
+    Mark {
+        node: String,
+        mark: Mark,
+    },
+}
+
+/// An operation, on the engine itself or (for a dry run) on a copy of it.
+fn apply(engine: &mut Engine, instance: i64, op: Op, now: Micros) -> Result<(), Refused> {
+    match op {
+        Op::Start => engine.start(instance, now),
+        Op::Suspend => engine.suspend(instance),
+        Op::Resume => engine.resume(instance, now),
+        Op::Kill { by } => engine.kill(instance, &format!("killed by {by}"), now),
+        Op::Mark { node, mark } => {
+            match engine.instance(instance).and_then(|i| i.graph.id(&node)) {
+                Some(id) => engine.mark(instance, id, mark, now),
+                None => Err(refused(
+                    "E0807",
+                    format!("instance {instance} has no node named '{node}'"),
+                )),
+            }
+        }
+    }
 }
 
 /// A change, once committed: for event streams and progress displays.
@@ -111,18 +137,13 @@ enum Msg {
     Op {
         instance: i64,
         op: Op,
-        reply: oneshot::Sender<Result<(), Refused>>,
+        dry_run: bool,
+        reply: oneshot::Sender<Result<InstanceState, Refused>>,
     },
     Rerun {
         instance: i64,
         request: RerunRequest,
         reply: oneshot::Sender<Result<RerunReport, SubmitError>>,
-    },
-    Mark {
-        instance: i64,
-        node: String,
-        mark: Mark,
-        reply: Reply,
     },
     Stats {
         keep_latencies: bool,
@@ -132,8 +153,6 @@ enum Msg {
         reply: oneshot::Sender<()>,
     },
 }
-
-type Reply = oneshot::Sender<Result<(), Refused>>;
 
 /// Talks to the loop.
 #[derive(Clone)]
@@ -208,13 +227,20 @@ impl EngineHandle {
         Ok(id)
     }
 
-    /// Applies an operation; answers once its effect is committed.
-    pub async fn operate(&self, instance: i64, op: Op) -> Result<(), SubmitError> {
+    /// Applies an operation, or with `dry_run` only says what it would change; answers
+    /// once its effect is committed.
+    pub async fn operate(
+        &self,
+        instance: i64,
+        op: Op,
+        dry_run: bool,
+    ) -> Result<InstanceState, SubmitError> {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(Msg::Op {
                 instance,
                 op,
+                dry_run,
                 reply,
             })
             .map_err(|_| SubmitError::Stopped)?;
@@ -237,20 +263,6 @@ impl EngineHandle {
             })
             .map_err(|_| SubmitError::Stopped)?;
         answer.await.map_err(|_| SubmitError::Stopped)?
-    }
-
-    /// Marks an action succeeded or skipped; answers once that is committed.
-    pub async fn mark(&self, instance: i64, node: &str, mark: Mark) -> Result<(), SubmitError> {
-        let (reply, answer) = oneshot::channel();
-        self.tx
-            .send(Msg::Mark {
-                instance,
-                node: node.to_owned(),
-                mark,
-                reply,
-            })
-            .map_err(|_| SubmitError::Stopped)?;
-        Ok(answer.await.map_err(|_| SubmitError::Stopped)??)
     }
 
     /// Where a try's log is.
@@ -595,42 +607,25 @@ impl Runner {
             Msg::Op {
                 instance,
                 op,
+                dry_run,
                 reply,
             } => {
-                let done = match self.load(instance).await {
-                    Err(e) => Err(e),
-                    Ok(()) => match op {
-                        Op::Start => self.engine.start(instance, now),
-                        Op::Suspend => self.engine.suspend(instance),
-                        Op::Resume => self.engine.resume(instance, now),
-                        Op::Kill { by } => {
-                            self.engine.kill(instance, &format!("killed by {by}"), now)
-                        }
-                    },
-                };
-                self.answer(reply, done);
-            }
-            Msg::Mark {
-                instance,
-                node,
-                mark,
-                reply,
-            } => {
-                let done = match self.load(instance).await {
-                    Err(e) => Err(e),
-                    Ok(()) => match self
-                        .engine
-                        .instance(instance)
-                        .and_then(|i| i.graph.id(&node))
-                    {
-                        Some(id) => self.engine.mark(instance, id, mark, now),
-                        None => Err(refused(
-                            "E0807",
-                            format!("instance {instance} has no node named '{node}'"),
-                        )),
-                    },
-                };
-                self.answer(reply, done);
+                if let Err(e) = self.load(instance).await {
+                    self.answer(reply, Err(e));
+                    return None;
+                }
+                let before = self.engine.instance(instance).cloned().expect("loaded");
+                if dry_run {
+                    let mut copy = self.engine.clone();
+                    let done = apply(&mut copy, instance, op, now)
+                        .map(|()| instance::changes(&before, copy.instance(instance), true));
+                    let _ = reply.send(done);
+                } else {
+                    let done = apply(&mut self.engine, instance, op, now).map(|()| {
+                        instance::changes(&before, self.engine.instance(instance), false)
+                    });
+                    self.answer(reply, done);
+                }
             }
             Msg::Rerun {
                 instance,
@@ -736,7 +731,11 @@ impl Runner {
     }
 
     /// Sends an answer once the batch it belongs to is committed.
-    fn answer(&mut self, reply: Reply, done: Result<(), Refused>) {
+    fn answer<T: Send + Sync + 'static>(
+        &mut self,
+        reply: oneshot::Sender<Result<T, Refused>>,
+        done: Result<T, Refused>,
+    ) {
         self.replies.push(Box::new(move || {
             let _ = reply.send(done);
         }));

@@ -14,10 +14,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use shared::api::{JobStatus, RerunRequest, RerunScope};
+use shared::api::{CoordOpReport, JobStatus, RerunRequest, RerunScope};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use super::coord::{Change, CoordJob, DataCheck, Effects, Presence, rows};
+use super::coord::{
+    self, Change, CoordJob, DataCheck, DatePick, Effects, Presence, RerunOptions, rows,
+};
 use super::planner::{Refused, refused};
 use super::runner::{EngineHandle, Op, Submission, find_app};
 use crate::store::{CoordJobRow, Store, StoreError};
@@ -31,18 +33,23 @@ pub const DATA_POLL: Duration = Duration::from_secs(5);
 /// looked at from here, and say so.
 pub struct LocalFs;
 
+/// The local path of a `file://` URI or an absolute path; `None` for other schemes.
+fn local_path(uri: &str) -> Option<&str> {
+    match uri.strip_prefix("file://") {
+        Some(p) => Some(p),
+        None if uri.starts_with('/') => Some(uri),
+        None => None,
+    }
+}
+
 impl DataCheck for LocalFs {
     fn check(&self, path: &str) -> Presence {
-        let local = match path.strip_prefix("file://") {
-            Some(p) => p,
-            None if path.starts_with('/') => path,
-            None => {
-                let scheme = path.split_once("://").map_or("this", |(s, _)| s);
-                return Presence::Unknown(format!(
-                    "{scheme}:// data cannot be checked on this server (only file:// URIs and \
-                     absolute paths can)"
-                ));
-            }
+        let Some(local) = local_path(path) else {
+            let scheme = path.split_once("://").map_or("this", |(s, _)| s);
+            return Presence::Unknown(format!(
+                "{scheme}:// data cannot be checked on this server (only file:// URIs and \
+                 absolute paths can)"
+            ));
         };
         if Path::new(local).exists() {
             Presence::Present
@@ -59,8 +66,20 @@ pub enum CoordOp {
     Resume,
     Kill,
     Change(Change),
-    Rerun { actions: Vec<u64>, failed: bool },
-    Ignore { actions: Vec<u64> },
+    Rerun {
+        actions: Pick,
+        options: RerunOptions,
+    },
+    Ignore {
+        actions: Pick,
+    },
+}
+
+/// Which actions an operation names.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pick {
+    Numbers(Vec<u64>),
+    Dates(Vec<DatePick>),
 }
 
 enum Msg {
@@ -71,7 +90,8 @@ enum Msg {
     Op {
         job: i64,
         op: CoordOp,
-        reply: oneshot::Sender<Result<(), Refused>>,
+        dry_run: bool,
+        reply: oneshot::Sender<Result<CoordOpReport, Refused>>,
     },
     /// A workflow instance was made for an action (or could not be).
     Submitted {
@@ -173,11 +193,22 @@ impl SchedulerHandle {
         answer.await.map_err(|_| stopped())
     }
 
-    /// Applies an operation; answers once its effect is recorded.
-    pub async fn operate(&self, job: i64, op: CoordOp) -> Result<(), Refused> {
+    /// Applies an operation, or with `dry_run` only says what it would do; answers once
+    /// its effect is recorded.
+    pub async fn operate(
+        &self,
+        job: i64,
+        op: CoordOp,
+        dry_run: bool,
+    ) -> Result<CoordOpReport, Refused> {
         let (reply, answer) = oneshot::channel();
         self.tx
-            .send(Msg::Op { job, op, reply })
+            .send(Msg::Op {
+                job,
+                op,
+                dry_run,
+                reply,
+            })
             .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
@@ -188,6 +219,33 @@ impl SchedulerHandle {
             let _ = answer.await;
         }
     }
+}
+
+/// Deletes a rerun's output directory (or file), as Oozie's rerun cleanup does; what is
+/// not there is fine. A path that is not absolute, climbs with `..` or is a top-level
+/// directory is refused: a template that resolves to one is a mistake, not a wish.
+fn delete_output(path: &str) -> Result<(), String> {
+    let p = Path::new(path);
+    let depth = p
+        .components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .count();
+    if !p.is_absolute()
+        || depth < 2
+        || p.components()
+            .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(format!(
+            "the output '{path}' is too near the root to be deleted; rerun with nocleanup"
+        ));
+    }
+    let outcome = match std::fs::symlink_metadata(p) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => Err(e),
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(p),
+        Ok(_) => std::fs::remove_file(p),
+    };
+    outcome.map_err(|e| format!("cannot delete the output '{path}': {e}"))
 }
 
 fn stopped() -> Refused {
@@ -343,25 +401,13 @@ impl Scheduler {
                 self.jobs.insert(job.id, *job);
                 let _ = reply.send(());
             }
-            Msg::Op { job, op, reply } => {
-                let done = match self.load(job).await {
-                    Err(e) => Err(e),
-                    Ok(j) => match op {
-                        CoordOp::Suspend => j.suspend(at),
-                        CoordOp::Resume => j.resume(at),
-                        CoordOp::Kill => j.kill(at),
-                        CoordOp::Change(c) => j.change(&c, at),
-                        CoordOp::Rerun { actions, failed } => j.rerun(&actions, failed, at),
-                        CoordOp::Ignore { actions } => j.ignore(&actions, at),
-                    },
-                };
-                let answer = match done {
-                    Ok(fx) => {
-                        self.commit_and_act(job, fx, at).await;
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
-                };
+            Msg::Op {
+                job,
+                op,
+                dry_run,
+                reply,
+            } => {
+                let answer = self.operate(job, op, dry_run, at).await;
                 let _ = reply.send(answer);
             }
             Msg::Submitted {
@@ -393,6 +439,50 @@ impl Scheduler {
             }
             Msg::Shutdown { .. } => unreachable!("handled by the loop"),
         }
+    }
+
+    /// Works the operation out on a copy of the job, so a dry run or a refusal leaves the
+    /// job as it was; a rerun's output data is deleted before the rerun is recorded, and
+    /// a deletion that fails stops it.
+    async fn operate(
+        &mut self,
+        id: i64,
+        op: CoordOp,
+        dry_run: bool,
+        at: DateTime<Utc>,
+    ) -> Result<CoordOpReport, Refused> {
+        let before = self.load(id).await?.clone();
+        let mut after = before.clone();
+        let pick = |p: Pick| match p {
+            Pick::Numbers(n) => Ok(n),
+            Pick::Dates(d) => before.select_dates(&d),
+        };
+        let fx = match op {
+            CoordOp::Suspend => after.suspend(at),
+            CoordOp::Resume => after.resume(at),
+            CoordOp::Kill => after.kill(at),
+            CoordOp::Change(c) => after.change(&c, at),
+            CoordOp::Rerun { actions, options } => after.rerun(&pick(actions)?, options, at),
+            CoordOp::Ignore { actions } => after.ignore(&pick(actions)?, at),
+        }?;
+        let mut report = coord::report(&before, &after, &fx, dry_run);
+        for uri in &fx.cleanup {
+            match local_path(uri) {
+                Some(path) => report.cleanup.push(path.to_owned()),
+                None => report.not_cleaned.push(uri.clone()),
+            }
+        }
+        if dry_run {
+            return Ok(report);
+        }
+        let paths = report.cleanup.clone();
+        tokio::task::spawn_blocking(move || paths.iter().try_for_each(|p| delete_output(p)))
+            .await
+            .map_err(|e| refused("CLEANUP", e.to_string()))?
+            .map_err(|e| refused("CLEANUP", e))?;
+        self.jobs.insert(id, after);
+        self.commit_and_act(id, fx, at).await;
+        Ok(report)
     }
 
     /// The job, read back if it is not in memory (it has ended: a rerun or a change may
@@ -480,7 +570,7 @@ impl Scheduler {
                 let engine = self.engine.clone();
                 let op = op.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = engine.operate(instance, op).await {
+                    if let Err(e) = engine.operate(instance, op, false).await {
                         tracing::warn!(instance, error = %e, "a coordinator operation on its workflow was refused");
                     }
                 });

@@ -5,15 +5,16 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
 use shared::api::{
-    CoordActionsRequest, CoordChangeRequest, CoordJobDetail, CoordJobSummary, CoordRunRequest,
-    Page, Role,
+    CoordActionsRequest, CoordChangeRequest, CoordJobDetail, CoordJobSummary, CoordOpReport,
+    CoordRunRequest, Page, Role,
 };
 
 use super::ApiError;
 use super::auth::Caller;
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, DRY_RUN, DryRun};
 use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
+use crate::engine::coord::RerunOptions;
 use crate::engine::scheduler::CoordOp;
 use crate::service::coord_jobs as service;
 
@@ -26,9 +27,10 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             path,
             operator,
             summary,
-            Json(200, schema::<CoordJobSummary>),
+            Json(200, schema::<CoordOpReport>),
             handler,
         )
+        .query(DRY_RUN)
     };
     vec![
         Endpoint::new(
@@ -76,17 +78,17 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
         op(
             "/coordinator-jobs/{id}/suspend",
             "Suspend the job and its running workflows (409 E0728 once ended)",
-            || post(|s, p| operate(s, p, CoordOp::Suspend)),
+            || post(|s, p, q| operate(s, p, q, CoordOp::Suspend)),
         ),
         op(
             "/coordinator-jobs/{id}/resume",
             "Resume a suspended job; missed actions come then (409 E1100)",
-            || post(|s, p| operate(s, p, CoordOp::Resume)),
+            || post(|s, p, q| operate(s, p, q, CoordOp::Resume)),
         ),
         op(
             "/coordinator-jobs/{id}/kill",
             "Kill the job and every action not ended (409 E1020 once ended)",
-            || post(|s, p| operate(s, p, CoordOp::Kill)),
+            || post(|s, p, q| operate(s, p, q, CoordOp::Kill)),
         ),
         op(
             "/coordinator-jobs/{id}/change",
@@ -96,8 +98,9 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
         .body(schema::<CoordChangeRequest>),
         op(
             "/coordinator-jobs/{id}/rerun",
-            "Rerun ended actions by number (`1,3-4`); `failed` reruns their workflows' failed \
-             nodes (409 E1018)",
+            "Rerun ended actions by number (`1,3-4`) or nominal time (`d1::d2,d3`); their \
+             outputs are deleted first unless `nocleanup`; `refresh` resolves inputs again; \
+             `failed` reruns their workflows' failed nodes (409 E1018, E0605)",
             || post(rerun),
         )
         .body(schema::<CoordActionsRequest>),
@@ -148,33 +151,39 @@ async fn detail(
 async fn operate(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DryRun>,
     op: CoordOp,
-) -> Result<ApiJson<CoordJobSummary>, ApiError> {
-    Ok(ApiJson(service::operate(&state, id, op).await?))
+) -> Result<ApiJson<CoordOpReport>, ApiError> {
+    Ok(ApiJson(service::operate(&state, id, op, q.dry_run).await?))
 }
 
 async fn change(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    q: ApiQuery<DryRun>,
     ApiJson(body): ApiJson<CoordChangeRequest>,
-) -> Result<ApiJson<CoordJobSummary>, ApiError> {
+) -> Result<ApiJson<CoordOpReport>, ApiError> {
     let change = service::change(&body)?;
-    operate(State(state), ApiPath(id), CoordOp::Change(change)).await
+    operate(State(state), ApiPath(id), q, CoordOp::Change(change)).await
 }
 
 async fn rerun(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    q: ApiQuery<DryRun>,
     ApiJson(body): ApiJson<CoordActionsRequest>,
-) -> Result<ApiJson<CoordJobSummary>, ApiError> {
-    let actions = service::action_numbers(&body.actions)?;
+) -> Result<ApiJson<CoordOpReport>, ApiError> {
+    let actions = service::pick(&body, true)?;
+    let options = RerunOptions {
+        failed: body.failed,
+        refresh: body.refresh,
+        nocleanup: body.nocleanup,
+    };
     operate(
         State(state),
         ApiPath(id),
-        CoordOp::Rerun {
-            actions,
-            failed: body.failed,
-        },
+        q,
+        CoordOp::Rerun { actions, options },
     )
     .await
 }
@@ -182,8 +191,9 @@ async fn rerun(
 async fn ignore(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    q: ApiQuery<DryRun>,
     ApiJson(body): ApiJson<CoordActionsRequest>,
-) -> Result<ApiJson<CoordJobSummary>, ApiError> {
-    let actions = service::action_numbers(&body.actions)?;
-    operate(State(state), ApiPath(id), CoordOp::Ignore { actions }).await
+) -> Result<ApiJson<CoordOpReport>, ApiError> {
+    let actions = service::pick(&body, false)?;
+    operate(State(state), ApiPath(id), q, CoordOp::Ignore { actions }).await
 }

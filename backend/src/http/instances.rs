@@ -11,7 +11,7 @@ use shared::api::{
 
 use super::ApiError;
 use super::auth::Caller;
-use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::extract::{ApiJson, ApiPath, ApiQuery, DRY_RUN, DryRun};
 use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
 use crate::engine::runner::Op;
@@ -29,6 +29,7 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             Json(200, schema::<InstanceState>),
             handler,
         )
+        .query(DRY_RUN)
     };
     vec![
         Endpoint::new(
@@ -76,17 +77,17 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
         op(
             "/instances/{id}/start",
             "Start an instance held in PREP (409 E0801 if running, E0813 otherwise)",
-            || post(|s, p| operate(s, p, Op::Start)),
+            || post(|s, p, q| operate(s, p, q, Op::Start)),
         ),
         op(
             "/instances/{id}/suspend",
             "Suspend: no new action starts, running ones finish (409 E0727 unless RUNNING)",
-            || post(|s, p| operate(s, p, Op::Suspend)),
+            || post(|s, p, q| operate(s, p, q, Op::Suspend)),
         ),
         op(
             "/instances/{id}/resume",
             "Resume a suspended instance (409 E1100 unless SUSPENDED)",
-            || post(|s, p| operate(s, p, Op::Resume)),
+            || post(|s, p, q| operate(s, p, q, Op::Resume)),
         ),
         op(
             "/instances/{id}/kill",
@@ -103,7 +104,8 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             Json(200, schema::<RerunReport>),
             || post(rerun),
         )
-        .body(schema::<RerunRequest>),
+        .body(schema::<RerunRequest>)
+        .query(DRY_RUN),
         Endpoint::new(
             Method::POST,
             "/instances/{id}/mark",
@@ -113,7 +115,8 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             Json(200, schema::<InstanceState>),
             || post(mark),
         )
-        .body(schema::<MarkRequest>),
+        .body(schema::<MarkRequest>)
+        .query(DRY_RUN),
         Endpoint::new(
             Method::GET,
             "/instances/{id}/nodes/{node}/log",
@@ -184,35 +187,39 @@ async fn detail(
 async fn operate(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DryRun>,
     op: Op,
 ) -> Result<ApiJson<InstanceState>, ApiError> {
-    Ok(ApiJson(service::operate(&state, id, op).await?))
+    Ok(ApiJson(service::operate(&state, id, op, q.dry_run).await?))
 }
 
 async fn kill(
     State(state): State<AppState>,
     Caller(me): Caller,
     ApiPath(id): ApiPath<i64>,
+    q: ApiQuery<DryRun>,
 ) -> Result<ApiJson<InstanceState>, ApiError> {
-    operate(State(state), ApiPath(id), Op::Kill { by: me.name }).await
+    operate(State(state), ApiPath(id), q, Op::Kill { by: me.name }).await
 }
 
 async fn rerun(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
-    ApiJson(body): ApiJson<RerunRequest>,
+    ApiQuery(q): ApiQuery<DryRun>,
+    ApiJson(mut body): ApiJson<RerunRequest>,
 ) -> Result<ApiJson<RerunReport>, ApiError> {
+    body.dry_run |= q.dry_run;
     Ok(ApiJson(service::rerun(&state, id, body).await?))
 }
 
 async fn mark(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<i64>,
+    q: ApiQuery<DryRun>,
     ApiJson(body): ApiJson<MarkRequest>,
 ) -> Result<ApiJson<InstanceState>, ApiError> {
-    Ok(ApiJson(
-        service::mark(&state, id, &body.node, body.mark).await?,
-    ))
+    let op = service::mark(body.node, body.mark);
+    operate(State(state), ApiPath(id), q, op).await
 }
 
 #[derive(serde::Deserialize)]

@@ -5,16 +5,16 @@
 use std::collections::BTreeMap;
 
 use shared::api::{
-    CoordActionState, CoordActionStatus, CoordChangeRequest, CoordJobDetail, CoordJobSummary,
-    CoordRunRequest, CoordStatus, Page,
+    CoordActionState, CoordActionStatus, CoordActionsRequest, CoordChangeRequest, CoordJobDetail,
+    CoordJobSummary, CoordOpReport, CoordRunRequest, CoordStatus, Page,
 };
 use shared::coord::Coordinator;
 use shared::time::parse_oozie_time;
 
 use super::{ServiceError, not_found, page_bounds};
 use crate::AppState;
-use crate::engine::coord::Change;
-use crate::engine::scheduler::{CoordOp, CoordSubmission, CoordSubmitError, SchedulerHandle};
+use crate::engine::coord::{Change, DatePick};
+use crate::engine::scheduler::{CoordOp, CoordSubmission, CoordSubmitError, Pick, SchedulerHandle};
 use crate::store::{CoordActionRow, CoordJobQuery, CoordJobRow};
 
 /// The most actions one rerun or ignore names.
@@ -181,14 +181,61 @@ pub async fn detail(state: &AppState, id: i64) -> Result<CoordJobDetail, Service
     })
 }
 
-/// An operation; answers with the job once the change is recorded.
+/// An operation, or with `dry_run` what it would do; answers once the change is
+/// recorded.
 pub async fn operate(
     state: &AppState,
     id: i64,
     op: CoordOp,
-) -> Result<CoordJobSummary, ServiceError> {
-    scheduler(state)?.operate(id, op).await?;
-    summary(get(state, id).await?.0)
+    dry_run: bool,
+) -> Result<CoordOpReport, ServiceError> {
+    Ok(scheduler(state)?.operate(id, op, dry_run).await?)
+}
+
+/// The actions a rerun or an ignore names: by number or (rerun) by date, not both.
+pub fn pick(request: &CoordActionsRequest, dates_allowed: bool) -> Result<Pick, ServiceError> {
+    match (&request.actions, &request.dates) {
+        (Some(numbers), None) => Ok(Pick::Numbers(action_numbers(numbers)?)),
+        (None, Some(dates)) if dates_allowed => Ok(Pick::Dates(date_picks(dates)?)),
+        (None, Some(_)) => Err(ServiceError::BadInput(
+            "name the actions by number (`actions`)".to_owned(),
+        )),
+        _ => Err(ServiceError::BadInput(
+            "E1018: name the actions either by number (`actions`: 1,3-4) or by nominal time \
+             (`dates`: 2026-01-01T00:00Z::2026-01-02T00:00Z,2026-01-05T00:00Z), one of the two"
+                .to_owned(),
+        )),
+    }
+}
+
+/// Oozie's `-date`: nominal times and `from::to` ranges (ends included), comma-separated,
+/// in UTC as Oozie writes them.
+pub fn date_picks(text: &str) -> Result<Vec<DatePick>, ServiceError> {
+    let bad = |why: String| ServiceError::BadInput(format!("E1018: dates '{text}': {why}"));
+    let time = |t: &str| parse_oozie_time(t.trim()).map_err(|e| bad(format!("'{t}': {e}")));
+    let mut out = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if out.len() == MAX_ACTIONS {
+            return Err(bad(format!("more than {MAX_ACTIONS} dates")));
+        }
+        out.push(match part.split_once("::") {
+            Some((from, to)) => {
+                let (from, to) = (time(from)?, time(to)?);
+                if from > to {
+                    return Err(bad(format!("the range {part} runs backwards")));
+                }
+                DatePick { from, to: Some(to) }
+            }
+            None => DatePick {
+                from: time(part)?,
+                to: None,
+            },
+        });
+    }
+    if out.is_empty() {
+        return Err(bad("name at least one date".to_owned()));
+    }
+    Ok(out)
 }
 
 /// Oozie's `-change` value, read: times as Oozie writes them, a pause of `""` clears it.
@@ -256,6 +303,45 @@ mod tests {
         for bad in ["", "0", "a", "4-3", "1-20000", "-1"] {
             assert!(action_numbers(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn dates_read_like_oozies_date_option() {
+        let t = |s| parse_oozie_time(s).unwrap();
+        assert_eq!(
+            date_picks("2026-01-01T00:00Z::2026-01-02T00:00Z, 2026-01-05T00:00Z").unwrap(),
+            [
+                DatePick {
+                    from: t("2026-01-01T00:00Z"),
+                    to: Some(t("2026-01-02T00:00Z"))
+                },
+                DatePick {
+                    from: t("2026-01-05T00:00Z"),
+                    to: None
+                }
+            ]
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "2026-01-02T00:00Z::2026-01-01T00:00Z",
+            "2026-01-01",
+        ] {
+            assert!(date_picks(bad).is_err(), "{bad}");
+        }
+        let both = CoordActionsRequest {
+            actions: Some("1".into()),
+            dates: Some("2026-01-01T00:00Z".into()),
+            ..CoordActionsRequest::default()
+        };
+        assert!(pick(&both, true).is_err());
+        assert!(pick(&CoordActionsRequest::default(), true).is_err());
+        let dates = CoordActionsRequest {
+            dates: Some("2026-01-01T00:00Z".into()),
+            ..CoordActionsRequest::default()
+        };
+        assert!(pick(&dates, true).is_ok());
+        assert!(pick(&dates, false).is_err(), "ignore takes numbers only");
     }
 
     #[test]

@@ -121,10 +121,15 @@ pub async fn run(
     state_of(state, id).await
 }
 
-/// An operation on an instance; answers with its status once the change is recorded.
-pub async fn operate(state: &AppState, id: i64, op: Op) -> Result<InstanceState, ServiceError> {
-    engine(state)?.operate(id, op).await?;
-    state_of(state, id).await
+/// An operation on an instance, or with `dry_run` what it would change; answers once
+/// the change is recorded.
+pub async fn operate(
+    state: &AppState,
+    id: i64,
+    op: Op,
+    dry_run: bool,
+) -> Result<InstanceState, ServiceError> {
+    Ok(engine(state)?.operate(id, op, dry_run).await?)
 }
 
 pub async fn rerun(
@@ -136,18 +141,13 @@ pub async fn rerun(
     Ok(engine(state)?.rerun(id, request).await?)
 }
 
-pub async fn mark(
-    state: &AppState,
-    id: i64,
-    node: &str,
-    mark: MarkKind,
-) -> Result<InstanceState, ServiceError> {
+/// `POST /instances/{id}/mark` as an operation.
+pub fn mark(node: String, mark: MarkKind) -> Op {
     let mark = match mark {
         MarkKind::Succeeded => Mark::Succeeded,
         MarkKind::Skipped => Mark::Skipped,
     };
-    engine(state)?.mark(id, node, mark).await?;
-    state_of(state, id).await
+    Op::Mark { node, mark }
 }
 
 async fn state_of(state: &AppState, id: i64) -> Result<InstanceState, ServiceError> {
@@ -160,6 +160,9 @@ async fn state_of(state: &AppState, id: i64) -> Result<InstanceState, ServiceErr
         id,
         status: status(&row.status)?,
         run: row.run,
+        dry_run: false,
+        was: None,
+        nodes: Vec::new(),
     })
 }
 

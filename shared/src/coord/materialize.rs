@@ -124,14 +124,43 @@ impl Job {
         };
         let (inputs, pending_in) = resolve_all(&self.inputs, in_ds)?;
         let (outputs, pending_out) = resolve_all(&self.outputs, out_ds)?;
-        let ctx = ActionContext {
-            job: self,
-            nominal: slot.nominal,
+        let configuration = self.configure(
+            slot.number,
+            slot.nominal,
             actual,
             job_id,
+            (&inputs, pending_in),
+            (&outputs, pending_out),
+        )?;
+        Ok(Action {
             number: slot.number,
-            inputs: (&inputs, pending_in),
-            outputs: (&outputs, pending_out),
+            nominal: slot.nominal,
+            inputs,
+            outputs,
+            configuration,
+        })
+    }
+
+    /// An action's configuration over its data lists. Each list's bit in a `pending`
+    /// mask says it still waits for `latest`/`future` data: what names it is kept as
+    /// written. Once the data is found, the planner evaluates it again with the URIs.
+    pub fn configure(
+        &self,
+        number: u64,
+        nominal: DateTime<Utc>,
+        actual: DateTime<Utc>,
+        job_id: &str,
+        inputs: (&Entries<Vec<String>>, u128),
+        outputs: (&Entries<Vec<String>>, u128),
+    ) -> Result<Entries<String>, CoordError> {
+        let ctx = ActionContext {
+            job: self,
+            nominal,
+            actual,
+            job_id,
+            number,
+            inputs,
+            outputs,
         };
         let mut configuration = Vec::with_capacity(self.configuration.len());
         for ((name, value), parsed) in self.configuration.iter().zip(&self.parsed_configuration) {
@@ -145,13 +174,7 @@ impl Job {
             })?;
             configuration.push((Arc::from(name.as_str()), v.to_text()));
         }
-        Ok(Action {
-            number: slot.number,
-            nominal: slot.nominal,
-            inputs,
-            outputs,
-            configuration: Entries(configuration),
-        })
+        Ok(Entries(configuration))
     }
 }
 

@@ -104,6 +104,8 @@ pub struct Event {
     pub name: Arc<str>,
     pub dataset: String,
     pub spec: InstanceSpec,
+    /// A data-out whose directories a coordinator rerun leaves alone (`nocleanup="true"`).
+    pub nocleanup: bool,
 }
 
 /// A coordinator ready to materialize.
@@ -440,6 +442,7 @@ pub fn resolve(
             name: Arc::from(d.name.as_str()),
             dataset: d.dataset.clone(),
             spec,
+            nocleanup: false,
         });
     }
     let mut outputs = Vec::new();
@@ -467,6 +470,7 @@ pub fn resolve(
             name: Arc::from(d.name.as_str()),
             dataset: d.dataset.clone(),
             spec: InstanceSpec::List(vec![f]),
+            nocleanup: d.nocleanup.unwrap_or(false),
         });
     }
     if inputs.len() > MAX_EVENTS || outputs.len() > MAX_EVENTS {
