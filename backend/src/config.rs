@@ -422,6 +422,32 @@ pub enum CoordCommand {
         #[arg(long)]
         properties: Option<PathBuf>,
     },
+    /// Backfill: run the coordinator's own slots from `--from` to `--to` (both included,
+    /// UTC), below live runs. Prints the job's id; `coord suspend`/`resume` pause it, `coord
+    /// show` tells its progress.
+    Backfill {
+        coordinator: String,
+        /// `2026-11-01T00:00Z`.
+        #[arg(long)]
+        from: String,
+        /// `2026-11-07T23:00Z`.
+        #[arg(long)]
+        to: String,
+        /// Actions at once (1: one after another).
+        #[arg(long, default_value_t = 1)]
+        parallel: i64,
+        /// Newest slot first.
+        #[arg(long)]
+        newest_first: bool,
+        #[arg(long)]
+        version: Option<i64>,
+        /// A property over the coordinator's: `--param day=2026-11-21` (repeatable).
+        #[arg(long = "param", value_name = "KEY=VALUE")]
+        params: Vec<String>,
+        /// Only list the slots it would run.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// List coordinator jobs, newest first.
     Jobs {
         /// Only this coordinator's (id or name).

@@ -127,9 +127,12 @@ fn expected_role(method: &str, path: &str) -> Role {
     match (method, path.as_str()) {
         ("POST", "/workflows" | "/workflows/{id}/versions/{version}/restore" | "/import")
         | ("PUT", "/workflows/{id}") => Role::Editor,
-        ("POST", "/workflows/{id}/versions/{version}/publish" | "/workflows/{id}/run") => {
-            Role::Operator
-        }
+        (
+            "POST",
+            "/workflows/{id}/versions/{version}/publish"
+            | "/workflows/{id}/run"
+            | "/workflows/{id}/backfill",
+        ) => Role::Operator,
         ("POST", p) if p.starts_with("/instances/") || p.starts_with("/coordinator-jobs/") => {
             Role::Operator
         }
@@ -194,6 +197,11 @@ fn sample(method: &str, path: &str) -> Option<(String, Option<Value>)> {
         ("DELETE", "/users/{name}") => ("/api/v1/users/nobody", None),
         ("GET", "/audit") => ("/api/v1/audit", None),
         ("POST", "/workflows/{id}/run") => ("/api/v1/workflows/1/run", Some(json!({}))),
+        // Coordinators only (reached through the coordinators' prefix above).
+        ("POST", "/workflows/{id}/backfill") => (
+            "/api/v1/workflows/1/backfill?dry_run=true",
+            Some(json!({"from": "2026-01-01T00:00Z", "to": "2026-01-01T01:00Z"})),
+        ),
         ("GET", "/instances") => ("/api/v1/instances", None),
         ("GET", "/coordinator-jobs") => ("/api/v1/coordinator-jobs", None),
         ("GET", "/coordinator-jobs/{id}") => ("/api/v1/coordinator-jobs/999", None),

@@ -493,4 +493,49 @@ fn a_script_runs_a_coordinator_and_reruns_an_action_by_date() {
     );
     let both = server.client(Some(&token), &["coord", "rerun", &job]);
     assert_eq!(both.status.code(), Some(2), "clap wants --action or --date");
+
+    // A backfill of the same slots, one at a time, newest first.
+    let (from, to) = (t(start), t(start + TimeDelta::minutes(5)));
+    let args = |dry: bool| {
+        let mut a = vec![
+            "coord",
+            "backfill",
+            "every5",
+            "--from",
+            &from,
+            "--to",
+            &to,
+            "--newest-first",
+        ];
+        if dry {
+            a.push("--dry-run");
+        }
+        a
+    };
+    let dry = server.client(Some(&token), &args(true));
+    assert!(dry.status.success(), "{}", err(&dry));
+    assert!(
+        out(&dry).starts_with("would run 2 actions:"),
+        "{}",
+        out(&dry)
+    );
+    let backfill = server.client(Some(&token), &args(false));
+    assert!(backfill.status.success(), "{}", err(&backfill));
+    let filled = out(&backfill).trim().to_owned();
+    for _ in 0..200 {
+        shown = out(&server.client(Some(&token), &["coord", "show", &filled]));
+        if shown.contains(": SUCCEEDED,") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(shown.contains("2 of 2 actions: 2 succeeded"), "{shown}");
+    let slots = std::fs::read_to_string(&log).unwrap();
+    let last: Vec<&str> = slots.lines().rev().take(2).collect();
+    let first_slot = start.format("%H%M").to_string();
+    assert_eq!(
+        last,
+        [first_slot.as_str(), second_slot.as_str()],
+        "newest first: {slots}"
+    );
 }

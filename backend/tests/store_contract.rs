@@ -791,7 +791,18 @@ fn coord_action(job_id: i64, number: i64, status: &str) -> CoordActionRow {
 async fn coordinator_jobs_keep_one_action_per_nominal_time_and_one_instance_per_try() {
     each_store(|store, kind| async move {
         let first = store.create_coord_job(&coord_job(10)).await.unwrap();
-        let second = store.create_coord_job(&coord_job(20)).await.unwrap();
+        let backfill = CoordJobRow {
+            kind: "backfill".to_owned(),
+            planned: Some(3),
+            ..coord_job(20)
+        };
+        let second = store.create_coord_job(&backfill).await.unwrap();
+        let read = store.get_coord_job(second).await.unwrap().0;
+        assert_eq!(
+            (read.kind.as_str(), read.planned),
+            ("backfill", Some(3)),
+            "{kind}"
+        );
         let mut job = coord_job(10);
         job.id = first;
         job.status = "RUNNING".to_owned();

@@ -886,6 +886,56 @@ pub struct CoordJobSummary {
     pub concurrency: i64,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
+    /// `schedule`, or `backfill` for a backfill's job.
+    pub kind: String,
+    /// A backfill's slots.
+    pub planned: Option<i64>,
+}
+
+/// `POST /coordinators/{id}/backfill`: run the coordinator's own slots whose times lie
+/// from `from` to `to` (both included, UTC as Oozie writes them), `parallel` at a time
+/// (1: one after another), oldest or newest first, below live runs.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(default)]
+pub struct BackfillRequest {
+    pub from: String,
+    pub to: String,
+    /// Default 1.
+    pub parallel: Option<i64>,
+    pub newest_first: bool,
+    pub version: Option<i64>,
+    pub properties: std::collections::BTreeMap<String, String>,
+}
+
+/// What a backfill runs (or, with `dry_run`, would run): its job and its slots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BackfillReport {
+    pub dry_run: bool,
+    /// Absent for a dry run.
+    pub job: Option<CoordJobSummary>,
+    /// `(number, nominal time in ms)`, in time order.
+    pub slots: Vec<(i64, i64)>,
+}
+
+/// How far a job has come: its actions by state.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CoordProgress {
+    /// A backfill's slots; absent for a schedule.
+    pub planned: Option<i64>,
+    /// Made so far.
+    pub actions: i64,
+    /// WAITING or READY.
+    pub waiting: i64,
+    /// SUBMITTED, RUNNING or SUSPENDED.
+    pub running: i64,
+    pub succeeded: i64,
+    /// FAILED, KILLED or TIMEDOUT.
+    pub failed: i64,
+    /// SKIPPED or IGNORED.
+    pub skipped: i64,
 }
 
 /// One action of a coordinator job.
@@ -917,6 +967,7 @@ pub struct CoordActionState {
 pub struct CoordJobDetail {
     #[serde(flatten)]
     pub summary: CoordJobSummary,
+    pub progress: CoordProgress,
     pub actions: Vec<CoordActionState>,
 }
 

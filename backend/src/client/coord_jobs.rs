@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use reqwest::Method;
 use serde::Serialize;
 use shared::api::{
-    CoordActionsRequest, CoordChangeRequest, CoordJobDetail, CoordJobSummary, CoordOpReport,
-    CoordRunRequest, Page, StatusChange,
+    BackfillReport, BackfillRequest, CoordActionsRequest, CoordChangeRequest, CoordJobDetail,
+    CoordJobSummary, CoordOpReport, CoordRunRequest, Page, StatusChange,
 };
 
 use super::instances::time;
@@ -37,6 +37,29 @@ pub(crate) async fn coord(server: &ServerArgs, command: CoordCommand) -> ExitCod
             )
             .await
         }
+        CoordCommand::Backfill {
+            coordinator,
+            from,
+            to,
+            parallel,
+            newest_first,
+            version,
+            params,
+            dry_run,
+        } => match crate::cli::properties(None, &params).map_err(unusable) {
+            Ok(properties) => {
+                let body = BackfillRequest {
+                    from,
+                    to,
+                    parallel: Some(parallel),
+                    newest_first,
+                    version,
+                    properties,
+                };
+                backfill(&client, &coordinator, &body, dry_run).await
+            }
+            Err(e) => Err(e),
+        },
         CoordCommand::Jobs {
             coordinator,
             status,
@@ -113,6 +136,36 @@ async fn run(
         )
         .await?;
     println!("{}", job.id);
+    Ok(())
+}
+
+async fn backfill(
+    client: &Client,
+    which: &str,
+    body: &BackfillRequest,
+    dry_run: bool,
+) -> Outcome<()> {
+    let id = client.definition_id("coordinator", which).await?;
+    let report: BackfillReport = client
+        .json(
+            client
+                .request(Method::POST, &format!("/coordinators/{id}/backfill"))
+                .query(&[("dry_run", dry_run)])
+                .json(body),
+        )
+        .await?;
+    let mut out = std::io::stdout().lock();
+    match &report.job {
+        Some(job) => {
+            let _ = writeln!(out, "{}", job.id);
+        }
+        None => {
+            let _ = writeln!(out, "would run {} actions:", report.slots.len());
+            for (number, nominal) in &report.slots {
+                let _ = writeln!(out, "  {number:>5}  {}", time(Some(*nominal)));
+            }
+        }
+    }
     Ok(())
 }
 
@@ -196,6 +249,13 @@ async fn show(client: &Client, job: i64, json: bool) -> Outcome<()> {
         s.status.id(),
         time(Some(s.end)),
         s.concurrency
+    );
+    let p = &d.progress;
+    let of = p.planned.map_or(String::new(), |n| format!(" of {n}"));
+    let _ = writeln!(
+        out,
+        "  {}{of} actions: {} succeeded, {} failed, {} running, {} waiting, {} skipped",
+        p.actions, p.succeeded, p.failed, p.running, p.waiting, p.skipped
     );
     if let Some(m) = &s.error_message {
         let _ = writeln!(out, "  {}: {m}", s.error_code.as_deref().unwrap_or("error"));

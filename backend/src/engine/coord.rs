@@ -17,7 +17,7 @@ use shared::coord::Logic;
 use shared::coord::LogicOp;
 use shared::coord::materialize::{Action, Entries};
 use shared::coord::resolve::{CoordError, Execution, InstanceFn, InstanceSpec, Job};
-use shared::time::schedule::{Cursor, Slot};
+use shared::time::schedule::{Cursor, Schedule, Slot};
 
 use super::planner::{Refused, refused};
 
@@ -84,6 +84,68 @@ pub struct CoordJob {
     pub actions: BTreeMap<u64, CoordAction>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
+    /// A backfill: its workflows run below live work.
+    pub backfill: bool,
+}
+
+/// The most slots one backfill runs.
+pub const MAX_BACKFILL: usize = 20_000;
+/// The most slots a backfill passes over to reach its first (a coordinator that started
+/// long before it, with a short frequency).
+const MAX_PASSED: u64 = 2_000_000;
+
+/// A backfill's slots: the coordinator's own (numbered as in its job) whose times lie from
+/// `from` to `to`, both included; and the cursor just before the first. The message says
+/// why there are none or too many.
+pub fn backfill_slots(
+    schedule: &Schedule,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(Cursor, Vec<Slot>), String> {
+    if from > to {
+        return Err("the backfill's from comes after its to".to_owned());
+    }
+    const CHUNK: usize = 4096;
+    let mut cursor = schedule.first_cursor();
+    let mut passed = Vec::with_capacity(CHUNK);
+    loop {
+        passed.clear();
+        cursor = schedule.materialize_into(cursor, from, CHUNK, &mut passed);
+        if passed.len() < CHUNK {
+            break;
+        }
+        if cursor.number > MAX_PASSED {
+            return Err(format!(
+                "the coordinator has more than {MAX_PASSED} slots before {}; a backfill \
+                 that far from its start is refused",
+                oozie_time(from)
+            ));
+        }
+    }
+    let mut slots = Vec::new();
+    schedule.materialize_into(
+        cursor,
+        to + TimeDelta::milliseconds(1),
+        MAX_BACKFILL + 1,
+        &mut slots,
+    );
+    if slots.len() > MAX_BACKFILL {
+        return Err(format!(
+            "more than {MAX_BACKFILL} slots from {} to {}; backfill a shorter range",
+            oozie_time(from),
+            oozie_time(to)
+        ));
+    }
+    if slots.is_empty() {
+        return Err(format!(
+            "the coordinator has no slot from {} to {} (it runs from {} to {})",
+            oozie_time(from),
+            oozie_time(to),
+            oozie_time(schedule.start),
+            oozie_time(schedule.end)
+        ));
+    }
+    Ok((cursor, slots))
 }
 
 /// What the loop must do after a step, and what to persist.
@@ -204,6 +266,7 @@ impl CoordJob {
             actions: BTreeMap::new(),
             error_code: None,
             error_message: None,
+            backfill: false,
         }
     }
 
@@ -1077,6 +1140,9 @@ pub mod rows {
     }
 
     /// What changes of the job's row (the rest is written once, at submission).
+    pub const KIND_SCHEDULE: &str = "schedule";
+    pub const KIND_BACKFILL: &str = "backfill";
+
     pub fn job_row(job: &CoordJob, now: DateTime<Utc>) -> CoordJobRow {
         CoordJobRow {
             id: job.id,
@@ -1142,6 +1208,7 @@ pub mod rows {
         };
         out.error_code = row.error_code.clone();
         out.error_message = row.error_message.clone();
+        out.backfill = row.kind == KIND_BACKFILL;
         for a in actions {
             let field =
                 |what: &str, e: serde_json::Error| bad(format!("action {} {what}: {e}", a.number));

@@ -628,3 +628,41 @@ fn a_rerun_by_date_picks_nominal_times_and_clears_outputs_unless_told_not_to() {
     assert_eq!(c.actions[&2].inputs.0[0].1, ["file:///in/01"]);
     assert_eq!(c.actions[&2].configuration.0[0].1, "file:///in/01");
 }
+
+#[test]
+fn a_backfill_takes_the_coordinators_own_slots_in_its_range() {
+    let c = coordinator("", None);
+    let schedule = &c.job.schedule;
+    let (cursor, slots) =
+        backfill_slots(schedule, t("2026-01-01T04:30Z"), t("2026-01-01T08:00Z")).unwrap();
+    assert_eq!(cursor.number, 5, "five slots passed over");
+    let got: Vec<(u64, DateTime<Utc>)> = slots.iter().map(|s| (s.number, s.nominal)).collect();
+    assert_eq!(
+        got,
+        (6..=9)
+            .map(|n| (n, t("2026-01-01T00:00Z") + TimeDelta::hours(n as i64 - 1)))
+            .collect::<Vec<_>>(),
+        "05:00 to 08:00, both ends in, numbered as in the job"
+    );
+    // Before the start, the coordinator's first slot is the first.
+    let (_, early) =
+        backfill_slots(schedule, t("2025-06-01T00:00Z"), t("2026-01-01T01:00Z")).unwrap();
+    assert_eq!(early.iter().map(|s| s.number).collect::<Vec<_>>(), [1, 2]);
+    for (from, to, says) in [
+        ("2026-01-01T05:00Z", "2026-01-01T04:00Z", "comes after"),
+        ("2026-01-01T05:10Z", "2026-01-01T05:50Z", "no slot"),
+        ("2027-01-01T00:00Z", "2027-02-01T00:00Z", "no slot"),
+    ] {
+        let e = backfill_slots(schedule, t(from), t(to)).unwrap_err();
+        assert!(e.contains(says), "{from}..{to}: {e}");
+    }
+    let mut long = coordinator("", None);
+    long.job.schedule.end = t("2030-01-01T00:00Z");
+    let e = backfill_slots(
+        &long.job.schedule,
+        t("2026-01-01T00:00Z"),
+        t("2029-01-01T00:00Z"),
+    )
+    .unwrap_err();
+    assert!(e.contains(&format!("more than {MAX_BACKFILL}")), "{e}");
+}

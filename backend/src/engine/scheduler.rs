@@ -23,8 +23,9 @@ use super::coord::{
 use super::planner::{Refused, refused};
 use super::runner::{EngineHandle, Op, Submission, find_app};
 use crate::store::{CoordJobRow, Store, StoreError};
-use shared::coord::resolve::resolve;
+use shared::coord::resolve::{Job, resolve};
 use shared::coord::{Coordinator, DatasetDef};
+use shared::time::schedule::{Cursor, Slot};
 
 /// How often actions waiting for data look again.
 pub const DATA_POLL: Duration = Duration::from_secs(5);
@@ -121,6 +122,20 @@ pub struct SchedulerHandle {
     updates: broadcast::Sender<CoordUpdate>,
 }
 
+/// A backfill's range (both ends included), how many actions run at once, and in which
+/// order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backfill {
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub parallel: i64,
+    pub newest_first: bool,
+}
+
+/// Where a backfill's workflows stand among the others: below any priority a workflow
+/// sets itself (`sluice.priority`), so live runs take free slots first.
+pub const BACKFILL_PRIORITY: i32 = -1_000_000;
+
 /// A coordinator to run, as whom, with which job properties.
 pub struct CoordSubmission {
     pub coordinator: Coordinator,
@@ -157,6 +172,53 @@ impl SchedulerHandle {
         job.schedule
             .check(true)
             .map_err(|e| CoordSubmitError::Invalid(e.to_string()))?;
+        let cursor = job.schedule.first_cursor();
+        self.create(&s, job, cursor, None).await
+    }
+
+    /// A backfill: a job of the coordinator's own slots from `from` to `to` (numbered as
+    /// in its schedule), run `parallel` at a time, oldest or newest first, below live
+    /// work. With `dry_run`, only the slots it would run. Gives the job's id (none for a
+    /// dry run) and the slots.
+    pub async fn backfill(
+        &self,
+        mut s: CoordSubmission,
+        b: &Backfill,
+        dry_run: bool,
+    ) -> Result<(Option<i64>, Vec<Slot>), CoordSubmitError> {
+        if b.parallel < 1 {
+            return Err(CoordSubmitError::Invalid(
+                "a backfill runs at least one action at a time".to_owned(),
+            ));
+        }
+        s.coordinator.controls.concurrency = Some(b.parallel.to_string());
+        s.coordinator.controls.execution =
+            Some(if b.newest_first { "LIFO" } else { "FIFO" }.to_owned());
+        let mut job = resolve(&s.coordinator, &s.included, &s.conf, &s.user)
+            .map_err(|e| CoordSubmitError::Invalid(e.to_string()))?;
+        job.schedule
+            .check(true)
+            .map_err(|e| CoordSubmitError::Invalid(e.to_string()))?;
+        let (cursor, slots) = coord::backfill_slots(&job.schedule, b.from, b.to)
+            .map_err(CoordSubmitError::Invalid)?;
+        if dry_run {
+            return Ok((None, slots));
+        }
+        let last = slots.last().expect("a backfill has a slot");
+        job.schedule.end = job.schedule.end.min(last.at + TimeDelta::minutes(1));
+        let id = self.create(&s, job, cursor, Some(slots.len())).await?;
+        Ok((Some(id), slots))
+    }
+
+    /// Records a job (PREP) with its materialization at `cursor`, and hands it to the
+    /// scheduler.
+    async fn create(
+        &self,
+        s: &CoordSubmission,
+        job: Job,
+        cursor: Cursor,
+        backfill: Option<usize>,
+    ) -> Result<i64, CoordSubmitError> {
         let at = now().timestamp_millis();
         let row = CoordJobRow {
             coordinator_id: s.coordinator_id,
@@ -167,17 +229,27 @@ impl SchedulerHandle {
             conf: serde_json::to_string(&s.conf).expect("a map of strings serializes"),
             created_by: s.user.clone(),
             status: shared::api::CoordStatus::Prep.id().to_owned(),
-            next_materialized_ms: Some(job.schedule.start.timestamp_millis()),
+            last_action_number: i64::try_from(cursor.number).unwrap_or(i64::MAX),
+            next_materialized_ms: cursor.next.map(|t| t.timestamp_millis()),
             end_ms: job.schedule.end.timestamp_millis(),
             pause_ms: job.schedule.pause.map(|p| p.timestamp_millis()),
             concurrency: job.controls.concurrency,
             created_at_ms: at,
             updated_at_ms: at,
+            kind: if backfill.is_some() {
+                rows::KIND_BACKFILL
+            } else {
+                rows::KIND_SCHEDULE
+            }
+            .to_owned(),
+            planned: backfill.map(|n| n as i64),
             ..CoordJobRow::default()
         };
         let id = self.store.create_coord_job(&row).await?;
-        self.add(CoordJob::new(id, job, s.coordinator.input_logic.clone()))
-            .await?;
+        let mut job = CoordJob::new(id, job, s.coordinator.input_logic.clone());
+        job.cursor = cursor;
+        job.backfill = backfill.is_some();
+        self.add(job).await?;
         Ok(id)
     }
 
@@ -593,6 +665,12 @@ impl Scheduler {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.clone())),
         );
+        if j.backfill {
+            conf.insert(
+                super::instance::PRIORITY_PROPERTY.to_owned(),
+                BACKFILL_PRIORITY.to_string(),
+            );
+        }
         let task = SubmitTask {
             store: self.store.clone(),
             engine: self.engine.clone(),

@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
 use shared::api::{
-    CoordActionsRequest, CoordChangeRequest, CoordJobDetail, CoordJobSummary, CoordOpReport,
-    CoordRunRequest, Page, Role,
+    BackfillReport, BackfillRequest, CoordActionsRequest, CoordChangeRequest, CoordJobDetail,
+    CoordJobSummary, CoordOpReport, CoordRunRequest, Page, Role,
 };
 
 use super::ApiError;
@@ -43,6 +43,19 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             || post(run),
         )
         .body(schema::<CoordRunRequest>),
+        Endpoint::new(
+            Method::POST,
+            "/coordinators/{id}/backfill",
+            operator,
+            "Backfill: a job of the coordinator's own slots from `from` to `to` (both \
+             included), `parallel` at a time, oldest (or newest) first, below live runs; \
+             suspend and resume pause it; its detail shows progress. `dry_run` lists the \
+             slots only",
+            Json(201, schema::<BackfillReport>),
+            || post(backfill),
+        )
+        .body(schema::<BackfillRequest>)
+        .query(DRY_RUN),
         Endpoint::new(
             Method::GET,
             "/coordinator-jobs",
@@ -121,6 +134,22 @@ async fn run(
 ) -> Result<(StatusCode, ApiJson<CoordJobSummary>), ApiError> {
     let job = service::run(&state, id, body, &me.name).await?;
     Ok((StatusCode::CREATED, ApiJson(job)))
+}
+
+async fn backfill(
+    State(state): State<AppState>,
+    Caller(me): Caller,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<DryRun>,
+    ApiJson(body): ApiJson<BackfillRequest>,
+) -> Result<(StatusCode, ApiJson<BackfillReport>), ApiError> {
+    let report = service::backfill(&state, id, body, q.dry_run, &me.name).await?;
+    let status = if report.dry_run {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, ApiJson(report)))
 }
 
 #[derive(serde::Deserialize)]

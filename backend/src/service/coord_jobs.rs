@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use shared::api::{
-    CoordActionState, CoordActionStatus, CoordActionsRequest, CoordChangeRequest, CoordJobDetail,
-    CoordJobSummary, CoordOpReport, CoordRunRequest, CoordStatus, Page,
+    BackfillReport, BackfillRequest, CoordActionState, CoordActionStatus, CoordActionsRequest,
+    CoordChangeRequest, CoordJobDetail, CoordJobSummary, CoordOpReport, CoordProgress,
+    CoordRunRequest, CoordStatus, Page,
 };
 use shared::coord::Coordinator;
 use shared::time::parse_oozie_time;
@@ -14,7 +15,9 @@ use shared::time::parse_oozie_time;
 use super::{ServiceError, not_found, page_bounds};
 use crate::AppState;
 use crate::engine::coord::{Change, DatePick};
-use crate::engine::scheduler::{CoordOp, CoordSubmission, CoordSubmitError, Pick, SchedulerHandle};
+use crate::engine::scheduler::{
+    Backfill, CoordOp, CoordSubmission, CoordSubmitError, Pick, SchedulerHandle,
+};
 use crate::store::{CoordActionRow, CoordJobQuery, CoordJobRow};
 
 /// The most actions one rerun or ignore names.
@@ -45,13 +48,75 @@ pub async fn run(
     user: &str,
 ) -> Result<CoordJobSummary, ServiceError> {
     let scheduler = scheduler(state)?;
+    let submission = submission(
+        state,
+        coordinator_id,
+        request.version,
+        request.properties,
+        user,
+    )
+    .await?;
+    let id = scheduler.submit(submission).await?;
+    summary(get(state, id).await?.0)
+}
+
+/// A backfill of a stored coordinator (chosen as for [`run`]); with `dry_run`, only the
+/// slots it would run.
+pub async fn backfill(
+    state: &AppState,
+    coordinator_id: i64,
+    request: BackfillRequest,
+    dry_run: bool,
+    user: &str,
+) -> Result<BackfillReport, ServiceError> {
+    let scheduler = scheduler(state)?;
+    let time = |what: &str, text: &str| {
+        parse_oozie_time(text.trim())
+            .map_err(|e| ServiceError::BadInput(format!("backfill {what} '{text}': {e}")))
+    };
+    let range = Backfill {
+        from: time("from", &request.from)?,
+        to: time("to", &request.to)?,
+        parallel: request.parallel.unwrap_or(1),
+        newest_first: request.newest_first,
+    };
+    let submission = submission(
+        state,
+        coordinator_id,
+        request.version,
+        request.properties,
+        user,
+    )
+    .await?;
+    let (id, slots) = scheduler.backfill(submission, &range, dry_run).await?;
+    let job = match id {
+        Some(id) => Some(summary(get(state, id).await?.0)?),
+        None => None,
+    };
+    Ok(BackfillReport {
+        dry_run,
+        job,
+        slots: slots
+            .iter()
+            .map(|s| (s.number as i64, s.nominal.timestamp_millis()))
+            .collect(),
+    })
+}
+
+/// The stored coordinator's version to run, with `properties` over its own.
+async fn submission(
+    state: &AppState,
+    coordinator_id: i64,
+    version: Option<i64>,
+    properties: BTreeMap<String, String>,
+    user: &str,
+) -> Result<CoordSubmission, ServiceError> {
     let stored = state
         .store
         .get::<Coordinator>(coordinator_id)
         .await
         .map_err(not_found(format!("coordinator {coordinator_id}")))?;
-    let version = request
-        .version
+    let version = version
         .or(stored.published_version)
         .unwrap_or(stored.revision);
     let coordinator = if version == stored.revision {
@@ -67,18 +132,15 @@ pub async fn run(
             .1
     };
     let mut conf = coordinator.properties();
-    conf.extend(request.properties);
-    let id = scheduler
-        .submit(CoordSubmission {
-            coordinator,
-            included: Vec::new(),
-            conf,
-            user: user.to_owned(),
-            coordinator_id: Some(coordinator_id),
-            coordinator_version: Some(version),
-        })
-        .await?;
-    summary(get(state, id).await?.0)
+    conf.extend(properties);
+    Ok(CoordSubmission {
+        coordinator,
+        included: Vec::new(),
+        conf,
+        user: user.to_owned(),
+        coordinator_id: Some(coordinator_id),
+        coordinator_version: Some(version),
+    })
 }
 
 async fn get(
@@ -112,6 +174,8 @@ fn summary(row: CoordJobRow) -> Result<CoordJobSummary, ServiceError> {
         concurrency: row.concurrency,
         error_code: row.error_code,
         error_message: row.error_message,
+        kind: row.kind,
+        planned: row.planned,
     })
 }
 
@@ -175,10 +239,33 @@ pub async fn list(
 
 pub async fn detail(state: &AppState, id: i64) -> Result<CoordJobDetail, ServiceError> {
     let (row, actions) = get(state, id).await?;
+    let summary = summary(row)?;
+    let actions: Vec<CoordActionState> =
+        actions.into_iter().map(action).collect::<Result<_, _>>()?;
     Ok(CoordJobDetail {
-        summary: summary(row)?,
-        actions: actions.into_iter().map(action).collect::<Result<_, _>>()?,
+        progress: progress(summary.planned, &actions),
+        summary,
+        actions,
     })
+}
+
+fn progress(planned: Option<i64>, actions: &[CoordActionState]) -> CoordProgress {
+    use CoordActionStatus as A;
+    let mut p = CoordProgress {
+        planned,
+        actions: actions.len() as i64,
+        ..CoordProgress::default()
+    };
+    for a in actions {
+        *match a.status {
+            A::Waiting | A::Ready => &mut p.waiting,
+            A::Submitted | A::Running | A::Suspended => &mut p.running,
+            A::Succeeded => &mut p.succeeded,
+            A::Failed | A::Killed | A::TimedOut => &mut p.failed,
+            A::Skipped | A::Ignored => &mut p.skipped,
+        } += 1;
+    }
+    p
 }
 
 /// An operation, or with `dry_run` what it would do; answers once the change is

@@ -319,6 +319,10 @@ pub struct CoordJobRow {
     pub error_message: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+    /// `schedule` or `backfill`; fixed at submission.
+    pub kind: String,
+    /// A backfill's slots.
+    pub planned: Option<i64>,
 }
 
 /// One action of a coordinator job.

@@ -251,7 +251,7 @@ macro_rules! coord_job_columns {
     () => {
         "id, coordinator_id, coordinator_version, name, definition, included, conf, \
          created_by, status, last_action_number, next_materialized_ms, end_ms, pause_ms, \
-         concurrency, error_code, error_message, created_at_ms, updated_at_ms"
+         concurrency, error_code, error_message, created_at_ms, updated_at_ms, kind, planned"
     };
 }
 
@@ -265,8 +265,8 @@ macro_rules! coord_action_columns {
 pub(super) const CREATE_COORD_JOB: &str = "INSERT INTO coord_jobs (coordinator_id, \
      coordinator_version, name, definition, included, conf, created_by, status, \
      last_action_number, next_materialized_ms, end_ms, pause_ms, concurrency, created_at_ms, \
-     updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
-     RETURNING id";
+     updated_at_ms, kind, planned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+     $13, $14, $14, $15, $16) RETURNING id";
 
 /// What the scheduler changes of a job; the rest is fixed at submission.
 pub(super) const UPDATE_COORD_JOB: &str = "UPDATE coord_jobs SET status = $2, \

@@ -157,6 +157,8 @@ macro_rules! sql_store {
                 error_message: row.try_get("error_message")?,
                 created_at_ms: row.try_get("created_at_ms")?,
                 updated_at_ms: row.try_get("updated_at_ms")?,
+                kind: row.try_get("kind")?,
+                planned: row.try_get("planned")?,
             })
         }
 
@@ -789,6 +791,8 @@ macro_rules! sql_store {
                     .bind(row.pause_ms)
                     .bind(row.concurrency)
                     .bind(row.created_at_ms)
+                    .bind(&row.kind)
+                    .bind(row.planned)
                     .fetch_one(&self.pool)
                     .await?
                     .try_get("id")?;
