@@ -563,6 +563,11 @@ pub struct ServeArgs {
     /// ready beyond it wait for a slot, highest `sluice.priority` first.
     #[arg(long, env = "SLUICE_SLOTS", value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub slots: Option<u32>,
+    /// This server's name among replicas on one PostgreSQL database (default `host:port`).
+    /// A server that restarts under the same name takes its own work back at once; others
+    /// take it once its lease runs out.
+    #[arg(long, env = "SLUICE_SERVER_ID")]
+    pub server_id: Option<String>,
     /// A TOML file with any of `listen`, `data_dir`, `database_url`, `log_format`, `slots`. Flags
     /// and `SLUICE_*` variables win over it; it wins over the defaults.
     #[arg(long, env = "SLUICE_CONFIG")]

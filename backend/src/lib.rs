@@ -201,34 +201,69 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let slots = args
         .slots
         .map_or_else(engine::runner::default_slots, |s| s as usize);
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    // Replicas share a PostgreSQL database through leases; SQLite has one server.
+    let shared = args.db.database_url.is_some();
+    let owner = engine::lease::server_id(args.server_id.as_deref(), addr.port());
+    if shared {
+        store.set_owner(&owner, engine::lease::LEASE.as_millis() as i64);
+    }
     let (engine, engine_task) = engine::runner::start(
         store.clone(),
         engine::runner::RunnerConfig {
             slots,
             exec: engine::exec::ExecConfig::new(runs.clone()),
             capabilities: engine::task::Capabilities::default(),
+            shared,
         },
     )
     .await
     .context("cannot start the workflow engine")?;
-    let (scheduler, scheduler_task) =
-        engine::scheduler::start(store.clone(), engine.clone(), engine::scheduler::DATA_POLL)
-            .await
-            .context("cannot start the coordinator scheduler")?;
+    let (scheduler, scheduler_task) = engine::scheduler::start_with(
+        store.clone(),
+        engine.clone(),
+        engine::scheduler::DATA_POLL,
+        shared,
+    )
+    .await
+    .context("cannot start the coordinator scheduler")?;
+    let (lost_tx, lost_rx) = tokio::sync::oneshot::channel::<String>();
+    if shared {
+        let (store, owner, engine, scheduler) = (
+            store.clone(),
+            owner.clone(),
+            engine.clone(),
+            scheduler.clone(),
+        );
+        tokio::spawn(async move {
+            let why = engine::lease::keep(store, owner, engine, scheduler).await;
+            let _ = lost_tx.send(why);
+        });
+    }
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
     let state = AppState::with_shutdown(store.clone(), closing_rx)
         .with_engine(engine.clone())
         .with_scheduler(scheduler.clone());
-    let listener = TcpListener::bind(args.listen)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.listen))?;
-    let addr = listener.local_addr()?;
     tracing::info!(%addr, database = %db, ui = assets::has_ui(), "sluice is listening on http://{addr}");
     tracing::info!(slots, runs = %runs.display(), "the workflow engine is running");
+    if shared {
+        tracing::info!(server = %owner, "sharing the work with other replicas through leases");
+    }
+    let lost = Arc::new(std::sync::Mutex::new(None::<String>));
+    let lost_in = lost.clone();
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, service)
         .with_graceful_shutdown(async move {
-            shutdown_signal().await;
+            tokio::select! {
+                () = shutdown_signal() => {}
+                Ok(why) = lost_rx => {
+                    tracing::error!("{why}");
+                    *lost_in.lock().expect("not poisoned") = Some(why);
+                }
+            }
             // End the event streams, or open browser tabs would hold the shutdown forever.
             let _ = closing.send(true);
         })
@@ -236,11 +271,30 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .context("server error");
     // Requests in flight have been answered; running tasks are stopped and stay recorded
     // as running, so the next start retries them as its policy says. Then the database.
-    scheduler.shutdown().await;
-    let _ = scheduler_task.await;
-    engine.shutdown().await;
-    let _ = engine_task.await;
+    // Without the database (a lost lease) this cannot wait long: the tasks must stop
+    // before another replica takes them.
+    let stop = async {
+        scheduler.shutdown().await;
+        let _ = scheduler_task.await;
+        engine.shutdown().await;
+        let _ = engine_task.await;
+    };
+    let lost = lost.lock().expect("not poisoned").take();
+    match &lost {
+        Some(_) => {
+            if tokio::time::timeout(engine::lease::MARGIN, stop)
+                .await
+                .is_err()
+            {
+                tracing::error!("the engine did not stop in time");
+            }
+        }
+        None => stop.await,
+    }
     store.close().await;
+    if let Some(why) = lost {
+        anyhow::bail!(why);
+    }
     served
 }
 

@@ -45,6 +45,7 @@ async fn local_engine(
         slots,
         exec: ExecConfig::new(dir.join("runs")),
         capabilities: Capabilities::default(),
+        shared: false,
     };
     let (handle, task) = runner::start(store.clone(), config).await?;
     Ok((handle, store, task))

@@ -901,3 +901,96 @@ async fn coordinator_jobs_keep_one_action_per_nominal_time_and_one_instance_per_
     })
     .await;
 }
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// Leases: a server holds what it made and renews it; what is nobody's or whose lease ran
+/// out is taken whole (a job with its workflows, an instance with its sub-workflows), and
+/// two servers taking at once never take the same.
+#[tokio::test]
+async fn leases_keep_work_with_one_server_and_hand_it_over_whole() {
+    each_store(|store, kind| async move {
+        const LEASE: i64 = 20_000;
+        // Made before any server named itself: nobody's.
+        let loose = store
+            .create_instance(&instance_row("loose", None, 1))
+            .await
+            .unwrap();
+        store.set_owner("a", LEASE);
+        let root = store
+            .create_instance(&instance_row("root", None, 2))
+            .await
+            .unwrap();
+        let child = store
+            .create_instance(&InstanceRow {
+                parent_id: Some(root),
+                parent_node: Some("sub".to_owned()),
+                ..instance_row("child", None, 3)
+            })
+            .await
+            .unwrap();
+        let job = store.create_coord_job(&coord_job(4)).await.unwrap();
+        let run = store
+            .create_instance(&InstanceRow {
+                coord: Some((job, 1, 1)),
+                ..instance_row("hourly", None, 5)
+            })
+            .await
+            .unwrap();
+        let mut ended = instance_row("ended", None, 6);
+        ended.id = store.create_instance(&ended).await.unwrap();
+        ended.status = "SUCCEEDED".to_owned();
+        store.write_run(&[ended], &[]).await.unwrap();
+
+        let now = now_ms();
+        let a = store.heartbeat("a", now, LEASE).await.unwrap();
+        assert_eq!(a.coord_jobs, [job], "{kind}");
+        assert_eq!(
+            a.instances,
+            [loose, root, child, run],
+            "{kind}: its own and the loose one"
+        );
+        let b = store.heartbeat("b", now, LEASE).await.unwrap();
+        assert_eq!(b, Default::default(), "{kind}: a's leases hold");
+
+        // a stops beating; once its leases run out b takes everything, families whole.
+        let later = now + LEASE + 1;
+        let b = store.heartbeat("b", later, LEASE).await.unwrap();
+        assert_eq!(b.coord_jobs, [job], "{kind}");
+        assert_eq!(b.instances, [loose, root, child, run], "{kind}");
+        let a = store.heartbeat("a", later, LEASE).await.unwrap();
+        assert_eq!(a, Default::default(), "{kind}: a holds nothing any more");
+
+        // Two servers taking at once take different families.
+        let mut free = Vec::new();
+        for n in 0..40 {
+            free.push(
+                store
+                    .create_instance(&instance_row("f", None, 10 + n))
+                    .await
+                    .unwrap(),
+            );
+        }
+        store.set_owner("nobody-beats", 0);
+        let far = later + 10 * LEASE;
+        let (c, d) = tokio::join!(
+            store.heartbeat("c", far, LEASE),
+            store.heartbeat("d", far, LEASE)
+        );
+        let (c, d) = (c.unwrap(), d.unwrap());
+        let mut all: Vec<i64> = c.instances.iter().chain(&d.instances).copied().collect();
+        all.sort_unstable();
+        let before = all.len();
+        all.dedup();
+        assert_eq!(before, all.len(), "{kind}: taken twice: {c:?} {d:?}");
+        for id in free.iter().chain([loose, root, child, run].iter()) {
+            assert!(all.contains(id), "{kind}: {id} left");
+        }
+    })
+    .await;
+}

@@ -15,6 +15,7 @@ pub mod coord;
 pub mod exec;
 pub mod graph;
 pub mod instance;
+pub mod lease;
 pub mod persist;
 pub mod planner;
 pub mod rerun;

@@ -48,6 +48,9 @@ pub struct RunnerConfig {
     pub slots: usize,
     pub exec: ExecConfig,
     pub capabilities: Capabilities,
+    /// Replicas share the database: read back only the instances the lease loop hands
+    /// over ([`EngineHandle::adopt`]), not every one that was running.
+    pub shared: bool,
 }
 
 /// An operation on an instance.
@@ -148,6 +151,11 @@ enum Msg {
     Stats {
         keep_latencies: bool,
         reply: oneshot::Sender<Stats>,
+    },
+    /// The lease loop hands over the instances this server holds.
+    Adopt {
+        ids: HashSet<i64>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
     },
     Shutdown {
         reply: oneshot::Sender<()>,
@@ -263,6 +271,16 @@ impl EngineHandle {
             })
             .map_err(|_| SubmitError::Stopped)?;
         answer.await.map_err(|_| SubmitError::Stopped)?
+    }
+
+    /// Takes in the instances the lease loop says this server holds, reading back those
+    /// it does not have (their interrupted tries retried or failed as after a restart).
+    pub async fn adopt(&self, ids: HashSet<i64>) -> Result<(), SubmitError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg::Adopt { ids, reply })
+            .map_err(|_| SubmitError::Stopped)?;
+        Ok(answer.await.map_err(|_| SubmitError::Stopped)??)
     }
 
     /// Where a try's log is.
@@ -393,7 +411,9 @@ pub async fn start(
         slots_full: slots_full.clone(),
         config: config.clone(),
     };
-    runner.recover().await?;
+    if !config.shared {
+        runner.recover(None).await?;
+    }
     let handle = EngineHandle {
         tx,
         updates,
@@ -431,10 +451,17 @@ struct Runner {
 }
 
 impl Runner {
-    async fn recover(&mut self) -> Result<(), StoreError> {
+    /// Reads back instances that were running: all of them, or only those in `only` (the
+    /// ones this server's lease holds) that it does not have yet.
+    async fn recover(&mut self, only: Option<&HashSet<i64>>) -> Result<(), StoreError> {
         let now = now_micros();
         let mut restored = Vec::new();
         for (row, nodes) in self.store.active_instances().await? {
+            if only.is_some_and(|ids| !ids.contains(&row.id))
+                || self.engine.instance(row.id).is_some()
+            {
+                continue;
+            }
             match persist::restore(&row, &nodes) {
                 Ok(inst) => {
                     for n in &inst.nodes {
@@ -595,8 +622,12 @@ impl Runner {
                 reply,
             } => {
                 let id = instance.id;
-                self.engine.add(*instance, now);
-                self.engine.touch(id);
+                // The lease loop may have read it back already (it was in the database
+                // before this message came).
+                if self.engine.instance(id).is_none() {
+                    self.engine.add(*instance, now);
+                    self.engine.touch(id);
+                }
                 let done = if start {
                     self.engine.start(id, now)
                 } else {
@@ -636,6 +667,10 @@ impl Runner {
                 self.replies.push(Box::new(move || {
                     let _ = reply.send(done);
                 }));
+            }
+            Msg::Adopt { ids, reply } => {
+                let done = self.recover(Some(&ids)).await;
+                let _ = reply.send(done);
             }
             Msg::Stats {
                 keep_latencies,

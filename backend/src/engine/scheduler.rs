@@ -8,7 +8,7 @@
 //! keeps unique: after a crash, an action recorded SUBMITTED finds the instance its try
 //! made, if it made one, instead of starting a second.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -102,6 +102,11 @@ enum Msg {
     },
     Shutdown {
         reply: oneshot::Sender<()>,
+    },
+    /// The lease loop hands over the jobs this server holds.
+    Adopt {
+        ids: HashSet<i64>,
+        reply: oneshot::Sender<Result<(), StoreError>>,
     },
 }
 
@@ -285,6 +290,16 @@ impl SchedulerHandle {
         answer.await.map_err(|_| stopped())?
     }
 
+    /// Takes in the jobs the lease loop says this server holds, reading back those it
+    /// does not have.
+    pub async fn adopt(&self, ids: HashSet<i64>) -> Result<(), StoreError> {
+        let (reply, answer) = oneshot::channel();
+        if self.tx.send(Msg::Adopt { ids, reply }).is_err() {
+            return Ok(());
+        }
+        answer.await.unwrap_or(Ok(()))
+    }
+
     pub async fn shutdown(&self) {
         let (reply, answer) = oneshot::channel();
         if self.tx.send(Msg::Shutdown { reply }).is_ok() {
@@ -333,6 +348,8 @@ struct Scheduler {
     tx: mpsc::UnboundedSender<Msg>,
     poll: TimeDelta,
     updates: broadcast::Sender<CoordUpdate>,
+    /// Replicas share the database: a job not ended that is not here is another's.
+    shared: bool,
 }
 
 /// Starts the scheduler after reading back every job not ended.
@@ -340,6 +357,17 @@ pub async fn start(
     store: Arc<dyn Store>,
     engine: EngineHandle,
     poll: Duration,
+) -> Result<(SchedulerHandle, tokio::task::JoinHandle<()>), StoreError> {
+    start_with(store, engine, poll, false).await
+}
+
+/// [`start`]; with `shared` (replicas on one database) it reads back only the jobs the
+/// lease loop hands over ([`SchedulerHandle::adopt`]).
+pub async fn start_with(
+    store: Arc<dyn Store>,
+    engine: EngineHandle,
+    poll: Duration,
+    shared: bool,
 ) -> Result<(SchedulerHandle, tokio::task::JoinHandle<()>), StoreError> {
     let (tx, rx) = mpsc::unbounded_channel();
     let updates = engine.subscribe();
@@ -351,8 +379,11 @@ pub async fn start(
         tx: tx.clone(),
         poll: TimeDelta::from_std(poll).unwrap_or(TimeDelta::seconds(5)),
         updates: broadcast::channel(4096).0,
+        shared,
     };
-    s.recover().await?;
+    if !shared {
+        s.recover(None).await?;
+    }
     let handle = SchedulerHandle {
         tx,
         store: s.store.clone(),
@@ -366,9 +397,13 @@ fn now() -> DateTime<Utc> {
 }
 
 impl Scheduler {
-    async fn recover(&mut self) -> Result<(), StoreError> {
+    /// Reads back the jobs not ended: all, or those in `only` it does not have yet.
+    async fn recover(&mut self, only: Option<&HashSet<i64>>) -> Result<(), StoreError> {
         let at = now();
         for (row, actions) in self.store.active_coord_jobs().await? {
+            if only.is_some_and(|ids| !ids.contains(&row.id)) || self.jobs.contains_key(&row.id) {
+                continue;
+            }
             match rows::restore(&row, &actions) {
                 Ok(mut job) => {
                     // The end of a workflow instance may have come while the scheduler
@@ -470,8 +505,13 @@ impl Scheduler {
         let at = now();
         match msg {
             Msg::Add { job, reply } => {
-                self.jobs.insert(job.id, *job);
+                // The lease loop may have read it back already.
+                self.jobs.entry(job.id).or_insert(*job);
                 let _ = reply.send(());
+            }
+            Msg::Adopt { ids, reply } => {
+                let done = self.recover(Some(&ids)).await;
+                let _ = reply.send(done);
             }
             Msg::Op {
                 job,
@@ -572,6 +612,12 @@ impl Scheduler {
                 Err(e) => return Err(refused("STORE", e.to_string())),
             };
             let job = rows::restore(&row, &actions).map_err(|m| refused("UNREADABLE", m))?;
+            if self.shared && !job.status.is_terminal() {
+                return Err(refused(
+                    "OTHER_SERVER",
+                    format!("coordinator job {id} runs on another server; operate it there"),
+                ));
+            }
             self.jobs.insert(id, job);
         }
         Ok(self.jobs.get_mut(&id).expect("just made sure"))

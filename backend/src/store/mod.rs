@@ -325,6 +325,13 @@ pub struct CoordJobRow {
     pub planned: Option<i64>,
 }
 
+/// The work a server holds a lease on: coordinator jobs and workflow instances not ended.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Owned {
+    pub coord_jobs: Vec<i64>,
+    pub instances: Vec<i64>,
+}
+
 /// One action of a coordinator job.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoordActionRow {
@@ -511,6 +518,16 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     /// Every coordinator job not ended, with all its actions.
+    /// Names the server that jobs and instances made from now on belong to (and that
+    /// revives ended ones), and how long (ms) its claim holds before it must renew it.
+    fn set_owner(&self, owner: &str, lease_ms: i64);
+
+    /// One beat of `owner`'s lease, in one transaction: renews what it holds, takes free
+    /// work (nobody's, or whose lease ran out before `now_ms`) family by family, and says
+    /// everything it now holds.
+    async fn heartbeat(&self, owner: &str, now_ms: i64, lease_ms: i64)
+    -> Result<Owned, StoreError>;
+
     async fn active_coord_jobs(
         &self,
     ) -> Result<Vec<(CoordJobRow, Vec<CoordActionRow>)>, StoreError>;

@@ -12,6 +12,8 @@ static MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// The server this store writes for, and its lease (ms), once set.
+    claim: std::sync::Arc<std::sync::RwLock<Option<(String, i64)>>>,
 }
 
 impl PgStore {
@@ -52,8 +54,11 @@ impl PgStore {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await.map_err(sqlx::Error::from)?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            claim: Default::default(),
+        })
     }
 }
 
-super::sql_store!(PgStore, sqlx::Postgres, PgRow);
+super::sql_store!(PgStore, sqlx::Postgres, PgRow, true);

@@ -185,8 +185,10 @@ pub(super) const LIST_AUDIT: &str = "SELECT id, at_ms, actor, via, action, targe
 pub(super) const CREATE_INSTANCE: &str = "INSERT INTO instances \
      (workflow_id, workflow_version, name, definition, conf, created_by, status, run, \
       parent_id, parent_node, priority, created_at_ms, updated_at_ms, coord_job_id, \
-      coord_action, coord_try) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15) RETURNING id";
+      coord_action, coord_try, owner, lease_until_ms, family) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17, \
+      COALESCE($18, (SELECT COALESCE(p.family, 'i:' || p.id) FROM instances p WHERE p.id = $9))) \
+     RETURNING id";
 
 /// What the engine changes of an instance; the rest is fixed at creation.
 pub(super) const UPDATE_INSTANCE: &str = "UPDATE instances SET status = $2, run = $3, \
@@ -197,7 +199,8 @@ pub(super) const UPDATE_INSTANCE: &str = "UPDATE instances SET status = $2, run 
 pub(super) const RESTART_INSTANCE: &str = "UPDATE instances SET status = $2, run = $3, \
      error_code = $4, error_message = $5, last_error_node = $6, kill_pending = $7, \
      started_at_ms = $8, ended_at_ms = $9, updated_at_ms = $10, conf = $11, definition = $12, \
-     workflow_version = $13 WHERE id = $1";
+     workflow_version = $13, owner = COALESCE($14, owner), \
+     lease_until_ms = COALESCE($15, lease_until_ms) WHERE id = $1";
 
 pub(super) const DELETE_INSTANCE_NODES: &str = "DELETE FROM instance_nodes WHERE instance_id = $1";
 
@@ -265,13 +268,82 @@ macro_rules! coord_action_columns {
 pub(super) const CREATE_COORD_JOB: &str = "INSERT INTO coord_jobs (coordinator_id, \
      coordinator_version, name, definition, included, conf, created_by, status, \
      last_action_number, next_materialized_ms, end_ms, pause_ms, concurrency, created_at_ms, \
-     updated_at_ms, kind, planned) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
-     $13, $14, $14, $15, $16) RETURNING id";
+     updated_at_ms, kind, planned, owner, lease_until_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+     $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, $17, $18) RETURNING id";
 
 /// What the scheduler changes of a job; the rest is fixed at submission.
 pub(super) const UPDATE_COORD_JOB: &str = "UPDATE coord_jobs SET status = $2, \
      last_action_number = $3, next_materialized_ms = $4, end_ms = $5, pause_ms = $6, \
-     concurrency = $7, error_code = $8, error_message = $9, updated_at_ms = $10 WHERE id = $1";
+     concurrency = $7, error_code = $8, error_message = $9, updated_at_ms = $10, \
+     owner = COALESCE($11, owner), lease_until_ms = COALESCE($12, lease_until_ms) WHERE id = $1";
+
+// Leases (replicas on one PostgreSQL database). A job or an instance not ended belongs to
+// the server named in `owner` until `lease_until_ms`; the owner renews it, and once it
+// runs out any server may take the whole family.
+
+macro_rules! active_instance {
+    () => {
+        "(status IN ('PREP', 'RUNNING', 'SUSPENDED') \
+         OR id IN (SELECT instance_id FROM instance_nodes WHERE status = 'RUNNING'))"
+    };
+}
+
+pub(super) const RENEW_COORD_JOBS: &str = "UPDATE coord_jobs SET lease_until_ms = $2 \
+     WHERE owner = $1 AND status NOT IN ('SUCCEEDED', 'DONEWITHERROR', 'KILLED', 'FAILED', \
+     'IGNORED')";
+
+pub(super) const RENEW_INSTANCES: &str = concat!(
+    "UPDATE instances SET lease_until_ms = $2 WHERE owner = $1 AND ",
+    active_instance!()
+);
+
+/// Jobs free to take: nobody's, or their lease ran out. PostgreSQL adds `FOR UPDATE SKIP
+/// LOCKED`, so two servers taking at once take different ones.
+macro_rules! free_coord_jobs {
+    () => {
+        "SELECT id FROM coord_jobs WHERE status NOT IN \
+         ('SUCCEEDED', 'DONEWITHERROR', 'KILLED', 'FAILED', 'IGNORED') AND (owner IS NULL \
+         OR lease_until_ms IS NULL OR lease_until_ms < $1) ORDER BY id LIMIT 100"
+    };
+}
+
+pub(super) const FREE_COORD_JOBS: [&str; 2] = [
+    free_coord_jobs!(),
+    concat!(free_coord_jobs!(), " FOR UPDATE SKIP LOCKED"),
+];
+
+pub(super) const TAKE_COORD_JOB: &str =
+    "UPDATE coord_jobs SET owner = $1, lease_until_ms = $2 WHERE id = $3";
+
+/// Families are taken by their head: a root instance no coordinator started (its
+/// sub-workflows come with it); a coordinator's come with its job.
+macro_rules! free_root_instances {
+    () => {
+        concat!(
+            "SELECT id FROM instances WHERE family IS NULL AND parent_id IS NULL AND ",
+            active_instance!(),
+            " AND (owner IS NULL OR lease_until_ms IS NULL OR lease_until_ms < $1) \
+             ORDER BY id LIMIT 200"
+        )
+    };
+}
+
+pub(super) const FREE_ROOT_INSTANCES: [&str; 2] = [
+    free_root_instances!(),
+    concat!(free_root_instances!(), " FOR UPDATE SKIP LOCKED"),
+];
+
+pub(super) const TAKE_FAMILY: &str =
+    "UPDATE instances SET owner = $1, lease_until_ms = $2 WHERE id = $3 OR family = $4";
+
+pub(super) const OWNED_COORD_JOBS: &str = "SELECT id FROM coord_jobs WHERE owner = $1 AND \
+     status NOT IN ('SUCCEEDED', 'DONEWITHERROR', 'KILLED', 'FAILED', 'IGNORED') ORDER BY id";
+
+pub(super) const OWNED_INSTANCES: &str = concat!(
+    "SELECT id FROM instances WHERE owner = $1 AND ",
+    active_instance!(),
+    " ORDER BY id"
+);
 
 pub(super) const COORD_ACTION_COLUMNS: &str = coord_action_columns!();
 

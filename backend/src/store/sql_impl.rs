@@ -5,7 +5,7 @@
 /// sqlx types differ, which is what a macro (rather than generics over `sqlx::Database`,
 /// with their bounds) expresses plainly.
 macro_rules! sql_store {
-    ($store:ty, $db:ty, $row:ty) => {
+    ($store:ty, $db:ty, $row:ty, $skip_locked:literal) => {
         use async_trait::async_trait;
         use sqlx::Row;
 
@@ -14,8 +14,26 @@ macro_rules! sql_store {
         use super::{
             AuditRecord, AuditRow, CoordActionRow, CoordJobQuery, CoordJobRow, DefinitionRow,
             InstanceItem, InstanceQuery, InstanceRow, Kind, ListItem, ListQuery, NewUserRow,
-            NodeRow, Page, Save, Store, Stored, TokenRow, UserChange, UserRow, VersionInfo, sql,
+            NodeRow, Owned, Page, Save, Store, Stored, TokenRow, UserChange, UserRow, VersionInfo,
+            sql,
         };
+
+        impl $store {
+            /// The owner new and revived work gets, and its lease's end; none for a
+            /// server without replicas.
+            fn claimed(&self) -> (Option<String>, Option<i64>) {
+                let claim = self.claim.read().expect("the claim lock is never poisoned");
+                match claim.as_ref() {
+                    Some((owner, lease_ms)) => {
+                        let now = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_millis() as i64);
+                        (Some(owner.clone()), Some(now + lease_ms))
+                    }
+                    None => (None, None),
+                }
+            }
+        }
 
         fn stored(row: &$row) -> Result<Stored<String>, StoreError> {
             Ok(Stored {
@@ -708,6 +726,9 @@ macro_rules! sql_store {
                     .bind(row.coord.map(|c| c.0))
                     .bind(row.coord.map(|c| c.1))
                     .bind(row.coord.map(|c| c.2))
+                    .bind(self.claimed().0)
+                    .bind(self.claimed().1)
+                    .bind(row.coord.map(|c| format!("c:{}", c.0)))
                     .fetch_one(&self.pool)
                     .await?
                     .try_get("id")?;
@@ -760,6 +781,8 @@ macro_rules! sql_store {
                     .bind(&row.conf)
                     .bind(&row.definition)
                     .bind(row.workflow_version)
+                    .bind(self.claimed().0)
+                    .bind(self.claimed().1)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
@@ -793,6 +816,8 @@ macro_rules! sql_store {
                     .bind(row.created_at_ms)
                     .bind(&row.kind)
                     .bind(row.planned)
+                    .bind(self.claimed().0)
+                    .bind(self.claimed().1)
                     .fetch_one(&self.pool)
                     .await?
                     .try_get("id")?;
@@ -817,6 +842,8 @@ macro_rules! sql_store {
                     .bind(&job.error_code)
                     .bind(&job.error_message)
                     .bind(job.updated_at_ms)
+                    .bind(self.claimed().0)
+                    .bind(self.claimed().1)
                     .execute(&mut *tx)
                     .await?;
                 for number in deleted {
@@ -851,6 +878,78 @@ macro_rules! sql_store {
                 }
                 tx.commit().await?;
                 Ok(())
+            }
+
+            fn set_owner(&self, owner: &str, lease_ms: i64) {
+                *self
+                    .claim
+                    .write()
+                    .expect("the claim lock is never poisoned") =
+                    Some((owner.to_owned(), lease_ms));
+            }
+
+            async fn heartbeat(
+                &self,
+                owner: &str,
+                now_ms: i64,
+                lease_ms: i64,
+            ) -> Result<Owned, StoreError> {
+                let until = now_ms + lease_ms;
+                let locked = usize::from($skip_locked);
+                let mut tx = self.pool.begin().await?;
+                for renew in [sql::RENEW_COORD_JOBS, sql::RENEW_INSTANCES] {
+                    sqlx::query(renew)
+                        .bind(owner)
+                        .bind(until)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let jobs: Vec<i64> = sqlx::query_scalar(sql::FREE_COORD_JOBS[locked])
+                    .bind(now_ms)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                for job in jobs {
+                    sqlx::query(sql::TAKE_COORD_JOB)
+                        .bind(owner)
+                        .bind(until)
+                        .bind(job)
+                        .execute(&mut *tx)
+                        .await?;
+                    // Its actions' workflows: the family has no head row of its own.
+                    sqlx::query(sql::TAKE_FAMILY)
+                        .bind(owner)
+                        .bind(until)
+                        .bind(0_i64)
+                        .bind(format!("c:{job}"))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let roots: Vec<i64> = sqlx::query_scalar(sql::FREE_ROOT_INSTANCES[locked])
+                    .bind(now_ms)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                for root in roots {
+                    sqlx::query(sql::TAKE_FAMILY)
+                        .bind(owner)
+                        .bind(until)
+                        .bind(root)
+                        .bind(format!("i:{root}"))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let coord_jobs = sqlx::query_scalar(sql::OWNED_COORD_JOBS)
+                    .bind(owner)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let instances = sqlx::query_scalar(sql::OWNED_INSTANCES)
+                    .bind(owner)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(Owned {
+                    coord_jobs,
+                    instances,
+                })
             }
 
             async fn active_coord_jobs(

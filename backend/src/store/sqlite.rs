@@ -17,6 +17,8 @@ static MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The server this store writes for, and its lease (ms), once set.
+    claim: std::sync::Arc<std::sync::RwLock<Option<(String, i64)>>>,
 }
 
 impl SqliteStore {
@@ -45,8 +47,11 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         MIGRATOR.run(&pool).await.map_err(sqlx::Error::from)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            claim: Default::default(),
+        })
     }
 }
 
-super::sql_store!(SqliteStore, sqlx::Sqlite, SqliteRow);
+super::sql_store!(SqliteStore, sqlx::Sqlite, SqliteRow, false);

@@ -124,6 +124,7 @@ pub async fn engine(
             slots,
             exec,
             capabilities: backend::engine::task::Capabilities::default(),
+            shared: false,
         },
     )
     .await
