@@ -12,7 +12,7 @@ use shared::api::{
 };
 
 use super::instances::time;
-use super::{Client, Outcome, finish, print_json, unusable};
+use super::{Client, Outcome, finish, name_width, note_more, print_json, unusable};
 use crate::config::{CoordCommand, ServerArgs};
 
 pub(crate) async fn coord(server: &ServerArgs, command: CoordCommand) -> ExitCode {
@@ -196,13 +196,7 @@ async fn jobs(
         print_json(&mut out, &page);
         return Ok(());
     }
-    let width = page
-        .items
-        .iter()
-        .map(|j| j.name.len())
-        .max()
-        .unwrap_or(11)
-        .max(11);
+    let width = name_width(page.items.iter().map(|j| j.name.as_str()), "COORDINATOR");
     let _ = writeln!(
         out,
         "{:>7}  {:<width$}  {:<19}  {:>7}  {:<19}  ERROR",
@@ -220,13 +214,7 @@ async fn jobs(
             j.error_message.as_deref().unwrap_or("")
         );
     }
-    if page.total > page.items.len() as i64 {
-        eprintln!(
-            "sluice: {} of {} shown (--limit)",
-            page.items.len(),
-            page.total
-        );
-    }
+    note_more(&page);
     Ok(())
 }
 

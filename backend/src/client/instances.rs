@@ -11,7 +11,9 @@ use shared::api::{
     Page, RerunReport, RerunRequest, RerunScope, RunRequest,
 };
 
-use super::{Client, Failure, Outcome, REFUSED, finish, print_json, unusable};
+use super::{
+    Client, Failure, Outcome, REFUSED, finish, name_width, note_more, print_json, unusable,
+};
 use crate::config::{InstanceCommand, MarkArg, ServerArgs};
 
 /// How often `--wait` and `--follow` ask again.
@@ -139,13 +141,7 @@ async fn list(
         print_json(&mut out, &page);
         return Ok(());
     }
-    let width = page
-        .items
-        .iter()
-        .map(|i| i.name.len())
-        .max()
-        .unwrap_or(8)
-        .max(8);
+    let width = name_width(page.items.iter().map(|i| i.name.as_str()), "WORKFLOW");
     let _ = writeln!(
         out,
         "{:>7}  {:<width$}  {:<9}  {:>3}  {:<19}  {:<19}  ERROR",
@@ -164,13 +160,7 @@ async fn list(
             i.error_message.as_deref().unwrap_or("")
         );
     }
-    if page.total > page.items.len() as i64 {
-        eprintln!(
-            "sluice: {} of {} shown (--limit)",
-            page.items.len(),
-            page.total
-        );
-    }
+    note_more(&page);
     Ok(())
 }
 

@@ -161,6 +161,22 @@ impl Client {
     }
 }
 
+/// The width of a table's name column: its longest name, at least its header's.
+fn name_width<'a>(names: impl Iterator<Item = &'a str>, header: &str) -> usize {
+    names.map(str::len).max().unwrap_or(0).max(header.len())
+}
+
+/// Says on stderr when a page holds fewer items than there are.
+fn note_more<T>(page: &Page<T>) {
+    if page.total > page.items.len() as i64 {
+        eprintln!(
+            "sluice: {} of {} shown (--limit)",
+            page.items.len(),
+            page.total
+        );
+    }
+}
+
 /// A value as indented JSON, for `--json`.
 fn print_json(out: &mut impl Write, value: &impl serde::Serialize) {
     let _ = writeln!(
@@ -233,13 +249,7 @@ async fn list(client: &Client, name: Option<String>, limit: i64, json: bool) -> 
         print_json(&mut out, &page);
         return Ok(());
     }
-    let width = page
-        .items
-        .iter()
-        .map(|w| w.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let width = name_width(page.items.iter().map(|w| w.name.as_str()), "NAME");
     let _ = writeln!(
         out,
         "{:>6}  {:<width$}  {:>5}  {:>7}  {:>9}  SAVED (UTC)",
