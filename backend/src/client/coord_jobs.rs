@@ -46,20 +46,17 @@ pub(crate) async fn coord(server: &ServerArgs, command: CoordCommand) -> ExitCod
             version,
             params,
             dry_run,
-        } => match crate::cli::properties(None, &params).map_err(unusable) {
-            Ok(properties) => {
-                let body = BackfillRequest {
-                    from,
-                    to,
-                    parallel: Some(parallel),
-                    newest_first,
-                    version,
-                    properties,
-                };
-                backfill(&client, &coordinator, &body, dry_run).await
-            }
-            Err(e) => Err(e),
-        },
+        } => {
+            let range = BackfillRequest {
+                from,
+                to,
+                parallel: Some(parallel),
+                newest_first,
+                version,
+                properties: Default::default(),
+            };
+            backfill(&client, &coordinator, range, &params, dry_run).await
+        }
         CoordCommand::Jobs {
             coordinator,
             status,
@@ -142,16 +139,18 @@ async fn run(
 async fn backfill(
     client: &Client,
     which: &str,
-    body: &BackfillRequest,
+    mut body: BackfillRequest,
+    params: &[String],
     dry_run: bool,
 ) -> Outcome<()> {
+    body.properties = crate::cli::properties(None, params).map_err(unusable)?;
     let id = client.definition_id("coordinator", which).await?;
     let report: BackfillReport = client
         .json(
             client
                 .request(Method::POST, &format!("/coordinators/{id}/backfill"))
                 .query(&[("dry_run", dry_run)])
-                .json(body),
+                .json(&body),
         )
         .await?;
     let mut out = std::io::stdout().lock();

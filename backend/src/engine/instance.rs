@@ -374,45 +374,6 @@ impl Instance {
         }
     }
 
-    /// What an operation changed in an instance: its status, and each node whose status or
-    /// mark moved. `after` is `None` if the instance left memory.
-    pub fn changes(before: &Instance, after: Option<&Instance>, dry_run: bool) -> InstanceState {
-        let after = after.unwrap_or(before);
-        let id = |s: Option<ActionStatus>| s.map(|s| s.id().to_owned());
-        let nodes = before
-            .nodes
-            .iter()
-            .zip(&after.nodes)
-            .enumerate()
-            .filter_map(|(i, (b, a))| {
-                let to = if a.status != b.status {
-                    id(a.status).unwrap_or_else(|| "not reached".to_owned())
-                } else if a.mark != b.mark {
-                    match (a.mark, a.status) {
-                        (Some(m), None) => format!("{} when reached", m.id()),
-                        (Some(m), Some(_)) => m.id().to_owned(),
-                        (None, _) => "unmarked".to_owned(),
-                    }
-                } else {
-                    return None;
-                };
-                Some(StatusChange {
-                    item: before.node_name(i).to_owned(),
-                    from: id(b.status),
-                    to,
-                })
-            })
-            .collect();
-        InstanceState {
-            id: before.id,
-            status: after.status,
-            run: after.run,
-            dry_run,
-            was: Some(before.status),
-            nodes,
-        }
-    }
-
     /// Oozie's form of a workflow job id, for `wf:id()`.
     pub fn job_id(&self) -> String {
         job_id(self.id)

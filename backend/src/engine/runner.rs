@@ -668,8 +668,14 @@ impl Runner {
                     let _ = reply.send(done);
                 }));
             }
-            Msg::Adopt { ids, reply } => {
-                let done = self.recover(Some(&ids)).await;
+            Msg::Adopt { mut ids, reply } => {
+                // Each beat hands over everything held; only what is new is read back.
+                ids.retain(|id| self.engine.instance(*id).is_none());
+                let done = if ids.is_empty() {
+                    Ok(())
+                } else {
+                    self.recover(Some(&ids)).await
+                };
                 let _ = reply.send(done);
             }
             Msg::Stats {

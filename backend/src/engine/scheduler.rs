@@ -509,8 +509,14 @@ impl Scheduler {
                 self.jobs.entry(job.id).or_insert(*job);
                 let _ = reply.send(());
             }
-            Msg::Adopt { ids, reply } => {
-                let done = self.recover(Some(&ids)).await;
+            Msg::Adopt { mut ids, reply } => {
+                // Each beat hands over everything held; only what is new is read back.
+                ids.retain(|id| !self.jobs.contains_key(id));
+                let done = if ids.is_empty() {
+                    Ok(())
+                } else {
+                    self.recover(Some(&ids)).await
+                };
                 let _ = reply.send(done);
             }
             Msg::Op {
