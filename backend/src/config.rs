@@ -115,6 +115,8 @@ pub enum Command {
         /// Keep the working directory (task logs, the database) and print where it is.
         #[arg(long)]
         keep: bool,
+        #[command(flatten)]
+        exec: ExecArgs,
     },
     /// Measure the engine: N no-op shell tasks (`true`) in a wide workflow, end to end
     /// through the real engine and an SQLite database. Prints JSON.
@@ -568,10 +570,86 @@ pub struct ServeArgs {
     /// take it once its lease runs out.
     #[arg(long, env = "SLUICE_SERVER_ID")]
     pub server_id: Option<String>,
-    /// A TOML file with any of `listen`, `data_dir`, `database_url`, `log_format`, `slots`. Flags
+    #[command(flatten)]
+    pub exec: ExecArgs,
+    /// A TOML file with any of `listen`, `data_dir`, `database_url`, `log_format`, `slots`,
+    /// `smtp_url`, `smtp_from`, and a `[templates]` table (action type = command). Flags
     /// and `SLUICE_*` variables win over it; it wins over the defaults.
     #[arg(long, env = "SLUICE_CONFIG")]
     pub config: Option<PathBuf>,
+}
+
+/// What tasks may use on this machine: command templates for cluster actions, an SMTP
+/// server for email actions. Shared by `serve` and `run`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExecArgs {
+    /// How to run an action type that needs a cluster (spark, hive, hive2, pig, sqoop,
+    /// map-reduce, distcp, ssh, git): `TYPE=COMMAND`, a `sh -c` command line that gets the
+    /// action's `arg`s as `"$@"` and its other fields as `SLUICE_<FIELD>` variables, e.g.
+    /// `spark=spark-submit --master "$SLUICE_MASTER" --name "$SLUICE_NAME" $SLUICE_SPARK_OPTS
+    /// "$SLUICE_JAR" "$@"` (repeatable). Without one, workflows using the type are
+    /// export-only here.
+    #[arg(long = "action-template", value_name = "TYPE=COMMAND")]
+    pub templates: Vec<String>,
+    /// The SMTP server email actions send through: `smtp://host:25` (plain),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://host:465`.
+    /// Prefer the environment variable when it holds a password.
+    #[arg(
+        long,
+        env = "SLUICE_SMTP_URL",
+        hide_env_values = true,
+        requires = "smtp_from"
+    )]
+    pub smtp_url: Option<String>,
+    /// The sender of email actions: `Sluice <sluice@example.com>`.
+    #[arg(long, env = "SLUICE_SMTP_FROM")]
+    pub smtp_from: Option<String>,
+}
+
+/// The longest command template: a command line, not a script (ship scripts as `<file>`s).
+const MAX_TEMPLATE_BYTES: usize = 8 * 1024;
+
+impl ExecArgs {
+    /// The executors' configuration, checked: each template names an action type that
+    /// needs one, and the SMTP settings parse.
+    pub fn exec_config(
+        &self,
+        runs_dir: PathBuf,
+    ) -> anyhow::Result<crate::engine::exec::ExecConfig> {
+        use crate::engine::task::NATIVE;
+        let mut config = crate::engine::exec::ExecConfig::new(runs_dir);
+        for entry in &self.templates {
+            let Some((kind, command)) = entry.split_once('=') else {
+                anyhow::bail!("--action-template {entry}: expected TYPE=COMMAND");
+            };
+            let kind = kind.trim();
+            anyhow::ensure!(
+                shared::workflow::action::spec(kind).is_some(),
+                "--action-template: '{kind}' is not an Oozie action type"
+            );
+            anyhow::ensure!(
+                !NATIVE.contains(&kind),
+                "--action-template: {kind} actions run on this server without one"
+            );
+            anyhow::ensure!(
+                !command.trim().is_empty(),
+                "--action-template {kind}: the command is empty"
+            );
+            anyhow::ensure!(
+                command.len() <= MAX_TEMPLATE_BYTES,
+                "--action-template {kind}: over {MAX_TEMPLATE_BYTES} bytes"
+            );
+            config
+                .capabilities
+                .templates
+                .insert(kind.to_owned(), command.trim().to_owned());
+        }
+        if let (Some(url), Some(from)) = (&self.smtp_url, &self.smtp_from) {
+            config.mailer =
+                Some(crate::engine::mail::Mailer::new(url, from).map_err(|e| anyhow::anyhow!(e))?);
+        }
+        Ok(config)
+    }
 }
 
 /// Where the data is: shared by `serve` and the commands that work on its database.
@@ -600,6 +678,10 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     database_url: Option<String>,
     log_format: Option<LogFormat>,
+    smtp_url: Option<String>,
+    smtp_from: Option<String>,
+    #[serde(default)]
+    templates: std::collections::BTreeMap<String, String>,
 }
 
 /// A configuration file is small; anything larger is not one.
@@ -645,6 +727,31 @@ impl ServeArgs {
         if let Some(v) = file.log_format.filter(|_| defaulted("log_format")) {
             self.log_format = v;
         }
+        if let Some(v) = file.smtp_url.filter(|_| defaulted("smtp_url")) {
+            self.exec.smtp_url = Some(v);
+        }
+        if let Some(v) = file.smtp_from.filter(|_| defaulted("smtp_from")) {
+            self.exec.smtp_from = Some(v);
+        }
+        anyhow::ensure!(
+            self.exec.smtp_url.is_none() || self.exec.smtp_from.is_some(),
+            "{shown}: smtp_url needs smtp_from, the sender of email actions"
+        );
+        // Templates given as flags win, type by type.
+        let mut templates: Vec<String> = file
+            .templates
+            .into_iter()
+            .filter(|(kind, _)| {
+                !self
+                    .exec
+                    .templates
+                    .iter()
+                    .any(|t| t.split_once('=').is_some_and(|(k, _)| k.trim() == kind))
+            })
+            .map(|(kind, command)| format!("{kind}={command}"))
+            .collect();
+        templates.append(&mut self.exec.templates);
+        self.exec.templates = templates;
         Ok(())
     }
 }
@@ -661,5 +768,49 @@ fn postgres_url(s: &str) -> Result<String, String> {
         Ok(s.to_owned())
     } else {
         Err("expected a postgres:// URL (SQLite needs none: see --data-dir)".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, FromArgMatches};
+
+    use super::*;
+
+    #[test]
+    fn templates_of_the_file_give_way_to_flags_type_by_type() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("sluice.toml");
+        std::fs::write(
+            &file,
+            "[templates]\nspark = \"from-file\"\nhive = \"hive -f x\"\n",
+        )
+        .unwrap();
+        let matches = Cli::command()
+            .try_get_matches_from([
+                "sluice",
+                "serve",
+                "--config",
+                file.to_str().unwrap(),
+                "--action-template",
+                "spark = spark-submit \"$@\"",
+            ])
+            .unwrap();
+        let mut cli = Cli::from_arg_matches(&matches).unwrap();
+        let Command::Serve(args) = &mut cli.command else {
+            panic!("serve")
+        };
+        args.apply_config_file(matches.subcommand_matches("serve").unwrap())
+            .unwrap();
+        let exec = args.exec.exec_config(PathBuf::new()).unwrap();
+        assert_eq!(
+            exec.capabilities.templates,
+            [
+                ("hive".to_owned(), "hive -f x".to_owned()),
+                ("spark".to_owned(), "spark-submit \"$@\"".to_owned()),
+            ]
+            .into()
+        );
+        assert!(exec.mailer.is_none());
     }
 }

@@ -155,7 +155,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             properties,
             params,
             keep,
-        } => local::run(&file, properties.as_deref(), &params, keep).await,
+            exec,
+        } => local::run(&file, properties.as_deref(), &params, keep, &exec).await,
         Command::Bench { tasks, width } => local::bench(tasks, width).await,
     }
 }
@@ -215,8 +216,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         store.clone(),
         engine::runner::RunnerConfig {
             slots,
-            exec: engine::exec::ExecConfig::new(runs.clone()),
-            capabilities: engine::task::Capabilities::default(),
+            exec: args.exec.exec_config(runs.clone())?,
             shared,
         },
     )
@@ -248,7 +248,18 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .with_engine(engine.clone())
         .with_scheduler(scheduler.clone());
     tracing::info!(%addr, database = %db, ui = assets::has_ui(), "sluice is listening on http://{addr}");
-    tracing::info!(slots, runs = %runs.display(), "the workflow engine is running");
+    let templates = args
+        .exec
+        .templates
+        .iter()
+        .filter_map(|t| t.split_once('=').map(|(k, _)| k.trim()));
+    tracing::info!(
+        slots,
+        runs = %runs.display(),
+        templates = %templates.collect::<Vec<_>>().join(","),
+        email = args.exec.smtp_url.is_some(),
+        "the workflow engine is running"
+    );
     if shared {
         tracing::info!(server = %owner, "sharing the work with other replicas through leases");
     }

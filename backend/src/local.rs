@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,9 +13,9 @@ use shared::api::{ActionStatus, JobStatus};
 use shared::oozie::{ImportError, from_workflow_xml};
 
 use crate::cli::read_input;
+use crate::config::ExecArgs;
 use crate::engine::exec::ExecConfig;
 use crate::engine::runner::{self, EngineHandle, Op, RunnerConfig, Submission, SubmitError};
-use crate::engine::task::Capabilities;
 use crate::store::{SqliteStore, Store};
 
 const INVALID: u8 = 2;
@@ -39,12 +39,13 @@ struct ActionSummary {
 async fn local_engine(
     dir: &Path,
     slots: usize,
+    mut exec: ExecConfig,
 ) -> anyhow::Result<(EngineHandle, Arc<dyn Store>, tokio::task::JoinHandle<()>)> {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.join("sluice.db")).await?);
+    exec.runs_dir = dir.join("runs");
     let config = RunnerConfig {
         slots,
-        exec: ExecConfig::new(dir.join("runs")),
-        capabilities: Capabilities::default(),
+        exec,
         shared: false,
     };
     let (handle, task) = runner::start(store.clone(), config).await?;
@@ -57,8 +58,16 @@ pub(crate) async fn run(
     properties: Option<&Path>,
     params: &[String],
     keep: bool,
+    exec: &ExecArgs,
 ) -> anyhow::Result<ExitCode> {
     let shown = file.display();
+    let exec = match exec.exec_config(PathBuf::new()) {
+        Ok(exec) => exec,
+        Err(e) => {
+            eprintln!("sluice: {e:#}");
+            return Ok(ExitCode::from(INVALID));
+        }
+    };
     let text = match read_input(file) {
         Ok(t) => t,
         Err(code) => return Ok(code),
@@ -91,7 +100,7 @@ pub(crate) async fn run(
         .or_insert_with(|| format!("file://{}", app_dir.display()));
 
     let dir = tempfile::Builder::new().prefix("sluice-run-").tempdir()?;
-    let (engine, store, task) = local_engine(dir.path(), runner::default_slots()).await?;
+    let (engine, store, task) = local_engine(dir.path(), runner::default_slots(), exec).await?;
     let mut updates = engine.subscribe();
     let user = std::env::var("USER").unwrap_or_else(|_| "sluice".to_owned());
     let started = Instant::now();
@@ -384,7 +393,8 @@ pub(crate) async fn bench(tasks: usize, width: usize) -> anyhow::Result<ExitCode
         .map_err(|e| anyhow::anyhow!("the bench workflow: {e}"))?
         .workflow;
     let dir = tempfile::Builder::new().prefix("sluice-bench-").tempdir()?;
-    let (engine, store, task) = local_engine(dir.path(), width).await?;
+    let (engine, store, task) =
+        local_engine(dir.path(), width, ExecConfig::new(PathBuf::new())).await?;
     engine.stats(true).await;
     let mut updates = engine.subscribe();
     let started = Instant::now();

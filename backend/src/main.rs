@@ -12,7 +12,10 @@ async fn main() -> std::process::ExitCode {
     };
     if let (Command::Serve(args), Some(sub)) =
         (&mut cli.command, matches.subcommand_matches("serve"))
-        && let Err(err) = args.apply_config_file(sub)
+        && let Err(err) = args
+            .apply_config_file(sub)
+            // Bad templates or SMTP settings are bad input, found before anything starts.
+            .and_then(|()| args.exec.exec_config(Default::default()).map(drop))
     {
         eprintln!("sluice: {err:#}");
         return std::process::ExitCode::from(2);

@@ -512,4 +512,27 @@ fn a_config_file_fills_in_what_flags_and_environment_do_not() {
     let (code, err) = serve_first_line(&["--config", bad.to_str().unwrap()]).unwrap_err();
     assert_eq!(code, Some(2));
     assert!(err.contains("expected a postgres:// URL"), "{err}");
+    // Command templates and the SMTP server are checked before the server starts.
+    for (name, text, why) in [
+        (
+            "t.toml",
+            "[templates]\nshell = \"x\"\n",
+            "shell actions run on this server without one",
+        ),
+        (
+            "m.toml",
+            "smtp_url = \"smtp://127.0.0.1:25\"\n",
+            "smtp_url needs smtp_from",
+        ),
+        (
+            "f.toml",
+            "smtp_url = \"smtp://127.0.0.1:25\"\nsmtp_from = \"nobody\"\n",
+            "the sender address [nobody]",
+        ),
+    ] {
+        let bad = write(&dir, name, text);
+        let (code, err) = serve_first_line(&["--config", bad.to_str().unwrap()]).unwrap_err();
+        assert_eq!(code, Some(2), "{name}");
+        assert!(err.contains(why), "{name}: {err}");
+    }
 }

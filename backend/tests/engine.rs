@@ -444,3 +444,100 @@ fn sluice_run_prints_a_summary_and_exits_by_the_outcome() {
     let (code, out, _) = sluice(&["run", "workflow.xml"], dir.path());
     assert_eq!((code, out.as_str()), (2, ""));
 }
+
+#[test]
+fn a_cluster_action_runs_through_its_command_template_with_its_fields_in_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("spark.txt");
+    let made = dir.path().join("made");
+    std::fs::write(
+        dir.path().join("workflow.xml"),
+        workflow(&format!(
+            r#"<start to="s"/><action name="s"><spark xmlns="uri:oozie:spark-action:1.0">
+  <prepare><mkdir path="{}"/><delete path="hdfs://nn/tmp/x"/></prepare>
+  <configuration><property><name>k</name><value>${{v}}</value></property></configuration>
+  <master>${{master}}</master><name>etl</name><class>org.Etl</class><jar>etl.jar</jar>
+  <spark-opts>--executor-memory 2G</spark-opts>
+  <arg>one two</arg><arg>$(touch pwned)</arg>
+</spark><ok to="end"/><error to="k"/></action>"#,
+            made.display()
+        )),
+    )
+    .unwrap();
+    let template = format!(
+        r#"spark=printf '%s\n' "$SLUICE_MASTER" "$SLUICE_NAME_NODE" "$SLUICE_RESOURCE_MANAGER" "$SLUICE_CLASS" "$SLUICE_SPARK_OPTS" "$SLUICE_CONFIGURATION" "$SLUICE_PREPARE" "$0" "$@" > {}"#,
+        out.display()
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "workflow.xml", "--param", "master=local[2]"];
+        args.extend(["--param", "v=x y"]);
+        args.extend(extra);
+        sluice(&args, dir.path())
+    };
+    let (code, _, err) = run(&[]);
+    assert_eq!(code, 2, "without a template it is export-only: {err}");
+    assert!(
+        err.contains("export-only") && err.contains("spark"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["--action-template", "sparkk=x"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("'sparkk' is not an Oozie action type"),
+        "{err}"
+    );
+    let (code, summary, err) = run(&["--action-template", &template]);
+    assert_eq!(code, 0, "{summary} {err}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "local[2]\nnn\nrm\norg.Etl\n--executor-memory 2G\nk=x y\ndelete hdfs://nn/tmp/x\nsluice-spark\none two\n$(touch pwned)\n",
+        "the global section under the action's own fields; values never reach the shell as code"
+    );
+    assert!(made.is_dir(), "the local <prepare> step was done first");
+    let (code, summary, _) = run(&["--action-template", "spark=exit 3"]);
+    assert_eq!(code, 1);
+    assert!(summary.contains(r#""exit_code":3"#), "{summary}");
+}
+
+#[test]
+fn an_email_action_sends_through_the_configured_smtp_server() {
+    let (port, mails) = common::smtp::receiver();
+    let dir = tempfile::tempdir().unwrap();
+    let email = |to: &str| {
+        workflow(&format!(
+            r#"<start to="m"/><action name="m"><email xmlns="uri:oozie:email-action:0.2"><to>{to}</to><cc>c@example.com</cc><subject>run ${{wf:name()}} done</subject><body>all ${{state}}</body></email><ok to="end"/><error to="k"/></action>"#
+        ))
+    };
+    let url = format!("smtp://127.0.0.1:{port}");
+    let smtp = [
+        "--smtp-url",
+        &url,
+        "--smtp-from",
+        "Sluice <sluice@example.com>",
+    ];
+    let run = |to: &str, extra: &[&str]| {
+        std::fs::write(dir.path().join("workflow.xml"), email(to)).unwrap();
+        let mut args = vec!["run", "workflow.xml", "--param", "state=good"];
+        args.extend(extra);
+        sluice(&args, dir.path())
+    };
+
+    let (code, summary, err) = run("ops@example.com, Lead &lt;lead@example.com&gt;", &smtp);
+    assert_eq!(code, 0, "{summary} {err}");
+    let mail = mails.recv_timeout(Duration::from_secs(10)).unwrap();
+    assert_eq!(mail.from, "sluice@example.com");
+    assert_eq!(
+        mail.to,
+        ["ops@example.com", "lead@example.com", "c@example.com"]
+    );
+    assert!(mail.data.contains("Subject: run w done"), "{}", mail.data);
+    assert!(mail.data.contains("all good"), "{}", mail.data);
+
+    let (code, summary, err) = run("reject@example.com", &smtp);
+    assert_eq!(code, 1, "the SMTP server refused the recipient: {summary}");
+    assert!(err.contains("permanent error (550): no such user"), "{err}");
+    let (code, _, err) = run("ops@example.com", &[]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no SMTP server configured"), "{err}");
+    assert!(mails.try_recv().is_err(), "nothing else was sent");
+}

@@ -6,6 +6,8 @@
 //! - fs: the operations on the local filesystem, in order, stopping at the first failure.
 //! - email: sent only through a configured SMTP server; without one the action fails
 //!   saying so.
+//! - cluster actions (spark, hive…): `sh -c` with the command template configured for
+//!   their type, the action's fields in the environment, as a shell task otherwise.
 //!
 //! A process is started synchronously (so its pid is known before anything else happens);
 //! its end is a future the loop awaits elsewhere.
@@ -21,7 +23,8 @@ use futures_util::future::BoxFuture;
 use shared::workflow::FsOp;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::task::{Outcome, Task};
+use super::mail::Mailer;
+use super::task::{Capabilities, Outcome, Task};
 
 /// Oozie's `oozie.action.max.output.data`: the most stdout capture-output keeps.
 pub const MAX_CAPTURE_BYTES: usize = 2048;
@@ -38,6 +41,10 @@ pub struct ExecConfig {
     pub log_cap: u64,
     /// Between SIGTERM and SIGKILL when a try is stopped.
     pub kill_grace: Duration,
+    /// The command templates of the action types this server runs through one.
+    pub capabilities: Capabilities,
+    /// Where email actions are sent; none: they fail saying so.
+    pub mailer: Option<Mailer>,
 }
 
 impl ExecConfig {
@@ -46,6 +53,8 @@ impl ExecConfig {
             runs_dir,
             log_cap: 16 * 1024 * 1024,
             kill_grace: Duration::from_secs(10),
+            capabilities: Capabilities::default(),
+            mailer: None,
         }
     }
 
@@ -95,13 +104,10 @@ pub fn start(task: Task, at: &Attempt, config: &ExecConfig) -> Started {
             capture_output,
             files,
             app_dir,
+            prepare,
         } => {
-            if let Err(why) = stage(
-                &files,
-                app_dir.as_deref(),
-                &config.instance_dir(at.instance),
-            ) {
-                return Started::Failed(Outcome::failed("SPAWN", why));
+            if let Err(failed) = ready(&prepare, &files, app_dir.as_deref(), at, config) {
+                return Started::Failed(failed);
             }
             spawn(&exec, args, env, capture_output, at, config)
         }
@@ -110,26 +116,82 @@ pub fn start(task: Task, at: &Attempt, config: &ExecConfig) -> Started {
             args,
             java_opts,
             capture_output,
+            prepare,
         } => {
+            if let Err(failed) = ready(&prepare, &[], None, at, config) {
+                return Started::Failed(failed);
+            }
             let mut all = java_opts;
             all.extend(["-cp".to_owned(), "lib/*:.".to_owned(), main_class]);
             all.extend(args);
             spawn("java", all, Vec::new(), capture_output, at, config)
+        }
+        Task::Command {
+            action_type,
+            args,
+            env,
+            prepare,
+            capture_output,
+            files,
+            app_dir,
+        } => {
+            let Some(template) = config.capabilities.templates.get(&action_type) else {
+                return Started::Failed(Outcome::failed(
+                    "SPAWN",
+                    format!("no command template is configured for {action_type} actions"),
+                ));
+            };
+            if let Err(failed) = ready(&prepare, &files, app_dir.as_deref(), at, config) {
+                return Started::Failed(failed);
+            }
+            // `sh -c TEMPLATE NAME ARGS…`: NAME is the script's `$0`, ARGS its `"$@"`.
+            let mut all = vec![
+                "-c".to_owned(),
+                template.clone(),
+                format!("sluice-{action_type}"),
+            ];
+            all.extend(args);
+            spawn("/bin/sh", all, env, capture_output, at, config)
         }
         Task::Fs { ops } => Started::Inline(Box::pin(async move {
             tokio::task::spawn_blocking(move || run_fs(&ops))
                 .await
                 .unwrap_or_else(|e| Outcome::failed("FS_ERROR", format!("fs action panicked: {e}")))
         })),
-        Task::Email { .. } => Started::Failed(Outcome::failed(
-            "EMAIL",
-            "this server has no SMTP server configured, so email actions cannot send",
-        )),
+        Task::Email(email) => match &config.mailer {
+            Some(mailer) => {
+                let mailer = mailer.clone();
+                Started::Inline(Box::pin(async move { mailer.send(email).await }))
+            }
+            None => Started::Failed(Outcome::failed(
+                "EMAIL",
+                "this server has no SMTP server configured (--smtp-url and --smtp-from), so email actions cannot send",
+            )),
+        },
         Task::SubWorkflow { .. } => Started::Failed(Outcome::failed(
             "SUB_WORKFLOW",
             "sub-workflows are run by the engine, not an executor",
         )),
     }
+}
+
+/// What comes before a process starts: its `<prepare>` steps, then its `<file>`s.
+fn ready(
+    prepare: &[FsOp],
+    files: &[String],
+    app_dir: Option<&str>,
+    at: &Attempt,
+    config: &ExecConfig,
+) -> Result<(), Outcome> {
+    let done = run_fs(prepare);
+    if let Some(failure) = done.failure {
+        return Err(Outcome::failed(
+            "FS_ERROR",
+            format!("<prepare> {}", failure.message),
+        ));
+    }
+    stage(files, app_dir, &config.instance_dir(at.instance))
+        .map_err(|why| Outcome::failed("SPAWN", why))
 }
 
 /// Copies `<file>`s into the working directory, as Oozie ships them to the task: `path`

@@ -16,6 +16,7 @@ pub mod exec;
 pub mod graph;
 pub mod instance;
 pub mod lease;
+pub mod mail;
 pub mod persist;
 pub mod planner;
 pub mod rerun;

@@ -46,8 +46,9 @@ pub fn now_micros() -> Micros {
 pub struct RunnerConfig {
     /// Tasks running at once, at most.
     pub slots: usize,
+    /// How tasks run, including the command templates that decide which action types
+    /// this server can run at all.
     pub exec: ExecConfig,
-    pub capabilities: Capabilities,
     /// Replicas share the database: read back only the instances the lease loop hands
     /// over ([`EngineHandle::adopt`]), not every one that was running.
     pub shared: bool,
@@ -168,7 +169,6 @@ pub struct EngineHandle {
     tx: mpsc::UnboundedSender<Msg>,
     updates: broadcast::Sender<Update>,
     store: Arc<dyn Store>,
-    capabilities: Capabilities,
     exec: Arc<ExecConfig>,
     slots_full: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -210,7 +210,7 @@ impl EngineHandle {
     /// Creates an instance, checks that it can run here, and (if asked) starts it. Answers
     /// once its start is committed.
     pub async fn submit(&self, s: Submission) -> Result<i64, SubmitError> {
-        let ready = prepare(&s.workflow, s.conf, &s.user, &self.capabilities)
+        let ready = prepare(&s.workflow, s.conf, &s.user, &self.exec.capabilities)
             .map_err(SubmitError::Invalid)?;
         let origin = Origin {
             workflow_id: s.workflow_id,
@@ -418,7 +418,6 @@ pub async fn start(
         tx,
         updates,
         store,
-        capabilities: config.capabilities,
         exec: Arc::new(config.exec),
         slots_full,
     };
@@ -862,8 +861,13 @@ impl Runner {
         let mut conf: BTreeMap<String, String> = serde_json::from_str(&row.conf)
             .map_err(|e| SubmitError::Invalid(format!("instance {id}: properties: {e}")))?;
         conf.extend(request.properties);
-        let ready = prepare(&workflow, conf, &row.created_by, &self.config.capabilities)
-            .map_err(SubmitError::Invalid)?;
+        let ready = prepare(
+            &workflow,
+            conf,
+            &row.created_by,
+            &self.config.exec.capabilities,
+        )
+        .map_err(SubmitError::Invalid)?;
         row.definition = serde_json::to_string(&workflow).expect("a workflow serializes");
         row.conf = serde_json::to_string(&ready.conf).expect("a map of strings serializes");
         // A fixed version may have dropped nodes: their results from before go with them.
@@ -1031,7 +1035,7 @@ impl Runner {
         let (workflow, workflow_id, version) = find_app(self.store.as_ref(), app_path)
             .await
             .map_err(fail)?;
-        let ready = prepare(&workflow, conf, user, &self.config.capabilities).map_err(fail)?;
+        let ready = prepare(&workflow, conf, user, &self.config.exec.capabilities).map_err(fail)?;
         let now = now_micros();
         let origin = Origin {
             workflow_id,

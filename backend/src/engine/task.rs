@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use shared::el::eval_text;
 use shared::el::wf::WfContext;
-use shared::workflow::{Action, FsOp};
+use shared::workflow::{Action, Fields, FsOp, Value};
 
 use super::instance::{Instance, View};
+use super::mail::Email;
 
 /// The action types this server runs itself. Any other needs a command template (see
 /// [`Capabilities`]) or is export-only here.
@@ -26,6 +27,8 @@ pub enum Task {
         files: Vec<String>,
         /// Where relative `<file>` paths are found: the app's directory.
         app_dir: Option<String>,
+        /// `<prepare>`: done before the process starts.
+        prepare: Vec<FsOp>,
     },
     Fs {
         ops: Vec<FsOp>,
@@ -35,19 +38,28 @@ pub enum Task {
         args: Vec<String>,
         java_opts: Vec<String>,
         capture_output: bool,
+        prepare: Vec<FsOp>,
     },
-    Email {
-        to: String,
-        cc: Option<String>,
-        bcc: Option<String>,
-        subject: String,
-        body: String,
-        content_type: String,
-    },
+    Email(Email),
     SubWorkflow {
         app_path: String,
         /// The child's properties: the parent's when propagated, then the action's own.
         conf: BTreeMap<String, String>,
+    },
+    /// A cluster action (spark, hive, sqoop…) run through the command template configured
+    /// for its type: `sh -c TEMPLATE` with the action's fields in the environment.
+    Command {
+        action_type: String,
+        /// `arg`, `argument` and `args` values, in order: the template's `"$@"`.
+        args: Vec<String>,
+        /// `SLUICE_<FIELD>` for every other field.
+        env: Vec<(String, String)>,
+        /// `<prepare>` on local paths, which the server does before the command starts
+        /// (others are left to the template, in `SLUICE_PREPARE`).
+        prepare: Vec<FsOp>,
+        capture_output: bool,
+        files: Vec<String>,
+        app_dir: Option<String>,
     },
 }
 
@@ -121,6 +133,7 @@ pub fn resolve(instance: &Instance, action: &Action) -> Result<Task, String> {
             capture_output: fields.flag("capture-output"),
             files: texts("file")?,
             app_dir: instance.conf.get("oozie.wf.application.path").cloned(),
+            prepare: local_prepare(fields, &el)?,
         },
         "fs" => Task::Fs {
             ops: fields
@@ -140,9 +153,10 @@ pub fn resolve(instance: &Instance, action: &Action) -> Result<Task, String> {
                 args: texts("arg")?,
                 java_opts,
                 capture_output: fields.flag("capture-output"),
+                prepare: local_prepare(fields, &el)?,
             }
         }
-        "email" => Task::Email {
+        "email" => Task::Email(Email {
             to: text("to")?,
             cc: fields.text("cc").map(el).transpose()?,
             bcc: fields.text("bcc").map(el).transpose()?,
@@ -153,7 +167,8 @@ pub fn resolve(instance: &Instance, action: &Action) -> Result<Task, String> {
                 .map(el)
                 .transpose()?
                 .unwrap_or_else(|| "text/plain".to_owned()),
-        },
+            attachment: fields.text("attachment").map(el).transpose()?,
+        }),
         "sub-workflow" => {
             let mut conf = if fields.flag("propagate-configuration") {
                 instance.conf.clone()
@@ -168,8 +183,159 @@ pub fn resolve(instance: &Instance, action: &Action) -> Result<Task, String> {
                 conf,
             }
         }
+        other if shared::workflow::action::spec(other).is_some() => {
+            let global = &instance.graph.workflow.global;
+            let mut all = global.clone();
+            for (key, value) in &fields.0 {
+                match (key.as_str(), all.0.get_mut(key), value) {
+                    // Oozie merges the global configuration under the action's.
+                    ("configuration", Some(Value::Properties(base)), Value::Properties(own)) => {
+                        base.retain(|p| own.iter().all(|o| o.name != p.name));
+                        base.extend(own.iter().cloned());
+                    }
+                    _ => {
+                        all.0.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+            let CommandInputs { env, args, prepare } = command_env(&all, &el)?;
+            Task::Command {
+                action_type: other.to_owned(),
+                args,
+                env,
+                prepare,
+                capture_output: fields.flag("capture-output"),
+                files: texts("file")?,
+                app_dir: instance.conf.get("oozie.wf.application.path").cloned(),
+            }
+        }
         other => return Err(format!("action type '{other}' does not run on this server")),
     })
+}
+
+/// The fields that become a command template's positional arguments, in this order.
+const POSITIONAL: &[&str] = &["arg", "argument", "args"];
+
+/// An action's fields as a command template sees them, EL resolved: the `arg`-like lists
+/// as `"$@"`; every other field as `SLUICE_<FIELD>` (upper case, `-` as `_`; a group's
+/// fields as `SLUICE_<GROUP>_<FIELD>`): text as is, lists and `<configuration>` one
+/// entry per line (`name=value`), flags `true`. `<prepare>` steps on local paths are
+/// returned to run first; the others go in `SLUICE_PREPARE` as `delete URI` / `mkdir URI`
+/// lines, for the template to do on its cluster. Values go in the environment, never into
+/// the command text, so no value can change what the shell runs.
+fn command_env(
+    fields: &Fields,
+    el: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<CommandInputs, String> {
+    let mut inputs = CommandInputs::default();
+    for key in POSITIONAL {
+        for arg in fields.texts(key) {
+            inputs.args.push(el(arg)?);
+        }
+    }
+    add_env(fields, "SLUICE_", el, &mut inputs.env, &mut inputs.prepare)?;
+    Ok(inputs)
+}
+
+/// What [`command_env`] makes of an action's fields.
+#[derive(Default)]
+struct CommandInputs {
+    env: Vec<(String, String)>,
+    args: Vec<String>,
+    prepare: Vec<FsOp>,
+}
+
+fn add_env(
+    fields: &Fields,
+    prefix: &str,
+    el: &dyn Fn(&str) -> Result<String, String>,
+    env: &mut Vec<(String, String)>,
+    prepare: &mut Vec<FsOp>,
+) -> Result<(), String> {
+    for (key, value) in &fields.0 {
+        let name = format!(
+            "{prefix}{}",
+            key.chars()
+                .map(|c| if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                })
+                .collect::<String>()
+        );
+        let text = match value {
+            Value::Text(t) => el(t)?,
+            Value::Flag(set) => set.to_string(),
+            Value::Texts(list) if !POSITIONAL.contains(&key.as_str()) => list
+                .iter()
+                .map(|t| el(t))
+                .collect::<Result<Vec<_>, _>>()?
+                .join("\n"),
+            Value::Texts(_) => continue,
+            Value::Properties(props) => props
+                .iter()
+                .map(|p| {
+                    Ok(format!(
+                        "{}={}",
+                        el(&p.name)?,
+                        el(p.value.as_deref().unwrap_or_default())?
+                    ))
+                })
+                .collect::<Result<Vec<_>, String>>()?
+                .join("\n"),
+            Value::Ops(ops) => {
+                let (local, remote) = split_prepare(ops, el)?;
+                prepare.extend(local);
+                remote.join("\n")
+            }
+            Value::Group(group) => {
+                add_env(group, &format!("{name}_"), el, env, prepare)?;
+                continue;
+            }
+        };
+        env.push((name, text));
+    }
+    Ok(())
+}
+
+/// `<prepare>` resolved, split into the steps on this server's filesystem and the others
+/// (as `delete URI` / `mkdir URI`).
+fn split_prepare(
+    ops: &[FsOp],
+    el: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<(Vec<FsOp>, Vec<String>), String> {
+    let mut local = Vec::new();
+    let mut remote = Vec::new();
+    for op in ops {
+        let op = resolve_op(op, el)?;
+        match &op {
+            FsOp::Delete { path, .. } | FsOp::Mkdir { path } if is_local(path) => local.push(op),
+            FsOp::Delete { path, .. } => remote.push(format!("delete {path}")),
+            FsOp::Mkdir { path } => remote.push(format!("mkdir {path}")),
+            other => return Err(format!("<prepare> cannot {}", other.id())),
+        }
+    }
+    Ok((local, remote))
+}
+
+/// The `<prepare>` of an action that runs on this server (shell, java): every step must
+/// be on this server's filesystem, since nothing else would do it.
+fn local_prepare(
+    fields: &Fields,
+    el: &dyn Fn(&str) -> Result<String, String>,
+) -> Result<Vec<FsOp>, String> {
+    let (local, remote) = split_prepare(fields.ops("prepare"), el)?;
+    match remote.first() {
+        None => Ok(local),
+        Some(step) => Err(format!(
+            "<prepare> {step}: not a path on this server (use a file:// or absolute path)"
+        )),
+    }
+}
+
+/// A path this server's own filesystem holds: `file://…` or absolute.
+fn is_local(path: &str) -> bool {
+    path.starts_with("file://") || path.starts_with('/')
 }
 
 fn resolve_op(op: &FsOp, el: &dyn Fn(&str) -> Result<String, String>) -> Result<FsOp, String> {
@@ -218,10 +384,10 @@ fn resolve_op(op: &FsOp, el: &dyn Fn(&str) -> Result<String, String>) -> Result<
 }
 
 /// Which action types this server can run: the native ones, plus those given a command
-/// template in the configuration.
+/// template in the configuration (type to a `sh -c` command line).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Capabilities {
-    pub templates: BTreeMap<String, Vec<String>>,
+    pub templates: BTreeMap<String, String>,
 }
 
 impl Capabilities {
@@ -238,7 +404,7 @@ impl Capabilities {
             .collect();
         (!missing.is_empty()).then(|| {
             format!(
-                "this workflow uses {} action{} ({}), which run on a Hadoop cluster: it is export-only on this server unless a command template is configured for {}",
+                "this workflow uses {} action{} ({}), which need a cluster: it is export-only on this server unless a command template is configured for {} (--action-template TYPE=COMMAND)",
                 missing.len(),
                 if missing.len() == 1 { "" } else { "s" },
                 missing.join(", "),

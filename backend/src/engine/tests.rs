@@ -558,6 +558,106 @@ fn actions_resolve_el_with_the_instance() {
     assert_eq!(args, ["0000007-sluice-W alice 2026-11-21"]);
 }
 
+/// The first task the engine starts for a one-action workflow.
+fn first_task(xml: &str, conf: &[(&str, &str)]) -> Task {
+    let mut engine = Engine::new(4);
+    engine.add(instance(7, xml, conf, 0), 0);
+    engine.start(7, 0).unwrap();
+    engine.dispatch(0);
+    engine
+        .take()
+        .commands
+        .into_iter()
+        .find_map(|c| match c {
+            Command::Start { task, .. } => Some(task),
+            _ => None,
+        })
+        .expect("a task started")
+}
+
+#[test]
+fn a_cluster_action_resolves_to_its_template_inputs_over_the_global_section() {
+    let xml = workflow(
+        r#"<start to="h"/><action name="h"><hive xmlns="uri:oozie:hive-action:1.0">
+  <prepare><delete path="/tmp/out/${day}"/><mkdir path="hdfs://nn/staging"/></prepare>
+  <launcher><memory.mb>2048</memory.mb></launcher>
+  <configuration><property><name>a</name><value>own</value></property></configuration>
+  <script>q.sql</script><param>DAY=${day}</param><param>X=1</param><argument>-v</argument>
+</hive><ok to="end"/><error to="k"/></action>"#,
+    )
+    .replace(
+        "<name-node>nn</name-node></global>",
+        "<name-node>nn</name-node><configuration><property><name>a</name><value>global</value></property><property><name>b</name><value>${day}</value></property></configuration></global>",
+    );
+    let task = first_task(&xml, &[("day", "2026-11-21")]);
+    let Task::Command {
+        action_type,
+        args,
+        env,
+        prepare,
+        ..
+    } = task
+    else {
+        panic!("a command task: {task:?}");
+    };
+    assert_eq!(action_type, "hive");
+    assert_eq!(args, ["-v"]);
+    let env: BTreeMap<String, String> = env.into_iter().collect();
+    assert_eq!(
+        env,
+        [
+            ("SLUICE_CONFIGURATION", "b=2026-11-21\na=own"),
+            ("SLUICE_LAUNCHER_MEMORY_MB", "2048"),
+            ("SLUICE_NAME_NODE", "nn"),
+            ("SLUICE_PARAM", "DAY=2026-11-21\nX=1"),
+            ("SLUICE_PREPARE", "mkdir hdfs://nn/staging"),
+            ("SLUICE_RESOURCE_MANAGER", "rm"),
+            ("SLUICE_SCRIPT", "q.sql"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    );
+    assert_eq!(
+        prepare,
+        [shared::workflow::FsOp::Delete {
+            path: "/tmp/out/2026-11-21".into(),
+            skip_trash: None
+        }]
+    );
+}
+
+#[test]
+fn a_shell_prepare_must_be_on_this_server() {
+    let with = |path: &str| {
+        workflow(&format!(r#"<start to="a"/>{}"#, sh("a", "end", "k"))).replace(
+            "<exec>",
+            &format!(r#"<prepare><mkdir path="{path}"/></prepare><exec>"#),
+        )
+    };
+    let Task::Shell { prepare, .. } = first_task(&with("file:///tmp/x"), &[]) else {
+        panic!("a shell task")
+    };
+    assert_eq!(
+        prepare,
+        [shared::workflow::FsOp::Mkdir {
+            path: "file:///tmp/x".into()
+        }]
+    );
+    let mut r = Run::new(&with("hdfs://nn/x"), &[]);
+    r.step();
+    assert_eq!(r.status(), JobStatus::Failed);
+    assert!(
+        r.inst()
+            .error_message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("<prepare> mkdir hdfs://nn/x: not a path on this server"),
+        "{:?}",
+        r.inst().error_message
+    );
+}
+
 #[test]
 fn breakpoints_suspend_before_the_node() {
     let mut r = Run::new(

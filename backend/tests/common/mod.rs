@@ -2,6 +2,8 @@
 
 #![allow(dead_code, unreachable_pub)] // Each test file uses its own part of this.
 
+pub mod smtp;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -123,7 +125,6 @@ pub async fn engine(
         backend::engine::runner::RunnerConfig {
             slots,
             exec,
-            capabilities: backend::engine::task::Capabilities::default(),
             shared: false,
         },
     )
