@@ -630,15 +630,40 @@ impl Scheduler {
     }
 
     async fn step_all(&mut self, at: DateTime<Utc>) {
-        let ids: Vec<i64> = self.jobs.keys().copied().collect();
-        for id in ids {
-            let fx = match self.jobs.get_mut(&id) {
-                Some(j) => j.step(at, &LocalFs),
-                None => continue,
-            };
-            if fx != Effects::default() {
-                self.commit_and_act(id, fx, at).await;
+        // Stepping looks for data on disk (a stat per URI, more for latest/future) and may
+        // materialize thousands of actions: it runs on the blocking pool, not on a worker
+        // of the runtime. The jobs go there and come back; nothing else touches them
+        // meanwhile, since this loop is their only owner.
+        let mut jobs = std::mem::take(&mut self.jobs);
+        let stepped = tokio::task::spawn_blocking(move || {
+            let fxs: Vec<(i64, Effects)> = jobs
+                .iter_mut()
+                .map(|(&id, job)| (id, job.step(at, &LocalFs)))
+                .filter(|(_, fx)| *fx != Effects::default())
+                .collect();
+            (jobs, fxs)
+        })
+        .await;
+        let fxs = match stepped {
+            Ok((jobs, fxs)) => {
+                self.jobs = jobs;
+                fxs
             }
+            Err(e) => {
+                // A bug in the planner. What was committed is in the database: read it
+                // back (with replicas, the lease beat does so for the jobs this server
+                // holds), so a panic costs a step, not the jobs.
+                tracing::error!(error = %e, "a coordinator step failed; reading the jobs back");
+                if !self.shared
+                    && let Err(e) = self.recover(None).await
+                {
+                    tracing::error!(error = %e, "cannot read the coordinator jobs back");
+                }
+                Vec::new()
+            }
+        };
+        for (id, fx) in fxs {
+            self.commit_and_act(id, fx, at).await;
         }
         // Ended jobs leave memory once written.
         self.jobs.retain(|_, j| !j.status.is_terminal());

@@ -347,7 +347,7 @@ pub async fn log(
     let limit = limit.unwrap_or(64 * 1024).clamp(1, MAX_LOG_CHUNK);
     let path = engine.log_path(id, run, node, attempt);
     let offset = offset.unwrap_or(0);
-    tokio::task::spawn_blocking(move || read_chunk(&path, offset, limit))
+    tokio::task::spawn_blocking(move || read_chunk(&path, offset, limit, live))
         .await
         .map_err(|e| ServiceError::Internal(e.to_string()))?
         .map(|(offset, size, bytes)| LogChunk {
@@ -363,11 +363,14 @@ pub async fn log(
 }
 
 /// Reads up to `limit` bytes from `offset` (negative: from the end); a log not written
-/// (yet) reads as empty.
+/// (yet) reads as empty. The chunk holds whole UTF-8 characters: one cut at its start is
+/// skipped (the chunk before ended with it), one cut at its end is left for the next chunk,
+/// so a client joining chunks never shows a broken character.
 fn read_chunk(
     path: &std::path::Path,
     offset: i64,
     limit: u64,
+    live: bool,
 ) -> Result<(u64, u64, Vec<u8>), ServiceError> {
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
@@ -384,5 +387,81 @@ fn read_chunk(
     file.seek(SeekFrom::Start(start)).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(limit).read_to_end(&mut bytes).map_err(io)?;
-    Ok((start, size, bytes))
+    let more = live || start + (bytes.len() as u64) < size;
+    let (skip, keep) = whole_chars(&bytes, start == 0, more);
+    bytes.truncate(keep);
+    bytes.drain(..skip);
+    Ok((start + skip as u64, size, bytes))
+}
+
+/// The part of `bytes` that holds whole characters: how many bytes to skip at the start
+/// (continuation bytes of a character begun before; none at the start of the file), and
+/// where to end (before a character the next chunk completes, when `more` may follow).
+/// Bytes that are not UTF-8 at all are kept, to show as replacement characters.
+fn whole_chars(bytes: &[u8], file_start: bool, more: bool) -> (usize, usize) {
+    let continuation = |b: u8| b & 0b1100_0000 == 0b1000_0000;
+    let skip = if file_start {
+        0
+    } else {
+        bytes
+            .iter()
+            .take(3)
+            .take_while(|&&b| continuation(b))
+            .count()
+    };
+    let mut keep = bytes.len();
+    if more {
+        // The last lead byte within the final four bytes, and how long its character is.
+        if let Some(lead) = (bytes.len().saturating_sub(4).max(skip)..bytes.len())
+            .rev()
+            .find(|&i| !continuation(bytes[i]))
+        {
+            let width = match bytes[lead] {
+                b if b >= 0b1111_0000 => 4,
+                b if b >= 0b1110_0000 => 3,
+                b if b >= 0b1100_0000 => 2,
+                _ => 1,
+            };
+            // A chunk too small for even one character still moves on.
+            if lead + width > bytes.len() && lead > skip {
+                keep = lead;
+            }
+        }
+    }
+    (skip, keep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::whole_chars;
+
+    #[test]
+    fn chunks_hold_whole_characters() {
+        let text = "añb€c😀".as_bytes(); // 1, 2, 1, 3, 1, 4 bytes
+        assert_eq!(whole_chars(text, true, false), (0, text.len()));
+        // Cut inside ñ at the start, inside 😀 at the end.
+        let cut = &text[2..text.len() - 1];
+        let (skip, keep) = whole_chars(cut, false, true);
+        assert_eq!(std::str::from_utf8(&cut[skip..keep]).unwrap(), "b€c");
+        // At the end of a finished log, what is there is shown as it is.
+        assert_eq!(whole_chars(cut, false, false), (1, cut.len()));
+        // Not UTF-8 at all: kept.
+        assert_eq!(whole_chars(&[0xff, 0xfe, b'x'], false, true), (0, 3));
+        // A limit below one character's width still makes progress.
+        assert_eq!(whole_chars(&text[8..10], false, true), (0, 2));
+        // Joining every chunk of a small limit gives the text back.
+        for limit in 1..=6 {
+            let mut joined = Vec::new();
+            let mut at = 0;
+            while at < text.len() {
+                let end = (at + limit).min(text.len());
+                let (skip, keep) = whole_chars(&text[at..end], at == 0, end < text.len());
+                joined.extend_from_slice(&text[at + skip..at + keep]);
+                at += keep;
+            }
+            if limit >= 4 {
+                assert_eq!(joined, text, "limit {limit}");
+            }
+        }
+    }
 }
