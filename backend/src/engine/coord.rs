@@ -576,8 +576,16 @@ impl CoordJob {
             .actions
             .values_mut()
             .find(|a| a.instance == Some(instance))?;
-        if !matches!(a.status, A::Running | A::Suspended) {
+        // A workflow rerun by itself (not through the coordinator) brings its ended action
+        // back, as Oozie's action update follows its workflow whatever it was.
+        let revived = matches!(a.status, A::Succeeded | A::Killed | A::Failed)
+            && matches!(status, JobStatus::Running);
+        if !matches!(a.status, A::Running | A::Suspended) && !revived {
             return None;
+        }
+        if revived {
+            a.error_code = None;
+            a.error_message = None;
         }
         let to = match status {
             JobStatus::Prep | JobStatus::Running => A::Running,

@@ -150,6 +150,37 @@ fn ready_actions_run_under_the_concurrency_in_fifo_or_lifo_order() {
 }
 
 #[test]
+fn an_action_follows_its_workflow_rerun_directly() {
+    let mut c = coordinator("", None);
+    let files = Files::default();
+    c.step(t("2026-01-01T03:10Z"), &files);
+    c.started(1, 100, t("2026-01-01T03:10Z"));
+    let killed = Some("failed at load".to_owned());
+    assert_eq!(
+        c.instance_changed(100, JobStatus::Killed, killed, t("2026-01-01T03:11Z")),
+        Some(1)
+    );
+    assert_eq!(c.actions[&1].status, A::Killed);
+    // The workflow's failed nodes are rerun: the action runs again, then succeeds.
+    let at = t("2026-01-01T03:12Z");
+    assert_eq!(
+        c.instance_changed(100, JobStatus::Running, None, at),
+        Some(1)
+    );
+    assert_eq!(
+        (c.actions[&1].status, c.actions[&1].error_message.as_deref()),
+        (A::Running, None)
+    );
+    assert_eq!(
+        c.instance_changed(100, JobStatus::Succeeded, None, at),
+        Some(1)
+    );
+    assert_eq!(c.actions[&1].status, A::Succeeded);
+    // A status an ended action cannot come back from is still ignored.
+    assert_eq!(c.instance_changed(100, JobStatus::Killed, None, at), None);
+}
+
+#[test]
 fn a_waiting_action_times_out_after_its_timeout_in_whole_minutes() {
     let mut c = coordinator("<timeout>10</timeout>", Some("${coord:current(0)}"));
     let files = Files::default();

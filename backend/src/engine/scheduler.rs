@@ -772,11 +772,24 @@ impl Scheduler {
         if !own {
             return;
         }
-        let Some(&job) = self.instances.get(&instance) else {
-            return;
-        };
         let Some(status) = JobStatus::parse(status) else {
             return;
+        };
+        let job = match self.instances.get(&instance) {
+            Some(&job) => job,
+            // An ended action's workflow running again (rerun by itself): its action
+            // follows it, if its job is still here.
+            None if status == JobStatus::Running => match self.store.get_instance(instance).await {
+                Ok((row, _)) => match row.coord {
+                    Some((job, _, _)) if self.jobs.contains_key(&job) => {
+                        self.instances.insert(instance, job);
+                        job
+                    }
+                    _ => return,
+                },
+                Err(_) => return,
+            },
+            None => return,
         };
         let message = if matches!(status, JobStatus::Failed | JobStatus::Killed) {
             self.store
