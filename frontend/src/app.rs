@@ -11,7 +11,9 @@ use leptos_router::path;
 use shared::api::SessionInfo;
 
 use crate::api;
-use crate::pages::{ChangePassword, Editor, Login, NotFound, WorkflowList};
+use crate::pages::{
+    ChangePassword, CoordJobPage, Editor, InstancePage, Login, NotFound, Runs, WorkflowList,
+};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -39,6 +41,9 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=WorkflowList/>
                         <Route path=path!("/workflows/:id") view=Editor/>
+                        <Route path=path!("/runs") view=Runs/>
+                        <Route path=path!("/instances/:id") view=InstancePage/>
+                        <Route path=path!("/coordinator-jobs/:id") view=CoordJobPage/>
                     </Routes>
                 </Show>
                 {move || match (checked.get(), signed_in.get(), must_change.get()) {

@@ -25,39 +25,69 @@ pub fn download(file_name: &str, mime: &str, contents: &str) -> Result<(), Strin
     Ok(())
 }
 
-/// Listens to the server's event stream for `change` events until dropped. The browser's
-/// EventSource reconnects by itself after a network failure.
-pub struct ChangeStream {
+/// Listens to the server's event stream for events named `event` (`change`, `instance`,
+/// `coordinator`) until dropped. The browser's EventSource reconnects by itself after a
+/// network failure.
+pub struct EventStream {
     source: web_sys::EventSource,
     _listener: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
 }
 
-impl ChangeStream {
-    pub fn open(mut on_change: impl FnMut(shared::api::ChangeEvent) + 'static) -> Option<Self> {
+impl EventStream {
+    pub fn open<T: serde::de::DeserializeOwned + 'static>(
+        event: &str,
+        mut on_event: impl FnMut(T) + 'static,
+    ) -> Option<Self> {
         let source = web_sys::EventSource::new("/api/v1/events").ok()?;
         let listener = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::MessageEvent)>::new(
             move |ev: web_sys::MessageEvent| {
-                if let Some(change) = ev
+                if let Some(data) = ev
                     .data()
                     .as_string()
                     .and_then(|text| serde_json::from_str(&text).ok())
                 {
-                    on_change(change);
+                    on_event(data);
                 }
             },
         );
         source
-            .add_event_listener_with_callback("change", listener.as_ref().unchecked_ref())
+            .add_event_listener_with_callback(event, listener.as_ref().unchecked_ref())
             .ok()?;
-        Some(ChangeStream {
+        Some(EventStream {
             source,
             _listener: listener,
         })
     }
 }
 
-impl Drop for ChangeStream {
+impl Drop for EventStream {
     fn drop(&mut self) {
         self.source.close();
+    }
+}
+
+/// Milliseconds since the epoch as `2026-11-21 10:05:03` UTC; empty for none.
+pub fn time(ms: Option<i64>) -> String {
+    ms.and_then(chrono::DateTime::<chrono::Utc>::from_timestamp_millis)
+        .map(|t| format!("{} {}", day(&t), clock(&t, true)))
+        .unwrap_or_default()
+}
+
+// Written by hand rather than with chrono's `format`: its strftime interpreter costs the
+// app tens of kilobytes for three fixed layouts.
+
+/// `2026-11-21`.
+pub fn day(t: &chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day())
+}
+
+/// `10:05`, or `10:05:03` with `seconds`.
+pub fn clock(t: &chrono::DateTime<chrono::Utc>, seconds: bool) -> String {
+    use chrono::Timelike;
+    if seconds {
+        format!("{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second())
+    } else {
+        format!("{:02}:{:02}", t.hour(), t.minute())
     }
 }

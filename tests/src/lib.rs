@@ -87,11 +87,23 @@ pub fn http_request(
     headers: &str,
     body: &str,
 ) -> Option<(u16, String)> {
+    http_send(port, method, path, headers, "application/json", body)
+}
+
+/// One request with a body of the given content type: (status, body).
+pub fn http_send(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &str,
+    content_type: &str,
+    body: &str,
+) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Content-Type: application/json\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Content-Type: {content_type}\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )
@@ -341,6 +353,31 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Waits until the element with this `data-testid` shows `expected` (read afresh each
+    /// time: live pages replace their elements as updates arrive).
+    pub async fn text_is(&self, testid: &str, expected: &str) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let text = match self.get(testid).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.trim() == expected {
+                return Ok(());
+            }
+            if start.elapsed() > TIMEOUT {
+                bail!("timed out waiting for '{testid}' to read '{expected}'; it reads '{text}'");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Clicks the element with this `data-testid`.
+    pub async fn click(&self, testid: &str) -> Result<()> {
+        self.get(testid).await?.click().await?;
+        Ok(())
     }
 
     /// The center of an element, in viewport pixels.

@@ -7,6 +7,10 @@
 //! every request that changes something, and the signal of who is signed in, which any
 //! 401 answer clears (so the app shows the login page instead of a broken one).
 
+mod ops;
+
+pub use ops::*;
+
 use std::cell::{Cell, RefCell};
 
 use gloo_net::http::{Request, RequestBuilder, Response};

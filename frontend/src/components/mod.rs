@@ -1,10 +1,12 @@
-//! Pieces of the editor. They receive the editor state and never call the API themselves.
+//! Pieces of pages. They receive their state and never call the API themselves.
 
+mod confirm;
 mod history;
 mod issues;
 mod palette;
 mod properties;
 
+pub use confirm::{Confirm, Pending};
 pub use history::History;
 pub use issues::Issues;
 pub use palette::Palette;

@@ -12,6 +12,7 @@ use crate::canvas::Canvas;
 use crate::components::{History, Issues, Palette, Properties};
 use crate::pages::UserMenu;
 use crate::pages::login::has_role;
+use crate::pages::schedule::Schedule;
 use crate::state::{EditorState, Status};
 
 #[component]
@@ -48,6 +49,8 @@ fn Workspace(state: EditorState) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     // The version list, loaded while it is open and again after each save or restore.
     let history_open = RwSignal::new(false);
+    let schedule_open = RwSignal::new(false);
+    let can_operate = has_role(Role::Operator);
     let history = LocalResource::new(move || {
         let open = history_open.get();
         let _after = state.revision.get();
@@ -162,19 +165,20 @@ fn Workspace(state: EditorState) -> impl IntoView {
     // Someone else saving this workflow: say so at once, rather than at a refused save.
     let me = crate::pages::login::use_user();
     let target = format!("/api/v1/workflows/{}", state.id);
-    let stream = crate::dom::ChangeStream::open(move |change| {
-        let mine = me.with_untracked(|u| u.as_ref().is_some_and(|u| u.name == change.actor));
-        let saved =
-            change.action == "PUT /api/v1/workflows/{id}" || change.action.ends_with("/restore");
-        let this = change.target == target || change.target.starts_with(&format!("{target}/"));
-        if saved && this && !mine {
-            state.status.set(Status::error(format!(
-                "{} saved this workflow just now; your next save would conflict. \
+    let stream =
+        crate::dom::EventStream::open("change", move |change: shared::api::ChangeEvent| {
+            let mine = me.with_untracked(|u| u.as_ref().is_some_and(|u| u.name == change.actor));
+            let saved = change.action == "PUT /api/v1/workflows/{id}"
+                || change.action.ends_with("/restore");
+            let this = change.target == target || change.target.starts_with(&format!("{target}/"));
+            if saved && this && !mine {
+                state.status.set(Status::error(format!(
+                    "{} saved this workflow just now; your next save would conflict. \
                  Copy your changes and reload to see theirs.",
-                change.actor
-            )));
-        }
-    });
+                    change.actor
+                )));
+            }
+        });
     let stream = StoredValue::new_local(stream);
     on_cleanup(move || stream.update_value(|s| drop(s.take())));
 
@@ -197,12 +201,17 @@ fn Workspace(state: EditorState) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Sluice"</a>
+            <a href="/runs" data-testid="nav-runs">"Runs"</a>
             <span class="title" data-testid="workflow-title">{title}</span>
             <span class="status" data-testid="dirty">{move || if dirty() { "● unsaved changes" } else { "" }}</span>
             <span class="spacer"></span>
             <span class="status" class:error=move || status().error data-testid="save-status">{move || status().text}</span>
             <button data-testid="validate" on:click=validate>"Validate"</button>
             <button data-testid="export" on:click=export>"Export XML"</button>
+            <button data-testid="schedule-toggle" class:active=move || schedule_open.get()
+                disabled=move || !can_operate.get()
+                title=move || if can_operate.get() { "Run the saved workflow on a schedule" } else { "Only operators schedule" }
+                on:click=move |_| schedule_open.update(|o| *o = !*o)>"Schedule…"</button>
             <button data-testid="history-toggle" class:active=move || history_open.get()
                 on:click=move |_| history_open.update(|o| *o = !*o)>"History"</button>
             <input class="comment" data-testid="save-comment" placeholder="What changed? (optional)"
@@ -220,6 +229,9 @@ fn Workspace(state: EditorState) -> impl IntoView {
                 {move || state.notice.get().map(|n| view! { <div class="toast" data-testid="notice">{n}</div> })}
             </div>
             <aside class="side">
+                <Show when=move || schedule_open.get()>
+                    <Schedule state on_close=Callback::new(move |()| schedule_open.set(false))/>
+                </Show>
                 <Show when=move || history_open.get()>
                     <History
                         versions=Signal::derive(move || history.get().flatten())

@@ -1,11 +1,18 @@
 //! One component per route.
 
+mod coord_job;
 mod editor;
+mod instance;
 mod login;
+mod runs;
+mod schedule;
 mod workflow_list;
 
+pub use coord_job::CoordJobPage;
 pub use editor::Editor;
+pub use instance::InstancePage;
 pub use login::{ChangePassword, Login, UserMenu};
+pub use runs::Runs;
 pub use workflow_list::WorkflowList;
 
 use leptos::prelude::*;

@@ -83,7 +83,7 @@ pub fn WorkflowList() -> impl IntoView {
         })
     };
     view! {
-        <header class="topbar"><a class="brand" href="/">"Sluice"</a><span class="spacer"></span><UserMenu/></header>
+        <header class="topbar"><a class="brand" href="/">"Sluice"</a><a href="/runs" data-testid="nav-runs">"Runs"</a><span class="spacer"></span><UserMenu/></header>
         <main class="page">
             <h1>"Workflows"</h1>
             <form class="create" on:submit=create class:hidden=move || !can_edit.get()>

@@ -1,0 +1,157 @@
+//! One coordinator job, live: its status and progress, its actions with their nominal
+//! times, what waiting ones wait for and the instance each runs, and suspend, resume and
+//! kill, each confirmed after its dry run.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use shared::api::{CoordEvent, CoordJobDetail, CoordOpReport, CoordStatus, Role};
+
+use crate::api;
+use crate::components::{Confirm, Pending};
+use crate::dom::{EventStream, time};
+use crate::pages::UserMenu;
+use crate::pages::login::has_role;
+
+#[component]
+pub fn CoordJobPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let tick = RwSignal::new(0_u64);
+    let detail = LocalResource::new(move || {
+        let id = id.get();
+        tick.track();
+        api::coord_job(id)
+    });
+    let stream = EventStream::open("coordinator", move |ev: CoordEvent| {
+        if ev.job == id.get_untracked() {
+            tick.update(|t| *t += 1);
+        }
+    });
+    let stream = StoredValue::new_local(stream);
+    on_cleanup(move || stream.update_value(|s| drop(s.take())));
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Sluice"</a>
+            <a href="/runs" data-testid="nav-runs">"Runs"</a>
+            <span class="spacer"></span>
+            <UserMenu/>
+        </header>
+        <main class="page wide">
+            <Transition fallback=|| view! { <p class="empty">"Loading…"</p> }>
+                {move || detail.get().map(|result| match result {
+                    Ok(d) => view! { <Body detail=d tick/> }.into_any(),
+                    Err(err) => view! { <p class="status error">{err.to_string()}</p> }.into_any(),
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn Body(detail: CoordJobDetail, tick: RwSignal<u64>) -> impl IntoView {
+    let s = detail.summary;
+    let id = s.id;
+    let status = s.status;
+    let can_operate = has_role(Role::Operator);
+    let pending = RwSignal::new(None::<Pending>);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let operate = move |op: &'static str| {
+        spawn_local(async move {
+            match api::coord_op(id, op, true).await {
+                Ok(report) => pending.set(Some(Pending {
+                    title: format!("{op} coordinator job {id}?"),
+                    lines: changes(&report),
+                    confirm: Callback::new(move |()| {
+                        spawn_local(async move {
+                            match api::coord_op(id, op, false).await {
+                                Ok(done) => {
+                                    message.set(Some((false, format!("Now {}.", done.status.id()))))
+                                }
+                                Err(e) => message.set(Some((true, e.to_string()))),
+                            }
+                            tick.update(|t| *t += 1);
+                        });
+                    }),
+                })),
+                Err(e) => message.set(Some((true, e.to_string()))),
+            }
+        });
+    };
+    let suspended = matches!(status, CoordStatus::Suspended | CoordStatus::PrepSuspended);
+    let button = move |op: &'static str, label: &'static str, enabled: bool| {
+        view! {
+            <button data-testid=format!("coord-op-{op}") disabled=move || !enabled || !can_operate.get()
+                on:click=move |_| operate(op)>{label}</button>
+        }
+    };
+    let p = detail.progress;
+    view! {
+        <h1>
+            {s.name.clone()} " · " {s.job_id.clone()} " "
+            <span class=format!("badge s-{}", status.id()) data-testid="coord-status">{status.id()}</span>
+        </h1>
+        <p class="status" data-testid="coord-progress">
+            {format!("{} made · {} waiting · {} running · {} succeeded · {} failed · {} skipped · next {}",
+                p.actions, p.waiting, p.running, p.succeeded, p.failed, p.skipped,
+                time(s.next_materialized_at))}
+        </p>
+        <div class="toolbar">
+            {button("suspend", "Suspend", !status.is_terminal() && !suspended)}
+            {button("resume", "Resume", suspended)}
+            {button("kill", "Kill", !status.is_terminal())}
+        </div>
+        {move || message.get().map(|(error, text)| view! {
+            <p class="status" class:error=error data-testid="op-message">{text}</p>
+        })}
+        <table class="list" data-testid="coord-actions">
+            <thead><tr><th>"#"</th><th>"Nominal time (UTC)"</th><th>"Status"</th><th>"Instance"</th><th>"Note"</th></tr></thead>
+            <tbody>
+                {detail.actions.into_iter().map(|a| view! {
+                    <tr data-testid=format!("coord-action-{}", a.number)>
+                        <td>{a.number}</td>
+                        <td>{time(Some(a.nominal_time))}</td>
+                        <td><span class=format!("badge s-{}", a.status.id())>{a.status.id()}</span></td>
+                        <td>{a.instance.map(|i| view! {
+                            <a href=format!("/instances/{i}") data-testid=format!("action-instance-{}", a.number)>{i}</a>
+                        })}</td>
+                        <td class="note">{a.missing.clone().or(a.error_message.clone()).unwrap_or_default()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <Confirm pending/>
+    }
+}
+
+fn changes(report: &CoordOpReport) -> Vec<String> {
+    let mut lines = Vec::new();
+    if report.was != report.status {
+        lines.push(format!(
+            "The job: {} → {}",
+            report.was.id(),
+            report.status.id()
+        ));
+    }
+    for a in &report.actions {
+        lines.push(format!(
+            "Action {}: {} → {}",
+            a.item,
+            a.from.as_deref().unwrap_or("new"),
+            a.to
+        ));
+    }
+    for i in &report.instances {
+        lines.push(format!("Instance {}: {}", i.item, i.to));
+    }
+    if lines.is_empty() {
+        lines.push("Nothing would change.".to_owned());
+    }
+    lines
+}

@@ -1,0 +1,164 @@
+//! Running and steering, end to end: schedule a workflow from the designer, watch its
+//! instance run live, suspend and resume it, and rerun its failed node, each operation
+//! confirmed after its dry run.
+
+use anyhow::{Context, Result, ensure};
+use e2e::{Browser, Server, http_send};
+
+/// `sh -c SCRIPT` as a shell action.
+fn sh(name: &str, script: &str, ok: &str) -> String {
+    format!(
+        r#"<action name="{name}"><shell xmlns="uri:oozie:shell-action:0.3"><exec>sh</exec><argument>-c</argument><argument>{script}</argument></shell><ok to="{ok}"/><error to="fail"/></action>"#
+    )
+}
+
+/// Oozie's time format, `minutes` from now.
+fn oozie_time(minutes: i64) -> String {
+    let at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        + minutes * 60;
+    let out = std::process::Command::new("date")
+        .args(["-u", "-d", &format!("@{at}"), "+%Y-%m-%dT%H:%MZ"])
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
+    let server = Server::start()?;
+    let dir = tempfile::tempdir()?;
+    let go = dir.path().join("go");
+    let flag = dir.path().join("flag");
+    // `extract` runs until the test lets it go; `load` fails until the flag exists.
+    let xml = format!(
+        r#"<workflow-app name="ops-demo" xmlns="uri:oozie:workflow:0.5"><global><job-tracker>jt</job-tracker><name-node>nn</name-node></global><start to="extract"/>{}{}<kill name="fail"><message>failed at ${{wf:lastErrorNode()}}</message></kill><end name="end"/></workflow-app>"#,
+        sh(
+            "extract",
+            &format!(
+                "echo extracting; while [ ! -f {} ]; do sleep 0.1; done; echo extracted",
+                go.display()
+            ),
+            "load"
+        ),
+        sh(
+            "load",
+            &format!("test -f {} &amp;&amp; echo loaded", flag.display()),
+            "end"
+        ),
+    );
+    let token = server.sluice(
+        &["token", "add", "admin", "--name", "e2e", "--role", "admin"],
+        "",
+    )?;
+    let auth = format!("Authorization: Bearer {}\r\n", token.trim());
+    let (status, reply) = http_send(
+        server.port,
+        "POST",
+        "/api/v1/import",
+        &auth,
+        "application/xml",
+        &xml,
+    )
+    .context("import")?;
+    ensure!(status == 200, "{status}: {reply}");
+
+    let browser = Browser::signed_in(&server).await?;
+    browser.driver.goto(server.url("/")).await?;
+    browser.click("open-ops-demo").await?;
+    browser.get("canvas").await?;
+
+    // Schedule it hourly from a minute ago: the first run is due at once. The preview is
+    // computed in the browser by the scheduler's own code.
+    browser.click("schedule-toggle").await?;
+    let start = oozie_time(-1);
+    browser.fill("schedule-start", &start).await?;
+    browser.fill("schedule-end", &oozie_time(90)).await?;
+    thirtyfour::components::SelectElement::new(&browser.get("schedule-unit").await?)
+        .await?
+        .select_by_value("hours")
+        .await?;
+    let first = start.replace('T', " ").replace('Z', " UTC");
+    browser
+        .wait_for("the preview", || async {
+            let text = browser.get("schedule-preview").await?.text().await?;
+            Ok(text.lines().next() == Some(first.as_str()) && text.lines().count() == 2)
+        })
+        .await?;
+    browser.click("schedule-submit").await?;
+    browser.text_is("coord-status", "RUNNING").await?;
+
+    // The first action's instance, live.
+    browser.click("action-instance-1").await?;
+    browser.text_is("node-status-extract", "RUNNING").await?;
+    browser.click("node-row-extract").await?;
+    browser
+        .wait_for("the running task's log", || async {
+            Ok(browser.get("log").await?.text().await? == "extracting")
+        })
+        .await?;
+
+    // Suspend: the dry run says what changes; the running task finishes, nothing new
+    // starts.
+    browser.click("op-suspend").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(dry.contains("The instance: RUNNING → SUSPENDED"), "{dry}");
+    browser.click("confirm-ok").await?;
+    browser.text_is("instance-status", "SUSPENDED").await?;
+    std::fs::write(&go, "")?;
+    browser.text_is("node-status-extract", "OK").await?;
+    browser
+        .wait_for("the log to end", || async {
+            Ok(browser.get("log").await?.text().await? == "extracting\nextracted")
+        })
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    browser.text_is("node-status-load", "PREP").await?;
+    ensure!(
+        browser
+            .get("node-row-load")
+            .await?
+            .text()
+            .await?
+            .contains("waiting: suspended"),
+        "load waits because the instance is suspended"
+    );
+
+    // Resume: load runs, fails, and the instance is killed.
+    browser.click("op-resume").await?;
+    browser.click("confirm-ok").await?;
+    browser.text_is("node-status-load", "ERROR").await?;
+    browser.text_is("instance-status", "KILLED").await?;
+    browser.text_is("instance-error", "failed at load").await?;
+
+    // Rerun the failed node once its input is there: extract is kept, load runs again.
+    std::fs::write(&flag, "")?;
+    browser.click("op-rerun-failed").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(
+        dry.contains("It becomes run 1; 1 node run again: load"),
+        "{dry}"
+    );
+    ensure!(dry.contains("Kept from the run before: extract"), "{dry}");
+    browser.click("confirm-ok").await?;
+    browser.text_is("instance-status", "SUCCEEDED").await?;
+    browser.text_is("node-status-load", "OK").await?;
+    browser.text_is("node-tries-extract", "1").await?;
+
+    // The coordinator's action follows its instance.
+    browser.click("nav-runs").await?;
+    browser.click("coord-job-1").await?;
+    browser
+        .wait_for("the action to succeed", || async {
+            Ok(browser
+                .get("coord-action-1")
+                .await?
+                .text()
+                .await?
+                .contains("SUCCEEDED"))
+        })
+        .await?;
+    browser.quit().await
+}
