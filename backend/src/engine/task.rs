@@ -333,9 +333,9 @@ fn local_prepare(
     }
 }
 
-/// A path this server's own filesystem holds: `file://…` or absolute.
+/// A path this server's own filesystem holds, as the executors read paths.
 fn is_local(path: &str) -> bool {
-    path.starts_with("file://") || path.starts_with('/')
+    super::exec::local_path(path).is_ok()
 }
 
 fn resolve_op(op: &FsOp, el: &dyn Fn(&str) -> Result<String, String>) -> Result<FsOp, String> {
