@@ -3,46 +3,27 @@
 //! kill, each confirmed after its dry run.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use shared::api::{CoordEvent, CoordJobDetail, CoordOpReport, CoordStatus, Role};
 
 use crate::api;
-use crate::components::{Confirm, Pending};
-use crate::dom::{EventStream, time};
-use crate::pages::UserMenu;
+use crate::components::Confirm;
+use crate::dom::time;
+use crate::pages::live::{Operations, RunsTopbar, live_tick, route_id};
 use crate::pages::login::has_role;
 
 #[component]
 pub fn CoordJobPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
+    let id = route_id();
+    let tick = live_tick("coordinator", move |ev: &CoordEvent| {
+        ev.job == id.get_untracked()
     });
-    let tick = RwSignal::new(0_u64);
     let detail = LocalResource::new(move || {
         let id = id.get();
         tick.track();
         api::coord_job(id)
     });
-    let stream = EventStream::open("coordinator", move |ev: CoordEvent| {
-        if ev.job == id.get_untracked() {
-            tick.update(|t| *t += 1);
-        }
-    });
-    let stream = StoredValue::new_local(stream);
-    on_cleanup(move || stream.update_value(|s| drop(s.take())));
     view! {
-        <header class="topbar">
-            <a class="brand" href="/">"Sluice"</a>
-            <a href="/runs" data-testid="nav-runs">"Runs"</a>
-            <span class="spacer"></span>
-            <UserMenu/>
-        </header>
+        <RunsTopbar/>
         <main class="page wide">
             <Transition fallback=|| view! { <p class="empty">"Loading…"</p> }>
                 {move || detail.get().map(|result| match result {
@@ -60,29 +41,17 @@ fn Body(detail: CoordJobDetail, tick: RwSignal<u64>) -> impl IntoView {
     let id = s.id;
     let status = s.status;
     let can_operate = has_role(Role::Operator);
-    let pending = RwSignal::new(None::<Pending>);
-    let message = RwSignal::new(None::<(bool, String)>);
+    let ops = Operations::new(tick);
+    let Operations {
+        pending, message, ..
+    } = ops;
     let operate = move |op: &'static str| {
-        spawn_local(async move {
-            match api::coord_op(id, op, true).await {
-                Ok(report) => pending.set(Some(Pending {
-                    title: format!("{op} coordinator job {id}?"),
-                    lines: changes(&report),
-                    confirm: Callback::new(move |()| {
-                        spawn_local(async move {
-                            match api::coord_op(id, op, false).await {
-                                Ok(done) => {
-                                    message.set(Some((false, format!("Now {}.", done.status.id()))))
-                                }
-                                Err(e) => message.set(Some((true, e.to_string()))),
-                            }
-                            tick.update(|t| *t += 1);
-                        });
-                    }),
-                })),
-                Err(e) => message.set(Some((true, e.to_string()))),
-            }
-        });
+        ops.confirm(
+            format!("{op} coordinator job {id}?"),
+            move |dry_run| api::coord_op(id, op, dry_run),
+            changes,
+            |done| format!("Now {}.", done.status.id()),
+        );
     };
     let suspended = matches!(status, CoordStatus::Suspended | CoordStatus::PrepSuspended);
     let button = move |op: &'static str, label: &'static str, enabled: bool| {

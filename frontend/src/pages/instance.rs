@@ -6,51 +6,33 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 use shared::api::{
     InstanceDetail, InstanceEvent, InstanceState, JobStatus, RerunReport, RerunRequest, RerunScope,
     Role,
 };
 
 use crate::api;
-use crate::components::{Confirm, Pending};
-use crate::dom::{EventStream, time};
-use crate::pages::UserMenu;
+use crate::components::Confirm;
+use crate::dom::time;
+use crate::pages::live::{Operations, RunsTopbar, live_tick, route_id};
 use crate::pages::login::has_role;
 
 #[component]
 pub fn InstancePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i64>().ok())
-            .unwrap_or(0)
-    });
+    let id = route_id();
     // Bumped by every event about this instance: the page reads it again.
-    let tick = RwSignal::new(0_u64);
+    let tick = live_tick("instance", move |ev: &InstanceEvent| {
+        ev.instance == id.get_untracked()
+    });
     let detail = LocalResource::new(move || {
         let id = id.get();
         tick.track();
         api::instance(id)
     });
-    let stream = EventStream::open("instance", move |ev: InstanceEvent| {
-        if ev.instance == id.get_untracked() {
-            tick.update(|t| *t += 1);
-        }
-    });
-    let stream = StoredValue::new_local(stream);
-    on_cleanup(move || stream.update_value(|s| drop(s.take())));
 
     let selected = RwSignal::new(None::<String>);
     view! {
-        <header class="topbar">
-            <a class="brand" href="/">"Sluice"</a>
-            <a href="/runs" data-testid="nav-runs">"Runs"</a>
-            <span class="spacer"></span>
-            <UserMenu/>
-        </header>
+        <RunsTopbar/>
         <main class="page wide">
             <Transition fallback=|| view! { <p class="empty">"Loading…"</p> }>
                 {move || detail.get().map(|result| match result {
@@ -72,63 +54,37 @@ fn Body(
     let id = detail.summary.id;
     let status = detail.summary.status;
     let can_operate = has_role(Role::Operator);
-    let pending = RwSignal::new(None::<Pending>);
-    let message = RwSignal::new(None::<(bool, String)>);
-
-    // Asks for the dry run, shows it, and does the operation once confirmed.
+    let ops = Operations::new(tick);
+    let Operations {
+        pending, message, ..
+    } = ops;
     let operate = move |op: &'static str| {
-        spawn_local(async move {
-            match api::instance_op(id, op, true).await {
-                Ok(report) => pending.set(Some(Pending {
-                    title: format!("{} instance {id}?", capitalized(op)),
-                    lines: changes(&report),
-                    confirm: Callback::new(move |()| {
-                        spawn_local(async move {
-                            match api::instance_op(id, op, false).await {
-                                Ok(done) => message.set(Some((
-                                    false,
-                                    format!("{}: now {}.", capitalized(op), done.status.id()),
-                                ))),
-                                Err(e) => message.set(Some((true, e.to_string()))),
-                            }
-                            tick.update(|t| *t += 1);
-                        });
-                    }),
-                })),
-                Err(e) => message.set(Some((true, e.to_string()))),
-            }
-        });
+        ops.confirm(
+            format!("{} instance {id}?", capitalized(op)),
+            move |dry_run| api::instance_op(id, op, dry_run),
+            changes,
+            |done| format!("Now {}.", done.status.id()),
+        );
     };
     let rerun_failed = move || {
-        spawn_local(async move {
-            let request = RerunRequest {
-                scope: RerunScope::Failed,
-                properties: Default::default(),
-                version: None,
-                dry_run: true,
-            };
-            match api::rerun(id, &request).await {
-                Ok(report) => pending.set(Some(Pending {
-                    title: format!("Rerun the failed nodes of instance {id}?"),
-                    lines: rerun_lines(&report),
-                    confirm: Callback::new(move |()| {
-                        let request = RerunRequest {
-                            dry_run: false,
-                            ..request.clone()
-                        };
-                        spawn_local(async move {
-                            match api::rerun(id, &request).await {
-                                Ok(done) => message
-                                    .set(Some((false, format!("Rerun as run {}.", done.run)))),
-                                Err(e) => message.set(Some((true, e.to_string()))),
-                            }
-                            tick.update(|t| *t += 1);
-                        });
-                    }),
-                })),
-                Err(e) => message.set(Some((true, e.to_string()))),
-            }
-        });
+        let request = RerunRequest {
+            scope: RerunScope::Failed,
+            properties: Default::default(),
+            version: None,
+            dry_run: true,
+        };
+        ops.confirm(
+            format!("Rerun the failed nodes of instance {id}?"),
+            move |dry_run| {
+                let request = RerunRequest {
+                    dry_run,
+                    ..request.clone()
+                };
+                async move { api::rerun(id, &request).await }
+            },
+            rerun_lines,
+            |done| format!("Rerun as run {}.", done.run),
+        );
     };
 
     let live = !status.is_terminal();

@@ -3,6 +3,7 @@
 mod coord_job;
 mod editor;
 mod instance;
+mod live;
 mod login;
 mod runs;
 mod schedule;

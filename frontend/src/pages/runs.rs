@@ -5,33 +5,23 @@ use leptos::prelude::*;
 use shared::api::{CoordEvent, InstanceEvent, JobStatus};
 
 use crate::api;
-use crate::dom::{EventStream, time};
-use crate::pages::UserMenu;
+use crate::dom::time;
+use crate::pages::live::{RunsTopbar, live_tick};
 
 #[component]
 pub fn Runs() -> impl IntoView {
     let status = RwSignal::new(String::new());
-    let tick = RwSignal::new(0_u64);
+    // Node changes do not change the lists; an instance's own status does.
+    let instance_tick = live_tick("instance", |ev: &InstanceEvent| ev.node.is_none());
+    let job_tick = live_tick("coordinator", |_: &CoordEvent| true);
     let instances = LocalResource::new(move || {
-        tick.track();
+        instance_tick.track();
         api::instances(status.get())
     });
     let jobs = LocalResource::new(move || {
-        tick.track();
+        job_tick.track();
         api::coord_jobs()
     });
-    let bump = move || tick.update(|t| *t += 1);
-    let streams = (
-        EventStream::open("instance", move |ev: InstanceEvent| {
-            // Node changes do not change the lists; the instance's own status does.
-            if ev.node.is_none() {
-                bump();
-            }
-        }),
-        EventStream::open("coordinator", move |_: CoordEvent| bump()),
-    );
-    let streams = StoredValue::new_local(Some(streams));
-    on_cleanup(move || streams.update_value(|s| drop(s.take())));
 
     let job_rows = move || {
         jobs.get().map(|r| match r {
@@ -84,12 +74,7 @@ pub fn Runs() -> impl IntoView {
         })
     };
     view! {
-        <header class="topbar">
-            <a class="brand" href="/">"Sluice"</a>
-            <a href="/runs" data-testid="nav-runs">"Runs"</a>
-            <span class="spacer"></span>
-            <UserMenu/>
-        </header>
+        <RunsTopbar/>
         <main class="page wide">
             <h1>"Schedules"</h1>
             <Transition fallback=|| view! { <p class="empty">"Loading…"</p> }>{job_rows}</Transition>

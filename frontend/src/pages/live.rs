@@ -1,0 +1,114 @@
+//! What the pages about runs share: the route's id, reading again when the server's
+//! events say something changed, their top bar, and operations confirmed after their
+//! dry run.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use serde::de::DeserializeOwned;
+
+use crate::api::ApiError;
+use crate::components::Pending;
+use crate::dom::EventStream;
+use crate::pages::UserMenu;
+
+/// The route's `:id`; 0 when it is not a number (the server then answers 404).
+pub fn route_id() -> Memo<i64> {
+    let params = use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i64>().ok())
+            .unwrap_or(0)
+    })
+}
+
+/// A counter bumped by each event named `event` that `wanted` accepts, while the page
+/// lives: resources that track it read again.
+pub fn live_tick<T: DeserializeOwned + 'static>(
+    event: &str,
+    wanted: impl Fn(&T) -> bool + 'static,
+) -> RwSignal<u64> {
+    let tick = RwSignal::new(0_u64);
+    let stream = EventStream::open(event, move |ev: T| {
+        if wanted(&ev) {
+            tick.update(|t| *t += 1);
+        }
+    });
+    let stream = StoredValue::new_local(stream);
+    on_cleanup(move || stream.update_value(|s| drop(s.take())));
+    tick
+}
+
+#[component]
+pub fn RunsTopbar() -> impl IntoView {
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Sluice"</a>
+            <a href="/runs" data-testid="nav-runs">"Runs"</a>
+            <span class="spacer"></span>
+            <UserMenu/>
+        </header>
+    }
+}
+
+/// Where an operation's outcome goes: the confirmation waiting for a yes, the message
+/// after it (`true` for an error), and the page's counter, bumped once it is done.
+#[derive(Clone, Copy)]
+pub struct Operations {
+    pub pending: RwSignal<Option<Pending>>,
+    pub message: RwSignal<Option<(bool, String)>>,
+    pub tick: RwSignal<u64>,
+}
+
+impl Operations {
+    pub fn new(tick: RwSignal<u64>) -> Self {
+        Operations {
+            pending: RwSignal::new(None),
+            message: RwSignal::new(None),
+            tick,
+        }
+    }
+
+    /// Asks for the dry run (`run(true)`), shows what it says would change, and once
+    /// confirmed does the operation (`run(false)`), showing what it answers.
+    pub fn confirm<R, Fut>(
+        self,
+        title: String,
+        run: impl Fn(bool) -> Fut + Clone + Send + Sync + 'static,
+        lines: fn(&R) -> Vec<String>,
+        done: fn(&R) -> String,
+    ) where
+        R: 'static,
+        Fut: Future<Output = Result<R, ApiError>> + 'static,
+    {
+        let Operations {
+            pending,
+            message,
+            tick,
+        } = self;
+        let fail = move |e: ApiError| message.set(Some((true, e.to_string())));
+        spawn_local(async move {
+            match run(true).await {
+                Ok(report) => pending.set(Some(Pending {
+                    title,
+                    lines: lines(&report),
+                    confirm: Callback::new(move |()| {
+                        let run = run.clone();
+                        spawn_local(async move {
+                            match run(false).await {
+                                Ok(r) => message.set(Some((false, done(&r)))),
+                                Err(e) => fail(e),
+                            }
+                            tick.update(|t| *t += 1);
+                        });
+                    }),
+                })),
+                Err(e) => fail(e),
+            }
+        });
+    }
+}
