@@ -17,6 +17,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::outline::{self, Actions};
 use crate::workflow::action::{self, FieldKind, FieldSpec, GLOBAL};
+use crate::workflow::layout;
 use crate::workflow::{
     Action, Credential, Edge, EdgeKind, Fields, FsOp, Issue, JobProperty, Node, NodeKind, Point,
     Property, SchemaVersion, Value, Workflow,
@@ -197,7 +198,7 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
             w.message
         ));
     }
-    layout(&mut wf);
+    layout::layout(&mut wf, &layout::LayoutOptions::default());
     Ok(Imported {
         workflow: wf,
         notes,
@@ -415,54 +416,6 @@ fn read_op(e: &Element) -> Result<FsOp, String> {
         },
         other => return Err(format!("<{other}> is not a file-system operation")),
     })
-}
-
-/// Layer spacing of the imported layout, in canvas units (nodes are 168 × 56).
-const LAYER_GAP: f64 = 112.0;
-const COLUMN_GAP: f64 = 208.0;
-
-/// Layers by longest path from the entries (every edge points down), nodes in document
-/// order within a layer. Deterministic, so a re-import lands on the same positions.
-pub fn layout(wf: &mut Workflow) {
-    let n = wf.nodes.len();
-    let index = wf.name_index();
-    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut indegree = vec![0usize; n];
-    for e in &wf.edges {
-        if let (Some(&a), Some(&b)) = (index.get(e.from.as_str()), index.get(e.to.as_str())) {
-            succ[a].push(b);
-            indegree[b] += 1;
-        }
-    }
-    let mut layer = vec![0usize; n];
-    let mut queue: Vec<usize> = (0..n).filter(|&i| indegree[i] == 0).collect();
-    let mut i = 0;
-    while i < queue.len() {
-        let v = queue[i];
-        i += 1;
-        for &w in &succ[v] {
-            layer[w] = layer[w].max(layer[v] + 1);
-            indegree[w] -= 1;
-            if indegree[w] == 0 {
-                queue.push(w);
-            }
-        }
-    }
-    // Terminal nodes (end, kill) sit below everything that leads to them, and the end last.
-    let bottom = layer.iter().copied().max().unwrap_or(0);
-    let mut column = vec![0usize; bottom + 2];
-    for (v, node) in wf.nodes.iter_mut().enumerate() {
-        let l = if node.kind == NodeKind::End {
-            bottom + 1
-        } else {
-            layer[v]
-        };
-        node.position = Point {
-            x: 40.0 + column[l] as f64 * COLUMN_GAP,
-            y: 40.0 + l as f64 * LAYER_GAP,
-        };
-        column[l] += 1;
-    }
 }
 
 /// Reads `job.properties` (Java properties syntax: `#`/`!` comments, `=`, `:` or blank as

@@ -11,6 +11,7 @@
 
 pub mod action;
 pub mod diff;
+pub mod layout;
 mod validate;
 
 pub use action::{Action, ActionSpec, Fields, FsOp, Property, SchemaVersion, Value};
