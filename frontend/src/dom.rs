@@ -91,3 +91,37 @@ pub fn clock(t: &chrono::DateTime<chrono::Utc>, seconds: bool) -> String {
         format!("{:02}:{:02}", t.hour(), t.minute())
     }
 }
+
+/// The browser's local storage, where the editor keeps drafts and the UI its settings.
+/// Absent (private windows, disabled storage) means nothing is kept, never an error.
+pub mod storage {
+    fn store() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok()?
+    }
+
+    pub fn get(key: &str) -> Option<String> {
+        store()?.get_item(key).ok()?
+    }
+
+    /// Returns whether it was kept (storage can be full or off).
+    pub fn set(key: &str, value: &str) -> bool {
+        store().is_some_and(|s| s.set_item(key, value).is_ok())
+    }
+
+    pub fn remove(key: &str) {
+        if let Some(s) = store() {
+            let _ = s.remove_item(key);
+        }
+    }
+}
+
+/// Whether a keyboard or clipboard event is aimed at a text field, where keys and the
+/// clipboard belong to the text, not to the canvas.
+pub fn in_text_field(target: Option<web_sys::EventTarget>) -> bool {
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| {
+            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                || el.has_attribute("contenteditable")
+        })
+}

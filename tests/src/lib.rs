@@ -428,8 +428,8 @@ impl Browser {
             .execute(
                 "const path = document.querySelector(`[data-testid='${arguments[0]}'] path.edge-hit`);
                  const p = path.getPointAtLength(path.getTotalLength() / 2);
-                 const r = path.ownerSVGElement.getBoundingClientRect();
-                 return [Math.round(r.left + p.x), Math.round(r.top + p.y)];",
+                 const m = path.getScreenCTM();
+                 return [Math.round(m.a * p.x + m.c * p.y + m.e), Math.round(m.b * p.x + m.d * p.y + m.f)];",
                 vec![serde_json::json!(testid)],
             )
             .await?;

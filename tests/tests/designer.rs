@@ -116,7 +116,47 @@ async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
     set_exec(&browser, "shell-1", "true").await?;
     set_exec(&browser, "shell-2", "true").await?;
     browser.connect("shell-1", "ok", "shell-2").await?;
+    // The canvas refuses to draw the loop, saying why...
     browser.connect("shell-2", "error", "shell-1").await?;
+    let notice = browser.get("notice").await?.text().await?;
+    ensure!(notice.contains("loop"), "refusal reads: {notice}");
+    ensure!(!browser.exists("edge-shell-2-shell-1").await?);
+
+    // ...but a loop stored by other means (here the API) is reported and highlighted.
+    browser.get("save").await?.click().await?;
+    browser.status_is("Saved.").await?;
+    let url = browser.driver.current_url().await?;
+    let id = url
+        .path()
+        .rsplit('/')
+        .next()
+        .context("workflow id")?
+        .to_owned();
+    let token = server.sluice(
+        &["token", "add", "admin", "--name", "e2e", "--role", "admin"],
+        "",
+    )?;
+    let auth = format!("Authorization: Bearer {}\r\n", token.trim());
+    let path = format!("/api/v1/workflows/{id}");
+    let (_, body) = e2e::http_request(server.port, "GET", &path, &auth, "").context("GET")?;
+    let mut record: serde_json::Value = serde_json::from_str(&body)?;
+    let mut definition = record["definition"].take();
+    definition["edges"]
+        .as_array_mut()
+        .context("edges")?
+        .push(serde_json::json!({"from": "shell-2", "to": "shell-1", "kind": "error"}));
+    let save = serde_json::json!({"revision": record["revision"], "definition": definition});
+    let (status, reply) = e2e::http_send(
+        server.port,
+        "PUT",
+        &path,
+        &auth,
+        "application/json",
+        &save.to_string(),
+    )
+    .context("PUT")?;
+    ensure!(status == 200, "{status}: {reply}");
+    browser.driver.refresh().await?;
     let back = browser.get("edge-shell-2-shell-1").await?;
     ensure!(back.attr("data-kind").await?.as_deref() == Some("error"));
 

@@ -105,6 +105,256 @@ pub fn has_outputs(node_type: NodeType) -> bool {
     node_type.has_outputs()
 }
 
+/// An axis-aligned box in canvas coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rect {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Rect {
+    /// The box spanned by two corners in any order (a rubber band).
+    pub fn spanning(a: Point, b: Point) -> Rect {
+        Rect {
+            x: a.x.min(b.x),
+            y: a.y.min(b.y),
+            w: (a.x - b.x).abs(),
+            h: (a.y - b.y).abs(),
+        }
+    }
+
+    pub fn node(pos: Point) -> Rect {
+        Rect {
+            x: pos.x,
+            y: pos.y,
+            w: NODE_W,
+            h: NODE_H,
+        }
+    }
+
+    pub fn intersects(&self, o: &Rect) -> bool {
+        self.x < o.x + o.w && o.x < self.x + self.w && self.y < o.y + o.h && o.y < self.y + self.h
+    }
+
+    pub fn union(&self, o: &Rect) -> Rect {
+        let x = self.x.min(o.x);
+        let y = self.y.min(o.y);
+        Rect {
+            x,
+            y,
+            w: (self.x + self.w).max(o.x + o.w) - x,
+            h: (self.y + self.h).max(o.y + o.h) - y,
+        }
+    }
+}
+
+/// The box around every node, if there is any node.
+pub fn bounds<'a>(positions: impl IntoIterator<Item = &'a Point>) -> Option<Rect> {
+    positions
+        .into_iter()
+        .map(|p| Rect::node(*p))
+        .reduce(|a, b| a.union(&b))
+}
+
+pub const MIN_ZOOM: f64 = 0.05;
+pub const MAX_ZOOM: f64 = 3.0;
+
+/// What part of the canvas the screen shows: a canvas point `p` is drawn at
+/// `p * zoom + (x, y)` in the canvas element's own pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub x: f64,
+    pub y: f64,
+    pub zoom: f64,
+}
+
+impl Default for Viewport {
+    fn default() -> Self {
+        Viewport {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.0,
+        }
+    }
+}
+
+impl Viewport {
+    pub fn to_canvas(self, screen: Point) -> Point {
+        Point {
+            x: (screen.x - self.x) / self.zoom,
+            y: (screen.y - self.y) / self.zoom,
+        }
+    }
+
+    #[cfg(test)]
+    pub fn to_screen(self, p: Point) -> Point {
+        Point {
+            x: p.x * self.zoom + self.x,
+            y: p.y * self.zoom + self.y,
+        }
+    }
+
+    /// Zooms by `factor` keeping the canvas point under `screen` where it is (the pointer
+    /// for the wheel and pinch, the centre for the buttons).
+    pub fn zoom_at(&self, screen: Point, factor: f64) -> Viewport {
+        let zoom = (self.zoom * factor).clamp(MIN_ZOOM, MAX_ZOOM);
+        let anchor = self.to_canvas(screen);
+        Viewport {
+            x: screen.x - anchor.x * zoom,
+            y: screen.y - anchor.y * zoom,
+            zoom,
+        }
+    }
+
+    /// Shows all of `area` centred in a screen of `size`, with `margin` pixels around it,
+    /// never magnified beyond 1:1 (a three-node drawing should not fill the screen).
+    pub fn fit(area: Rect, size: (f64, f64), margin: f64) -> Viewport {
+        let (w, h) = size;
+        let zoom = ((w - 2.0 * margin) / area.w.max(1.0))
+            .min((h - 2.0 * margin) / area.h.max(1.0))
+            .clamp(MIN_ZOOM, 1.0);
+        Viewport {
+            x: (w - area.w * zoom) / 2.0 - area.x * zoom,
+            y: (h - area.h * zoom) / 2.0 - area.y * zoom,
+            zoom,
+        }
+    }
+
+    /// Centres the screen on a canvas point at the current zoom.
+    pub fn centred_on(&self, p: Point, size: (f64, f64)) -> Viewport {
+        Viewport {
+            x: size.0 / 2.0 - p.x * self.zoom,
+            y: size.1 / 2.0 - p.y * self.zoom,
+            zoom: self.zoom,
+        }
+    }
+
+    /// The canvas area on screen.
+    pub fn visible(&self, size: (f64, f64)) -> Rect {
+        let tl = self.to_canvas(Point::default());
+        Rect {
+            x: tl.x,
+            y: tl.y,
+            w: size.0 / self.zoom,
+            h: size.1 / self.zoom,
+        }
+    }
+}
+
+/// A guide line drawn while a node lines up with another: vertical at `x` or horizontal
+/// at `y`, spanning `from..to` on the other axis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Guide {
+    Vertical { x: f64, from: f64, to: f64 },
+    Horizontal { y: f64, from: f64, to: f64 },
+}
+
+/// How close (canvas units) an edge or centre must come to another's to line up with it.
+pub const ALIGN_SLACK: f64 = 6.0;
+
+/// Lines a moving node's box up with the other nodes: if its left edge, centre or right
+/// edge comes within [`ALIGN_SLACK`] of another node's, it moves onto it (and the same for
+/// top, middle, bottom). Returns the adjusted top-left and the guides to draw. Only the
+/// closest match on each axis counts, so the node never jumps between two candidates.
+pub fn align(moving: Point, others: impl IntoIterator<Item = Point>) -> (Point, Vec<Guide>) {
+    let lines = |v: f64, size: f64| [v, v + size / 2.0, v + size];
+    let mine_x = lines(moving.x, NODE_W);
+    let mine_y = lines(moving.y, NODE_H);
+    // (distance, shift, line, other's position)
+    let mut best_x: Option<(f64, f64, f64, Point)> = None;
+    let mut best_y: Option<(f64, f64, f64, Point)> = None;
+    for other in others {
+        for (mine, theirs) in mine_x.iter().zip(lines(other.x, NODE_W)) {
+            let d = (theirs - mine).abs();
+            if d <= ALIGN_SLACK && best_x.is_none_or(|b| d < b.0) {
+                best_x = Some((d, theirs - mine, theirs, other));
+            }
+        }
+        for (mine, theirs) in mine_y.iter().zip(lines(other.y, NODE_H)) {
+            let d = (theirs - mine).abs();
+            if d <= ALIGN_SLACK && best_y.is_none_or(|b| d < b.0) {
+                best_y = Some((d, theirs - mine, theirs, other));
+            }
+        }
+    }
+    let mut at = moving;
+    let mut guides = Vec::new();
+    if let Some((_, shift, x, other)) = best_x {
+        at.x += shift;
+        let (a, b) = (at.y.min(other.y), (at.y + NODE_H).max(other.y + NODE_H));
+        guides.push(Guide::Vertical { x, from: a, to: b });
+    }
+    if let Some((_, shift, y, other)) = best_y {
+        at.y += shift;
+        let (a, b) = (at.x.min(other.x), (at.x + NODE_W).max(other.x + NODE_W));
+        guides.push(Guide::Horizontal { y, from: a, to: b });
+    }
+    (at, guides)
+}
+
+/// A point on the cubic Bézier an edge is drawn with (see [`edge_path`]), `t` in 0..=1.
+fn edge_point(from: Point, to: Point, kind: EdgeKind, t: f64) -> Point {
+    let forward = to.x >= from.x;
+    let reach = if forward {
+        ((to.x - from.x) / 2.0).max(48.0)
+    } else {
+        64.0
+    };
+    let c1 = match kind {
+        EdgeKind::Ok | EdgeKind::Case => Point {
+            x: from.x + reach,
+            y: from.y,
+        },
+        EdgeKind::Error | EdgeKind::Default => Point {
+            x: from.x,
+            y: from.y + reach.min(96.0),
+        },
+    };
+    let c2 = Point {
+        x: to.x - reach,
+        y: to.y,
+    };
+    let u = 1.0 - t;
+    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    Point {
+        x: a * from.x + b * c1.x + c * c2.x + d * to.x,
+        y: a * from.y + b * c1.y + c * c2.y + d * to.y,
+    }
+}
+
+/// How far `p` is from an edge drawn between two node positions (sampled along the curve,
+/// which is plenty for a hit test with a tolerance of several pixels).
+pub fn edge_distance(from_node: Point, to_node: Point, kind: EdgeKind, p: Point) -> f64 {
+    let (a, b) = (out_port(from_node, kind), in_port(to_node));
+    (0..=32)
+        .map(|i| distance(edge_point(a, b, kind, f64::from(i) / 32.0), p))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Whether adding `from → to` would close a cycle: `from` is reachable from `to`.
+pub fn closes_cycle(wf: &Workflow, from: &str, to: &str) -> bool {
+    if from == to {
+        return true;
+    }
+    let mut next: std::collections::HashMap<&str, Vec<&str>> = std::collections::HashMap::new();
+    for e in &wf.edges {
+        next.entry(e.from.as_str()).or_default().push(e.to.as_str());
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![to];
+    while let Some(v) = stack.pop() {
+        if v == from {
+            return true;
+        }
+        if seen.insert(v) {
+            stack.extend(next.get(v).into_iter().flatten());
+        }
+    }
+    false
+}
+
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
@@ -144,6 +394,93 @@ pub(super) mod tests {
         // Anywhere on its box.
         assert_eq!(connect_target(&wf, p(400.0, 50.0)).unwrap().name, "shell-2");
         assert!(connect_target(&wf, p(230.0, 200.0)).is_none());
+    }
+
+    #[test]
+    fn viewport_round_trips_and_zooms_about_the_pointer() {
+        let v = Viewport {
+            x: 100.0,
+            y: 50.0,
+            zoom: 2.0,
+        };
+        let c = p(10.0, 20.0);
+        assert_eq!(v.to_canvas(v.to_screen(c)), c);
+        let screen = p(300.0, 200.0);
+        let under = v.to_canvas(screen);
+        let z = v.zoom_at(screen, 0.5);
+        assert_eq!(z.zoom, 1.0);
+        assert_eq!(z.to_canvas(screen), under);
+        assert_eq!(v.zoom_at(screen, 100.0).zoom, MAX_ZOOM);
+    }
+
+    #[test]
+    fn fit_shows_everything_centred_and_never_magnifies() {
+        let area = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: 2000.0,
+            h: 500.0,
+        };
+        let v = Viewport::fit(area, (1000.0, 600.0), 0.0);
+        assert_eq!(v.zoom, 0.5);
+        assert_eq!(v.to_screen(p(0.0, 0.0)), p(0.0, 175.0));
+        assert_eq!(v.to_screen(p(2000.0, 500.0)), p(1000.0, 425.0));
+        let small = Rect {
+            x: 10.0,
+            y: 10.0,
+            w: 100.0,
+            h: 100.0,
+        };
+        assert_eq!(Viewport::fit(small, (1000.0, 600.0), 40.0).zoom, 1.0);
+    }
+
+    #[test]
+    fn alignment_snaps_to_the_nearest_line_and_draws_a_guide() {
+        let others = [p(0.0, 0.0), p(500.0, 300.0)];
+        // 4 px right of the first node's column, far from everything vertically.
+        let (at, guides) = align(p(4.0, 200.0), others);
+        assert_eq!(at, p(0.0, 200.0));
+        assert_eq!(
+            guides,
+            vec![Guide::Vertical {
+                x: 0.0,
+                from: 0.0,
+                to: 256.0
+            }]
+        );
+        // Centres line up: 500 + 84 = 584 against 503 + 84.
+        let (at, guides) = align(p(503.0, 100.0), others);
+        assert_eq!(at.x, 500.0);
+        assert_eq!(guides.len(), 1);
+        // Nothing near: unchanged.
+        assert_eq!(align(p(250.0, 150.0), others), (p(250.0, 150.0), vec![]));
+    }
+
+    #[test]
+    fn edges_are_hit_along_their_curve() {
+        let (a, b) = (p(0.0, 0.0), p(400.0, 0.0));
+        // The ok edge runs from (168, 28) to (400, 28).
+        assert!(edge_distance(a, b, EdgeKind::Ok, p(284.0, 30.0)) < 3.0);
+        assert!(edge_distance(a, b, EdgeKind::Ok, p(284.0, 80.0)) > 40.0);
+    }
+
+    #[test]
+    fn cycles_are_seen_before_the_edge_exists() {
+        let mut wf = two_nodes();
+        wf.connect("shell-1", "shell-2", EdgeKind::Ok).unwrap();
+        assert!(closes_cycle(&wf, "shell-2", "shell-1"));
+        assert!(closes_cycle(&wf, "shell-1", "shell-1"));
+        assert!(!closes_cycle(&wf, "shell-1", "shell-2"));
+    }
+
+    #[test]
+    fn boxes_intersect_and_bound() {
+        let band = Rect::spanning(p(200.0, 100.0), p(-10.0, -10.0));
+        assert_eq!(band.x, -10.0);
+        assert!(band.intersects(&Rect::node(p(150.0, 60.0))));
+        assert!(!band.intersects(&Rect::node(p(201.0, 0.0))));
+        let b = bounds(&[p(0.0, 0.0), p(300.0, 100.0)]).unwrap();
+        assert_eq!((b.w, b.h), (468.0, 156.0));
     }
 
     #[test]

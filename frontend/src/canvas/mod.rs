@@ -5,6 +5,6 @@ pub mod drag;
 pub mod geometry;
 mod view;
 
-pub(crate) use view::begin as begin_gesture;
+pub(crate) use view::{begin as begin_gesture, measure};
 
-pub use view::Canvas;
+pub use view::{Canvas, Minimap, ZoomControls};

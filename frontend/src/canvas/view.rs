@@ -1,36 +1,62 @@
-//! The SVG canvas: draws nodes, ports and edges, and turns pointer events into gestures.
+//! The SVG canvas: draws nodes, ports and edges inside the viewport's transform, and turns
+//! pointer and wheel events into gestures. The only part of the canvas that touches the DOM.
 //!
 //! Every gesture captures the pointer on the `<svg>` element, so moves and the release reach
 //! the canvas wherever the pointer goes (also when a drag starts in the palette). Pointer
 //! events, not HTML5 drag-and-drop: they work for mouse, pen and touch alike, and WebDriver
 //! can drive them.
+//!
+//! Speed at thousands of nodes comes from what each piece listens to: a node's transform
+//! reads the drag offset only while that node moves, so a drag frame touches the moving
+//! nodes and their edges and nothing else; hover highlights go through memos that change
+//! only when the hovered thing does.
 
-use leptos::ev::PointerEvent;
+use std::collections::HashSet;
+
+use leptos::ev::{PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use shared::workflow::{Edge, EdgeKind, NodeKind, Point, Severity};
 
-use super::drag::Gesture;
-use super::geometry::{NODE_H, NODE_W, PORT_R, edge_path, has_outputs, in_port, out_port};
+use super::drag::{Gesture, Pointer, Step};
+use super::geometry::{
+    Guide, NODE_H, NODE_W, PORT_R, Rect, bounds, edge_path, has_outputs, in_port, out_port,
+};
 use crate::state::{EditorState, Selection};
 
-/// The pointer in canvas coordinates, and whether it is over the canvas.
-pub(crate) fn canvas_point(state: &EditorState, ev: &PointerEvent) -> (Point, bool) {
-    let Some(svg) = state.canvas.get_untracked() else {
-        return (Point::default(), false);
-    };
-    let rect = svg.get_bounding_client_rect();
-    let p = Point {
-        x: f64::from(ev.client_x()) - rect.left(),
-        y: f64::from(ev.client_y()) - rect.top(),
-    };
-    let inside = p.x >= 0.0 && p.y >= 0.0 && p.x <= rect.width() && p.y <= rect.height();
-    (p, inside)
-}
-
-fn client_point(ev: &PointerEvent) -> Point {
-    Point {
+/// The pointer on the canvas (through the viewport) and on the page, and whether it is
+/// over the canvas.
+pub(crate) fn pointer(state: &EditorState, ev: &PointerEvent) -> (Pointer, bool) {
+    let client = Point {
         x: f64::from(ev.client_x()),
         y: f64::from(ev.client_y()),
+    };
+    let Some(svg) = state.canvas.get_untracked() else {
+        return (
+            Pointer {
+                canvas: Point::default(),
+                client,
+            },
+            false,
+        );
+    };
+    let rect = svg.get_bounding_client_rect();
+    let screen = Point {
+        x: client.x - rect.left(),
+        y: client.y - rect.top(),
+    };
+    let inside =
+        screen.x >= 0.0 && screen.y >= 0.0 && screen.x <= rect.width() && screen.y <= rect.height();
+    let canvas = state.view.with_untracked(|v| v.to_canvas(screen));
+    (Pointer { canvas, client }, inside)
+}
+
+/// Reads the canvas element's size into the state (for fit, find and the minimap).
+pub(crate) fn measure(state: &EditorState) {
+    if let Some(svg) = state.canvas.get_untracked() {
+        let rect = svg.get_bounding_client_rect();
+        if rect.width() > 0.0 {
+            state.size.set((rect.width(), rect.height()));
+        }
     }
 }
 
@@ -42,30 +68,55 @@ pub(crate) fn begin(state: &EditorState, ev: &PointerEvent, gesture: Gesture) {
         let _ = svg.set_pointer_capture(ev.pointer_id());
     }
     state.notice.set(None);
+    if let Gesture::Move { nodes, .. } = &gesture {
+        state.offset.set(Point::default());
+        state.moving.set(nodes.iter().cloned().collect());
+    }
     state.gesture.set(gesture);
 }
 
+fn end_move(state: &EditorState) {
+    if state.moving.with_untracked(|m| !m.is_empty()) {
+        state.moving.set(HashSet::new());
+        state.offset.set(Point::default());
+    }
+    if state.guides.with_untracked(|g| !g.is_empty()) {
+        state.guides.set(Vec::new());
+    }
+}
+
+/// Shift, or Ctrl/Cmd: the modifiers that add to a selection.
+fn additive(ev: &PointerEvent) -> bool {
+    ev.shift_key() || ev.ctrl_key() || ev.meta_key()
+}
+
 #[component]
-pub fn Canvas(state: EditorState) -> impl IntoView {
+pub fn Canvas(
+    state: EditorState,
+    /// Space is held: any press pans.
+    space: RwSignal<bool>,
+) -> impl IntoView {
     let workflow = state.workflow;
     let gesture = state.gesture;
 
     let on_move = move |ev: PointerEvent| {
+        let (at, inside) = pointer(&state, &ev);
+        if inside {
+            state.pointer.set(Some(at.canvas));
+        }
         if gesture.with_untracked(|g| *g == Gesture::Idle) {
             return;
         }
-        let (p, _) = canvas_point(&state, &ev);
         let mut g = gesture.get_untracked();
-        let current = match &g {
-            Gesture::Move { node, .. } => {
-                workflow.with_untracked(|w| w.node(node).map(|n| n.position))
-            }
-            _ => None,
-        };
-        let step = g.pointer_moved(p, client_point(&ev), current);
+        let step = workflow.with_untracked(|w| g.pointer_moved(at, w));
         gesture.set(g);
-        if let Some((node, to)) = step {
-            state.move_node(&node, to);
+        match step {
+            Step::Nothing => {}
+            Step::Offset { offset, guides } => {
+                state.offset.set(offset);
+                state.guides.set(guides);
+            }
+            Step::View(v) => state.view.set(v),
         }
     };
     let on_up = move |ev: PointerEvent| {
@@ -74,43 +125,150 @@ pub fn Canvas(state: EditorState) -> impl IntoView {
             return;
         }
         gesture.set(Gesture::Idle);
-        let (p, inside) = canvas_point(&state, &ev);
-        let outcome = workflow.with_untracked(|w| g.released(p, inside, w));
+        let (at, inside) = pointer(&state, &ev);
+        let outcome = workflow.with_untracked(|w| g.released(at, inside, w));
+        end_move(&state);
         state.apply(outcome);
     };
-    let on_background = move |_: PointerEvent| state.selection.set(Selection::None);
+    let on_cancel = move |_: PointerEvent| {
+        gesture.set(Gesture::Idle);
+        end_move(&state);
+    };
+    // A press on the background pans (or, with Shift, draws a selection band).
+    let on_background = move |ev: PointerEvent| {
+        if ev.button() != 0 {
+            return;
+        }
+        let (at, _) = pointer(&state, &ev);
+        let g = if ev.shift_key() && !space.get_untracked() {
+            Gesture::Band {
+                start: at.canvas,
+                end: at.canvas,
+                additive: true,
+            }
+        } else {
+            Gesture::Pan {
+                client: at.client,
+                view: state.view.get_untracked(),
+            }
+        };
+        begin(&state, &ev, g);
+    };
+    let on_wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        let Some(svg) = state.canvas.get_untracked() else {
+            return;
+        };
+        let rect = svg.get_bounding_client_rect();
+        let at = Point {
+            x: f64::from(ev.client_x()) - rect.left(),
+            y: f64::from(ev.client_y()) - rect.top(),
+        };
+        // A pinch arrives as a wheel event with Ctrl held and small deltas.
+        let rate = if ev.ctrl_key() { 0.01 } else { 0.0015 };
+        let factor = (-ev.delta_y() * rate).exp();
+        state.view.update(|v| *v = v.zoom_at(at, factor));
+    };
 
     let errors = Memo::new(move |_| state.flagged_nodes(Severity::Error));
     let warnings = Memo::new(move |_| state.flagged_nodes(Severity::Warning));
     let bad_edges = Memo::new(move |_| state.flagged_edges());
+    // What a drag hovers: a connection's target (and whether it is refused), a palette
+    // item's edge. Memos, so nodes and edges hear of it only when it changes.
+    let hover = Memo::new(move |_| match gesture.get() {
+        Gesture::Connect {
+            target: Some(t),
+            refusal,
+            ..
+        } => Some((t, refusal.is_some())),
+        _ => None,
+    });
+    let drop_edge = Memo::new(move |_| match gesture.get() {
+        Gesture::Palette { into, .. } => into,
+        _ => None,
+    });
 
     let node_names =
         move || workflow.with(|w| w.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>());
     let edges = move || workflow.with(|w| w.edges.clone());
 
-    let draft = move || match gesture.get() {
+    let draft = move || {
+        match gesture.get() {
         Gesture::Connect {
             from,
             kind,
             pointer,
-        } => workflow.with(|w| {
-            w.node(&from).map(|n| {
-                let d = edge_path(out_port(n.position, kind), pointer, kind);
-                view! { <path class="edge draft" d=d/> }
-            })
+            refusal,
+            ..
+        } => state.position(&from).map(|at| {
+            let d = edge_path(out_port(at, kind), pointer, kind);
+            let why = refusal.clone().map(|why| {
+                view! {
+                    <text class="refusal" data-testid="connect-refusal" x=pointer.x + 12.0 y=pointer.y - 12.0>{why}</text>
+                }
+            });
+            view! {
+                <path class="edge draft" class:refused=refusal.is_some() d=d/>
+                {why}
+            }
         }),
         _ => None,
+    }
+    };
+    let band = move || match gesture.get() {
+        Gesture::Band { start, end, .. } => {
+            let r = Rect::spanning(start, end);
+            Some(view! {
+                <rect class="band" data-testid="selection-band" x=r.x y=r.y width=r.w height=r.h/>
+            })
+        }
+        _ => None,
+    };
+    let guides = move || {
+        state.guides.with(|guides| {
+            guides
+                .iter()
+                .map(|g| match *g {
+                    Guide::Vertical { x, from, to } => format!("M{x},{from} V{to} "),
+                    Guide::Horizontal { y, from, to } => format!("M{from},{y} H{to} "),
+                })
+                .collect::<String>()
+        })
+    };
+    let transform = move || {
+        let v = state.view.get();
+        format!("translate({},{}) scale({})", v.x, v.y, v.zoom)
+    };
+    let grid_scale = move || state.view.with(|v| v.zoom);
+    // The dot grid moves and scales with the drawing (thinned out when zoomed far out).
+    let grid = move || {
+        state.view.with(|v| {
+            let mut step = 16.0 * v.zoom;
+            while step < 8.0 {
+                step *= 2.0;
+            }
+            format!(
+                "background-size:{step:.2}px {step:.2}px;background-position:{:.1}px {:.1}px",
+                v.x, v.y
+            )
+        })
     };
 
     view! {
         <svg
             class="canvas"
+            class:panning=move || space.get() || matches!(gesture.get(), Gesture::Pan { .. })
             data-testid="canvas"
+            role="application"
+            aria-label="Workflow canvas"
             node_ref=state.canvas
             on:pointerdown=on_background
             on:pointermove=on_move
             on:pointerup=on_up
-            on:pointercancel=move |_| gesture.set(Gesture::Idle)
+            on:pointercancel=on_cancel
+            on:wheel=on_wheel
+            data-zoom=move || format!("{:.3}", grid_scale())
+            style=grid
         >
             <defs>
                 <marker id="arrow-ok" class="arrow ok" viewBox="0 0 10 10" refX="9" refY="5"
@@ -122,17 +280,21 @@ pub fn Canvas(state: EditorState) -> impl IntoView {
                     <path d="M0,0 L10,5 L0,10 z"/>
                 </marker>
             </defs>
-            <g class="edges">
-                <For each=edges key=|e| e.clone() let:edge>
-                    <EdgeView state edge bad_edges/>
-                </For>
+            <g class="viewport" data-testid="viewport" transform=transform>
+                <g class="edges">
+                    <For each=edges key=|e| e.clone() let:edge>
+                        <EdgeView state edge bad_edges drop_edge/>
+                    </For>
+                </g>
+                <g class="nodes">
+                    <For each=node_names key=|n| n.clone() let:name>
+                        <NodeView state name errors warnings hover space/>
+                    </For>
+                </g>
+                <path class="guides" data-testid="guides" d=guides/>
+                {draft}
+                {band}
             </g>
-            <g class="nodes">
-                <For each=node_names key=|n| n.clone() let:name>
-                    <NodeView state name errors warnings/>
-                </For>
-            </g>
-            {draft}
         </svg>
     }
 }
@@ -141,18 +303,19 @@ pub fn Canvas(state: EditorState) -> impl IntoView {
 fn EdgeView(
     state: EditorState,
     edge: Edge,
-    bad_edges: Memo<std::collections::HashSet<Edge>>,
+    bad_edges: Memo<HashSet<Edge>>,
+    drop_edge: Memo<Option<Edge>>,
 ) -> impl IntoView {
-    let workflow = state.workflow;
-    let d = {
+    let ends = {
         let edge = edge.clone();
+        move || Some((state.position(&edge.from)?, state.position(&edge.to)?))
+    };
+    let d = {
+        let ends = ends.clone();
+        let kind = edge.kind;
         move || {
-            workflow
-                .with(|w| {
-                    let from = w.node(&edge.from)?.position;
-                    let to = w.node(&edge.to)?.position;
-                    Some(edge_path(out_port(from, edge.kind), in_port(to), edge.kind))
-                })
+            ends()
+                .map(|(from, to)| edge_path(out_port(from, kind), in_port(to), kind))
                 .unwrap_or_default()
         }
     };
@@ -168,6 +331,10 @@ fn EdgeView(
         let edge = edge.clone();
         move || bad_edges.with(|b| b.contains(&edge))
     };
+    let target = {
+        let edge = edge.clone();
+        move || drop_edge.with(|d| d.as_ref() == Some(&edge))
+    };
     let kind = edge.kind.id();
     // Defaults look like error paths (the "otherwise" way out), cases like ok paths.
     let failure_like = matches!(edge.kind, EdgeKind::Error | EdgeKind::Default);
@@ -177,18 +344,14 @@ fn EdgeView(
         if text.chars().count() > 28 {
             text = text.chars().take(27).collect::<String>() + "…";
         }
-        text
+        let at = move || {
+            ends()
+                .map(|(from, to)| ((from.x + to.x) / 2.0 + 84.0, (from.y + to.y) / 2.0 + 20.0))
+                .unwrap_or_default()
+        };
+        let at_y = at.clone();
+        view! { <text class="edge-label" x=move || at().0 y=move || at_y().1>{text}</text> }
     });
-    let label_at = {
-        let edge = edge.clone();
-        move || {
-            state.workflow.with(|w| {
-                let from = w.node(&edge.from).map(|n| n.position).unwrap_or_default();
-                let to = w.node(&edge.to).map(|n| n.position).unwrap_or_default();
-                ((from.x + to.x) / 2.0 + 84.0, (from.y + to.y) / 2.0 + 20.0)
-            })
-        }
-    };
     let testid = format!("edge-{}-{}", edge.from, edge.to);
     let select = move |ev: PointerEvent| {
         ev.stop_propagation();
@@ -201,16 +364,12 @@ fn EdgeView(
                 class:error=failure_like
                 class:selected=selected
                 class:invalid=invalid
+                class:drop-target=target
                 marker-end=format!("url(#arrow-{marker})")
                 d=d.clone()
             />
             <path class="edge-hit" d=d on:pointerdown=select/>
-            {label.map(|text| {
-                let (at_x, at_y) = (label_at.clone(), label_at.clone());
-                view! {
-                    <text class="edge-label" x=move || at_x().0 y=move || at_y().1>{text}</text>
-                }
-            })}
+            {label}
         </g>
     }
 }
@@ -219,14 +378,13 @@ fn EdgeView(
 fn NodeView(
     state: EditorState,
     name: String,
-    errors: Memo<std::collections::HashSet<String>>,
-    warnings: Memo<std::collections::HashSet<String>>,
+    errors: Memo<HashSet<String>>,
+    warnings: Memo<HashSet<String>>,
+    hover: Memo<Option<(String, bool)>>,
+    space: RwSignal<bool>,
 ) -> impl IntoView {
     let workflow = state.workflow;
-    let position = {
-        let name = name.clone();
-        move || workflow.with(|w| w.node(&name).map(|n| n.position).unwrap_or_default())
-    };
+    let index = state.index;
     let node_type = workflow.with_untracked(|w| w.node(&name).map(|n| n.kind.node_type()));
     let Some(node_type) = node_type else {
         return ().into_any();
@@ -234,7 +392,8 @@ fn NodeView(
     let subtitle = {
         let name = name.clone();
         move || {
-            workflow.with(|w| match w.node(&name).map(|n| &n.kind) {
+            let i = index.with(|ix| ix.get(&name).copied());
+            workflow.with(|w| match i.and_then(|i| w.nodes.get(i)).map(|n| &n.kind) {
                 Some(NodeKind::Action(action)) if action.summary().is_some() => {
                     let summary = action.summary().unwrap_or_default();
                     let mut line = format!("{} · {summary}", action.action);
@@ -249,19 +408,15 @@ fn NodeView(
         }
     };
     let transform = {
-        let position = position.clone();
+        let name = name.clone();
         move || {
-            let p = position();
+            let p = state.position(&name).unwrap_or_default();
             format!("translate({},{})", p.x, p.y)
         }
     };
     let selected = {
         let name = name.clone();
-        move || {
-            state
-                .selection
-                .with(|s| matches!(s, Selection::Node(n) if *n == name))
-        }
+        move || state.selection.with(|s| s.has_node(&name))
     };
     let invalid = {
         let name = name.clone();
@@ -271,13 +426,47 @@ fn NodeView(
         let name = name.clone();
         move || warnings.with(|w| w.contains(&name))
     };
+    let (accepts, refuses) = {
+        let (a, b) = (name.clone(), name.clone());
+        (
+            move || hover.with(|h| matches!(h, Some((t, false)) if *t == a)),
+            move || hover.with(|h| matches!(h, Some((t, true)) if *t == b)),
+        )
+    };
     let press = {
         let name = name.clone();
-        let position = position.clone();
         move |ev: PointerEvent| {
-            let (p, _) = canvas_point(&state, &ev);
-            state.selection.set(Selection::Node(name.clone()));
-            begin(&state, &ev, Gesture::begin_move(&name, p, position()));
+            if ev.button() != 0 {
+                return;
+            }
+            let (at, _) = pointer(&state, &ev);
+            if space.get_untracked() {
+                let pan = Gesture::Pan {
+                    client: at.client,
+                    view: state.view.get_untracked(),
+                };
+                begin(&state, &ev, pan);
+                return;
+            }
+            let add = additive(&ev);
+            // Pressing a node outside the selection selects it alone (or adds it); pressing
+            // one inside keeps the selection, so the whole group can be dragged.
+            if !state.selection.with_untracked(|s| s.has_node(&name)) {
+                if add {
+                    state.click(name.clone(), true);
+                } else {
+                    state.selection.set(Selection::node(name.clone()));
+                }
+            }
+            let nodes = state.selection.with_untracked(Selection::nodes);
+            let nodes = if nodes.contains(&name) {
+                nodes
+            } else {
+                vec![name.clone()]
+            };
+            let g =
+                workflow.with_untracked(|w| Gesture::begin_move(w, &name, nodes, at.canvas, add));
+            begin(&state, &ev, g);
         }
     };
     let port_owner = name.clone();
@@ -287,17 +476,13 @@ fn NodeView(
         let press = {
             let name = name.clone();
             move |ev: PointerEvent| {
-                let (p, _) = canvas_point(&state, &ev);
-                begin(
-                    &state,
-                    &ev,
-                    Gesture::Connect {
-                        from: name.clone(),
-                        kind,
-                        pointer: p,
-                    },
-                );
+                let (at, _) = pointer(&state, &ev);
+                begin(&state, &ev, Gesture::connect(&name, kind, at.canvas));
             }
+        };
+        let label = match kind {
+            EdgeKind::Ok | EdgeKind::Case => "ok",
+            EdgeKind::Error | EdgeKind::Default => "error",
         };
         view! {
             <circle
@@ -308,12 +493,13 @@ fn NodeView(
                 r=PORT_R
                 on:pointerdown=press
             >
-                <title>{format!("drag to connect the {} path", kind.id())}</title>
+                <title>{format!("drag to connect the {label} path of {name}")}</title>
             </circle>
         }
     };
     let outputs = has_outputs(node_type).then(|| (port(EdgeKind::Ok), port(EdgeKind::Error)));
     let in_anchor = in_port(Point::default());
+    let label = format!("{} node {name}", node_type.label());
     view! {
         <g
             class="node"
@@ -321,8 +507,12 @@ fn NodeView(
             class:selected=selected
             class:invalid=invalid
             class:warning=warning
+            class:accepts=accepts
+            class:refuses=refuses
             data-testid=format!("node-{name}")
             data-type=node_type.id()
+            role="button"
+            aria-label=label
             transform=transform
             on:pointerdown=press
         >
@@ -340,4 +530,128 @@ fn NodeView(
         </g>
     }
     .into_any()
+}
+
+/// The whole drawing in miniature with the visible area framed; pressing or dragging on it
+/// moves the view there. One `<path>` holds every node, so it stays cheap at 5,000 nodes.
+#[component]
+pub fn Minimap(state: EditorState) -> impl IntoView {
+    const W: f64 = 200.0;
+    const H: f64 = 130.0;
+    let area = Memo::new(move |_| {
+        state
+            .workflow
+            .with(|w| bounds(w.nodes.iter().map(|n| &n.position)))
+            .map(|r| Rect {
+                x: r.x - 40.0,
+                y: r.y - 40.0,
+                w: r.w + 80.0,
+                h: r.h + 80.0,
+            })
+    });
+    let scale = move || area.get().map(|a| (W / a.w).min(H / a.h)).unwrap_or(1.0);
+    let nodes = move || {
+        let Some(a) = area.get() else {
+            return String::new();
+        };
+        let s = (W / a.w).min(H / a.h);
+        state.workflow.with(|w| {
+            let mut d = String::with_capacity(w.nodes.len() * 24);
+            for n in &w.nodes {
+                use std::fmt::Write;
+                let _ = write!(
+                    d,
+                    "M{:.1},{:.1}h{:.1}v{:.1}h{:.1}z",
+                    (n.position.x - a.x) * s,
+                    (n.position.y - a.y) * s,
+                    NODE_W * s,
+                    NODE_H * s,
+                    -NODE_W * s
+                );
+            }
+            d
+        })
+    };
+    let frame = move || {
+        let a = area.get()?;
+        let s = scale();
+        let v = state.view.get().visible(state.size.get());
+        Some(Rect {
+            x: (v.x - a.x) * s,
+            y: (v.y - a.y) * s,
+            w: v.w * s,
+            h: v.h * s,
+        })
+    };
+    let dragging = RwSignal::new(false);
+    let go = move |ev: &PointerEvent| {
+        let (Some(a), Some(el)) = (
+            area.get_untracked(),
+            ev.current_target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()),
+        ) else {
+            return;
+        };
+        let r = el.get_bounding_client_rect();
+        let s = (W / a.w).min(H / a.h);
+        let p = Point {
+            x: a.x + (f64::from(ev.client_x()) - r.left()) / s,
+            y: a.y + (f64::from(ev.client_y()) - r.top()) / s,
+        };
+        let size = state.size.get_untracked();
+        state.view.update(|v| *v = v.centred_on(p, size));
+    };
+    view! {
+        <svg class="minimap" data-testid="minimap" width=W height=H role="img"
+            aria-label="Overview of the whole workflow; press to move there"
+            on:pointerdown=move |ev: PointerEvent| {
+                ev.stop_propagation();
+                dragging.set(true);
+                if let Some(el) = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                    let _ = el.set_pointer_capture(ev.pointer_id());
+                }
+                go(&ev);
+            }
+            on:pointermove=move |ev: PointerEvent| if dragging.get_untracked() { go(&ev) }
+            on:pointerup=move |_| dragging.set(false)
+        >
+            <path class="minimap-nodes" d=nodes/>
+            {move || frame().map(|f| view! {
+                <rect class="minimap-frame" data-testid="minimap-frame" x=f.x y=f.y width=f.w.max(2.0) height=f.h.max(2.0)/>
+            })}
+        </svg>
+    }
+}
+
+/// Zoom out, the zoom level (a click goes back to 100 %), zoom in, and fit.
+#[component]
+pub fn ZoomControls(state: EditorState) -> impl IntoView {
+    let zoom_by = move |factor: f64| {
+        let (w, h) = state.size.get_untracked();
+        let centre = Point {
+            x: w / 2.0,
+            y: h / 2.0,
+        };
+        state.view.update(|v| *v = v.zoom_at(centre, factor));
+    };
+    let actual = move |_| {
+        let (w, h) = state.size.get_untracked();
+        let centre = Point {
+            x: w / 2.0,
+            y: h / 2.0,
+        };
+        state.view.update(|v| {
+            let factor = 1.0 / v.zoom;
+            *v = v.zoom_at(centre, factor);
+        });
+    };
+    let percent = move || format!("{:.0} %", state.view.with(|v| v.zoom * 100.0));
+    view! {
+        <div class="zoom-controls" role="toolbar" aria-label="Zoom">
+            <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" on:click=move |_| zoom_by(1.0 / 1.25)>"−"</button>
+            <button data-testid="zoom-level" title="Back to 100 %" on:click=actual>{percent}</button>
+            <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| zoom_by(1.25)>"+"</button>
+            <button data-testid="fit" title="Fit the whole workflow (F)" on:click=move |_| state.fit()>"Fit"</button>
+        </div>
+    }
 }

@@ -1,4 +1,5 @@
-//! The validation issues, live from the shared crate; a click selects the first node named.
+//! The validation issues, live from the shared crate; a click selects the first node named
+//! and brings it into view.
 
 use leptos::prelude::*;
 use shared::workflow::Severity;
@@ -30,9 +31,13 @@ pub fn Issues(state: EditorState) -> impl IntoView {
                 Severity::Warning => "warning",
             };
             let first = issue.nodes.first().cloned();
+            let edge = issue.edges.first().cloned();
             let focus = move |_| {
                 if let Some(node) = &first {
-                    state.selection.set(Selection::Node(node.clone()));
+                    state.focus(node);
+                } else if let Some(edge) = &edge {
+                    state.focus(&edge.from);
+                    state.selection.set(Selection::Edge(edge.clone()));
                 }
             };
             view! {

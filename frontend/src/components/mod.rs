@@ -1,13 +1,17 @@
 //! Pieces of pages. They receive their state and never call the API themselves.
 
 mod confirm;
+mod find;
 mod history;
 mod issues;
 mod palette;
 mod properties;
+mod shortcuts;
 
 pub use confirm::{Confirm, Pending};
+pub use find::Find;
 pub use history::History;
 pub use issues::Issues;
 pub use palette::Palette;
 pub use properties::Properties;
+pub use shortcuts::Shortcuts;

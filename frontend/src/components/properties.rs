@@ -18,10 +18,31 @@ use crate::state::{EditorState, Selection};
 
 #[component]
 pub fn Properties(state: EditorState) -> impl IntoView {
-    move || match state.selection.get() {
-        Selection::Node(name) => view! { <NodeForm state name/> }.into_any(),
-        Selection::Edge(edge) => view! { <EdgeForm state edge/> }.into_any(),
-        Selection::None => view! { <WorkflowForm state/> }.into_any(),
+    // Forms are filled once; they are built again when the selection changes or the
+    // workflow is replaced under them (undo, redo, paste).
+    move || {
+        state.reloads.track();
+        match state.selection.get() {
+            Selection::Nodes(set) if set.len() == 1 => {
+                let name = set.into_iter().next().unwrap_or_default();
+                view! { <NodeForm state name/> }.into_any()
+            }
+            Selection::Nodes(set) => {
+                let count = set.len();
+                view! {
+                    <section data-testid="multi-selection">
+                        <h3>{format!("{count} nodes selected")}</h3>
+                        <p class="hint">"Drag one to move them all; Delete removes them; Ctrl+C copies them, with the edges between them."</p>
+                        <button class="danger" data-testid="delete-selection" on:click=move |_| state.delete_selection()>
+                            {format!("Delete {count} nodes")}
+                        </button>
+                    </section>
+                }
+                .into_any()
+            }
+            Selection::Edge(edge) => view! { <EdgeForm state edge/> }.into_any(),
+            Selection::None => view! { <WorkflowForm state/> }.into_any(),
+        }
     }
 }
 
@@ -42,7 +63,7 @@ fn EdgeForm(state: EditorState, edge: shared::workflow::Edge) -> impl IntoView {
             };
             let mut updated = selected.clone();
             updated.predicate = value;
-            let applied = state.edit(|w| {
+            let applied = state.edit_typing("prop-predicate", |w| {
                 let slot = w
                     .edges
                     .iter_mut()
@@ -88,10 +109,10 @@ fn WorkflowForm(state: EditorState) -> impl IntoView {
             lines::properties_to_text(&w.parameters),
         )
     });
-    let set = move |apply: fn(&mut Workflow, String)| {
+    let set = move |key: &'static str, apply: fn(&mut Workflow, String)| {
         move |ev| {
             let value = event_target_value(&ev);
-            let _ = state.edit(|w| {
+            let _ = state.edit_typing(key, |w| {
                 apply(w, value);
                 Ok::<_, EditError>(())
             });
@@ -106,21 +127,21 @@ fn WorkflowForm(state: EditorState) -> impl IntoView {
             <h3>"Workflow"</h3>
             <label for="prop-workflow-name">"Name"</label>
             <input id="prop-workflow-name" data-testid="prop-workflow-name" prop:value=name
-                on:input=set(|w, v| w.name = v)/>
+                on:input=set("workflow-name", |w, v| w.name = v)/>
             <label for="prop-schema">"Oozie schema for export"</label>
             <select id="prop-schema" data-testid="prop-schema"
-                on:change=set(|w, v| w.schema = SchemaVersion::parse(&v).unwrap_or_default())>
+                on:change=set("schema", |w, v| w.schema = SchemaVersion::parse(&v).unwrap_or_default())>
                 {versions}
             </select>
             <label for="prop-job-properties">"Job properties (job.properties), name=value per line"</label>
             <textarea id="prop-job-properties" data-testid="prop-job-properties" prop:value=properties
-                on:change=set(|w, v| w.job_properties = lines::properties_from_text(&v, &[])
+                on:change=set("job-properties", |w, v| w.job_properties = lines::properties_from_text(&v, &[])
                     .into_iter()
                     .map(|p| JobProperty { name: p.name, value: p.value.unwrap_or_default() })
                     .collect())></textarea>
             <label for="prop-parameters">"Parameters with defaults, name=value per line"</label>
             <textarea id="prop-parameters" data-testid="prop-parameters" prop:value=parameters
-                on:change=set(|w, v| {
+                on:change=set("parameters", |w, v| {
                     let old = std::mem::take(&mut w.parameters);
                     w.parameters = lines::properties_from_text(&v, &old);
                 })></textarea>
@@ -162,7 +183,7 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
             let node = name.clone();
             let set_message = move |ev| {
                 let value = event_target_value(&ev);
-                let _ = state.edit(|w| match w.node_mut(&node).map(|n| &mut n.kind) {
+                let _ = state.edit_typing("message", |w| match w.node_mut(&node).map(|n| &mut n.kind) {
                     Some(NodeKind::Kill { message }) => {
                         *message = value;
                         Ok(())
@@ -242,10 +263,15 @@ impl FieldTarget {
         }
     }
 
-    /// Writes one field; an emptied group disappears with its last field.
+    /// Writes one field; an emptied group disappears with its last field. Keystrokes in
+    /// one field are one undo step.
     fn write(&self, state: EditorState, key: &'static str, value: Value) {
         let target = self.clone();
-        let _ = state.edit(|w| {
+        let field = match &target {
+            FieldTarget::Global => format!("global/{key}"),
+            FieldTarget::Node { node, group } => format!("{node}/{}/{key}", group.unwrap_or("")),
+        };
+        let _ = state.edit_typing(&field, |w| {
             let fields = target
                 .fields_mut(w)
                 .ok_or_else(|| EditError::NoSuchNode(String::new()))?;
@@ -305,7 +331,7 @@ fn action_attributes(state: EditorState, name: &str, action: &Action) -> impl In
         let set = move |ev| {
             let value = event_target_value(&ev);
             let value = (!value.trim().is_empty()).then(|| value.trim().to_owned());
-            let _ = state.edit(|w| {
+            let _ = state.edit_typing(&format!("{node}/@{key}"), |w| {
                 let action = w
                     .node_mut(&node)
                     .and_then(|n| n.kind.as_action_mut())

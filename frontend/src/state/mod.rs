@@ -1,21 +1,50 @@
 //! The editor's state: the workflow being edited, what is selected, the gesture in progress,
-//! and the live validation derived from them. Edits go through [`EditorState`] so that
-//! "unsaved changes" and selection bookkeeping stay right whatever made the edit.
+//! the undo history and the live validation derived from them. Edits go through
+//! [`EditorState`] so that undo, "unsaved changes" and selection bookkeeping stay right
+//! whatever made the edit.
 
-use std::collections::HashSet;
+mod clipboard;
+mod undo;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use leptos::prelude::*;
 use shared::api::WorkflowRecord;
-use shared::workflow::{Edge, EditError, Issue, NodeType, Point, Severity, Workflow, validate};
+use shared::workflow::layout::{Direction, LayoutOptions, layout};
+use shared::workflow::{
+    Edge, EdgeKind, EditError, Issue, NodeType, Point, Severity, Workflow, validate,
+};
+
+pub use clipboard::Clipboard;
+use undo::Undo;
 
 use crate::canvas::drag::{Gesture, Outcome};
+use crate::canvas::geometry::{Guide, NODE_H, NODE_W, Rect, Viewport, bounds};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Selection {
     #[default]
     None,
-    Node(String),
+    /// One or more nodes (sorted, so the same set compares equal however it was made).
+    Nodes(BTreeSet<String>),
     Edge(Edge),
+}
+
+impl Selection {
+    pub fn node(name: impl Into<String>) -> Self {
+        Selection::Nodes(BTreeSet::from([name.into()]))
+    }
+
+    pub fn has_node(&self, name: &str) -> bool {
+        matches!(self, Selection::Nodes(set) if set.contains(name))
+    }
+
+    pub fn nodes(&self) -> Vec<String> {
+        match self {
+            Selection::Nodes(set) => set.iter().cloned().collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A line in the toolbar telling what just happened.
@@ -44,19 +73,39 @@ impl Status {
 pub struct EditorState {
     pub id: i64,
     pub workflow: RwSignal<Workflow>,
+    /// Each node's place in `workflow.nodes`, so views find their node without a scan.
+    pub index: Memo<HashMap<String, usize>>,
     /// The stored revision this edit started from (sent with a save to detect conflicts).
     pub revision: RwSignal<i64>,
-    /// Counts edits; a save clears "unsaved" only if no edit happened while it was in flight.
-    pub edits: RwSignal<u64>,
-    pub saved_at_edit: RwSignal<u64>,
+    /// Identifies the content: every edit makes a new one, undo and redo bring back the
+    /// one they restore. "Unsaved" means it differs from the one last saved.
+    pub version: RwSignal<u64>,
+    pub saved_version: RwSignal<u64>,
+    /// Bumped when the workflow is replaced as a whole (undo, redo, paste, load), so open
+    /// forms read it again.
+    pub reloads: RwSignal<u64>,
     pub selection: RwSignal<Selection>,
     pub gesture: RwSignal<Gesture>,
+    /// The nodes being dragged and how far from their stored positions they are drawn.
+    pub moving: RwSignal<HashSet<String>>,
+    pub offset: RwSignal<Point>,
+    pub guides: RwSignal<Vec<Guide>>,
+    pub view: RwSignal<Viewport>,
+    /// The canvas element's size in pixels.
+    pub size: RwSignal<(f64, f64)>,
     pub status: RwSignal<Status>,
     /// A short-lived message about a refused gesture.
     pub notice: RwSignal<Option<String>>,
     /// Live validation: the shared crate's `validate`, running in wasm on every edit.
     pub issues: Memo<Vec<Issue>>,
     pub canvas: NodeRef<leptos::svg::Svg>,
+    /// Whether undo and redo have something to do (for the buttons).
+    pub can_undo: RwSignal<bool>,
+    pub can_redo: RwSignal<bool>,
+    /// Where the pointer last was on the canvas: where a paste lands.
+    pub pointer: RwSignal<Option<Point>>,
+    undo: StoredValue<Undo>,
+    next_version: StoredValue<u64>,
 }
 
 impl EditorState {
@@ -65,37 +114,111 @@ impl EditorState {
         EditorState {
             id: record.id,
             workflow,
+            index: Memo::new(move |_| {
+                workflow.with(|w| {
+                    w.nodes
+                        .iter()
+                        .enumerate()
+                        .map(|(i, n)| (n.name.clone(), i))
+                        .collect()
+                })
+            }),
             revision: RwSignal::new(record.revision),
-            edits: RwSignal::new(0),
-            saved_at_edit: RwSignal::new(0),
+            version: RwSignal::new(0),
+            saved_version: RwSignal::new(0),
+            reloads: RwSignal::new(0),
             selection: RwSignal::new(Selection::None),
             gesture: RwSignal::new(Gesture::Idle),
+            moving: RwSignal::new(HashSet::new()),
+            offset: RwSignal::new(Point::default()),
+            guides: RwSignal::new(Vec::new()),
+            view: RwSignal::new(Viewport::default()),
+            size: RwSignal::new((1000.0, 700.0)),
             status: RwSignal::new(Status::default()),
             notice: RwSignal::new(None),
             issues: Memo::new(move |_| workflow.with(validate)),
             canvas: NodeRef::new(),
+            can_undo: RwSignal::new(false),
+            can_redo: RwSignal::new(false),
+            pointer: RwSignal::new(None),
+            undo: StoredValue::new(Undo::default()),
+            next_version: StoredValue::new(1),
         }
     }
 
-    /// Replaces what is edited with a stored record (after a restore): nothing unsaved, and
-    /// nothing selected that may no longer exist.
+    /// Replaces what is edited with a stored record (after a restore): nothing unsaved,
+    /// nothing selected that may no longer exist, and nothing to undo into another version.
     pub fn load(&self, record: WorkflowRecord) {
         self.selection.set(Selection::None);
         self.gesture.set(Gesture::Idle);
         self.workflow.set(record.definition);
         self.revision.set(record.revision);
-        self.saved_at_edit.set(self.edits.get_untracked());
+        let v = self.fresh_version();
+        self.version.set(v);
+        self.saved_version.set(v);
+        self.undo.update_value(Undo::clear);
+        self.sync_undo();
+        self.reloads.update(|n| *n += 1);
     }
 
     pub fn dirty(&self) -> bool {
-        self.edits.get() != self.saved_at_edit.get()
+        self.version.get() != self.saved_version.get()
     }
 
-    /// Applies an edit that may be refused; only a successful one counts as a change.
+    /// Whether a node is drawn where it is stored plus the drag offset.
+    pub fn position(&self, name: &str) -> Option<Point> {
+        let base = self.index.with(|ix| {
+            let i = *ix.get(name)?;
+            self.workflow.with(|w| w.nodes.get(i).map(|n| n.position))
+        })?;
+        Some(if self.moving.with(|m| m.contains(name)) {
+            let o = self.offset.get();
+            Point {
+                x: base.x + o.x,
+                y: base.y + o.y,
+            }
+        } else {
+            base
+        })
+    }
+
+    fn fresh_version(&self) -> u64 {
+        let v = self.next_version.get_value();
+        self.next_version.set_value(v + 1);
+        v
+    }
+
+    fn sync_undo(&self) {
+        let (u, r) = self.undo.with_value(|h| (h.can_undo(), h.can_redo()));
+        self.can_undo.set(u);
+        self.can_redo.set(r);
+    }
+
+    /// Applies an edit that may be refused; a successful one is one undo step.
     pub fn edit<T>(
         &self,
         f: impl FnOnce(&mut Workflow) -> Result<T, EditError>,
     ) -> Result<T, EditError> {
+        self.edit_as(None, f)
+    }
+
+    /// An edit made by typing into the field `key`: consecutive keystrokes in the same
+    /// field are one undo step, as in a text editor.
+    pub fn edit_typing<T>(
+        &self,
+        key: &str,
+        f: impl FnOnce(&mut Workflow) -> Result<T, EditError>,
+    ) -> Result<T, EditError> {
+        self.edit_as(Some(key), f)
+    }
+
+    fn edit_as<T>(
+        &self,
+        typing: Option<&str>,
+        f: impl FnOnce(&mut Workflow) -> Result<T, EditError>,
+    ) -> Result<T, EditError> {
+        let continues = self.undo.with_value(|h| h.continues(typing));
+        let before = (!continues).then(|| self.workflow.get_untracked());
         let mut result = None;
         self.workflow.maybe_update(|wf| {
             let r = f(wf);
@@ -105,40 +228,114 @@ impl EditorState {
         });
         let result = result.expect("maybe_update runs the closure");
         if result.is_ok() {
-            self.edits.update(|n| *n += 1);
+            let version = self.version.get_untracked();
+            if let Some(before) = before {
+                self.undo
+                    .update_value(|h| h.record(before, version, typing.map(str::to_owned)));
+            }
+            self.version.set(self.fresh_version());
+            self.sync_undo();
         }
         result
     }
 
-    pub fn add_node(&self, node_type: NodeType, at: Point) {
-        if let Ok(name) = self.edit(|wf| Ok(wf.add_node(node_type, at))) {
-            self.selection.set(Selection::Node(name));
+    pub fn undo(&self) {
+        self.step_history(true);
+    }
+
+    pub fn redo(&self) {
+        self.step_history(false);
+    }
+
+    fn step_history(&self, back: bool) {
+        let current = (self.workflow.get_untracked(), self.version.get_untracked());
+        let restored = self.undo.try_update_value(|h| {
+            if back {
+                h.undo(current)
+            } else {
+                h.redo(current)
+            }
+        });
+        let Some(Some((wf, version))) = restored else {
+            return;
+        };
+        // Keep only what still exists selected.
+        let keep: BTreeSet<String> = self.selection.with_untracked(|s| {
+            s.nodes()
+                .into_iter()
+                .filter(|n| wf.node(n).is_some())
+                .collect()
+        });
+        self.workflow.set(wf);
+        self.version.set(version);
+        self.selection.set(if keep.is_empty() {
+            Selection::None
+        } else {
+            Selection::Nodes(keep)
+        });
+        self.sync_undo();
+        self.reloads.update(|n| *n += 1);
+    }
+
+    /// Adds a node of a type; dropped onto an edge, it goes between that edge's ends: the
+    /// edge's source now leads to it the same way, and it leads on to the old target.
+    pub fn add_node(&self, node_type: NodeType, at: Point, into: Option<Edge>) {
+        let added = self.edit(|wf| {
+            let name = wf.add_node(node_type, at);
+            if let Some(edge) = &into
+                && wf.edges.contains(edge)
+            {
+                let mut first = edge.clone();
+                first.to.clone_from(&name);
+                wf.disconnect(edge);
+                wf.edges.push(first);
+                if node_type.has_outputs() {
+                    wf.connect(&name, &edge.to, EdgeKind::Ok)?;
+                }
+            }
+            Ok(name)
+        });
+        if let Ok(name) = added {
+            self.selection.set(Selection::node(name));
         }
     }
 
-    pub fn move_node(&self, name: &str, to: Point) {
+    pub fn move_nodes(&self, nodes: &[String], by: Point) {
         let _ = self.edit(|wf| {
-            let node = wf
-                .node_mut(name)
-                .ok_or_else(|| EditError::NoSuchNode(name.to_owned()))?;
-            node.position = to;
+            for name in nodes {
+                if let Some(node) = wf.node_mut(name) {
+                    node.position.x += by.x;
+                    node.position.y += by.y;
+                }
+            }
             Ok(())
         });
     }
 
     pub fn rename(&self, old: &str, new: &str) -> Result<(), EditError> {
         self.edit(|wf| wf.rename_node(old, new))?;
-        if self.selection.get_untracked() == Selection::Node(old.to_owned()) {
-            self.selection.set(Selection::Node(new.to_owned()));
+        if self.selection.get_untracked().has_node(old) {
+            self.selection.update(|s| {
+                if let Selection::Nodes(set) = s {
+                    set.remove(old);
+                    set.insert(new.to_owned());
+                }
+            });
         }
         Ok(())
     }
 
+    /// Deletes the selected nodes (with their edges) or edge, as one undo step.
     pub fn delete_selection(&self) {
         match self.selection.get_untracked() {
-            Selection::None => {}
-            Selection::Node(name) => {
-                let _ = self.edit(|wf| wf.remove_node(&name));
+            Selection::None => return,
+            Selection::Nodes(names) => {
+                let _ = self.edit(|wf| {
+                    wf.nodes.retain(|n| !names.contains(&n.name));
+                    wf.edges
+                        .retain(|e| !names.contains(&e.from) && !names.contains(&e.to));
+                    Ok(())
+                });
             }
             Selection::Edge(edge) => {
                 let _ = self.edit(|wf| {
@@ -150,19 +347,132 @@ impl EditorState {
         self.selection.set(Selection::None);
     }
 
+    pub fn select_all(&self) {
+        let all: BTreeSet<String> = self
+            .workflow
+            .with_untracked(|w| w.nodes.iter().map(|n| n.name.clone()).collect());
+        self.selection.set(if all.is_empty() {
+            Selection::None
+        } else {
+            Selection::Nodes(all)
+        });
+    }
+
+    /// A click on a node: select it alone, or with Shift/Ctrl add or remove it.
+    pub fn click(&self, node: String, additive: bool) {
+        if !additive {
+            self.selection.set(Selection::node(node));
+            return;
+        }
+        self.selection.update(|s| {
+            let mut set = match std::mem::take(s) {
+                Selection::Nodes(set) => set,
+                _ => BTreeSet::new(),
+            };
+            if !set.remove(&node) {
+                set.insert(node);
+            }
+            *s = if set.is_empty() {
+                Selection::None
+            } else {
+                Selection::Nodes(set)
+            };
+        });
+    }
+
+    pub fn select_box(&self, area: Rect, additive: bool) {
+        let hit: BTreeSet<String> = self.workflow.with_untracked(|w| {
+            w.nodes
+                .iter()
+                .filter(|n| Rect::node(n.position).intersects(&area))
+                .map(|n| n.name.clone())
+                .collect()
+        });
+        let mut set = if additive {
+            match self.selection.get_untracked() {
+                Selection::Nodes(s) => s,
+                _ => BTreeSet::new(),
+            }
+        } else {
+            BTreeSet::new()
+        };
+        set.extend(hit);
+        self.selection.set(if set.is_empty() {
+            Selection::None
+        } else {
+            Selection::Nodes(set)
+        });
+    }
+
     /// Carries out what a finished gesture asks for.
     pub fn apply(&self, outcome: Outcome) {
         match outcome {
-            Outcome::Nothing | Outcome::Moved { .. } => {}
-            Outcome::AddNode { node_type, at } => self.add_node(node_type, at),
-            Outcome::Select { node } => self.selection.set(Selection::Node(node)),
+            Outcome::Nothing => {}
+            Outcome::Deselect => self.selection.set(Selection::None),
+            Outcome::AddNode {
+                node_type,
+                at,
+                into,
+            } => self.add_node(node_type, at, into),
+            Outcome::Moved { nodes, offset } => self.move_nodes(&nodes, offset),
+            Outcome::Click { node, additive } => self.click(node, additive),
+            Outcome::SelectBox { area, additive } => self.select_box(area, additive),
             Outcome::Connect { from, to, kind } => {
-                if let Err(err) = self.edit(|wf| wf.connect(&from, &to, kind)) {
-                    self.notice.set(Some(err.to_string()));
+                match self.edit(|wf| wf.connect(&from, &to, kind)) {
+                    Ok(()) => {
+                        let edge = self.workflow.with_untracked(|w| w.edges.last().cloned());
+                        if let Some(edge) = edge {
+                            self.selection.set(Selection::Edge(edge));
+                        }
+                    }
+                    Err(err) => self.notice.set(Some(err.to_string())),
                 }
             }
             Outcome::Refused(why) => self.notice.set(Some(why)),
         }
+    }
+
+    /// Lays the whole drawing out again (one undo step) and shows all of it.
+    pub fn auto_layout(&self, direction: Direction) {
+        let options = LayoutOptions {
+            direction,
+            node: (NODE_W, NODE_H),
+            ..LayoutOptions::default()
+        };
+        let _ = self.edit(|wf| {
+            layout(wf, &options);
+            Ok(())
+        });
+        self.fit();
+    }
+
+    /// Shows every node.
+    pub fn fit(&self) {
+        let area = self
+            .workflow
+            .with_untracked(|w| bounds(w.nodes.iter().map(|n| &n.position)));
+        if let Some(area) = area {
+            self.view
+                .set(Viewport::fit(area, self.size.get_untracked(), 40.0));
+        }
+    }
+
+    /// Selects a node and brings it to the middle of the screen.
+    pub fn focus(&self, name: &str) {
+        let Some(at) = self
+            .workflow
+            .with_untracked(|w| w.node(name).map(|n| n.position))
+        else {
+            return;
+        };
+        self.selection.set(Selection::node(name));
+        let centre = Point {
+            x: at.x + NODE_W / 2.0,
+            y: at.y + NODE_H / 2.0,
+        };
+        self.view.update(|v| {
+            *v = v.centred_on(centre, self.size.get_untracked());
+        });
     }
 
     /// Nodes and edges named by issues of a severity, for highlighting.
@@ -184,5 +494,187 @@ impl EditorState {
                 .flat_map(|i| i.edges.iter().cloned())
                 .collect()
         })
+    }
+
+    /// The selected nodes and the edges between them, as clipboard text.
+    pub fn copy(&self) -> Option<String> {
+        let names = self.selection.with_untracked(Selection::nodes);
+        if names.is_empty() {
+            return None;
+        }
+        Some(
+            self.workflow
+                .with_untracked(|w| Clipboard::take(w, &names).to_text()),
+        )
+    }
+
+    pub fn cut(&self) -> Option<String> {
+        let text = self.copy()?;
+        self.delete_selection();
+        Some(text)
+    }
+
+    /// Pastes clipboard text: the nodes come in under fresh names where theirs are taken,
+    /// placed at the pointer (or beside the originals), selected, as one undo step.
+    /// Returns how many nodes came in, or why nothing did.
+    pub fn paste(&self, text: &str) -> Result<usize, String> {
+        let clip = Clipboard::from_text(text)?;
+        let at = self.pointer.get_untracked();
+        let names = self
+            .edit(|wf| Ok(clip.paste_into(wf, at)))
+            .map_err(|e| e.to_string())?;
+        let count = names.len();
+        self.selection
+            .set(Selection::Nodes(names.into_iter().collect()));
+        self.reloads.update(|n| *n += 1);
+        Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::api::WorkflowRecord;
+
+    fn state() -> EditorState {
+        let mut wf = Workflow::new("t");
+        wf.add_node(NodeType::Action("shell"), Point::default());
+        wf.add_node(NodeType::Action("shell"), Point { x: 300.0, y: 0.0 });
+        wf.connect("shell-1", "shell-2", EdgeKind::Ok).unwrap();
+        EditorState::new(WorkflowRecord {
+            id: 1,
+            revision: 1,
+            updated_at: String::new(),
+            definition: wf,
+            published_version: None,
+        })
+    }
+
+    fn names(s: &EditorState) -> Vec<String> {
+        s.workflow
+            .with_untracked(|w| w.nodes.iter().map(|n| n.name.clone()).collect())
+    }
+
+    #[test]
+    fn every_edit_undoes_and_redoes_and_unsaved_follows_the_content() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let s = state();
+            assert!(!s.dirty());
+            s.add_node(NodeType::End, Point::default(), None);
+            s.move_nodes(&["shell-1".into()], Point { x: 8.0, y: 8.0 });
+            assert!(s.dirty());
+            assert_eq!(names(&s), ["shell-1", "shell-2", "end-1"]);
+            s.undo();
+            assert_eq!(s.position("shell-1"), Some(Point::default()));
+            s.undo();
+            assert_eq!(names(&s), ["shell-1", "shell-2"]);
+            assert!(!s.dirty(), "back to what was loaded");
+            assert!(!s.can_undo.get_untracked());
+            s.redo();
+            s.redo();
+            assert_eq!(s.position("shell-1"), Some(Point { x: 8.0, y: 8.0 }));
+            assert!(!s.can_redo.get_untracked());
+            // A new edit after an undo drops the redo branch.
+            s.undo();
+            s.select_all();
+            s.delete_selection();
+            assert!(names(&s).is_empty());
+            assert!(!s.can_redo.get_untracked());
+        });
+    }
+
+    #[test]
+    fn typing_in_one_field_is_one_step() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let s = state();
+            for text in ["a", "ab", "abc"] {
+                let _ = s.edit_typing("prop-workflow-name", |w| {
+                    w.name = text.to_owned();
+                    Ok(())
+                });
+            }
+            s.undo();
+            assert_eq!(s.workflow.with_untracked(|w| w.name.clone()), "t");
+        });
+    }
+
+    #[test]
+    fn dropping_onto_an_edge_splits_it() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let s = state();
+            let edge = Edge::new("shell-1", "shell-2", EdgeKind::Ok);
+            s.add_node(NodeType::Action("shell"), Point::default(), Some(edge));
+            let edges: Vec<(String, String)> = s.workflow.with_untracked(|w| {
+                w.edges
+                    .iter()
+                    .map(|e| (e.from.clone(), e.to.clone()))
+                    .collect()
+            });
+            assert_eq!(
+                edges,
+                [
+                    ("shell-1".to_owned(), "shell-3".to_owned()),
+                    ("shell-3".to_owned(), "shell-2".to_owned())
+                ]
+            );
+            assert_eq!(s.selection.get_untracked(), Selection::node("shell-3"));
+            s.undo();
+            assert_eq!(s.workflow.with_untracked(|w| w.edges.len()), 1);
+        });
+    }
+
+    #[test]
+    fn clicks_and_bands_select() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let s = state();
+            s.click("shell-1".into(), false);
+            s.click("shell-2".into(), true);
+            assert_eq!(s.selection.get_untracked().nodes(), ["shell-1", "shell-2"]);
+            s.click("shell-1".into(), true);
+            assert_eq!(s.selection.get_untracked(), Selection::node("shell-2"));
+            s.select_box(
+                Rect {
+                    x: -5.0,
+                    y: -5.0,
+                    w: 20.0,
+                    h: 20.0,
+                },
+                true,
+            );
+            assert_eq!(s.selection.get_untracked().nodes(), ["shell-1", "shell-2"]);
+        });
+    }
+
+    #[test]
+    fn cut_and_paste_bring_nodes_back_under_free_names() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let s = state();
+            s.select_all();
+            let text = s.copy().unwrap();
+            assert_eq!(s.paste(&text), Ok(2));
+            assert_eq!(
+                names(&s),
+                ["shell-1", "shell-2", "shell-1-copy", "shell-2-copy"]
+            );
+            // The edge between the copies came along.
+            assert!(s.workflow.with_untracked(|w| w.edges.contains(&Edge::new(
+                "shell-1-copy",
+                "shell-2-copy",
+                EdgeKind::Ok
+            ))));
+            s.undo();
+            assert_eq!(names(&s), ["shell-1", "shell-2"]);
+            s.selection.set(Selection::node("shell-2"));
+            let text = s.cut().unwrap();
+            assert_eq!(names(&s), ["shell-1"]);
+            assert_eq!(s.paste(&text), Ok(1));
+            assert_eq!(names(&s), ["shell-1", "shell-2"]);
+            assert!(s.paste("not ours").is_err());
+        });
     }
 }

@@ -429,9 +429,8 @@ fn pack(row: &[usize], wanted: &[f64], extent: &dyn Fn(usize) -> f64) -> Vec<f64
 /// strictly further along the lower layer.
 fn bilayer_crossings(pairs: &[(usize, usize)], lower: usize) -> usize {
     let mut tree = vec![0usize; lower + 1];
-    let mut seen = 0;
     let mut crossings = 0;
-    for &(_, b) in pairs {
+    for (seen, &(_, b)) in pairs.iter().enumerate() {
         // Earlier edges ending at or before b.
         let mut i = b + 1;
         let mut at_or_before = 0;
@@ -445,7 +444,6 @@ fn bilayer_crossings(pairs: &[(usize, usize)], lower: usize) -> usize {
             tree[i] += 1;
             i += i & i.wrapping_neg();
         }
-        seen += 1;
     }
     crossings
 }

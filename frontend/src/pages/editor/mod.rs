@@ -1,6 +1,9 @@
 //! The editor page: loads a workflow, then hosts the palette, canvas, property panel and
 //! issues, with Save, Validate and Export in the toolbar.
 
+mod draft;
+mod input;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -8,8 +11,10 @@ use shared::api::Role;
 use shared::workflow::Workflow;
 
 use crate::api::{self, ApiError};
-use crate::canvas::Canvas;
-use crate::components::{History, Issues, Palette, Properties};
+use shared::workflow::layout::Direction;
+
+use crate::canvas::{Canvas, Minimap, ZoomControls};
+use crate::components::{Find, History, Issues, Palette, Properties, Shortcuts};
 use crate::pages::UserMenu;
 use crate::pages::login::has_role;
 use crate::pages::schedule::Schedule;
@@ -84,7 +89,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
     let save = move |_| {
         busy.set(true);
         state.status.set(Status::info("Saving…"));
-        let at_edit = state.edits.get_untracked();
+        let at_edit = state.version.get_untracked();
         let definition = state.workflow.get_untracked();
         let why = Some(comment.get_untracked().trim().to_owned()).filter(|c| !c.is_empty());
         spawn_local(async move {
@@ -93,7 +98,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
             {
                 Ok(saved) => {
                     state.revision.set(saved.record.revision);
-                    state.saved_at_edit.set(at_edit);
+                    state.saved_version.set(at_edit);
                     comment.set(String::new());
                     let errors = saved
                         .validation
@@ -182,27 +187,111 @@ fn Workspace(state: EditorState) -> impl IntoView {
     let stream = StoredValue::new_local(stream);
     on_cleanup(move || stream.update_value(|s| drop(s.take())));
 
-    // Delete or Backspace removes the selection, unless the user is typing in a field.
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-        if !typing && (ev.key() == "Delete" || ev.key() == "Backspace") {
-            ev.prevent_default();
-            state.delete_selection();
+    let space = RwSignal::new(false);
+    let sheet_open = RwSignal::new(false);
+    let find = NodeRef::<leptos::html::Input>::new();
+    input::install(
+        state,
+        input::Hooks {
+            space,
+            sheet_open,
+            find,
+        },
+    );
+
+    // A draft left by an earlier session, offered back until used or thrown away.
+    let draft = RwSignal::new(
+        state
+            .workflow
+            .with_untracked(|w| draft::pending(state.id, w)),
+    );
+    draft::keep(state);
+    let restore_draft = move |_| {
+        if let Some(d) = draft.get_untracked() {
+            let _ = state.edit(|w| {
+                *w = d.workflow;
+                Ok(())
+            });
+            state.reloads.update(|n| *n += 1);
+            state
+                .status
+                .set(Status::info("Draft restored: Save to keep it, or Undo."));
+        }
+        draft.set(None);
+    };
+    let discard_draft = move |_| {
+        draft::discard(state.id);
+        draft.set(None);
+    };
+    let draft_banner = move || {
+        draft.get().map(|d| {
+            let when = format!("{} UTC", crate::dom::time(Some(d.saved_at_ms as i64)));
+            let newer = d.revision != state.revision.get_untracked();
+            let text = if newer {
+                format!(
+                    "You have unsaved changes from {when}, made on version {}; version {} was saved since. Restoring puts your changes on top of it.",
+                    d.revision,
+                    state.revision.get_untracked()
+                )
+            } else {
+                format!("You have unsaved changes from {when} that were never saved.")
+            };
+            view! {
+                <div class="banner" data-testid="draft-banner" role="alert">
+                    <span>{text}</span>
+                    <button class="primary" data-testid="draft-restore" on:click=restore_draft>"Restore them"</button>
+                    <button data-testid="draft-discard" on:click=discard_draft>"Discard"</button>
+                </div>
+            }
+        })
+    };
+
+    // Measure the canvas once drawn, and bring a drawing that is not in view into view.
+    request_animation_frame(move || {
+        crate::canvas::measure(&state);
+        let (w, h) = state.size.get_untracked();
+        let off_screen = state.workflow.with_untracked(|wf| {
+            wf.nodes.iter().any(|n| {
+                n.position.x + 168.0 > w
+                    || n.position.y + 56.0 > h
+                    || n.position.x < 0.0
+                    || n.position.y < 0.0
+            })
+        });
+        if off_screen {
+            state.fit();
         }
     });
-    on_cleanup(move || keys.remove());
+    // In-app links ask before leaving unsaved changes (the draft would keep them anyway).
+    let guard = move |ev: leptos::ev::MouseEvent| {
+        if state.dirty()
+            && !window()
+                .confirm_with_message(
+                    "Leave the editor? Your unsaved changes stay in a local draft.",
+                )
+                .unwrap_or(true)
+        {
+            ev.prevent_default();
+        }
+    };
 
     let title = move || state.workflow.with(|w| w.name.clone());
     let status = move || state.status.get();
     let dirty = move || state.dirty();
     view! {
         <header class="topbar">
-            <a class="brand" href="/">"Sluice"</a>
-            <a href="/runs" data-testid="nav-runs">"Runs"</a>
+            <a class="brand" href="/" on:click=guard>"Sluice"</a>
+            <a href="/runs" data-testid="nav-runs" on:click=guard>"Runs"</a>
             <span class="title" data-testid="workflow-title">{title}</span>
+            <button data-testid="undo" title="Undo (Ctrl+Z)" aria-label="Undo"
+                disabled=move || !state.can_undo.get() on:click=move |_| state.undo()>"↶"</button>
+            <button data-testid="redo" title="Redo (Shift+Ctrl+Z)" aria-label="Redo"
+                disabled=move || !state.can_redo.get() on:click=move |_| state.redo()>"↷"</button>
+            <button data-testid="layout-lr" title="Auto-layout, left to right"
+                on:click=move |_| state.auto_layout(Direction::LeftToRight)>"Layout →"</button>
+            <button data-testid="layout-tb" title="Auto-layout, top to bottom"
+                on:click=move |_| state.auto_layout(Direction::TopToBottom)>"Layout ↓"</button>
+            <Find state input=find/>
             <span class="status" data-testid="dirty">{move || if dirty() { "● unsaved changes" } else { "" }}</span>
             <span class="spacer"></span>
             <span class="status" class:error=move || status().error data-testid="save-status">{move || status().text}</span>
@@ -220,13 +309,19 @@ fn Workspace(state: EditorState) -> impl IntoView {
             <button class="primary" data-testid="save" on:click=save
                 disabled=move || busy.get() || !can_edit.get()
                 title=move || if can_edit.get() { "Save a new version" } else { "Viewers cannot save" }>"Save"</button>
+            <button data-testid="shortcuts-toggle" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
+                on:click=move |_| sheet_open.update(|o| *o = !*o)>"?"</button>
             <UserMenu/>
         </header>
+        {draft_banner}
+        <Shortcuts open=sheet_open/>
         <div class="editor">
             <Palette state/>
             <div class="canvas-wrap">
-                <Canvas state/>
-                {move || state.notice.get().map(|n| view! { <div class="toast" data-testid="notice">{n}</div> })}
+                <Canvas state space/>
+                <Minimap state/>
+                <ZoomControls state/>
+                {move || state.notice.get().map(|n| view! { <div class="toast" data-testid="notice" role="status">{n}</div> })}
             </div>
             <aside class="side">
                 <Show when=move || schedule_open.get()>

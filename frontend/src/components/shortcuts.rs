@@ -1,0 +1,51 @@
+//! The keyboard shortcut sheet, opened with `?`.
+
+use leptos::prelude::*;
+
+/// Every shortcut the editor has, as (keys, what it does).
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Ctrl/⌘ Z", "Undo"),
+    ("Shift Ctrl/⌘ Z, Ctrl Y", "Redo"),
+    ("Delete, Backspace", "Delete the selection"),
+    (
+        "Ctrl/⌘ C, X, V",
+        "Copy, cut, paste nodes (also between workflows and tabs)",
+    ),
+    ("Ctrl/⌘ A", "Select every node"),
+    (
+        "Shift or Ctrl/⌘ click",
+        "Add a node to the selection, or take it out",
+    ),
+    (
+        "Shift drag on the background",
+        "Select the nodes in a rectangle",
+    ),
+    ("Drag the background, Space drag", "Pan"),
+    ("Wheel, pinch, + and −", "Zoom"),
+    ("F", "Fit the whole workflow on screen"),
+    ("Ctrl/⌘ F", "Find a node by name"),
+    ("Escape", "Clear the selection"),
+    ("?", "Show or hide this sheet"),
+];
+
+#[component]
+pub fn Shortcuts(open: RwSignal<bool>) -> impl IntoView {
+    view! {
+        <Show when=move || open.get()>
+            <div class="modal-backdrop" on:click=move |_| open.set(false)>
+                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
+                    data-testid="shortcuts" on:click=|ev| ev.stop_propagation()>
+                    <h3 id="shortcuts-title">"Keyboard shortcuts"
+                        <button class="link" aria-label="Close" data-testid="shortcuts-close"
+                            on:click=move |_| open.set(false)>"×"</button>
+                    </h3>
+                    <table class="shortcuts">
+                        {SHORTCUTS.iter().map(|(keys, what)| view! {
+                            <tr><td><kbd>{*keys}</kbd></td><td>{*what}</td></tr>
+                        }).collect_view()}
+                    </table>
+                </div>
+            </div>
+        </Show>
+    }
+}
