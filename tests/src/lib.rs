@@ -403,6 +403,49 @@ impl Browser {
         Ok(())
     }
 
+    /// Presses a key chord on the page (modifiers held around `key`), as a user does.
+    pub async fn chord(&self, modifiers: &[Key], key: &str) -> Result<()> {
+        let mut chain = self.driver.action_chain();
+        for m in modifiers {
+            chain = chain.key_down(m.clone());
+        }
+        chain = chain.send_keys(key);
+        for m in modifiers.iter().rev() {
+            chain = chain.key_up(m.clone());
+        }
+        chain.perform().await?;
+        Ok(())
+    }
+
+    /// Clicks an element with a modifier held (Shift-click, Ctrl-click).
+    pub async fn click_with(&self, modifier: Key, testid: &str) -> Result<()> {
+        let el = self.get(testid).await?;
+        self.driver
+            .action_chain()
+            .key_down(modifier.clone())
+            .click_element(&el)
+            .key_up(modifier)
+            .perform()
+            .await?;
+        Ok(())
+    }
+
+    /// The canvas-coordinate position of a node (its SVG translate).
+    pub async fn node_at(&self, node: &str) -> Result<(f64, f64)> {
+        let t = self
+            .get(&format!("node-{node}"))
+            .await?
+            .attr("transform")
+            .await?
+            .context("a node has a transform")?;
+        let inner = t
+            .trim_start_matches("translate(")
+            .trim_end_matches(')')
+            .to_owned();
+        let (x, y) = inner.split_once(',').context("translate(x,y)")?;
+        Ok((x.trim().parse()?, y.trim().parse()?))
+    }
+
     /// Drags a palette item onto the canvas at (x, y) relative to the canvas' top-left.
     pub async fn drop_from_palette(&self, node_type: &str, x: i64, y: i64) -> Result<()> {
         let item = self.get(&format!("palette-{node_type}")).await?;

@@ -35,8 +35,8 @@ pub enum Gesture {
         nodes: Vec<String>,
         offset: Point,
         moved: bool,
-        /// Shift or Ctrl/Cmd was held: a click toggles the node in the selection.
-        additive: bool,
+        /// What a release without moving does to the selection.
+        click: Click,
     },
     /// An edge is being drawn from an output port; `pointer` is where its loose end is,
     /// `target` the node it would connect to and `refusal` why it would not.
@@ -87,7 +87,7 @@ pub enum Outcome {
     /// A press and release without movement.
     Click {
         node: String,
-        additive: bool,
+        click: Click,
     },
     Connect {
         from: String,
@@ -103,6 +103,18 @@ pub enum Outcome {
     },
     /// The gesture was refused, with the reason to show.
     Refused(String),
+}
+
+/// What a click on a node (a press and release without moving) does to the selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Click {
+    /// Select it alone.
+    Only,
+    /// Take it out of the selection or put it in (Shift or Ctrl/Cmd on a selected node).
+    Toggle,
+    /// Leave the selection as the press made it (Shift or Ctrl/Cmd on an unselected node:
+    /// the press already added it).
+    Keep,
 }
 
 /// Pointer travel below which a press on a node is a click, not a drag.
@@ -124,7 +136,7 @@ impl Gesture {
         anchor: &str,
         nodes: Vec<String>,
         pointer: Point,
-        additive: bool,
+        click: Click,
     ) -> Self {
         let start = wf.node(anchor).map(|n| n.position).unwrap_or_default();
         Gesture::Move {
@@ -137,7 +149,7 @@ impl Gesture {
             nodes,
             offset: Point::default(),
             moved: false,
-            additive,
+            click,
         }
     }
 
@@ -203,15 +215,21 @@ impl Gesture {
                     return Step::Nothing;
                 }
                 *moved = true;
-                // The grid first, then lining up with a standing node, which wins: a
-                // guide the user sees must be exact.
                 let moving: HashSet<&str> = nodes.iter().map(String::as_str).collect();
                 let others = wf
                     .nodes
                     .iter()
                     .filter(|n| !moving.contains(n.name.as_str()))
                     .map(|n| n.position);
-                let (to, guides) = align(snap(wanted), others);
+                // Lining up wins over the grid on the axes where a guide shows.
+                let (lined, guides) = align(wanted, others);
+                let grid = snap(wanted);
+                let x_lined = guides.iter().any(|g| matches!(g, Guide::Vertical { .. }));
+                let y_lined = guides.iter().any(|g| matches!(g, Guide::Horizontal { .. }));
+                let to = Point {
+                    x: if x_lined { lined.x } else { grid.x },
+                    y: if y_lined { lined.y } else { grid.y },
+                };
                 let next = Point {
                     x: to.x - start.x,
                     y: to.y - start.y,
@@ -259,13 +277,13 @@ impl Gesture {
                 nodes,
                 offset,
                 moved,
-                additive,
+                click,
                 ..
             } => {
                 if !moved {
                     Outcome::Click {
                         node: anchor,
-                        additive,
+                        click,
                     }
                 } else if offset == Point::default() {
                     Outcome::Nothing
@@ -415,13 +433,19 @@ mod tests {
     #[test]
     fn a_press_without_travel_is_a_click() {
         let w = wf();
-        let mut g = Gesture::begin_move(&w, "shell-1", vec!["shell-1".into()], p(10.0, 10.0), true);
+        let mut g = Gesture::begin_move(
+            &w,
+            "shell-1",
+            vec!["shell-1".into()],
+            p(10.0, 10.0),
+            Click::Toggle,
+        );
         assert_eq!(g.pointer_moved(at(11.0, 11.0), &w), Step::Nothing);
         assert_eq!(
             g.released(at(11.0, 11.0), true, &w),
             Outcome::Click {
                 node: "shell-1".into(),
-                additive: true
+                click: Click::Toggle
             }
         );
     }
@@ -430,7 +454,7 @@ mod tests {
     fn moving_keeps_the_grab_offset_snaps_and_moves_the_whole_selection() {
         let w = wf();
         let both = vec!["shell-1".to_owned(), "shell-2".to_owned()];
-        let mut g = Gesture::begin_move(&w, "shell-1", both.clone(), p(10.0, 10.0), false);
+        let mut g = Gesture::begin_move(&w, "shell-1", both.clone(), p(10.0, 10.0), Click::Only);
         let step = g.pointer_moved(at(111.0, 159.0), &w);
         assert_eq!(
             step,
@@ -451,13 +475,39 @@ mod tests {
     #[test]
     fn a_moving_node_lines_up_with_a_standing_one() {
         let w = wf();
-        let mut g =
-            Gesture::begin_move(&w, "shell-1", vec!["shell-1".into()], p(10.0, 10.0), false);
+        let mut g = Gesture::begin_move(
+            &w,
+            "shell-1",
+            vec!["shell-1".into()],
+            p(10.0, 10.0),
+            Click::Only,
+        );
         // Dragged to about 296, 200: within the slack of shell-2's left edge at 300.
         match g.pointer_moved(at(306.0, 210.0), &w) {
             Step::Offset { offset, guides } => {
                 assert_eq!(offset, p(300.0, 200.0));
                 assert!(matches!(guides[..], [Guide::Vertical { x, .. }] if x == 300.0));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_guide_beats_the_grid_on_its_axis() {
+        let w = wf();
+        let mut g = Gesture::begin_move(
+            &w,
+            "shell-1",
+            vec!["shell-1".into()],
+            p(0.0, 0.0),
+            Click::Only,
+        );
+        // 5 px below shell-2's row: the grid alone would say 8, the guide says 0. Across,
+        // nothing lines up, so x stays on the grid.
+        match g.pointer_moved(at(603.0, 5.0), &w) {
+            Step::Offset { offset, guides } => {
+                assert_eq!(offset, p(600.0, 0.0));
+                assert!(matches!(guides[..], [Guide::Horizontal { y, .. }] if y == 0.0));
             }
             other => panic!("{other:?}"),
         }

@@ -17,7 +17,7 @@ use leptos::ev::{PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use shared::workflow::{Edge, EdgeKind, NodeKind, Point, Severity};
 
-use super::drag::{Gesture, Pointer, Step};
+use super::drag::{Click, Gesture, Pointer, Step};
 use super::geometry::{
     Guide, NODE_H, NODE_W, PORT_R, Rect, bounds, edge_path, has_outputs, in_port, out_port,
 };
@@ -64,6 +64,14 @@ pub(crate) fn measure(state: &EditorState) {
 pub(crate) fn begin(state: &EditorState, ev: &PointerEvent, gesture: Gesture) {
     ev.prevent_default();
     ev.stop_propagation();
+    // Preventing the default also keeps focus where it was: let a text field go (which
+    // commits it), so the keys pressed next reach the canvas.
+    if let Some(field) = document()
+        .active_element()
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok())
+    {
+        field.blur().ok();
+    }
     if let Some(svg) = state.canvas.get_untracked() {
         let _ = svg.set_pointer_capture(ev.pointer_id());
     }
@@ -449,15 +457,22 @@ fn NodeView(
                 return;
             }
             let add = additive(&ev);
-            // Pressing a node outside the selection selects it alone (or adds it); pressing
-            // one inside keeps the selection, so the whole group can be dragged.
-            if !state.selection.with_untracked(|s| s.has_node(&name)) {
+            // Pressing a node outside the selection selects it alone (or, with a modifier,
+            // adds it); pressing one inside keeps the selection, so the whole group can be
+            // dragged, and a modifier-click on it without moving takes it out.
+            let was_selected = state.selection.with_untracked(|s| s.has_node(&name));
+            if !was_selected {
                 if add {
-                    state.click(name.clone(), true);
+                    state.click(name.clone(), Click::Toggle);
                 } else {
                     state.selection.set(Selection::node(name.clone()));
                 }
             }
+            let click = match (add, was_selected) {
+                (false, _) => Click::Only,
+                (true, true) => Click::Toggle,
+                (true, false) => Click::Keep,
+            };
             let nodes = state.selection.with_untracked(Selection::nodes);
             let nodes = if nodes.contains(&name) {
                 nodes
@@ -465,7 +480,7 @@ fn NodeView(
                 vec![name.clone()]
             };
             let g =
-                workflow.with_untracked(|w| Gesture::begin_move(w, &name, nodes, at.canvas, add));
+                workflow.with_untracked(|w| Gesture::begin_move(w, &name, nodes, at.canvas, click));
             begin(&state, &ev, g);
         }
     };

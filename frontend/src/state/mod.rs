@@ -18,7 +18,7 @@ use shared::workflow::{
 pub use clipboard::Clipboard;
 use undo::Undo;
 
-use crate::canvas::drag::{Gesture, Outcome};
+use crate::canvas::drag::{Click, Gesture, Outcome};
 use crate::canvas::geometry::{Guide, NODE_H, NODE_W, Rect, Viewport, bounds};
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -359,10 +359,14 @@ impl EditorState {
     }
 
     /// A click on a node: select it alone, or with Shift/Ctrl add or remove it.
-    pub fn click(&self, node: String, additive: bool) {
-        if !additive {
-            self.selection.set(Selection::node(node));
-            return;
+    pub fn click(&self, node: String, click: Click) {
+        match click {
+            Click::Keep => return,
+            Click::Only => {
+                self.selection.set(Selection::node(node));
+                return;
+            }
+            Click::Toggle => {}
         }
         self.selection.update(|s| {
             let mut set = match std::mem::take(s) {
@@ -415,7 +419,7 @@ impl EditorState {
                 into,
             } => self.add_node(node_type, at, into),
             Outcome::Moved { nodes, offset } => self.move_nodes(&nodes, offset),
-            Outcome::Click { node, additive } => self.click(node, additive),
+            Outcome::Click { node, click } => self.click(node, click),
             Outcome::SelectBox { area, additive } => self.select_box(area, additive),
             Outcome::Connect { from, to, kind } => {
                 match self.edit(|wf| wf.connect(&from, &to, kind)) {
@@ -631,10 +635,10 @@ mod tests {
         let owner = Owner::new();
         owner.with(|| {
             let s = state();
-            s.click("shell-1".into(), false);
-            s.click("shell-2".into(), true);
+            s.click("shell-1".into(), Click::Only);
+            s.click("shell-2".into(), Click::Toggle);
             assert_eq!(s.selection.get_untracked().nodes(), ["shell-1", "shell-2"]);
-            s.click("shell-1".into(), true);
+            s.click("shell-1".into(), Click::Toggle);
             assert_eq!(s.selection.get_untracked(), Selection::node("shell-2"));
             s.select_box(
                 Rect {
