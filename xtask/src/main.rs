@@ -40,6 +40,7 @@ fn main() -> Result<()> {
         Some("bench-wasm") => bench_wasm(),
         Some("bench-startup") => bench_startup(),
         Some("bench-load") => bench_load(),
+        Some("bench-ui") => bench_ui(),
         Some("api-fuzz") => api_fuzz(),
         _ => {
             eprintln!(
@@ -51,6 +52,7 @@ fn main() -> Result<()> {
                  bench-wasm     time validation and schedules in WebAssembly (needs node)\n  \
                  bench-startup  time `sluice serve` from start to ready, and its idle memory\n  \
                  bench-load     GET and save a 500-node workflow under wrk (needs wrk)\n  \
+                 bench-ui       the designer at 1,000 and 5,000 nodes in headless Chromium\n  \
                  api-fuzz       schemathesis (from PyPI) against the OpenAPI document"
             );
             std::process::exit(2);
@@ -141,6 +143,17 @@ fn bench_startup() -> Result<()> {
         rss.last().copied().unwrap_or_default(),
     );
     Ok(())
+}
+
+/// The designer's open, drag and layout times in headless Chromium over a release server
+/// (`tests/benches/designer.rs`).
+fn bench_ui() -> Result<()> {
+    ensure_system_tools()?;
+    let bin = release_sluice()?;
+    step("the designer at 1,000 and 5,000 nodes (cargo bench -p e2e --bench designer)");
+    run(cargo()
+        .args(["bench", "-p", "e2e", "--bench", "designer"])
+        .env("SLUICE_BIN", bin))
 }
 
 /// A release `sluice` with the browser app embedded, as the benchmarks run it.
@@ -475,7 +488,9 @@ fn dist() -> Result<DistReport> {
         .context("wasm-bindgen failed")?;
     let wasm = staging.join("frontend_bg.wasm");
 
-    let optimized = match wasm_opt()? {
+    // SLUICE_NO_WASM_OPT keeps the function names, for profiling in the browser.
+    let skip_opt = env::var_os("SLUICE_NO_WASM_OPT").is_some();
+    let optimized = match wasm_opt()?.filter(|_| !skip_opt) {
         Some(wasm_opt) => {
             step("shrinking the wasm (wasm-opt -Oz, binaryen 132 from npm)");
             let before = fs::metadata(&wasm)?.len();

@@ -196,6 +196,25 @@ pub fn Canvas(
         _ => None,
     });
 
+    // Drawn over the canvas rather than as a class on every node and edge: a class would
+    // make thousands of views listen to a value that changes on every pointer move.
+    let hover_mark = move || {
+        hover.get().and_then(|(target, refused)| {
+            let at = state.position(&target)?;
+            Some(view! {
+                <rect class="hover-mark" class:refuses=refused class:accepts=!refused
+                    data-testid=format!("hover-{target}")
+                    x=at.x - 3.0 y=at.y - 3.0 width=NODE_W + 6.0 height=NODE_H + 6.0 rx="10"/>
+            })
+        })
+    };
+    let drop_mark = move || {
+        drop_edge.get().and_then(|edge| {
+            let (from, to) = (state.position(&edge.from)?, state.position(&edge.to)?);
+            let d = edge_path(out_port(from, edge.kind), in_port(to), edge.kind);
+            Some(view! { <path class="edge drop-target" data-testid="drop-edge" d=d/> })
+        })
+    };
     let node_names =
         move || workflow.with(|w| w.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>());
     let edges = move || workflow.with(|w| w.edges.clone());
@@ -291,14 +310,16 @@ pub fn Canvas(
             <g class="viewport" data-testid="viewport" transform=transform>
                 <g class="edges">
                     <For each=edges key=|e| e.clone() let:edge>
-                        <EdgeView state edge bad_edges drop_edge/>
+                        <EdgeView state edge bad_edges/>
                     </For>
                 </g>
                 <g class="nodes">
                     <For each=node_names key=|n| n.clone() let:name>
-                        <NodeView state name errors warnings hover space/>
+                        <NodeView state name errors warnings space/>
                     </For>
                 </g>
+                {hover_mark}
+                {drop_mark}
                 <path class="guides" data-testid="guides" d=guides/>
                 {draft}
                 {band}
@@ -308,18 +329,16 @@ pub fn Canvas(
 }
 
 #[component]
-fn EdgeView(
-    state: EditorState,
-    edge: Edge,
-    bad_edges: Memo<HashSet<Edge>>,
-    drop_edge: Memo<Option<Edge>>,
-) -> impl IntoView {
+fn EdgeView(state: EditorState, edge: Edge, bad_edges: Memo<HashSet<Edge>>) -> impl IntoView {
     let ends = {
         let edge = edge.clone();
-        move || Some((state.position(&edge.from)?, state.position(&edge.to)?))
+        let (from, to) = (
+            state.position_memo(edge.from.clone()),
+            state.position_memo(edge.to.clone()),
+        );
+        move || Some((from.get()?, to.get()?))
     };
     let d = {
-        let ends = ends.clone();
         let kind = edge.kind;
         move || {
             ends()
@@ -339,10 +358,6 @@ fn EdgeView(
         let edge = edge.clone();
         move || bad_edges.with(|b| b.contains(&edge))
     };
-    let target = {
-        let edge = edge.clone();
-        move || drop_edge.with(|d| d.as_ref() == Some(&edge))
-    };
     let kind = edge.kind.id();
     // Defaults look like error paths (the "otherwise" way out), cases like ok paths.
     let failure_like = matches!(edge.kind, EdgeKind::Error | EdgeKind::Default);
@@ -357,7 +372,7 @@ fn EdgeView(
                 .map(|(from, to)| ((from.x + to.x) / 2.0 + 84.0, (from.y + to.y) / 2.0 + 20.0))
                 .unwrap_or_default()
         };
-        let at_y = at.clone();
+        let at_y = at;
         view! { <text class="edge-label" x=move || at().0 y=move || at_y().1>{text}</text> }
     });
     let testid = format!("edge-{}-{}", edge.from, edge.to);
@@ -372,9 +387,8 @@ fn EdgeView(
                 class:error=failure_like
                 class:selected=selected
                 class:invalid=invalid
-                class:drop-target=target
                 marker-end=format!("url(#arrow-{marker})")
-                d=d.clone()
+                d=d
             />
             <path class="edge-hit" d=d on:pointerdown=select/>
             {label}
@@ -388,7 +402,6 @@ fn NodeView(
     name: String,
     errors: Memo<HashSet<String>>,
     warnings: Memo<HashSet<String>>,
-    hover: Memo<Option<(String, bool)>>,
     space: RwSignal<bool>,
 ) -> impl IntoView {
     let workflow = state.workflow;
@@ -416,9 +429,9 @@ fn NodeView(
         }
     };
     let transform = {
-        let name = name.clone();
+        let at = state.position_memo(name.clone());
         move || {
-            let p = state.position(&name).unwrap_or_default();
+            let p = at.get().unwrap_or_default();
             format!("translate({},{})", p.x, p.y)
         }
     };
@@ -433,13 +446,6 @@ fn NodeView(
     let warning = {
         let name = name.clone();
         move || warnings.with(|w| w.contains(&name))
-    };
-    let (accepts, refuses) = {
-        let (a, b) = (name.clone(), name.clone());
-        (
-            move || hover.with(|h| matches!(h, Some((t, false)) if *t == a)),
-            move || hover.with(|h| matches!(h, Some((t, true)) if *t == b)),
-        )
     };
     let press = {
         let name = name.clone();
@@ -522,8 +528,6 @@ fn NodeView(
             class:selected=selected
             class:invalid=invalid
             class:warning=warning
-            class:accepts=accepts
-            class:refuses=refuses
             data-testid=format!("node-{name}")
             data-type=node_type.id()
             role="button"

@@ -182,6 +182,34 @@ impl EditorState {
         })
     }
 
+    /// A node's drawn position as memos owned by the calling view. A drag frame then
+    /// re-runs only the views of moving nodes and their edges, and those re-runs touch
+    /// only these small memos: re-running a view that reads a signal shared by thousands
+    /// of views costs time proportional to that signal's subscriber count.
+    pub fn position_memo(&self, name: String) -> Memo<Option<Point>> {
+        let state = *self;
+        let base = {
+            let name = name.clone();
+            Memo::new(move |_| {
+                let i = state.index.with(|ix| ix.get(&name).copied())?;
+                state.workflow.with(|w| w.nodes.get(i).map(|n| n.position))
+            })
+        };
+        let moving = Memo::new(move |_| state.moving.with(|m| m.contains(&name)));
+        Memo::new(move |_| {
+            let b = base.get()?;
+            Some(if moving.get() {
+                let o = state.offset.get();
+                Point {
+                    x: b.x + o.x,
+                    y: b.y + o.y,
+                }
+            } else {
+                b
+            })
+        })
+    }
+
     fn fresh_version(&self) -> u64 {
         let v = self.next_version.get_value();
         self.next_version.set_value(v + 1);
