@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use shared::workflow::{Edge, EdgeKind, NodeType, Point, Workflow};
 
 use super::geometry::{
-    Guide, Rect, Viewport, align, closes_cycle, connect_target, drop_position, edge_distance, snap,
+    Guide, Rect, Viewport, align, connect_target, drop_position, edge_distance, snap,
 };
 
 /// The gesture in progress.
@@ -313,32 +313,10 @@ impl Gesture {
     }
 }
 
-/// Why an edge from `from`'s `kind` port to `to` may not be drawn, if it may not: Oozie
-/// runs no loops, so a self-loop or an edge closing a cycle is refused while dragging,
-/// as is a second identical edge.
+/// Why an edge from `from`'s `kind` port to `to` may not be drawn, if it may not (the
+/// model's own rule: [`Workflow::check_drawn`]).
 pub fn why_not(wf: &Workflow, from: &str, to: &str, kind: EdgeKind) -> Option<String> {
-    if from == to {
-        return Some(format!("'{from}' cannot lead to itself"));
-    }
-    let drawn = wf
-        .node(from)
-        .map_or(kind, |n| kind.for_port(n.kind.node_type()));
-    if wf
-        .edges
-        .iter()
-        .any(|e| e.from == from && e.to == to && e.kind == drawn)
-    {
-        return Some(format!(
-            "'{from}' already has an {} edge to '{to}'",
-            drawn.id()
-        ));
-    }
-    if closes_cycle(wf, from, to) {
-        return Some(format!(
-            "'{to}' already leads to '{from}': this edge would make a loop, which Oozie does not run"
-        ));
-    }
-    None
+    wf.check_drawn(from, to, kind).err().map(|e| e.to_string())
 }
 
 /// The edge a node dropped at `p` would be inserted into: the nearest within

@@ -305,21 +305,13 @@ impl EditorState {
         self.reloads.update(|n| *n += 1);
     }
 
-    /// Adds a node of a type; dropped onto an edge, it goes between that edge's ends: the
-    /// edge's source now leads to it the same way, and it leads on to the old target.
+    /// Adds a node of a type; dropped onto an edge, it goes between that edge's ends
+    /// ([`Workflow::split_edge`]). One undo step either way.
     pub fn add_node(&self, node_type: NodeType, at: Point, into: Option<Edge>) {
         let added = self.edit(|wf| {
             let name = wf.add_node(node_type, at);
-            if let Some(edge) = &into
-                && wf.edges.contains(edge)
-            {
-                let mut first = edge.clone();
-                first.to.clone_from(&name);
-                wf.disconnect(edge);
-                wf.edges.push(first);
-                if node_type.has_outputs() {
-                    wf.connect(&name, &edge.to, EdgeKind::Ok)?;
-                }
+            if let Some(edge) = &into {
+                wf.split_edge(edge, &name)?;
             }
             Ok(name)
         });
@@ -359,9 +351,7 @@ impl EditorState {
             Selection::None => return,
             Selection::Nodes(names) => {
                 let _ = self.edit(|wf| {
-                    wf.nodes.retain(|n| !names.contains(&n.name));
-                    wf.edges
-                        .retain(|e| !names.contains(&e.from) && !names.contains(&e.to));
+                    wf.remove_nodes(|n| names.contains(n));
                     Ok(())
                 });
             }

@@ -273,6 +273,12 @@ pub enum EditError {
     NoOutput(String, &'static str),
     #[error("that edge already exists")]
     DuplicateEdge,
+    #[error("'{0}' cannot lead to itself")]
+    SelfLoop(String),
+    #[error(
+        "'{to}' already leads to '{from}': this edge would make a loop, which Oozie does not run"
+    )]
+    Loop { from: String, to: String },
 }
 
 impl Workflow {
@@ -398,9 +404,17 @@ impl Workflow {
 
     /// Connects `from` to `to` from the given port: `Ok`/`Error` for an action's two ports,
     /// which on a decision mean a new case (predicate to fill in) and the default. Cycles and
-    /// self-loops are allowed into the model on purpose: validation reports them with their
-    /// path, which teaches more than a silently refused drag.
+    /// self-loops are allowed into the model on purpose (an API body, an import or a paste
+    /// may hold them): validation reports them with their path. The designer refuses to
+    /// draw them, through [`Workflow::check_drawn`].
     pub fn connect(&mut self, from: &str, to: &str, port: EdgeKind) -> Result<(), EditError> {
+        let edge = self.new_edge(from, to, port)?;
+        self.edges.push(edge);
+        Ok(())
+    }
+
+    /// The edge [`Workflow::connect`] would add, or why the model cannot hold it.
+    fn new_edge(&self, from: &str, to: &str, port: EdgeKind) -> Result<Edge, EditError> {
         let source = self
             .node(from)
             .ok_or_else(|| EditError::NoSuchNode(from.to_owned()))?
@@ -417,8 +431,68 @@ impl Workflow {
         if self.edges.contains(&edge) {
             return Err(EditError::DuplicateEdge);
         }
-        self.edges.push(edge);
+        Ok(edge)
+    }
+
+    /// Whether a user may draw this edge: what [`Workflow::connect`] accepts, minus
+    /// self-loops and edges closing a cycle (Oozie runs no loops).
+    pub fn check_drawn(&self, from: &str, to: &str, port: EdgeKind) -> Result<(), EditError> {
+        if from == to {
+            return Err(EditError::SelfLoop(from.to_owned()));
+        }
+        self.new_edge(from, to, port)?;
+        if self.leads_to(to, from) {
+            return Err(EditError::Loop {
+                from: from.to_owned(),
+                to: to.to_owned(),
+            });
+        }
         Ok(())
+    }
+
+    /// Whether some path of edges leads from `from` to `to` (or they are the same node).
+    pub fn leads_to(&self, from: &str, to: &str) -> bool {
+        let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+        for e in &self.edges {
+            next.entry(e.from.as_str()).or_default().push(e.to.as_str());
+        }
+        let mut seen: HashSet<&str> = HashSet::default();
+        let mut stack = vec![from];
+        while let Some(v) = stack.pop() {
+            if v == to {
+                return true;
+            }
+            if seen.insert(v) {
+                stack.extend(next.get(v).into_iter().flatten());
+            }
+        }
+        false
+    }
+
+    /// Puts the node `middle` into an edge: the edge's source now leads to it the same way
+    /// (ok, error, the same case), and it leads on to the old target with ok when it has
+    /// outputs. The designer's "drop a node onto an edge".
+    pub fn split_edge(&mut self, edge: &Edge, middle: &str) -> Result<(), EditError> {
+        let has_outputs = self
+            .node(middle)
+            .ok_or_else(|| EditError::NoSuchNode(middle.to_owned()))?
+            .kind
+            .node_type()
+            .has_outputs();
+        let Some(slot) = self.edges.iter_mut().find(|e| *e == edge) else {
+            return Err(EditError::NoSuchNode(edge.to.clone()));
+        };
+        middle.clone_into(&mut slot.to);
+        if has_outputs {
+            self.connect(middle, &edge.to, EdgeKind::Ok)?;
+        }
+        Ok(())
+    }
+
+    /// Removes the nodes `doomed` names, and every edge touching them, in one pass.
+    pub fn remove_nodes(&mut self, doomed: impl Fn(&str) -> bool) {
+        self.nodes.retain(|n| !doomed(&n.name));
+        self.edges.retain(|e| !doomed(&e.from) && !doomed(&e.to));
     }
 
     pub fn disconnect(&mut self, edge: &Edge) {
@@ -549,6 +623,57 @@ mod tests {
     }
 
     #[test]
+    fn drawing_refuses_self_loops_and_loops_that_connect_allows() {
+        let mut wf = Workflow::new("w");
+        let a = wf.add_node(NodeType::Action("shell"), p());
+        let b = wf.add_node(NodeType::Action("shell"), p());
+        let c = wf.add_node(NodeType::Action("shell"), p());
+        wf.connect(&a, &b, EdgeKind::Ok).unwrap();
+        wf.connect(&b, &c, EdgeKind::Ok).unwrap();
+        assert_eq!(
+            wf.check_drawn(&a, &a, EdgeKind::Ok),
+            Err(EditError::SelfLoop(a.clone()))
+        );
+        assert!(matches!(
+            wf.check_drawn(&c, &a, EdgeKind::Error),
+            Err(EditError::Loop { .. })
+        ));
+        assert_eq!(
+            wf.check_drawn(&a, &b, EdgeKind::Ok),
+            Err(EditError::DuplicateEdge)
+        );
+        assert_eq!(wf.check_drawn(&a, &c, EdgeKind::Ok), Ok(()));
+        assert!(wf.leads_to(&a, &c) && !wf.leads_to(&c, &a));
+        // The model itself still takes the loop (validation reports it).
+        wf.connect(&c, &a, EdgeKind::Error).unwrap();
+    }
+
+    #[test]
+    fn splitting_an_edge_keeps_its_kind_and_leads_on_with_ok() {
+        let mut wf = Workflow::new("w");
+        let a = wf.add_node(NodeType::Action("shell"), p());
+        let b = wf.add_node(NodeType::Action("shell"), p());
+        let m = wf.add_node(NodeType::Action("email"), p());
+        let k = wf.add_node(NodeType::Kill, p());
+        wf.connect(&a, &b, EdgeKind::Error).unwrap();
+        let edge = wf.edges[0].clone();
+        wf.split_edge(&edge, &m).unwrap();
+        assert_eq!(
+            wf.edges,
+            [
+                Edge::new(&a, &m, EdgeKind::Error),
+                Edge::new(&m, &b, EdgeKind::Ok)
+            ]
+        );
+        // A terminal node ends the path there.
+        let edge = wf.edges[1].clone();
+        wf.split_edge(&edge, &k).unwrap();
+        assert_eq!(wf.edges[1], Edge::new(&m, &k, EdgeKind::Ok));
+        assert_eq!(wf.edges.len(), 2);
+        assert!(wf.split_edge(&edge, &k).is_err());
+    }
+
+    #[test]
     fn remove_node_drops_its_edges() {
         let mut wf = Workflow::new("w");
         let a = wf.add_node(NodeType::Action("shell"), p());
@@ -557,6 +682,11 @@ mod tests {
         wf.remove_node(&b).unwrap();
         assert!(wf.edges.is_empty());
         assert!(wf.remove_node(&b).is_err());
+        let c = wf.add_node(NodeType::Action("shell"), p());
+        wf.connect(&a, &c, EdgeKind::Ok).unwrap();
+        wf.remove_nodes(|n| n == c);
+        assert_eq!(wf.nodes.len(), 1);
+        assert!(wf.edges.is_empty());
     }
 
     #[test]
