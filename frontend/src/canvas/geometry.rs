@@ -72,31 +72,40 @@ pub fn connect_target(wf: &Workflow, p: Point) -> Option<&Node> {
         })
 }
 
-/// An SVG path from an output port to an input port: a cubic curve leaving in the port's
-/// direction (right for ok, down for error) and arriving from the left. A backward edge
-/// (target left of source) keeps its handles short so the loop stays near the two nodes
-/// instead of swinging across the canvas.
-pub fn edge_path(from: Point, to: Point, kind: EdgeKind) -> String {
+/// The cubic Bézier an edge is drawn with, from an output port to an input port: leaving
+/// in the port's direction (right for ok, down for error) and arriving from the left. A
+/// backward edge (target left of source) keeps its handles short so the loop stays near
+/// the two nodes instead of swinging across the canvas. Start, two handles, end.
+fn curve(from: Point, to: Point, kind: EdgeKind) -> [Point; 4] {
     let forward = to.x >= from.x;
     let reach = if forward {
         ((to.x - from.x) / 2.0).max(48.0)
     } else {
         64.0
     };
-    let (c1x, c1y) = match kind {
-        EdgeKind::Ok | EdgeKind::Case => (from.x + reach, from.y),
-        EdgeKind::Error | EdgeKind::Default => (from.x, from.y + reach.min(96.0)),
+    let c1 = match kind {
+        EdgeKind::Ok | EdgeKind::Case => Point {
+            x: from.x + reach,
+            y: from.y,
+        },
+        EdgeKind::Error | EdgeKind::Default => Point {
+            x: from.x,
+            y: from.y + reach.min(96.0),
+        },
     };
+    let c2 = Point {
+        x: to.x - reach,
+        y: to.y,
+    };
+    [from, c1, c2, to]
+}
+
+/// The SVG path of an edge's [`curve`].
+pub fn edge_path(from: Point, to: Point, kind: EdgeKind) -> String {
+    let [a, b, c, d] = curve(from, to, kind);
     format!(
         "M{:.1},{:.1} C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
-        from.x,
-        from.y,
-        c1x,
-        c1y,
-        to.x - reach,
-        to.y,
-        to.x,
-        to.y
+        a.x, a.y, b.x, b.y, c.x, c.y, d.x, d.y
     )
 }
 
@@ -132,6 +141,13 @@ impl Rect {
             w: NODE_W,
             h: NODE_H,
         }
+    }
+
+    pub fn contains(&self, o: &Rect) -> bool {
+        o.x >= self.x
+            && o.y >= self.y
+            && o.x + o.w <= self.x + self.w
+            && o.y + o.h <= self.y + self.h
     }
 
     pub fn intersects(&self, o: &Rect) -> bool {
@@ -222,6 +238,11 @@ impl Viewport {
         }
     }
 
+    /// The scale that shows all of `area` within `size` (the minimap's).
+    pub fn scale_to(area: Rect, size: (f64, f64)) -> f64 {
+        (size.0 / area.w.max(1.0)).min(size.1 / area.h.max(1.0))
+    }
+
     /// Centres the screen on a canvas point at the current zoom.
     pub fn centred_on(&self, p: Point, size: (f64, f64)) -> Viewport {
         Viewport {
@@ -294,33 +315,14 @@ pub fn align(moving: Point, others: impl IntoIterator<Item = Point>) -> (Point, 
     (at, guides)
 }
 
-/// A point on the cubic Bézier an edge is drawn with (see [`edge_path`]), `t` in 0..=1.
+/// A point on an edge's [`curve`], `t` in 0..=1.
 fn edge_point(from: Point, to: Point, kind: EdgeKind, t: f64) -> Point {
-    let forward = to.x >= from.x;
-    let reach = if forward {
-        ((to.x - from.x) / 2.0).max(48.0)
-    } else {
-        64.0
-    };
-    let c1 = match kind {
-        EdgeKind::Ok | EdgeKind::Case => Point {
-            x: from.x + reach,
-            y: from.y,
-        },
-        EdgeKind::Error | EdgeKind::Default => Point {
-            x: from.x,
-            y: from.y + reach.min(96.0),
-        },
-    };
-    let c2 = Point {
-        x: to.x - reach,
-        y: to.y,
-    };
+    let [p0, p1, p2, p3] = curve(from, to, kind);
     let u = 1.0 - t;
     let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
     Point {
-        x: a * from.x + b * c1.x + c * c2.x + d * to.x,
-        y: a * from.y + b * c1.y + c * c2.y + d * to.y,
+        x: a * p0.x + b * p1.x + c * p2.x + d * p3.x,
+        y: a * p0.y + b * p1.y + c * p2.y + d * p3.y,
     }
 }
 
@@ -450,6 +452,8 @@ pub(super) mod tests {
         assert!(!band.intersects(&Rect::node(p(201.0, 0.0))));
         let b = bounds(&[p(0.0, 0.0), p(300.0, 100.0)]).unwrap();
         assert_eq!((b.w, b.h), (468.0, 156.0));
+        assert!(band.contains(&Rect::node(p(0.0, 0.0))));
+        assert!(!band.contains(&Rect::node(p(150.0, 60.0))));
     }
 
     #[test]

@@ -6,10 +6,11 @@
 //! events, not HTML5 drag-and-drop: they work for mouse, pen and touch alike, and WebDriver
 //! can drive them.
 //!
-//! Speed at thousands of nodes comes from what each piece listens to: a node's transform
-//! reads the drag offset only while that node moves, so a drag frame touches the moving
-//! nodes and their edges and nothing else; hover highlights go through memos that change
-//! only when the hovered thing does.
+//! What each piece listens to decides the speed at thousands of nodes: a node's position
+//! memo reads the drag offset only while that node moves, so a drag frame re-runs the views
+//! of the moving nodes and their edges only; hover marks are drawn once over the canvas.
+//! Chromium still repaints the whole SVG for each frame, and every edit still re-runs every
+//! node's view: `cargo xtask bench-ui` measures both (see the issue 7 notes).
 
 use std::collections::HashSet;
 
@@ -19,7 +20,8 @@ use shared::workflow::{Edge, EdgeKind, NodeKind, Point, Severity};
 
 use super::drag::{Click, Gesture, Pointer, Step};
 use super::geometry::{
-    Guide, NODE_H, NODE_W, PORT_R, Rect, bounds, edge_path, has_outputs, in_port, out_port,
+    Guide, NODE_H, NODE_W, PORT_R, Rect, Viewport, bounds, edge_path, has_outputs, in_port,
+    out_port,
 };
 use crate::state::{EditorState, Selection};
 
@@ -612,7 +614,7 @@ pub fn Minimap(state: EditorState) -> impl IntoView {
             return;
         };
         let r = el.get_bounding_client_rect();
-        let s = (W / a.w).min(H / a.h);
+        let s = Viewport::scale_to(a, (W, H));
         let p = Point {
             x: a.x + (f64::from(ev.client_x()) - r.left()) / s,
             y: a.y + (f64::from(ev.client_y()) - r.top()) / s,
@@ -645,24 +647,10 @@ pub fn Minimap(state: EditorState) -> impl IntoView {
 /// Zoom out, the zoom level (a click goes back to 100 %), zoom in, and fit.
 #[component]
 pub fn ZoomControls(state: EditorState) -> impl IntoView {
-    let zoom_by = move |factor: f64| {
-        let (w, h) = state.size.get_untracked();
-        let centre = Point {
-            x: w / 2.0,
-            y: h / 2.0,
-        };
-        state.view.update(|v| *v = v.zoom_at(centre, factor));
-    };
+    let zoom_by = move |factor: f64| state.zoom_centre(factor);
     let actual = move |_| {
-        let (w, h) = state.size.get_untracked();
-        let centre = Point {
-            x: w / 2.0,
-            y: h / 2.0,
-        };
-        state.view.update(|v| {
-            let factor = 1.0 / v.zoom;
-            *v = v.zoom_at(centre, factor);
-        });
+        let factor = 1.0 / state.view.with_untracked(|v| v.zoom);
+        state.zoom_centre(factor);
     };
     let percent = move || format!("{:.0} %", state.view.with(|v| v.zoom * 100.0));
     view! {

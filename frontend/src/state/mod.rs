@@ -11,9 +11,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use leptos::prelude::*;
 use shared::api::WorkflowRecord;
 use shared::workflow::layout::{Direction, LayoutOptions, layout};
-use shared::workflow::{
-    Edge, EdgeKind, EditError, Issue, NodeType, Point, Severity, Workflow, validate,
-};
+use shared::workflow::{Edge, EditError, Issue, NodeType, Point, Severity, Workflow, validate};
 
 pub use clipboard::Clipboard;
 use undo::Undo;
@@ -31,6 +29,15 @@ pub enum Selection {
 }
 
 impl Selection {
+    /// These nodes, or nothing when there are none.
+    pub fn of(nodes: BTreeSet<String>) -> Self {
+        if nodes.is_empty() {
+            Selection::None
+        } else {
+            Selection::Nodes(nodes)
+        }
+    }
+
     pub fn node(name: impl Into<String>) -> Self {
         Selection::Nodes(BTreeSet::from([name.into()]))
     }
@@ -165,13 +172,15 @@ impl EditorState {
         self.version.get() != self.saved_version.get()
     }
 
-    /// Whether a node is drawn where it is stored plus the drag offset.
-    pub fn position(&self, name: &str) -> Option<Point> {
-        let base = self.index.with(|ix| {
-            let i = *ix.get(name)?;
-            self.workflow.with(|w| w.nodes.get(i).map(|n| n.position))
-        })?;
-        Some(if self.moving.with(|m| m.contains(name)) {
+    /// Where a node is stored (tracked, through the index: no scan).
+    fn stored_position(&self, name: &str) -> Option<Point> {
+        let i = self.index.with(|ix| ix.get(name).copied())?;
+        self.workflow.with(|w| w.nodes.get(i).map(|n| n.position))
+    }
+
+    /// Where a node is drawn: where it is stored, plus the drag offset while it moves.
+    fn drawn(&self, base: Point, moving: bool) -> Point {
+        if moving {
             let o = self.offset.get();
             Point {
                 x: base.x + o.x,
@@ -179,7 +188,14 @@ impl EditorState {
             }
         } else {
             base
-        })
+        }
+    }
+
+    /// Where a node is drawn, for a one-off read (the hover marks, the edge being drawn).
+    /// Views that live as long as a node use [`EditorState::position_memo`].
+    pub fn position(&self, name: &str) -> Option<Point> {
+        let base = self.stored_position(name)?;
+        Some(self.drawn(base, self.moving.with(|m| m.contains(name))))
     }
 
     /// A node's drawn position as memos owned by the calling view. A drag frame then
@@ -190,24 +206,10 @@ impl EditorState {
         let state = *self;
         let base = {
             let name = name.clone();
-            Memo::new(move |_| {
-                let i = state.index.with(|ix| ix.get(&name).copied())?;
-                state.workflow.with(|w| w.nodes.get(i).map(|n| n.position))
-            })
+            Memo::new(move |_| state.stored_position(&name))
         };
         let moving = Memo::new(move |_| state.moving.with(|m| m.contains(&name)));
-        Memo::new(move |_| {
-            let b = base.get()?;
-            Some(if moving.get() {
-                let o = state.offset.get();
-                Point {
-                    x: b.x + o.x,
-                    y: b.y + o.y,
-                }
-            } else {
-                b
-            })
-        })
+        Memo::new(move |_| Some(state.drawn(base.get()?, moving.get())))
     }
 
     fn fresh_version(&self) -> u64 {
@@ -296,11 +298,7 @@ impl EditorState {
         });
         self.workflow.set(wf);
         self.version.set(version);
-        self.selection.set(if keep.is_empty() {
-            Selection::None
-        } else {
-            Selection::Nodes(keep)
-        });
+        self.selection.set(Selection::of(keep));
         self.sync_undo();
         self.reloads.update(|n| *n += 1);
     }
@@ -369,11 +367,7 @@ impl EditorState {
         let all: BTreeSet<String> = self
             .workflow
             .with_untracked(|w| w.nodes.iter().map(|n| n.name.clone()).collect());
-        self.selection.set(if all.is_empty() {
-            Selection::None
-        } else {
-            Selection::Nodes(all)
-        });
+        self.selection.set(Selection::of(all));
     }
 
     /// A click on a node: select it alone, or with Shift/Ctrl add or remove it.
@@ -394,11 +388,7 @@ impl EditorState {
             if !set.remove(&node) {
                 set.insert(node);
             }
-            *s = if set.is_empty() {
-                Selection::None
-            } else {
-                Selection::Nodes(set)
-            };
+            *s = Selection::of(set);
         });
     }
 
@@ -419,11 +409,7 @@ impl EditorState {
             BTreeSet::new()
         };
         set.extend(hit);
-        self.selection.set(if set.is_empty() {
-            Selection::None
-        } else {
-            Selection::Nodes(set)
-        });
+        self.selection.set(Selection::of(set));
     }
 
     /// Carries out what a finished gesture asks for.
@@ -466,6 +452,29 @@ impl EditorState {
             Ok(())
         });
         self.fit();
+    }
+
+    /// Zooms by `factor` about the middle of the canvas (buttons and keys).
+    pub fn zoom_centre(&self, factor: f64) {
+        let (w, h) = self.size.get_untracked();
+        let centre = Point {
+            x: w / 2.0,
+            y: h / 2.0,
+        };
+        self.view.update(|v| *v = v.zoom_at(centre, factor));
+    }
+
+    /// Fits the drawing when some node is outside the current view (on opening).
+    pub fn fit_if_hidden(&self) {
+        let area = self
+            .workflow
+            .with_untracked(|w| bounds(w.nodes.iter().map(|n| &n.position)));
+        let visible = self
+            .view
+            .with_untracked(|v| v.visible(self.size.get_untracked()));
+        if area.is_some_and(|a| !visible.contains(&a)) {
+            self.fit();
+        }
     }
 
     /// Shows every node.
@@ -557,6 +566,7 @@ impl EditorState {
 mod tests {
     use super::*;
     use shared::api::WorkflowRecord;
+    use shared::workflow::EdgeKind;
 
     fn state() -> EditorState {
         let mut wf = Workflow::new("t");
@@ -668,6 +678,19 @@ mod tests {
                 true,
             );
             assert_eq!(s.selection.get_untracked().nodes(), ["shell-1", "shell-2"]);
+        });
+    }
+
+    #[test]
+    fn opening_fits_only_a_drawing_that_is_not_all_in_view() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let s = state();
+            s.fit_if_hidden();
+            assert_eq!(s.view.get_untracked(), Viewport::default());
+            s.move_nodes(&["shell-2".into()], Point { x: 3000.0, y: 0.0 });
+            s.fit_if_hidden();
+            assert!(s.view.get_untracked().zoom < 1.0);
         });
     }
 

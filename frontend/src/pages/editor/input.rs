@@ -7,7 +7,6 @@
 
 use leptos::ev;
 use leptos::prelude::*;
-use shared::workflow::Point;
 
 use crate::dom::in_text_field;
 use crate::state::{EditorState, Selection, Status};
@@ -26,18 +25,7 @@ pub fn install(state: EditorState, hooks: Hooks) {
         sheet_open,
         find,
     } = hooks;
-    let zoom = move |factor: f64| {
-        let (w, h) = state.size.get_untracked();
-        state.view.update(|v| {
-            *v = v.zoom_at(
-                Point {
-                    x: w / 2.0,
-                    y: h / 2.0,
-                },
-                factor,
-            );
-        });
-    };
+    let zoom = move |factor: f64| state.zoom_centre(factor);
     let down = window_event_listener(ev::keydown, move |e| {
         let cmd = e.ctrl_key() || e.meta_key();
         let key = e.key();

@@ -249,18 +249,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
     // Measure the canvas once drawn, and bring a drawing that is not in view into view.
     request_animation_frame(move || {
         crate::canvas::measure(&state);
-        let (w, h) = state.size.get_untracked();
-        let off_screen = state.workflow.with_untracked(|wf| {
-            wf.nodes.iter().any(|n| {
-                n.position.x + 168.0 > w
-                    || n.position.y + 56.0 > h
-                    || n.position.x < 0.0
-                    || n.position.y < 0.0
-            })
-        });
-        if off_screen {
-            state.fit();
-        }
+        state.fit_if_hidden();
     });
     // In-app links ask before leaving unsaved changes (the draft would keep them anyway).
     let guard = move |ev: leptos::ev::MouseEvent| {
