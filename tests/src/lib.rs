@@ -462,9 +462,9 @@ impl Browser {
         self.drag_to(&port, target).await
     }
 
-    /// Clicks on an edge's curve at half its length, where a user would click it (the center
-    /// of a curve's bounding box is usually not on the curve).
-    pub async fn click_edge(&self, testid: &str) -> Result<()> {
+    /// Where an edge's curve is at half its length, in viewport pixels (through the
+    /// canvas's pan and zoom): where a user would aim at it.
+    pub async fn edge_middle(&self, testid: &str) -> Result<(i64, i64)> {
         self.get(testid).await?;
         let point = self
             .driver
@@ -476,7 +476,13 @@ impl Browser {
                 vec![serde_json::json!(testid)],
             )
             .await?;
-        let (x, y): (i64, i64) = serde_json::from_value(point.json().clone())?;
+        Ok(serde_json::from_value(point.json().clone())?)
+    }
+
+    /// Clicks on an edge's curve at half its length, where a user would click it (the center
+    /// of a curve's bounding box is usually not on the curve).
+    pub async fn click_edge(&self, testid: &str) -> Result<()> {
+        let (x, y) = self.edge_middle(testid).await?;
         self.driver
             .action_chain()
             .move_to(x, y)

@@ -158,17 +158,22 @@ async fn a_node_dropped_onto_an_edge_goes_between_its_ends() -> Result<()> {
     let server = Server::start()?;
     let browser = Browser::signed_in(&server).await?;
     three_nodes(&browser, &server, "insert").await?;
-    let point = browser
-        .driver
-        .execute(
-            "const path = document.querySelector(`[data-testid='edge-shell-1-shell-2'] path.edge`);
-             const p = path.getPointAtLength(path.getTotalLength() / 2);
-             const m = path.getScreenCTM();
-             return [Math.round(m.a * p.x + m.c * p.y + m.e), Math.round(m.b * p.x + m.d * p.y + m.f)];",
-            vec![],
-        )
+    // The palette's search narrows the list to what matches.
+    browser.fill("palette-search", "mai").await?;
+    browser
+        .wait_for("the search to hide shell", || async {
+            Ok(!browser.get("palette-shell").await?.is_displayed().await?)
+        })
         .await?;
-    let (x, y): (i64, i64) = serde_json::from_value(point.json().clone())?;
+    ensure!(browser.get("palette-email").await?.is_displayed().await?);
+    ensure!(
+        !browser
+            .get("palette-group-hadoop")
+            .await?
+            .is_displayed()
+            .await?
+    );
+    let (x, y) = browser.edge_middle("edge-shell-1-shell-2").await?;
     let item = browser.get("palette-email").await?;
     browser.drag_to(&item, (x, y)).await?;
     browser.get("edge-shell-1-email-1").await?;
@@ -246,7 +251,21 @@ async fn guides_zoom_fit_layout_find_and_the_shortcut_sheet() -> Result<()> {
         })
         .await?;
     browser.click("fit").await?;
-    browser.get("minimap-frame").await?;
+    // A press on the minimap's corner moves the view there.
+    let frame = browser.get("minimap-frame").await?.attr("x").await?;
+    let minimap = browser.get("minimap").await?.rect().await?;
+    browser
+        .driver
+        .action_chain()
+        .move_to(minimap.x as i64 + 195, minimap.y as i64 + 125)
+        .click()
+        .perform()
+        .await?;
+    browser
+        .wait_for("the minimap to move the view", || async {
+            Ok(browser.get("minimap-frame").await?.attr("x").await? != frame)
+        })
+        .await?;
 
     // Find a node by name: Enter selects it.
     browser.chord(&[Key::Control], "f").await?;
