@@ -6,24 +6,22 @@
 //! events, not HTML5 drag-and-drop: they work for mouse, pen and touch alike, and WebDriver
 //! can drive them.
 //!
-//! What each piece listens to decides the speed at thousands of nodes: a node's position
-//! memo reads the drag offset only while that node moves, so a drag frame re-runs the views
-//! of the moving nodes and their edges only; hover marks are drawn once over the canvas.
-//! Chromium still repaints the whole SVG for each frame, and every edit still re-runs every
-//! node's view: `cargo xtask bench-ui` measures both (see the issue 7 notes).
-
-use std::collections::HashSet;
+//! What each piece listens to decides the speed at thousands of nodes. Node and edge views
+//! read only their own cells (`state::scene`), so an edit re-runs the views of what it
+//! changed. What changes while the pointer moves lives in the drag layer, a second SVG
+//! over the canvas, so a drag frame repaints that small layer and not the whole drawing.
+//! `cargo xtask bench-ui` measures both.
 
 use leptos::ev::{PointerEvent, WheelEvent};
 use leptos::prelude::*;
-use shared::workflow::{Edge, EdgeKind, NodeKind, Point, Severity};
+use shared::workflow::{Edge, EdgeKind, Point};
 
 use super::drag::{Click, Gesture, Pointer, Step};
 use super::geometry::{
     Guide, NODE_H, NODE_W, PORT_R, Rect, Viewport, bounds, edge_path, has_outputs, in_port,
     out_port,
 };
-use crate::state::{EditorState, Selection};
+use crate::state::{EditorState, Flag, Selection};
 
 /// The pointer on the canvas (through the viewport) and on the page, and whether it is
 /// over the canvas.
@@ -79,17 +77,13 @@ pub(crate) fn begin(state: &EditorState, ev: &PointerEvent, gesture: Gesture) {
     }
     state.notice.set(None);
     if let Gesture::Move { nodes, .. } = &gesture {
-        state.offset.set(Point::default());
-        state.moving.set(nodes.iter().cloned().collect());
+        state.start_moving(nodes.iter().cloned().collect());
     }
     state.gesture.set(gesture);
 }
 
 fn end_move(state: &EditorState) {
-    if state.moving.with_untracked(|m| !m.is_empty()) {
-        state.moving.set(HashSet::new());
-        state.offset.set(Point::default());
-    }
+    state.stop_moving();
     if state.guides.with_untracked(|g| !g.is_empty()) {
         state.guides.set(Vec::new());
     }
@@ -180,11 +174,114 @@ pub fn Canvas(
         state.view.update(|v| *v = v.zoom_at(at, factor));
     };
 
-    let errors = Memo::new(move |_| state.flagged_nodes(Severity::Error));
-    let warnings = Memo::new(move |_| state.flagged_nodes(Severity::Warning));
-    let bad_edges = Memo::new(move |_| state.flagged_edges());
+    let grid_scale = move || state.view.with(|v| v.zoom);
+    // The dot grid moves and scales with the drawing (thinned out when zoomed far out).
+    let grid = move || {
+        state.view.with(|v| {
+            let mut step = 16.0 * v.zoom;
+            while step < 8.0 {
+                step *= 2.0;
+            }
+            format!(
+                "background-size:{step:.2}px {step:.2}px;background-position:{:.1}px {:.1}px",
+                v.x, v.y
+            )
+        })
+    };
+
+    view! {
+        <svg
+            class="canvas"
+            class:panning=move || space.get() || matches!(gesture.get(), Gesture::Pan { .. })
+            data-testid="canvas"
+            role="application"
+            aria-label="Workflow canvas"
+            node_ref=state.canvas
+            on:pointerdown=on_background
+            on:pointermove=on_move
+            on:pointerup=on_up
+            on:pointercancel=on_cancel
+            on:wheel=on_wheel
+            data-zoom=move || format!("{:.3}", grid_scale())
+            style=grid
+        >
+            <defs>
+                <marker id="arrow-ok" class="arrow ok" viewBox="0 0 10 10" refX="9" refY="5"
+                    markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z"/>
+                </marker>
+                <marker id="arrow-error" class="arrow error" viewBox="0 0 10 10" refX="9" refY="5"
+                    markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z"/>
+                </marker>
+            </defs>
+            <g class="viewport" data-testid="viewport" transform=move || viewport_transform(&state)>
+                <g class="edges">
+                    <For each=move || state.edges.get() key=|e| e.clone() let:edge>
+                        <EdgeView state edge layer=Layer::Canvas/>
+                    </For>
+                </g>
+                <g class="nodes">
+                    <For each=move || state.names.get() key=|n| n.clone() let:name>
+                        <NodeView state name space lifted=false/>
+                    </For>
+                </g>
+            </g>
+        </svg>
+        <DragLayer state/>
+    }
+}
+
+fn viewport_transform(state: &EditorState) -> String {
+    let v = state.view.get();
+    format!("translate({},{}) scale({})", v.x, v.y, v.zoom)
+}
+
+/// Where an edge is drawn: on the canvas (hidden while an end is dragged), or in the drag
+/// layer, between two dragged nodes (moved with them as one group) or from a dragged node
+/// to one that stays (redrawn every frame).
+#[derive(Clone, Copy, PartialEq)]
+enum Layer {
+    Canvas,
+    Within,
+    Stretched,
+}
+
+/// Everything that changes while the pointer moves, in an SVG of its own over the canvas:
+/// the dragged nodes and their edges, guides, the edge being drawn, the band and the hover
+/// marks. Chromium then repaints this small layer on each frame, not the canvas with its
+/// thousands of nodes, which a drag leaves alone except when it starts and ends.
+#[component]
+fn DragLayer(state: EditorState) -> impl IntoView {
+    let gesture = state.gesture;
+    // The dragged nodes and, computed once per drag, the edges that go with them.
+    let lifted = Memo::new(move |_| {
+        let mut names: Vec<String> = state.moving.with(|m| m.iter().cloned().collect());
+        names.sort();
+        names
+    });
+    let lifted_edges = Memo::new(move |_| {
+        state.moving.with(|m| {
+            if m.is_empty() {
+                return (Vec::new(), Vec::new());
+            }
+            state.edges.with(|edges| {
+                let touching = edges
+                    .iter()
+                    .filter(|e| m.contains(&e.from) || m.contains(&e.to));
+                touching
+                    .cloned()
+                    .partition::<Vec<_>, _>(|e| m.contains(&e.from) && m.contains(&e.to))
+            })
+        })
+    });
+    let offset = move || {
+        let o = state.offset.get();
+        format!("translate({},{})", o.x, o.y)
+    };
+
     // What a drag hovers: a connection's target (and whether it is refused), a palette
-    // item's edge. Memos, so nodes and edges hear of it only when it changes.
+    // item's edge.
     let hover = Memo::new(move |_| match gesture.get() {
         Gesture::Connect {
             target: Some(t),
@@ -197,9 +294,6 @@ pub fn Canvas(
         Gesture::Palette { into, .. } => into,
         _ => None,
     });
-
-    // Drawn over the canvas rather than as a class on every node and edge: a class would
-    // make thousands of views listen to a value that changes on every pointer move.
     let hover_mark = move || {
         hover.get().and_then(|(target, refused)| {
             let at = state.position(&target)?;
@@ -217,10 +311,6 @@ pub fn Canvas(
             Some(view! { <path class="edge drop-target" data-testid="drop-edge" d=d/> })
         })
     };
-    let node_names =
-        move || workflow.with(|w| w.nodes.iter().map(|n| n.name.clone()).collect::<Vec<_>>());
-    let edges = move || workflow.with(|w| w.edges.clone());
-
     let draft = move || {
         match gesture.get() {
         Gesture::Connect {
@@ -264,60 +354,24 @@ pub fn Canvas(
                 .collect::<String>()
         })
     };
-    let transform = move || {
-        let v = state.view.get();
-        format!("translate({},{}) scale({})", v.x, v.y, v.zoom)
-    };
-    let grid_scale = move || state.view.with(|v| v.zoom);
-    // The dot grid moves and scales with the drawing (thinned out when zoomed far out).
-    let grid = move || {
-        state.view.with(|v| {
-            let mut step = 16.0 * v.zoom;
-            while step < 8.0 {
-                step *= 2.0;
-            }
-            format!(
-                "background-size:{step:.2}px {step:.2}px;background-position:{:.1}px {:.1}px",
-                v.x, v.y
-            )
-        })
-    };
-
+    // Never `space` held here: the layer takes no pointer events.
+    let space = RwSignal::new(false);
     view! {
-        <svg
-            class="canvas"
-            class:panning=move || space.get() || matches!(gesture.get(), Gesture::Pan { .. })
-            data-testid="canvas"
-            role="application"
-            aria-label="Workflow canvas"
-            node_ref=state.canvas
-            on:pointerdown=on_background
-            on:pointermove=on_move
-            on:pointerup=on_up
-            on:pointercancel=on_cancel
-            on:wheel=on_wheel
-            data-zoom=move || format!("{:.3}", grid_scale())
-            style=grid
-        >
-            <defs>
-                <marker id="arrow-ok" class="arrow ok" viewBox="0 0 10 10" refX="9" refY="5"
-                    markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                    <path d="M0,0 L10,5 L0,10 z"/>
-                </marker>
-                <marker id="arrow-error" class="arrow error" viewBox="0 0 10 10" refX="9" refY="5"
-                    markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                    <path d="M0,0 L10,5 L0,10 z"/>
-                </marker>
-            </defs>
-            <g class="viewport" data-testid="viewport" transform=transform>
+        <svg class="drag-layer" aria-hidden="true">
+            <g transform=move || viewport_transform(&state)>
                 <g class="edges">
-                    <For each=edges key=|e| e.clone() let:edge>
-                        <EdgeView state edge bad_edges/>
+                    <For each=move || lifted_edges.get().1 key=|e| e.clone() let:edge>
+                        <EdgeView state edge layer=Layer::Stretched/>
                     </For>
                 </g>
-                <g class="nodes">
-                    <For each=node_names key=|n| n.clone() let:name>
-                        <NodeView state name errors warnings space/>
+                <g data-testid="lifted" transform=offset>
+                    <g class="edges">
+                        <For each=move || lifted_edges.get().0 key=|e| e.clone() let:edge>
+                            <EdgeView state edge layer=Layer::Within/>
+                        </For>
+                    </g>
+                    <For each=move || lifted.get() key=|n| n.clone() let:name>
+                        <NodeView state name space lifted=true/>
                     </For>
                 </g>
                 {hover_mark}
@@ -331,36 +385,33 @@ pub fn Canvas(
 }
 
 #[component]
-fn EdgeView(state: EditorState, edge: Edge, bad_edges: Memo<HashSet<Edge>>) -> impl IntoView {
-    let ends = {
-        let edge = edge.clone();
-        let (from, to) = (
-            state.position_memo(edge.from.clone()),
-            state.position_memo(edge.to.clone()),
-        );
-        move || Some((from.get()?, to.get()?))
+fn EdgeView(state: EditorState, edge: Edge, layer: Layer) -> impl IntoView {
+    let (Some(from), Some(to), Some(cell)) = (
+        state.cell(&edge.from),
+        state.cell(&edge.to),
+        state.edge_cell(&edge),
+    ) else {
+        return ().into_any();
     };
+    let lifted = {
+        let (from, to) = (from.moving.clone(), to.moving.clone());
+        move || layer == Layer::Canvas && (from.get() || to.get())
+    };
+    let ends = move || {
+        if layer == Layer::Stretched {
+            (state.drawn(&from), state.drawn(&to))
+        } else {
+            (from.at.get(), to.at.get())
+        }
+    };
+    let kind = edge.kind;
     let d = {
-        let kind = edge.kind;
+        let ends = ends.clone();
         move || {
-            ends()
-                .map(|(from, to)| edge_path(out_port(from, kind), in_port(to), kind))
-                .unwrap_or_default()
+            let (from, to) = ends();
+            edge_path(out_port(from, kind), in_port(to), kind)
         }
     };
-    let selected = {
-        let edge = edge.clone();
-        move || {
-            state
-                .selection
-                .with(|s| *s == Selection::Edge(edge.clone()))
-        }
-    };
-    let invalid = {
-        let edge = edge.clone();
-        move || bad_edges.with(|b| b.contains(&edge))
-    };
-    let kind = edge.kind.id();
     // Defaults look like error paths (the "otherwise" way out), cases like ok paths.
     let failure_like = matches!(edge.kind, EdgeKind::Error | EdgeKind::Default);
     let marker = if failure_like { "error" } else { "ok" };
@@ -369,86 +420,59 @@ fn EdgeView(state: EditorState, edge: Edge, bad_edges: Memo<HashSet<Edge>>) -> i
         if text.chars().count() > 28 {
             text = text.chars().take(27).collect::<String>() + "…";
         }
-        let at = move || {
-            ends()
-                .map(|(from, to)| ((from.x + to.x) / 2.0 + 84.0, (from.y + to.y) / 2.0 + 20.0))
-                .unwrap_or_default()
+        let middle = move || {
+            let (from, to) = ends();
+            ((from.x + to.x) / 2.0 + 84.0, (from.y + to.y) / 2.0 + 20.0)
         };
-        let at_y = at;
-        view! { <text class="edge-label" x=move || at().0 y=move || at_y().1>{text}</text> }
+        let middle_y = middle.clone();
+        view! { <text class="edge-label" x=move || middle().0 y=move || middle_y().1>{text}</text> }
     });
-    let testid = format!("edge-{}-{}", edge.from, edge.to);
+    let testid = (layer == Layer::Canvas).then(|| format!("edge-{}-{}", edge.from, edge.to));
     let select = move |ev: PointerEvent| {
         ev.stop_propagation();
-        state.selection.set(Selection::Edge(edge.clone()));
+        state.select(Selection::Edge(edge.clone()));
     };
+    let (selected, invalid) = (cell.selected, cell.invalid);
     view! {
-        <g data-testid=testid data-kind=kind>
+        <g data-testid=testid data-kind=kind.id() class:lifted=lifted>
             <path
                 class="edge"
                 class:error=failure_like
-                class:selected=selected
-                class:invalid=invalid
+                class:selected=move || selected.get()
+                class:invalid=move || invalid.get()
                 marker-end=format!("url(#arrow-{marker})")
-                d=d
+                d=d.clone()
             />
             <path class="edge-hit" d=d on:pointerdown=select/>
             {label}
         </g>
     }
+    .into_any()
 }
 
+/// A node: on the canvas (hidden while dragged) or, while dragged, in the drag layer.
 #[component]
 fn NodeView(
     state: EditorState,
     name: String,
-    errors: Memo<HashSet<String>>,
-    warnings: Memo<HashSet<String>>,
     space: RwSignal<bool>,
+    lifted: bool,
 ) -> impl IntoView {
     let workflow = state.workflow;
-    let index = state.index;
     let node_type = workflow.with_untracked(|w| w.node(&name).map(|n| n.kind.node_type()));
-    let Some(node_type) = node_type else {
+    let (Some(node_type), Some(cell)) = (node_type, state.cell(&name)) else {
         return ().into_any();
     };
-    let subtitle = {
-        let name = name.clone();
-        move || {
-            let i = index.with(|ix| ix.get(&name).copied());
-            workflow.with(|w| match i.and_then(|i| w.nodes.get(i)).map(|n| &n.kind) {
-                Some(NodeKind::Action(action)) if action.summary().is_some() => {
-                    let summary = action.summary().unwrap_or_default();
-                    let mut line = format!("{} · {summary}", action.action);
-                    if line.chars().count() > 24 {
-                        line = line.chars().take(23).collect::<String>() + "…";
-                    }
-                    line
-                }
-                Some(kind) => kind.node_type().label().to_lowercase(),
-                None => String::new(),
-            })
-        }
-    };
     let transform = {
-        let at = state.position_memo(name.clone());
-        move || {
-            let p = at.get().unwrap_or_default();
-            format!("translate({},{})", p.x, p.y)
-        }
+        let at = cell.at.clone();
+        move || at.with(|p| format!("translate({},{})", p.x, p.y))
     };
-    let selected = {
-        let name = name.clone();
-        move || state.selection.with(|s| s.has_node(&name))
+    let hidden = {
+        let moving = cell.moving.clone();
+        move || !lifted && moving.get()
     };
-    let invalid = {
-        let name = name.clone();
-        move || errors.with(|e| e.contains(&name))
-    };
-    let warning = {
-        let name = name.clone();
-        move || warnings.with(|w| w.contains(&name))
-    };
+    let (selected, flag, subtitle) = (cell.selected, cell.flag, cell.subtitle);
+    let (invalid, warning) = (flag.clone(), flag);
     let press = {
         let name = name.clone();
         move |ev: PointerEvent| {
@@ -473,7 +497,7 @@ fn NodeView(
                 if add {
                     state.click(name.clone(), Click::Toggle);
                 } else {
-                    state.selection.set(Selection::node(name.clone()));
+                    state.select(Selection::node(name.clone()));
                 }
             }
             let click = match (add, was_selected) {
@@ -510,7 +534,7 @@ fn NodeView(
         view! {
             <circle
                 class=format!("port {}", kind.id())
-                data-testid=format!("port-{}-{name}", kind.id())
+                data-testid=(!lifted).then(|| format!("port-{}-{name}", kind.id()))
                 cx=anchor.x
                 cy=anchor.y
                 r=PORT_R
@@ -523,14 +547,20 @@ fn NodeView(
     let outputs = has_outputs(node_type).then(|| (port(EdgeKind::Ok), port(EdgeKind::Error)));
     let in_anchor = in_port(Point::default());
     let label = format!("{} node {name}", node_type.label());
+    let testid = if lifted {
+        format!("lifted-{name}")
+    } else {
+        format!("node-{name}")
+    };
     view! {
         <g
             class="node"
             class:terminal=!node_type.is_action()
-            class:selected=selected
-            class:invalid=invalid
-            class:warning=warning
-            data-testid=format!("node-{name}")
+            class:selected=move || selected.get()
+            class:invalid=move || invalid.get() == Flag::Error
+            class:warning=move || warning.get() == Flag::Warning
+            class:lifted=hidden
+            data-testid=testid
             data-type=node_type.id()
             role="button"
             aria-label=label
@@ -539,10 +569,10 @@ fn NodeView(
         >
             <rect class="body" width=NODE_W height=NODE_H rx="8"/>
             <text x="14" y="24" font-weight="600">{name.clone()}</text>
-            <text class="kind" x="14" y="42">{subtitle}</text>
+            <text class="kind" x="14" y="42">{move || subtitle.get()}</text>
             <circle
                 class="port in"
-                data-testid=format!("port-in-{name}")
+                data-testid=(!lifted).then(|| format!("port-in-{name}"))
                 cx=in_anchor.x
                 cy=in_anchor.y
                 r=PORT_R

@@ -37,7 +37,7 @@ pub fn Issues(state: EditorState) -> impl IntoView {
                     state.focus(node);
                 } else if let Some(edge) = &edge {
                     state.focus(&edge.from);
-                    state.selection.set(Selection::Edge(edge.clone()));
+                    state.select(Selection::Edge(edge.clone()));
                 }
             };
             view! {

@@ -73,7 +73,7 @@ fn EdgeForm(state: EditorState, edge: shared::workflow::Edge) -> impl IntoView {
                 Ok::<_, EditError>(())
             });
             if applied.is_ok() {
-                state.selection.set(Selection::Edge(updated));
+                state.select(Selection::Edge(updated));
             }
         };
         view! {

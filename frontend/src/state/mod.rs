@@ -4,9 +4,10 @@
 //! whatever made the edit.
 
 mod clipboard;
+mod scene;
 mod undo;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
 
 use leptos::prelude::*;
 use shared::api::WorkflowRecord;
@@ -14,6 +15,8 @@ use shared::workflow::layout::{Direction, LayoutOptions, layout};
 use shared::workflow::{Edge, EditError, Issue, NodeType, Point, Severity, Workflow, validate};
 
 pub use clipboard::Clipboard;
+pub use scene::{EdgeCell, Flag, NodeCell};
+use scene::{Flags, Scene};
 use undo::Undo;
 
 use crate::canvas::drag::{Click, Gesture, Outcome};
@@ -79,9 +82,12 @@ impl Status {
 #[derive(Clone, Copy)]
 pub struct EditorState {
     pub id: i64,
+    /// Changed only through the methods here, which keep the scene in step with it.
     pub workflow: RwSignal<Workflow>,
-    /// Each node's place in `workflow.nodes`, so views find their node without a scan.
-    pub index: Memo<HashMap<String, usize>>,
+    /// The node names and the edges, in order: what the canvas has a view for. Set only
+    /// when they change, not on every edit.
+    pub names: RwSignal<Vec<String>>,
+    pub edges: RwSignal<Vec<Edge>>,
     /// The stored revision this edit started from (sent with a save to detect conflicts).
     pub revision: RwSignal<i64>,
     /// Identifies the content: every edit makes a new one, undo and redo bring back the
@@ -91,10 +97,13 @@ pub struct EditorState {
     /// Bumped when the workflow is replaced as a whole (undo, redo, paste, load), so open
     /// forms read it again.
     pub reloads: RwSignal<u64>,
-    pub selection: RwSignal<Selection>,
+    /// Changed through [`EditorState::select`], which marks the cells too.
+    pub selection: ReadSignal<Selection>,
+    set_selection: WriteSignal<Selection>,
     pub gesture: RwSignal<Gesture>,
     /// The nodes being dragged and how far from their stored positions they are drawn.
-    pub moving: RwSignal<HashSet<String>>,
+    pub moving: ReadSignal<HashSet<String>>,
+    set_moving: WriteSignal<HashSet<String>>,
     pub offset: RwSignal<Point>,
     pub guides: RwSignal<Vec<Guide>>,
     pub view: RwSignal<Viewport>,
@@ -113,30 +122,28 @@ pub struct EditorState {
     pub pointer: RwSignal<Option<Point>>,
     undo: StoredValue<Undo>,
     next_version: StoredValue<u64>,
+    scene: StoredValue<Scene>,
 }
 
 impl EditorState {
     pub fn new(record: WorkflowRecord) -> Self {
         let workflow = RwSignal::new(record.definition);
-        EditorState {
+        let (selection, set_selection) = signal(Selection::None);
+        let (moving, set_moving) = signal(HashSet::new());
+        let state = EditorState {
             id: record.id,
             workflow,
-            index: Memo::new(move |_| {
-                workflow.with(|w| {
-                    w.nodes
-                        .iter()
-                        .enumerate()
-                        .map(|(i, n)| (n.name.clone(), i))
-                        .collect()
-                })
-            }),
+            names: RwSignal::new(Vec::new()),
+            edges: RwSignal::new(Vec::new()),
             revision: RwSignal::new(record.revision),
             version: RwSignal::new(0),
             saved_version: RwSignal::new(0),
             reloads: RwSignal::new(0),
-            selection: RwSignal::new(Selection::None),
+            selection,
+            set_selection,
             gesture: RwSignal::new(Gesture::Idle),
-            moving: RwSignal::new(HashSet::new()),
+            moving,
+            set_moving,
             offset: RwSignal::new(Point::default()),
             guides: RwSignal::new(Vec::new()),
             view: RwSignal::new(Viewport::default()),
@@ -150,15 +157,96 @@ impl EditorState {
             pointer: RwSignal::new(None),
             undo: StoredValue::new(Undo::default()),
             next_version: StoredValue::new(1),
+            scene: StoredValue::new(Scene::default()),
+        };
+        state.redraw();
+        state
+    }
+
+    /// Brings what the canvas draws in line with the workflow, after every change to it:
+    /// views re-run only for the nodes and edges that differ (see `scene`).
+    fn redraw(&self) {
+        self.workflow.with_untracked(|w| {
+            self.scene.update_value(|s| s.sync(w));
+            let same_names = self.names.with_untracked(|n| {
+                n.len() == w.nodes.len() && n.iter().zip(&w.nodes).all(|(a, b)| *a == b.name)
+            });
+            if !same_names {
+                self.names
+                    .set(w.nodes.iter().map(|n| n.name.clone()).collect());
+            }
+            if self.edges.with_untracked(|e| *e != w.edges) {
+                self.edges.set(w.edges.clone());
+            }
+        });
+        let flags = self.issues.with_untracked(|issues| {
+            let mut flags = Flags::default();
+            for issue in issues {
+                let nodes = if issue.severity == Severity::Error {
+                    flags.edges.extend(issue.edges.iter().cloned());
+                    &mut flags.errors
+                } else {
+                    &mut flags.warnings
+                };
+                nodes.extend(issue.nodes.iter().cloned());
+            }
+            flags
+        });
+        self.scene.with_value(|s| s.flag(&flags));
+        self.mark_selection();
+    }
+
+    fn mark_selection(&self) {
+        self.selection.with_untracked(|sel| {
+            let edge = match sel {
+                Selection::Edge(e) => Some(e),
+                _ => None,
+            };
+            self.scene
+                .with_value(|s| s.select(&|name| sel.has_node(name), edge));
+        });
+    }
+
+    /// Selects nodes or an edge (and marks them on the canvas).
+    pub fn select(&self, selection: Selection) {
+        if self.selection.with_untracked(|s| *s != selection) {
+            self.set_selection.set(selection);
+            self.mark_selection();
+        }
+    }
+
+    /// A node's cell: what its view draws.
+    pub fn cell(&self, name: &str) -> Option<NodeCell> {
+        self.scene.with_value(|s| s.node(name))
+    }
+
+    pub fn edge_cell(&self, edge: &Edge) -> Option<EdgeCell> {
+        self.scene.with_value(|s| s.edge(edge))
+    }
+
+    /// Starts drawing these nodes at the drag offset (and in the drag layer).
+    pub fn start_moving(&self, nodes: HashSet<String>) {
+        self.offset.set(Point::default());
+        self.scene.with_value(|s| s.set_moving(&nodes));
+        self.set_moving.set(nodes);
+    }
+
+    pub fn stop_moving(&self) {
+        if self.moving.with_untracked(|m| !m.is_empty()) {
+            let none = HashSet::new();
+            self.scene.with_value(|s| s.set_moving(&none));
+            self.set_moving.set(none);
+            self.offset.set(Point::default());
         }
     }
 
     /// Replaces what is edited with a stored record (after a restore): nothing unsaved,
     /// nothing selected that may no longer exist, and nothing to undo into another version.
     pub fn load(&self, record: WorkflowRecord) {
-        self.selection.set(Selection::None);
+        self.select(Selection::None);
         self.gesture.set(Gesture::Idle);
         self.workflow.set(record.definition);
+        self.redraw();
         self.revision.set(record.revision);
         let v = self.fresh_version();
         self.version.set(v);
@@ -172,44 +260,24 @@ impl EditorState {
         self.version.get() != self.saved_version.get()
     }
 
-    /// Where a node is stored (tracked, through the index: no scan).
-    fn stored_position(&self, name: &str) -> Option<Point> {
-        let i = self.index.with(|ix| ix.get(name).copied())?;
-        self.workflow.with(|w| w.nodes.get(i).map(|n| n.position))
-    }
-
-    /// Where a node is drawn: where it is stored, plus the drag offset while it moves.
-    fn drawn(&self, base: Point, moving: bool) -> Point {
-        if moving {
+    /// Where a node is drawn (tracked): where it is stored, plus the drag offset while it
+    /// moves. Only the moving nodes' readers listen to the offset.
+    pub fn drawn(&self, cell: &NodeCell) -> Point {
+        let at = cell.at.get();
+        if cell.moving.get() {
             let o = self.offset.get();
             Point {
-                x: base.x + o.x,
-                y: base.y + o.y,
+                x: at.x + o.x,
+                y: at.y + o.y,
             }
         } else {
-            base
+            at
         }
     }
 
-    /// Where a node is drawn, for a one-off read (the hover marks, the edge being drawn).
-    /// Views that live as long as a node use [`EditorState::position_memo`].
+    /// Where a node is drawn, by name (tracked).
     pub fn position(&self, name: &str) -> Option<Point> {
-        let base = self.stored_position(name)?;
-        Some(self.drawn(base, self.moving.with(|m| m.contains(name))))
-    }
-
-    /// A node's drawn position as memos owned by the calling view. A drag frame then
-    /// re-runs only the views of moving nodes and their edges, and those re-runs touch
-    /// only these small memos: re-running a view that reads a signal shared by thousands
-    /// of views costs time proportional to that signal's subscriber count.
-    pub fn position_memo(&self, name: String) -> Memo<Option<Point>> {
-        let state = *self;
-        let base = {
-            let name = name.clone();
-            Memo::new(move |_| state.stored_position(&name))
-        };
-        let moving = Memo::new(move |_| state.moving.with(|m| m.contains(&name)));
-        Memo::new(move |_| Some(state.drawn(base.get()?, moving.get())))
+        self.cell(name).map(|c| self.drawn(&c))
     }
 
     fn fresh_version(&self) -> u64 {
@@ -258,6 +326,7 @@ impl EditorState {
         });
         let result = result.expect("maybe_update runs the closure");
         if result.is_ok() {
+            self.redraw();
             let version = self.version.get_untracked();
             if let Some(before) = before {
                 self.undo
@@ -298,7 +367,8 @@ impl EditorState {
         });
         self.workflow.set(wf);
         self.version.set(version);
-        self.selection.set(Selection::of(keep));
+        self.set_selection.set(Selection::of(keep));
+        self.redraw();
         self.sync_undo();
         self.reloads.update(|n| *n += 1);
     }
@@ -314,7 +384,7 @@ impl EditorState {
             Ok(name)
         });
         if let Ok(name) = added {
-            self.selection.set(Selection::node(name));
+            self.select(Selection::node(name));
         }
     }
 
@@ -332,13 +402,11 @@ impl EditorState {
 
     pub fn rename(&self, old: &str, new: &str) -> Result<(), EditError> {
         self.edit(|wf| wf.rename_node(old, new))?;
-        if self.selection.get_untracked().has_node(old) {
-            self.selection.update(|s| {
-                if let Selection::Nodes(set) = s {
-                    set.remove(old);
-                    set.insert(new.to_owned());
-                }
-            });
+        if let Selection::Nodes(mut set) = self.selection.get_untracked()
+            && set.remove(old)
+        {
+            set.insert(new.to_owned());
+            self.select(Selection::Nodes(set));
         }
         Ok(())
     }
@@ -360,14 +428,14 @@ impl EditorState {
                 });
             }
         }
-        self.selection.set(Selection::None);
+        self.select(Selection::None);
     }
 
     pub fn select_all(&self) {
         let all: BTreeSet<String> = self
             .workflow
             .with_untracked(|w| w.nodes.iter().map(|n| n.name.clone()).collect());
-        self.selection.set(Selection::of(all));
+        self.select(Selection::of(all));
     }
 
     /// A click on a node: select it alone, or with Shift/Ctrl add or remove it.
@@ -375,21 +443,19 @@ impl EditorState {
         match click {
             Click::Keep => return,
             Click::Only => {
-                self.selection.set(Selection::node(node));
+                self.select(Selection::node(node));
                 return;
             }
             Click::Toggle => {}
         }
-        self.selection.update(|s| {
-            let mut set = match std::mem::take(s) {
-                Selection::Nodes(set) => set,
-                _ => BTreeSet::new(),
-            };
-            if !set.remove(&node) {
-                set.insert(node);
-            }
-            *s = Selection::of(set);
-        });
+        let mut set = match self.selection.get_untracked() {
+            Selection::Nodes(set) => set,
+            _ => BTreeSet::new(),
+        };
+        if !set.remove(&node) {
+            set.insert(node);
+        }
+        self.select(Selection::of(set));
     }
 
     pub fn select_box(&self, area: Rect, additive: bool) {
@@ -409,14 +475,14 @@ impl EditorState {
             BTreeSet::new()
         };
         set.extend(hit);
-        self.selection.set(Selection::of(set));
+        self.select(Selection::of(set));
     }
 
     /// Carries out what a finished gesture asks for.
     pub fn apply(&self, outcome: Outcome) {
         match outcome {
             Outcome::Nothing => {}
-            Outcome::Deselect => self.selection.set(Selection::None),
+            Outcome::Deselect => self.select(Selection::None),
             Outcome::AddNode {
                 node_type,
                 at,
@@ -430,7 +496,7 @@ impl EditorState {
                     Ok(()) => {
                         let edge = self.workflow.with_untracked(|w| w.edges.last().cloned());
                         if let Some(edge) = edge {
-                            self.selection.set(Selection::Edge(edge));
+                            self.select(Selection::Edge(edge));
                         }
                     }
                     Err(err) => self.notice.set(Some(err.to_string())),
@@ -496,7 +562,7 @@ impl EditorState {
         else {
             return;
         };
-        self.selection.set(Selection::node(name));
+        self.select(Selection::node(name));
         let centre = Point {
             x: at.x + NODE_W / 2.0,
             y: at.y + NODE_H / 2.0,
@@ -504,27 +570,6 @@ impl EditorState {
         self.view.update(|v| {
             *v = v.centred_on(centre, self.size.get_untracked());
         });
-    }
-
-    /// Nodes and edges named by issues of a severity, for highlighting.
-    pub fn flagged_nodes(&self, severity: Severity) -> HashSet<String> {
-        self.issues.with(|issues| {
-            issues
-                .iter()
-                .filter(|i| i.severity == severity)
-                .flat_map(|i| i.nodes.iter().cloned())
-                .collect()
-        })
-    }
-
-    pub fn flagged_edges(&self) -> HashSet<Edge> {
-        self.issues.with(|issues| {
-            issues
-                .iter()
-                .filter(|i| i.is_error())
-                .flat_map(|i| i.edges.iter().cloned())
-                .collect()
-        })
     }
 
     /// The selected nodes and the edges between them, as clipboard text.
@@ -555,8 +600,7 @@ impl EditorState {
             .edit(|wf| Ok(clip.paste_into(wf, at)))
             .map_err(|e| e.to_string())?;
         let count = names.len();
-        self.selection
-            .set(Selection::Nodes(names.into_iter().collect()));
+        self.select(Selection::of(names.into_iter().collect()));
         self.reloads.update(|n| *n += 1);
         Ok(count)
     }
@@ -613,6 +657,49 @@ mod tests {
             s.delete_selection();
             assert!(names(&s).is_empty());
             assert!(!s.can_redo.get_untracked());
+        });
+    }
+
+    #[test]
+    fn the_scene_follows_edits_and_marks_only_what_changed() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let s = state();
+            let one = s.cell("shell-1").unwrap();
+            let two = s.cell("shell-2").unwrap();
+            assert_eq!(s.names.get_untracked(), ["shell-1", "shell-2"]);
+            // Moving one node sets that node's cell only.
+            s.move_nodes(&["shell-1".into()], Point { x: 8.0, y: 0.0 });
+            assert_eq!(one.at.get_untracked(), Point { x: 8.0, y: 0.0 });
+            assert_eq!(two.at.get_untracked(), Point { x: 300.0, y: 0.0 });
+            // Selection marks cells, nodes and edges alike.
+            s.click("shell-2".into(), Click::Only);
+            assert!(two.selected.get_untracked() && !one.selected.get_untracked());
+            let edge = Edge::new("shell-1", "shell-2", EdgeKind::Ok);
+            s.select(Selection::Edge(edge.clone()));
+            assert!(!two.selected.get_untracked());
+            assert!(s.edge_cell(&edge).unwrap().selected.get_untracked());
+            // A renamed node gets a new cell; the selection follows it.
+            s.select(Selection::node("shell-2"));
+            s.rename("shell-2", "last").unwrap();
+            assert!(s.cell("shell-2").is_none());
+            assert!(s.cell("last").unwrap().selected.get_untracked());
+            assert_eq!(s.names.get_untracked(), ["shell-1", "last"]);
+            assert_eq!(s.scene.with_value(Scene::len), (2, 1));
+            // Validation flags cells: a node nothing leads to is an error here.
+            s.add_node(NodeType::Action("shell"), Point::default(), None);
+            let added = s.selection.get_untracked().nodes().remove(0);
+            let flag = s.cell(&added).unwrap().flag.get_untracked();
+            assert_ne!(flag, Flag::Clean, "{:?}", s.issues.get_untracked());
+            s.undo();
+            assert!(s.cell(&added).is_none());
+            // A drag draws the moving nodes at the offset, the others where they are.
+            s.start_moving(HashSet::from(["shell-1".to_owned()]));
+            s.offset.set(Point { x: 0.0, y: 16.0 });
+            assert_eq!(s.position("shell-1"), Some(Point { x: 8.0, y: 16.0 }));
+            assert_eq!(s.position("last"), Some(Point { x: 300.0, y: 0.0 }));
+            s.stop_moving();
+            assert_eq!(s.position("shell-1"), Some(Point { x: 8.0, y: 0.0 }));
         });
     }
 
@@ -714,7 +801,7 @@ mod tests {
             ))));
             s.undo();
             assert_eq!(names(&s), ["shell-1", "shell-2"]);
-            s.selection.set(Selection::node("shell-2"));
+            s.select(Selection::node("shell-2"));
             let text = s.cut().unwrap();
             assert_eq!(names(&s), ["shell-1"]);
             assert_eq!(s.paste(&text), Ok(1));

@@ -63,7 +63,7 @@ pub fn install(state: EditorState, hooks: Hooks) {
             }
             (false, "Escape") => {
                 sheet_open.set(false);
-                state.selection.set(Selection::None);
+                state.select(Selection::None);
                 true
             }
             (false, "?") => {
