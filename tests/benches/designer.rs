@@ -12,6 +12,12 @@
 //!   frame it causes (handlers, reactive updates, style, layout and paint, timed by a
 //!   task posted behind that frame);
 //! - **layout**: from a click on "Layout →" to the end of the frame showing the result.
+//!
+//! To see where the time goes: `SLUICE_BENCH_PROFILE=open` (or `=drag`) prints a CPU
+//! profile of that phase, and for the opening also the requests and Chromium's long
+//! animation frames split into script and rendering; `SLUICE_BENCH_CALLERS=<function>`
+//! adds who calls that function. Build the app with `SLUICE_NO_WASM_OPT=1 cargo xtask
+//! dist` first to keep the Rust names in the profile.
 
 use std::time::Duration;
 
@@ -77,6 +83,75 @@ async fn metrics(dev: &Cdp) -> Result<std::collections::HashMap<String, f64>> {
         .collect())
 }
 
+async fn profile_start(dev: &Cdp) -> Result<()> {
+    dev.send_raw("Profiler.enable", serde_json::json!({}))
+        .await?;
+    dev.send_raw("Profiler.start", serde_json::json!({}))
+        .await?;
+    Ok(())
+}
+
+/// Stops the CPU profile and prints the 25 functions with the most samples (self time).
+async fn profile_report(dev: &Cdp) -> Result<()> {
+    let reply = dev.send_raw("Profiler.stop", serde_json::json!({})).await?;
+    let mut hits: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for node in reply["profile"]["nodes"].as_array().context("profile")? {
+        let f = &node["callFrame"];
+        let name = format!(
+            "{} {}:{}",
+            f["functionName"].as_str().unwrap_or(""),
+            f["url"]
+                .as_str()
+                .unwrap_or("")
+                .rsplit('/')
+                .next()
+                .unwrap_or(""),
+            f["lineNumber"]
+        );
+        *hits.entry(name).or_default() += node["hitCount"].as_u64().unwrap_or(0);
+    }
+    let mut top: Vec<_> = hits.into_iter().collect();
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
+    for (name, n) in top.into_iter().take(25) {
+        println!("    {n:>6} {name}");
+    }
+    // Who calls the most sampled native function (a forced layout shows up here).
+    if let Ok(wanted) = std::env::var("SLUICE_BENCH_CALLERS") {
+        let nodes = reply["profile"]["nodes"].as_array().context("profile")?;
+        let mut parent = std::collections::HashMap::new();
+        let mut by_id = std::collections::HashMap::new();
+        for node in nodes {
+            let id = node["id"].as_u64().unwrap_or(0);
+            by_id.insert(id, node);
+            for child in node["children"].as_array().into_iter().flatten() {
+                parent.insert(child.as_u64().unwrap_or(0), id);
+            }
+        }
+        let mut chains: std::collections::HashMap<String, u64> = Default::default();
+        for node in nodes {
+            if node["callFrame"]["functionName"].as_str() != Some(wanted.as_str()) {
+                continue;
+            }
+            let mut chain = Vec::new();
+            let mut id = node["id"].as_u64().unwrap_or(0);
+            while let Some(&p) = parent.get(&id) {
+                if let Some(f) = by_id[&p]["callFrame"]["functionName"].as_str() {
+                    chain.push(f.chars().take(90).collect::<String>());
+                }
+                id = p;
+                if chain.len() >= 8 {
+                    break;
+                }
+            }
+            *chains.entry(chain.join(" < ")).or_default() += node["hitCount"].as_u64().unwrap_or(0);
+        }
+        for (chain, n) in chains {
+            println!("    {n:>6} {wanted} < {chain}");
+        }
+    }
+    Ok(())
+}
+
 fn percentile(samples: &mut [f64], p: f64) -> f64 {
     samples.sort_by(f64::total_cmp);
     let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
@@ -85,13 +160,33 @@ fn percentile(samples: &mut [f64], p: f64) -> f64 {
 
 const OPEN: &str = r#"
 const [testid, n, done] = arguments;
+// Long frames (over 50 ms) after the click, as [start, script, style and layout, total]
+// relative to it: where the main thread spent the opening.
+const frames = [];
+const observer = new PerformanceObserver(list => {
+  for (const f of list.getEntries()) {
+    if (f.startTime < t0) continue;
+    const script = f.scripts.reduce((a, s) => a + s.duration, 0);
+    const render = f.renderStart ? f.startTime + f.duration - f.styleAndLayoutStart : 0;
+    frames.push([f.startTime - t0, script, render, f.duration].map(Math.round));
+  }
+});
+observer.observe({ type: 'long-animation-frame' });
 const t0 = performance.now();
 document.querySelector(`[data-testid='${testid}']`).click();
 function check() {
   if (document.querySelectorAll('g.node').length >= n) {
+    const drawn = performance.now() - t0;
     requestAnimationFrame(() => {
       const ch = new MessageChannel();
-      ch.port1.onmessage = () => done(performance.now() - t0);
+      ch.port1.onmessage = () => {
+        const total = performance.now() - t0;
+        // The requests the click made, from its start to the end of each response.
+        const fetches = performance.getEntriesByType('resource')
+          .filter(e => e.startTime >= t0 && e.name.includes('/api/'))
+          .map(e => [e.name.replace(/^.*\/api\/v1/, ''), Math.round(e.responseEnd - t0)]);
+        setTimeout(() => { observer.disconnect(); done([total, fetches, Math.round(drawn), frames]); }, 100);
+      };
       ch.port2.postMessage(0);
     });
   } else {
@@ -176,6 +271,14 @@ async fn measure(
     .context("save")?;
     ensure!(status == 200, "{status}: {reply}");
 
+    // SLUICE_BENCH_PROFILE=open profiles the opening, any other value the drag.
+    let profile = std::env::var("SLUICE_BENCH_PROFILE").ok();
+    let dev = browser.driver.cdp();
+    dev.send_raw("Performance.enable", serde_json::json!({}))
+        .await?;
+    if profile.as_deref() == Some("open") {
+        profile_start(&dev).await?;
+    }
     let mut opens = Vec::new();
     for _ in 0..5 {
         browser.driver.goto(server.url("/")).await?;
@@ -190,17 +293,21 @@ async fn measure(
                 ],
             )
             .await?;
-        opens.push(ms.json().as_f64().context("open time")?);
+        let reply = ms.json();
+        opens.push(reply[0].as_f64().context("open time")?);
+        if profile.is_some() {
+            println!(
+                "  open {:.0} ms; requests done at (ms): {}; every node in the DOM at a frame {} ms after the click; long frames [start, script, style+layout+paint, total]: {}",
+                reply[0], reply[1], reply[2], reply[3]
+            );
+        }
     }
-    let dev = browser.driver.cdp();
-    dev.send_raw("Performance.enable", serde_json::json!({}))
-        .await?;
-    let profile = std::env::var_os("SLUICE_BENCH_PROFILE").is_some();
-    if profile {
-        dev.send_raw("Profiler.enable", serde_json::json!({}))
-            .await?;
-        dev.send_raw("Profiler.start", serde_json::json!({}))
-            .await?;
+    if profile.as_deref() == Some("open") {
+        profile_report(&dev).await?;
+    }
+    let drag_profile = profile.as_deref().is_some_and(|p| p != "open");
+    if drag_profile {
+        profile_start(&dev).await?;
     }
     let before = metrics(&dev).await?;
     let mut drags: Vec<f64> = Vec::new();
@@ -220,29 +327,8 @@ async fn measure(
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     let after = metrics(&dev).await?;
-    if profile {
-        let reply = dev.send_raw("Profiler.stop", serde_json::json!({})).await?;
-        let mut hits: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
-        for node in reply["profile"]["nodes"].as_array().context("profile")? {
-            let f = &node["callFrame"];
-            let name = format!(
-                "{} {}:{}",
-                f["functionName"].as_str().unwrap_or(""),
-                f["url"]
-                    .as_str()
-                    .unwrap_or("")
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(""),
-                f["lineNumber"]
-            );
-            *hits.entry(name).or_default() += node["hitCount"].as_u64().unwrap_or(0);
-        }
-        let mut top: Vec<_> = hits.into_iter().collect();
-        top.sort_by_key(|t| std::cmp::Reverse(t.1));
-        for (name, n) in top.into_iter().take(25) {
-            println!("    {n:>6} {name}");
-        }
+    if drag_profile {
+        profile_report(&dev).await?;
     }
     let per_frame = |key: &str| {
         (after.get(key).copied().unwrap_or_default() - before.get(key).copied().unwrap_or_default())

@@ -197,6 +197,15 @@ impl Default for Viewport {
 }
 
 impl Viewport {
+    /// Below this zoom text is a few pixels high and ports a dot: the canvas leaves out
+    /// text, ports and arrowheads, which is most of what it costs Chromium to paint a
+    /// large drawing seen whole.
+    pub const DETAIL: f64 = 0.4;
+
+    pub fn detailed(self) -> bool {
+        self.zoom >= Self::DETAIL
+    }
+
     pub fn to_canvas(self, screen: Point) -> Point {
         Point {
             x: (screen.x - self.x) / self.zoom,

@@ -193,6 +193,8 @@ pub fn Canvas(
         <svg
             class="canvas"
             class:panning=move || space.get() || matches!(gesture.get(), Gesture::Pan { .. })
+            // One class on the canvas, not a signal every node reads (see the module doc).
+            class:far=move || !state.view.with(|v| v.detailed())
             data-testid="canvas"
             role="application"
             aria-label="Workflow canvas"
@@ -217,12 +219,14 @@ pub fn Canvas(
             </defs>
             <g class="viewport" data-testid="viewport" transform=move || viewport_transform(&state)>
                 <g class="edges">
-                    <For each=move || state.edges.get() key=|e| e.clone() let:edge>
+                    <For each=move || if state.shown.get() { state.edges.get() } else { Vec::new() }
+                        key=|e| e.clone() let:edge>
                         <EdgeView state edge layer=Layer::Canvas/>
                     </For>
                 </g>
                 <g class="nodes">
-                    <For each=move || state.names.get() key=|n| n.clone() let:name>
+                    <For each=move || if state.shown.get() { state.names.get() } else { Vec::new() }
+                        key=|n| n.clone() let:name>
                         <NodeView state name space lifted=false/>
                     </For>
                 </g>
@@ -357,7 +361,7 @@ fn DragLayer(state: EditorState) -> impl IntoView {
     // Never `space` held here: the layer takes no pointer events.
     let space = RwSignal::new(false);
     view! {
-        <svg class="drag-layer" aria-hidden="true">
+        <svg class="drag-layer" aria-hidden="true" class:far=move || !state.view.with(|v| v.detailed())>
             <g transform=move || viewport_transform(&state)>
                 <g class="edges">
                     <For each=move || lifted_edges.get().1 key=|e| e.clone() let:edge>
@@ -459,10 +463,10 @@ fn NodeView(
     lifted: bool,
 ) -> impl IntoView {
     let workflow = state.workflow;
-    let node_type = workflow.with_untracked(|w| w.node(&name).map(|n| n.kind.node_type()));
-    let (Some(node_type), Some(cell)) = (node_type, state.cell(&name)) else {
+    let Some(cell) = state.cell(&name) else {
         return ().into_any();
     };
+    let node_type = cell.node_type;
     let transform = {
         let at = cell.at.clone();
         move || at.with(|p| format!("translate({},{})", p.x, p.y))

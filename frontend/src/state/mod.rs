@@ -109,6 +109,10 @@ pub struct EditorState {
     pub view: RwSignal<Viewport>,
     /// The canvas element's size in pixels.
     pub size: RwSignal<(f64, f64)>,
+    /// Whether the canvas draws the workflow yet: not before the empty canvas is measured
+    /// and the view fitted, so that thousands of nodes are laid out once, where they will
+    /// be seen, and measuring does not force a layout of all of them.
+    pub shown: RwSignal<bool>,
     pub status: RwSignal<Status>,
     /// A short-lived message about a refused gesture.
     pub notice: RwSignal<Option<String>>,
@@ -148,6 +152,7 @@ impl EditorState {
             guides: RwSignal::new(Vec::new()),
             view: RwSignal::new(Viewport::default()),
             size: RwSignal::new((1000.0, 700.0)),
+            shown: RwSignal::new(false),
             status: RwSignal::new(Status::default()),
             notice: RwSignal::new(None),
             issues: Memo::new(move |_| workflow.with(validate)),

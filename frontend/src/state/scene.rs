@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
-use shared::workflow::{Edge, Node, NodeKind, Point, Workflow};
+use shared::workflow::{Edge, Node, NodeKind, NodeType, Point, Workflow};
 
 /// How validation marks a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -29,6 +29,8 @@ pub enum Flag {
 /// One node's drawing: where it is stored, its second line, and its marks.
 #[derive(Clone)]
 pub struct NodeCell {
+    /// Fixed for a name: a node's type never changes in place.
+    pub node_type: NodeType,
     pub at: ArcRwSignal<Point>,
     pub subtitle: ArcRwSignal<String>,
     pub selected: ArcRwSignal<bool>,
@@ -40,6 +42,7 @@ pub struct NodeCell {
 impl NodeCell {
     fn new(node: &Node) -> Self {
         NodeCell {
+            node_type: node.kind.node_type(),
             at: ArcRwSignal::new(node.position),
             subtitle: ArcRwSignal::new(subtitle(node)),
             selected: ArcRwSignal::new(false),

@@ -246,10 +246,12 @@ fn Workspace(state: EditorState) -> impl IntoView {
         })
     };
 
-    // Measure the canvas once drawn, and bring a drawing that is not in view into view.
+    // Measure the empty canvas, bring a drawing that would not be in view into view, then
+    // draw it (see `EditorState::shown`).
     request_animation_frame(move || {
         crate::canvas::measure(&state);
         state.fit_if_hidden();
+        state.shown.set(true);
     });
     // In-app links ask before leaving unsaved changes (the draft would keep them anyway).
     let guard = move |ev: leptos::ev::MouseEvent| {
