@@ -20,6 +20,15 @@ pub fn App() -> impl IntoView {
     let user = RwSignal::new(None::<SessionInfo>);
     api::track_session(user);
     provide_context(user);
+    // The time-zone rules arrive beside the app; schedules read them once they are here.
+    let zones = RwSignal::new(shared::time::Zone::regions_known());
+    provide_context(api::Zones(zones));
+    spawn_local(async move {
+        match api::load_zones().await {
+            Ok(_) => zones.set(true),
+            Err(err) => leptos::logging::error!("time zones did not load: {err}"),
+        }
+    });
     let checked = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     spawn_local(async move {

@@ -80,6 +80,20 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
         .await?
         .select_by_value("hours")
         .await?;
+    // Region zones come from the rules table loaded beside the app (not compiled into it):
+    // an unknown one is refused, a real one gives the same hourly runs as UTC.
+    browser
+        .fill("schedule-timezone", "Mars/Olympus_Mons")
+        .await?;
+    browser
+        .wait_for("the unknown zone refused", || async {
+            let text = browser.get("schedule-preview").await?.text().await?;
+            Ok(text.contains("unknown time zone [Mars/Olympus_Mons]"))
+        })
+        .await?;
+    browser
+        .fill("schedule-timezone", "America/Los_Angeles")
+        .await?;
     let first = start.replace('T', " ").replace('Z', " UTC");
     browser
         .wait_for("the preview", || async {

@@ -107,6 +107,32 @@ async fn json<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
     Ok(check(resp).await?.json().await?)
 }
 
+/// Fetches the time-zone table the page preloads (see `shared::time::zonedb`) and makes
+/// it the one `Zone::parse` reads. Returns how many zone names it holds.
+pub async fn load_zones() -> Result<usize, ApiError> {
+    let href = leptos::prelude::document()
+        .get_element_by_id("sluice-zones")
+        .and_then(|link| link.get_attribute("href"))
+        .ok_or_else(|| ApiError::Network("this page names no time-zone table".to_owned()))?;
+    let resp = Request::get(&href).send().await?;
+    if !resp.ok() {
+        return Err(ApiError::Network(format!(
+            "the time-zone table: the server answered {}",
+            resp.status()
+        )));
+    }
+    let db = shared::time::zonedb::ZoneDb::decode(&resp.binary().await?)
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let count = db.names.len();
+    shared::time::zonedb::install(db);
+    Ok(count)
+}
+
+/// Whether region time zones can be read yet (they load beside the app): whoever shows
+/// something a zone decides reads this, so it is shown again once they arrive.
+#[derive(Clone, Copy)]
+pub struct Zones(pub RwSignal<bool>);
+
 /// One page of workflows whose names contain `name_contains`, newest change first.
 pub async fn list_workflows(
     name_contains: String,

@@ -59,7 +59,11 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     };
     let coordinator = Memo::new(move |_| coordinator());
     // The next runs, by the shared crate: what the server will make.
+    let zones = use_context::<api::Zones>().map(|z| z.0);
     let preview = move || {
+        if zones.is_some_and(|z| !z.get()) {
+            return Err("Loading the time-zone rules…".to_owned());
+        }
         let c = coordinator.get();
         shared::coord::resolve::resolve(&c, &[], &BTreeMap::new(), "preview")
             .and_then(|job| job.preview(PREVIEW, "preview"))

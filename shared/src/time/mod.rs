@@ -17,6 +17,7 @@ pub mod frequency;
 pub mod java_format;
 pub mod schedule;
 mod zone;
+pub mod zonedb;
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 

@@ -3,17 +3,28 @@
 //! Oozie hands every `timezone` attribute to `java.util.TimeZone`, so a zone here must
 //! answer the same questions the same way: which IDs exist, what offset a wall-clock time
 //! has when it falls into a DST gap or overlap, and whether an instant is "in daylight
-//! time". The IANA database is compiled in (chrono-tz), so the browser and the server
-//! cannot disagree about a rule.
+//! time". The server compiles the IANA database in (chrono-tz, feature `tzdb`); the browser
+//! reads the same rules from a table made from it (`zonedb`), so the two cannot disagree.
 
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeDelta, Utc};
+#[cfg(feature = "tzdb")]
+use chrono::{LocalResult, Offset, TimeZone};
+#[cfg(feature = "tzdb")]
 use chrono_tz::{OffsetComponents, Tz};
+
+use super::zonedb::{Rules, ZoneDb};
 
 /// A time zone a coordinator or dataset can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zone {
     /// A region with rules (`America/Los_Angeles`, or a Java alias such as `PST`).
+    #[cfg(feature = "tzdb")]
     Region(Tz),
+    /// A region read from a rules table ([`super::zonedb::install`]), as in the browser.
+    Table {
+        name: &'static str,
+        rules: &'static Rules,
+    },
     /// A fixed offset (`UTC`, `GMT+05:30`, `GMT-0800`).
     Fixed(FixedOffset),
 }
@@ -71,13 +82,36 @@ impl Zone {
             .iter()
             .find(|(short, _)| *short == id)
             .map_or(id, |(_, region)| region);
-        name.parse::<Tz>().map(Zone::Region).map_err(|_| unknown())
+        #[cfg(feature = "tzdb")]
+        {
+            name.parse::<Tz>().map(Zone::Region).map_err(|_| unknown())
+        }
+        #[cfg(not(feature = "tzdb"))]
+        {
+            super::zonedb::installed()
+                .and_then(|db| Zone::in_table(db, name))
+                .ok_or_else(unknown)
+        }
+    }
+
+    /// A region of a rules table.
+    pub fn in_table(db: &'static ZoneDb, name: &str) -> Option<Zone> {
+        db.get(name)
+            .map(|(name, rules)| Zone::Table { name, rules })
+    }
+
+    /// Whether region IDs can be read: always on the server; in the browser once the
+    /// rules table has arrived.
+    pub fn regions_known() -> bool {
+        cfg!(feature = "tzdb") || super::zonedb::installed().is_some()
     }
 
     /// The total offset from UTC in effect at `t`.
     pub fn offset_at(&self, t: DateTime<Utc>) -> FixedOffset {
         match self {
+            #[cfg(feature = "tzdb")]
             Zone::Region(tz) => tz.offset_from_utc_datetime(&t.naive_utc()).fix(),
+            Zone::Table { rules, .. } => fixed(rules.at(t.timestamp()).total),
             Zone::Fixed(off) => *off,
         }
     }
@@ -86,7 +120,9 @@ impl Zone {
     /// `t` is in standard time (Java's `inDaylightTime` is "this is not zero").
     pub fn dst_at(&self, t: DateTime<Utc>) -> TimeDelta {
         match self {
+            #[cfg(feature = "tzdb")]
             Zone::Region(tz) => tz.offset_from_utc_datetime(&t.naive_utc()).dst_offset(),
+            Zone::Table { rules, .. } => TimeDelta::seconds(i64::from(rules.at(t.timestamp()).dst)),
             Zone::Fixed(_) => TimeDelta::zero(),
         }
     }
@@ -103,6 +139,19 @@ impl Zone {
     pub fn resolve_wall(&self, wall: NaiveDateTime) -> DateTime<Utc> {
         match self {
             Zone::Fixed(off) => (wall - *off).and_utc(),
+            Zone::Table { rules, .. } => {
+                // The same answers as chrono's LocalResult below: the offset after a
+                // transition if the wall time exists with it (single, or the later of
+                // two), else the one before it (single, or a gap). No zone has two
+                // transitions within a day.
+                let total = |t: NaiveDateTime| i64::from(rules.at(t.and_utc().timestamp()).total);
+                let before = total(wall - TimeDelta::days(1));
+                let after = total(wall + TimeDelta::days(1));
+                let fits = |o: i64| total(wall - TimeDelta::seconds(o)) == o;
+                let o = if fits(after) { after } else { before };
+                (wall - TimeDelta::seconds(o)).and_utc()
+            }
+            #[cfg(feature = "tzdb")]
             Zone::Region(tz) => match tz.offset_from_local_datetime(&wall) {
                 LocalResult::Single(off) => (wall - off.fix()).and_utc(),
                 LocalResult::Ambiguous(_, later) => (wall - later.fix()).and_utc(),
@@ -121,7 +170,9 @@ impl Zone {
     /// The ID as Oozie would print it.
     pub fn id(&self) -> String {
         match self {
+            #[cfg(feature = "tzdb")]
             Zone::Region(tz) => tz.name().to_owned(),
+            Zone::Table { name, .. } => (*name).to_owned(),
             Zone::Fixed(off) if off.local_minus_utc() == 0 => "UTC".to_owned(),
             Zone::Fixed(off) => {
                 let secs = off.local_minus_utc();
@@ -131,6 +182,11 @@ impl Zone {
             }
         }
     }
+}
+
+/// An offset the table holds (within a day, so always valid).
+fn fixed(seconds: i32) -> FixedOffset {
+    FixedOffset::east_opt(seconds).unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero"))
 }
 
 /// `+hh:mm` or `+hhmm` after `GMT`. Java reads `GMT+5` too, but names it `GMT+05:00`, and
@@ -216,5 +272,55 @@ mod tests {
         );
         assert_eq!(la.dst_at(utc(2009, 7, 1, 0, 0)), TimeDelta::hours(1));
         assert_eq!(la.dst_at(utc(2009, 1, 1, 0, 0)), TimeDelta::zero());
+    }
+
+    /// The browser's zones (a table made from chrono-tz) answer as the server's do: every
+    /// zone, at and around every transition, at instants spread over the whole range, and
+    /// for wall times around each transition since 1970 (gaps and overlaps included).
+    #[test]
+    fn the_table_made_from_the_database_answers_as_the_database_does() {
+        let db: &'static ZoneDb = Box::leak(Box::new(
+            ZoneDb::decode(&ZoneDb::from_tzdb().encode()).unwrap(),
+        ));
+        assert_eq!(db.names.len(), chrono_tz::TZ_VARIANTS.len());
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut random = move |lo: i64, hi: i64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            lo + (seed % (hi - lo) as u64) as i64
+        };
+        let (mut instants, mut walls) = (0, 0);
+        for tz in chrono_tz::TZ_VARIANTS {
+            let server = Zone::Region(tz);
+            let browser = Zone::in_table(db, tz.name()).unwrap();
+            assert_eq!(browser.id(), server.id());
+            let (_, rules) = db.get(tz.name()).unwrap();
+            let mut probes: Vec<i64> = rules
+                .transitions
+                .iter()
+                .flat_map(|(t, _)| [t - 1, *t, t + 1])
+                .collect();
+            probes.extend((0..200).map(|_| random(-2_208_988_800, 4_102_444_800)));
+            for t in probes {
+                let at = DateTime::from_timestamp(t, 0).unwrap();
+                assert_eq!(browser.offset_at(at), server.offset_at(at), "{tz} at {at}");
+                assert_eq!(browser.dst_at(at), server.dst_at(at), "{tz} at {at}");
+                instants += 1;
+            }
+            for (t, _) in rules.transitions.iter().filter(|(t, _)| *t > 0) {
+                let local = server.local(DateTime::from_timestamp(*t, 0).unwrap());
+                for quarter in -12..=12 {
+                    let wall = local + TimeDelta::minutes(15 * quarter);
+                    assert_eq!(
+                        browser.resolve_wall(wall),
+                        server.resolve_wall(wall),
+                        "{tz} wall {wall}"
+                    );
+                    walls += 1;
+                }
+            }
+        }
+        assert!(instants > 100_000 && walls > 100_000, "{instants} {walls}");
     }
 }
