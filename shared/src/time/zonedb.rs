@@ -115,10 +115,13 @@ impl ZoneDb {
     }
 
     pub fn decode(bytes: &[u8]) -> Result<ZoneDb, DbError> {
-        let mut r = Reader { bytes, at: 0 };
-        if r.take(MAGIC.len())? != MAGIC {
+        if !bytes.starts_with(MAGIC) {
             return Err(DbError::Magic);
         }
+        let mut r = Reader {
+            bytes,
+            at: MAGIC.len(),
+        };
         let n_rules = r.count(MAX_RULES, "too many rule sets")?;
         let mut rules = Vec::with_capacity(n_rules);
         for _ in 0..n_rules {
