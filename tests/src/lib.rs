@@ -26,7 +26,7 @@ pub const ADMIN_PASSWORD: &str = "e2e-admin-password";
 /// How long any wait in these tests may take before it fails.
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
-fn workspace() -> PathBuf {
+pub fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ lives in the workspace")

@@ -1,6 +1,6 @@
 //! Editing in the designer, end to end: selection, undo and redo, the clipboard, dropping
 //! onto an edge, guides, pan and zoom, layout, find, the shortcut sheet and the local
-//! draft. Real pointer and key events in headless Chromium over a real server.
+//! draft, and the theme. Real pointer and key events in headless Chromium over a real server.
 
 use anyhow::{Result, ensure};
 use e2e::{Browser, Server};
@@ -319,4 +319,51 @@ async fn unsaved_changes_come_back_from_the_local_draft() -> Result<()> {
     browser.get("node-end-1").await?;
     ensure!(!browser.exists("draft-banner").await?);
     Ok(())
+}
+
+/// The body's background colour, as the browser computed it.
+async fn background(browser: &Browser) -> Result<String> {
+    let value = browser
+        .driver
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
+        .await?;
+    Ok(value.json().as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_theme_is_chosen_in_the_top_bar_and_remembered() -> Result<()> {
+    const LIGHT: &str = "rgb(246, 247, 249)";
+    const DARK: &str = "rgb(18, 22, 28)";
+    let server = Server::start()?;
+    let browser = Browser::signed_in(&server).await?;
+    let select = |value: &'static str| {
+        let browser = &browser;
+        async move {
+            thirtyfour::components::SelectElement::new(&browser.get("theme").await?)
+                .await?
+                .select_by_value(value)
+                .await?;
+            anyhow::Ok(())
+        }
+    };
+    // Headless Chromium prefers light.
+    ensure!(background(&browser).await? == LIGHT);
+    select("dark").await?;
+    ensure!(background(&browser).await? == DARK);
+    // A reload keeps it, from before the app starts.
+    browser.driver.goto(server.url("/")).await?;
+    browser.get("theme").await?;
+    ensure!(background(&browser).await? == DARK);
+    let shown = browser.get("theme").await?.prop("value").await?;
+    ensure!(shown.as_deref() == Some("dark"), "{shown:?}");
+    // Back to the system's preference, also after a reload.
+    select("system").await?;
+    ensure!(background(&browser).await? == LIGHT);
+    browser.driver.goto(server.url("/")).await?;
+    browser.get("theme").await?;
+    ensure!(background(&browser).await? == LIGHT);
+    browser.quit().await
 }

@@ -191,6 +191,29 @@ pub async fn export(definition: &Workflow) -> Result<String, ApiError> {
     Ok(check(req.send().await?).await?.text().await?)
 }
 
+/// Sends an Oozie app (a workflow.xml, a coordinator.xml, or a zip of app directories) to
+/// be imported; with `dry_run`, only what the import would do.
+pub async fn import(
+    bytes: &[u8],
+    file_name: &str,
+    dry_run: bool,
+) -> Result<shared::api::ImportReport, ApiError> {
+    let media = if file_name.to_ascii_lowercase().ends_with(".zip") {
+        "application/zip"
+    } else {
+        "application/xml"
+    };
+    let url = format!(
+        "{BASE}/import?dry_run={dry_run}&filename={}",
+        String::from(js_sys::encode_uri_component(file_name))
+    );
+    let body = js_sys::Uint8Array::from(bytes);
+    let req = changing(Request::post(&url))
+        .header("Content-Type", media)
+        .body(body)?;
+    json(req.send().await?).await
+}
+
 /// Who is signed in, or `Ok(None)` for nobody.
 pub async fn session() -> Result<Option<SessionInfo>, ApiError> {
     let resp = Request::get(&format!("{BASE}/auth/session")).send().await?;

@@ -536,16 +536,16 @@ fn NodeView(
             EdgeKind::Error | EdgeKind::Default => "error",
         };
         view! {
+            // A label, not a <title> element: two fewer DOM nodes per node to build.
             <circle
                 class=format!("port {}", kind.id())
                 data-testid=(!lifted).then(|| format!("port-{}-{name}", kind.id()))
+                aria-label=format!("drag to connect the {label} path of {name}")
                 cx=anchor.x
                 cy=anchor.y
                 r=PORT_R
                 on:pointerdown=press
-            >
-                <title>{format!("drag to connect the {label} path of {name}")}</title>
-            </circle>
+            />
         }
     };
     let outputs = has_outputs(node_type).then(|| (port(EdgeKind::Ok), port(EdgeKind::Error)));

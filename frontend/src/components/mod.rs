@@ -7,6 +7,7 @@ mod issues;
 mod palette;
 mod properties;
 mod shortcuts;
+mod theme;
 
 pub use confirm::{Confirm, Pending};
 pub use find::Find;
@@ -15,3 +16,4 @@ pub use issues::Issues;
 pub use palette::Palette;
 pub use properties::Properties;
 pub use shortcuts::Shortcuts;
+pub use theme::ThemeSwitch;

@@ -124,6 +124,7 @@ pub fn UserMenu() -> impl IntoView {
                 {u.name.clone()}<span class="role">{u.role.to_string()}</span>
             </span>
         })}
+        <crate::components::ThemeSwitch/>
         <button data-testid="logout" on:click=logout>"Log out"</button>
     }
 }

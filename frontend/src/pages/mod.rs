@@ -2,6 +2,7 @@
 
 mod coord_job;
 mod editor;
+mod import;
 mod instance;
 mod live;
 mod login;

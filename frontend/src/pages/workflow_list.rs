@@ -1,5 +1,5 @@
-//! The workflow list: a page of stored workflows at a time, found by name, and a form to
-//! create one.
+//! The workflow list: a page of stored workflows at a time, found by name, a form to
+//! create one, and the import of Oozie apps.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -97,6 +97,9 @@ pub fn WorkflowList() -> impl IntoView {
                 <button class="primary" type="submit" data-testid="create-workflow">"Create"</button>
             </form>
             {move || error.get().map(|e| view! { <p class="status error" data-testid="create-error">{e}</p> })}
+            <Show when=move || can_edit.get()>
+                <super::import::Import on_imported=Callback::new(move |()| list.refetch())/>
+            </Show>
             <input
                 class="search"
                 type="search"
