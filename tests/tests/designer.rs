@@ -93,14 +93,21 @@ async fn draw_save_reload_and_export_a_valid_workflow() -> Result<()> {
     browser.get("open-daily-etl").await?.click().await?;
     browser.get("node-load").await?;
 
-    // Export downloads workflow.xml, and Oozie's schemas accept it.
+    // Export shows workflow.xml (highlighted) and downloads it, and Oozie's schemas accept
+    // it; the stored app downloads as a zip.
     browser.get("export").await?.click().await?;
+    let shown = browser.get("export-xml").await?.text().await?;
+    ensure!(shown.contains(r#"<action name="extract">"#), "{shown}");
+    browser.click("export-download-xml").await?;
     let file = browser.downloaded("workflow.xml").await?;
     let xml = std::fs::read_to_string(&file)?;
     ensure!(xml.contains(r#"<action name="extract">"#), "{xml}");
     ensure!(xml.contains(r#"<ok to="load"/>"#), "{xml}");
     ensure!(xml.contains(r#"<end name="done"/>"#), "{xml}");
     xmllint(&file).with_context(|| format!("exported XML is not schema-valid:\n{xml}"))?;
+    browser.click("export-download-zip").await?;
+    let zip = browser.downloaded("daily-etl.zip").await?;
+    ensure!(std::fs::metadata(&zip)?.len() > 100, "an app zip");
 
     browser.quit().await
 }
@@ -200,6 +207,8 @@ async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
     // ...and such a workflow does not export.
     browser.get("export").await?.click().await?;
     browser.status_is("Not exported").await?;
+    browser.get("export-refused").await?;
+    browser.click("export-close").await?;
 
     // Deleting the back edge fixes it.
     browser.click_edge("edge-shell-2-shell-1").await?;
@@ -247,6 +256,9 @@ async fn parallel_branches_export_as_fork_and_join() -> Result<()> {
     );
 
     browser.get("export").await?.click().await?;
+    let notes = browser.get("export-notes").await?.text().await?;
+    ensure!(notes.contains("1 fork/join pair(s) added"), "{notes}");
+    browser.click("export-download-xml").await?;
     let file = browser.downloaded("workflow.xml").await?;
     let xml = std::fs::read_to_string(&file)?;
     ensure!(xml.contains(r#"<ok to="fork-1"/>"#), "{xml}");
@@ -315,6 +327,7 @@ async fn a_decision_routes_on_a_predicate_and_exports() -> Result<()> {
         .await?;
 
     browser.get("export").await?.click().await?;
+    browser.click("export-download-xml").await?;
     let file = browser.downloaded("workflow.xml").await?;
     let xml = std::fs::read_to_string(&file)?;
     ensure!(xml.contains(r#"<decision name="decision-1">"#), "{xml}");

@@ -185,12 +185,6 @@ pub async fn validate(definition: &Workflow) -> Result<ValidationReport, ApiErro
     json(req.send().await?).await
 }
 
-/// `workflow.xml` of the definition, or the validation errors that prevent it.
-pub async fn export(definition: &Workflow) -> Result<String, ApiError> {
-    let req = changing(Request::post(&format!("{BASE}/export"))).json(definition)?;
-    Ok(check(req.send().await?).await?.text().await?)
-}
-
 /// Sends an Oozie app (a workflow.xml, a coordinator.xml, or a zip of app directories) to
 /// be imported; with `dry_run`, only what the import would do.
 pub async fn import(

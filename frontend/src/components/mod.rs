@@ -8,6 +8,7 @@ mod palette;
 mod properties;
 mod shortcuts;
 mod theme;
+mod xml_view;
 
 pub use confirm::{Confirm, Pending};
 pub use find::Find;
@@ -17,3 +18,4 @@ pub use palette::Palette;
 pub use properties::Properties;
 pub use shortcuts::Shortcuts;
 pub use theme::ThemeSwitch;
+pub use xml_view::XmlView;

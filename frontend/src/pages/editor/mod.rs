@@ -2,13 +2,13 @@
 //! issues, with Save, Validate and Export in the toolbar.
 
 mod draft;
+mod export;
 mod input;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::api::Role;
-use shared::workflow::Workflow;
 
 use crate::api::{self, ApiError};
 use shared::workflow::layout::Direction;
@@ -143,29 +143,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
         });
     };
 
-    let export = move |_| {
-        let definition: Workflow = state.workflow.get_untracked();
-        spawn_local(async move {
-            match api::export(&definition).await {
-                Ok(xml) => match crate::dom::download("workflow.xml", "application/xml", &xml) {
-                    Ok(()) => state.status.set(Status::info("Exported workflow.xml.")),
-                    Err(err) => state
-                        .status
-                        .set(Status::error(format!("Download failed: {err}"))),
-                },
-                Err(ApiError::Server {
-                    details, message, ..
-                }) if !details.is_empty() => {
-                    state
-                        .status
-                        .set(Status::error(format!("Not exported: {message}")));
-                }
-                Err(err) => state
-                    .status
-                    .set(Status::error(format!("Not exported: {err}"))),
-            }
-        });
-    };
+    let export_open = RwSignal::new(false);
 
     // Someone else saving this workflow: say so at once, rather than at a refused save.
     let me = crate::pages::login::use_user();
@@ -287,7 +265,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
             <span class="spacer"></span>
             <span class="status" class:error=move || status().error data-testid="save-status">{move || status().text}</span>
             <button data-testid="validate" on:click=validate>"Validate"</button>
-            <button data-testid="export" on:click=export>"Export XML"</button>
+            <button data-testid="export" on:click=move |_| export_open.set(true)>"Export…"</button>
             <button data-testid="schedule-toggle" class:active=move || schedule_open.get()
                 disabled=move || !can_operate.get()
                 title=move || if can_operate.get() { "Run the saved workflow on a schedule" } else { "Only operators schedule" }
@@ -306,6 +284,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
         </header>
         {draft_banner}
         <Shortcuts open=sheet_open/>
+        <export::ExportDialog state open=export_open/>
         <div class="editor">
             <Palette state/>
             <div class="canvas-wrap">

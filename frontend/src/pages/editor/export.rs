@@ -1,0 +1,183 @@
+//! The export dialog: the drawing as Oozie will get it, made in the browser by the same
+//! shared code the server exports with. It shows workflow.xml highlighted and
+//! job.properties, says what the export added to the drawing (fork/join pairs for parallel
+//! branches, an end or a kill the drawing lacks, orderings a non-nested drawing needs), and
+//! downloads either file, or the stored app as a zip.
+
+use leptos::prelude::*;
+use shared::oozie::plan::{PlanKind, plan};
+use shared::oozie::{to_job_properties, to_workflow_xml};
+use shared::workflow::Workflow;
+
+use crate::components::XmlView;
+use crate::state::{EditorState, Status};
+
+/// What exporting a drawing gives: both files and what was added on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exported {
+    pub xml: String,
+    pub properties: String,
+    pub notes: Vec<String>,
+}
+
+/// The export of `wf`, or why there is none (Oozie would reject it).
+pub fn export(wf: &Workflow) -> Result<Exported, String> {
+    let xml = to_workflow_xml(wf).map_err(|e| e.to_string())?;
+    let mut notes = Vec::new();
+    if let Ok(plan) = plan(wf) {
+        let added = |want: fn(&PlanKind) -> bool| -> Vec<&str> {
+            plan.nodes
+                .iter()
+                .filter(|n| n.id >= wf.nodes.len() && want(&n.kind))
+                .map(|n| plan.name(n.id))
+                .collect()
+        };
+        let forks = added(|k| matches!(k, PlanKind::Fork { .. }));
+        if !forks.is_empty() {
+            notes.push(format!(
+                "{} fork/join pair(s) added for the parallel branches ({}).",
+                forks.len(),
+                forks.join(", ")
+            ));
+        }
+        let ends = added(|k| matches!(k, PlanKind::End));
+        let kills = added(|k| matches!(k, PlanKind::Kill { .. }));
+        for (what, names) in [("an end node", ends), ("a kill node", kills)] {
+            if let Some(name) = names.first() {
+                notes.push(format!("{what} added ('{name}'): Oozie needs one."));
+            }
+        }
+        notes.extend(plan.ordering_warnings().into_iter().map(|i| i.message));
+    }
+    Ok(Exported {
+        xml,
+        properties: to_job_properties(wf),
+        notes,
+    })
+}
+
+#[component]
+pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
+    let tab = RwSignal::new("xml");
+    let result = Memo::new(move |_| open.get().then(|| state.workflow.with(export)));
+    // Not exporting is said in the toolbar too, where the other outcomes are.
+    Effect::new(move |_| {
+        if let Some(Err(why)) = result.get() {
+            state
+                .status
+                .set(Status::error(format!("Not exported: {why}")));
+        }
+    });
+    let download = move |name: &'static str| {
+        let Some(Ok(done)) = result.get_untracked() else {
+            return;
+        };
+        let (text, mime) = if name == "workflow.xml" {
+            (done.xml, "application/xml")
+        } else {
+            (done.properties, "text/plain")
+        };
+        match crate::dom::download(name, mime, &text) {
+            Ok(()) => state.status.set(Status::info(format!("Exported {name}."))),
+            Err(e) => state
+                .status
+                .set(Status::error(format!("Download failed: {e}"))),
+        }
+    };
+    let zip = format!("/api/v1/workflows/{}/export?format=zip", state.id);
+    let body = move || {
+        result.get().map(|r| match r {
+            Err(why) => view! { <p class="status error" data-testid="export-refused">{format!("Not exported: {why}")}</p> }.into_any(),
+            Ok(done) => {
+                let notes = if done.notes.is_empty() {
+                    view! { <p class="hint" data-testid="export-notes">"Exported as drawn: nothing was added."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="notes" data-testid="export-notes">
+                            {done.notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                        </ul>
+                    }
+                    .into_any()
+                };
+                let shown = move |which: &'static str| tab.get() == which;
+                view! {
+                    {notes}
+                    <div class="tabs" role="tablist">
+                        <button role="tab" class:active=move || shown("xml") data-testid="export-tab-xml"
+                            on:click=move |_| tab.set("xml")>"workflow.xml"</button>
+                        <button role="tab" class:active=move || shown("properties") data-testid="export-tab-properties"
+                            on:click=move |_| tab.set("properties")>"job.properties"</button>
+                    </div>
+                    <div class:hidden=move || !shown("xml")><XmlView xml=done.xml testid="export-xml"/></div>
+                    <div class:hidden=move || !shown("properties")>
+                        <pre class="xml" data-testid="export-properties">{done.properties}</pre>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+    let valid = move || matches!(result.get(), Some(Ok(_)));
+    view! {
+        <Show when=move || open.get()>
+            <div class="modal-backdrop" on:click=move |_| open.set(false)>
+                <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="export-title"
+                    data-testid="export-dialog" on:click=|ev| ev.stop_propagation()>
+                    <h3 id="export-title">"Export to Oozie"
+                        <button class="link" aria-label="Close" data-testid="export-close"
+                            on:click=move |_| open.set(false)>"×"</button>
+                    </h3>
+                    {body}
+                    <div class="actions">
+                        <button class="primary" data-testid="export-download-xml" disabled=move || !valid()
+                            on:click=move |_| download("workflow.xml")>"Download workflow.xml"</button>
+                        <button data-testid="export-download-properties" disabled=move || !valid()
+                            on:click=move |_| download("job.properties")>"Download job.properties"</button>
+                        <a class="button" data-testid="export-download-zip" href=zip.clone() download
+                            class:disabled=move || state.dirty()
+                            title="The app directory as a zip: workflow.xml and job.properties of the saved version">
+                            "Download app zip"
+                        </a>
+                        {move || state.dirty().then(|| view! {
+                            <span class="hint">"The zip holds the saved version: save to include your changes."</span>
+                        })}
+                    </div>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::workflow::{EdgeKind, NodeType, Point};
+
+    #[test]
+    fn an_export_says_what_it_added_to_the_drawing() {
+        // a → (b, c) → d: drawn without fork or join.
+        let mut wf = Workflow::new_drawing("wf");
+        for name in ["a", "b", "c", "d"] {
+            let n = wf.add_node(NodeType::Action("shell"), Point::default());
+            wf.rename_node(&n, name).unwrap();
+            if let Some(action) = wf.node_mut(name).and_then(|n| n.kind.as_action_mut()) {
+                *action = action.clone().with_text("exec", "true");
+            }
+        }
+        for (from, to) in [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")] {
+            wf.connect(from, to, EdgeKind::Ok).unwrap();
+        }
+        let done = export(&wf).unwrap();
+        assert!(done.xml.contains("<fork name="), "{}", done.xml);
+        assert!(
+            done.notes
+                .iter()
+                .any(|n| n.starts_with("1 fork/join pair(s) added")),
+            "{:?}",
+            done.notes
+        );
+        // A drawing Oozie would reject is not exported, and says why.
+        wf.connect("d", "a", EdgeKind::Ok).unwrap();
+        assert!(export(&wf).unwrap_err().contains("validation error"));
+    }
+}
