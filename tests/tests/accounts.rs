@@ -1,5 +1,5 @@
 //! Accounts in the browser: logging in and out, a one-time password, what a viewer may not
-//! do, and the version history of a workflow with a restore.
+//! do, and the version history of a workflow: a version viewed, compared and restored.
 
 use anyhow::{Context, Result, ensure};
 use e2e::{Browser, Server, http_get, http_get_with, http_request};
@@ -49,6 +49,46 @@ async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
         "the current version cannot be restored onto itself"
     );
 
+    // Version 2 as it was, read-only: one node.
+    browser.click("view-2").await?;
+    browser.get("version-drawing").await?;
+    browser.get("still-shell-1").await?;
+    ensure!(
+        !browser.exists("still-shell-2").await?,
+        "version 2 had one node"
+    );
+    browser.click("version-close").await?;
+    // What changed since: shell-2 came, coloured as added on the drawing and listed.
+    browser.click("compare-2").await?;
+    let mark = browser
+        .get("still-shell-2")
+        .await?
+        .attr("data-mark")
+        .await?;
+    ensure!(mark.as_deref() == Some("added"), "{mark:?}");
+    let mark = browser
+        .get("still-shell-1")
+        .await?
+        .attr("data-mark")
+        .await?;
+    ensure!(mark.as_deref() == Some("same"), "{mark:?}");
+    let words = browser.get("diff-lines").await?.text().await?;
+    ensure!(words.contains("node shell-2 added"), "{words}");
+    // Against version 3 (stored, the same as the drawing now) the result is the same.
+    thirtyfour::components::SelectElement::new(&browser.get("compare-against").await?)
+        .await?
+        .select_by_value("3")
+        .await?;
+    browser
+        .wait_for("the title to name both versions", || async {
+            let title = browser.get("version-title").await?.text().await?;
+            Ok(title.contains("From version 2 to version 3"))
+        })
+        .await?;
+    let words = browser.get("diff-lines").await?.text().await?;
+    ensure!(words.contains("node shell-2 added"), "{words}");
+    browser.click("version-close").await?;
+
     // Restoring version 2 brings back one node, as a new version 4.
     browser.get("restore-2").await?.click().await?;
     browser.status_is("Restored version 2 as version 4").await?;
@@ -60,6 +100,15 @@ async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
     browser.get("node-shell-1").await?;
     let v4 = browser.get("version-4").await?.text().await?;
     ensure!(v4.contains("restored version 2"), "version 4 reads: {v4}");
+    // From version 3, shell-2 is gone: drawn where it was, marked removed.
+    browser.click("compare-3").await?;
+    let mark = browser
+        .get("still-shell-2")
+        .await?
+        .attr("data-mark")
+        .await?;
+    ensure!(mark.as_deref() == Some("removed"), "{mark:?}");
+    browser.click("version-close").await?;
     ensure!(
         browser.get("dirty").await?.text().await?.is_empty(),
         "a restore leaves nothing unsaved"

@@ -18,7 +18,8 @@ use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use shared::api::{
     ChangePassword, CreateWorkflow, ErrorBody, Login, Page, RestoreVersion, SaveResult,
-    SaveWorkflow, SessionInfo, ValidationReport, VersionSummary, WorkflowRecord, WorkflowSummary,
+    SaveWorkflow, SessionInfo, ValidationReport, VersionRecord, VersionSummary, WorkflowRecord,
+    WorkflowSummary,
 };
 use shared::workflow::{Issue, Workflow};
 
@@ -254,6 +255,16 @@ pub async fn versions(id: i64) -> Result<Vec<VersionSummary>, ApiError> {
 }
 
 /// Makes version `version` the newest, starting from `revision` (checked like a save's).
+/// One stored version of a workflow, with its definition.
+pub async fn version(id: i64, version: i64) -> Result<VersionRecord<Workflow>, ApiError> {
+    json(
+        Request::get(&format!("{BASE}/workflows/{id}/versions/{version}"))
+            .send()
+            .await?,
+    )
+    .await
+}
+
 pub async fn restore(id: i64, version: i64, revision: i64) -> Result<SaveResult, ApiError> {
     let req = changing(Request::post(&format!(
         "{BASE}/workflows/{id}/versions/{version}/restore"

@@ -696,3 +696,53 @@ pub fn ZoomControls(state: EditorState) -> impl IntoView {
         </div>
     }
 }
+
+/// A drawing that is only looked at: a stored version, or two versions compared (see
+/// `compare`). Scaled to fit by its view box, so it needs no viewport of its own.
+#[component]
+pub fn Still(comparison: super::compare::Comparison) -> impl IntoView {
+    let view_box = comparison
+        .area
+        .map(|a| {
+            format!(
+                "{} {} {} {}",
+                a.x - 40.0,
+                a.y - 40.0,
+                a.w + 80.0,
+                a.h + 80.0
+            )
+        })
+        .unwrap_or_else(|| "0 0 400 200".to_owned());
+    let edges = comparison
+        .edges
+        .into_iter()
+        .map(|e| {
+            let d = edge_path(out_port(e.from, e.kind), in_port(e.to), e.kind);
+            let failure_like = matches!(e.kind, EdgeKind::Error | EdgeKind::Default);
+            view! { <path class=format!("edge {}", e.mark.class()) class:error=failure_like d=d/> }
+        })
+        .collect_view();
+    let nodes = comparison
+        .nodes
+        .into_iter()
+        .map(|n| {
+            let testid = format!("still-{}", n.name);
+            view! {
+                <g class=format!("node {}", n.mark.class()) class:terminal=!n.node_type.is_action()
+                    data-testid=testid data-mark=n.mark.class()
+                    transform=format!("translate({},{})", n.at.x, n.at.y)>
+                    <rect class="body" width=NODE_W height=NODE_H rx="8"/>
+                    <text x="14" y="24" font-weight="600">{n.name}</text>
+                    <text class="kind" x="14" y="42">{n.node_type.label().to_lowercase()}</text>
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="still" viewBox=view_box preserveAspectRatio="xMidYMid meet" role="img"
+            aria-label="The workflow as drawn in this version">
+            <g class="edges">{edges}</g>
+            <g class="nodes">{nodes}</g>
+        </svg>
+    }
+}

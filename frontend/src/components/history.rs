@@ -1,5 +1,6 @@
-//! The version list of a workflow, newest first, with a Restore button per version. The
-//! page loads the versions and carries out a restore; this only shows them.
+//! The version list of a workflow, newest first: view any version, compare it with the
+//! drawing, or restore it. The page loads the versions and does the rest; this only shows
+//! them.
 
 use leptos::prelude::*;
 use shared::api::VersionSummary;
@@ -14,6 +15,8 @@ pub fn History(
     dirty: Signal<bool>,
     can_restore: Signal<bool>,
     on_restore: Callback<i64>,
+    on_view: Callback<i64>,
+    on_compare: Callback<i64>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let rows = move || {
@@ -42,8 +45,14 @@ pub fn History(
                                     <span class="status">{format!("{who} · {when} UTC · {} nodes", v.size)}</span>
                                 </div>
                                 {comment.map(|c| view! { <div class="comment">{c}</div> })}
-                                <button data-testid=format!("restore-{n}") disabled=disabled title=title
-                                    on:click=move |_| on_restore.run(n)>"Restore"</button>
+                                <div class="version-actions">
+                                    <button data-testid=format!("view-{n}") title="See this version, read-only"
+                                        on:click=move |_| on_view.run(n)>"View"</button>
+                                    <button data-testid=format!("compare-{n}") title="What changed from this version to the drawing now"
+                                        on:click=move |_| on_compare.run(n)>"Compare"</button>
+                                    <button data-testid=format!("restore-{n}") disabled=disabled title=title
+                                        on:click=move |_| on_restore.run(n)>"Restore"</button>
+                                </div>
                             </li>
                         }
                     }).collect_view()}

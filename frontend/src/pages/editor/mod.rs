@@ -4,6 +4,7 @@
 mod draft;
 mod export;
 mod input;
+mod versions;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -144,6 +145,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
     };
 
     let export_open = RwSignal::new(false);
+    let shown_version = RwSignal::new(None::<versions::Shown>);
 
     // Someone else saving this workflow: say so at once, rather than at a refused save.
     let me = crate::pages::login::use_user();
@@ -285,6 +287,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
         {draft_banner}
         <Shortcuts open=sheet_open/>
         <export::ExportDialog state open=export_open/>
+        <versions::VersionDialog state shown=shown_version can_restore=can_edit on_restore=restore/>
         <div class="editor">
             <Palette state/>
             <div class="canvas-wrap">
@@ -304,6 +307,8 @@ fn Workspace(state: EditorState) -> impl IntoView {
                         dirty=Signal::derive(move || state.dirty())
                         can_restore=can_edit
                         on_restore=restore
+                        on_view=Callback::new(move |n| shown_version.set(Some(versions::Shown::View(n))))
+                        on_compare=Callback::new(move |n| shown_version.set(Some(versions::Shown::Compare(n))))
                         on_close=Callback::new(move |()| history_open.set(false))
                     />
                 </Show>
