@@ -367,3 +367,63 @@ async fn the_theme_is_chosen_in_the_top_bar_and_remembered() -> Result<()> {
     ensure!(background(&browser).await? == LIGHT);
     browser.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn el_fields_mark_expressions_suggest_functions_and_say_what_is_wrong() -> Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::signed_in(&server).await?;
+    browser.create_workflow(&server, "el-fields").await?;
+    browser.drop_from_palette("shell", 150, 150).await?;
+    browser.click("node-shell-1").await?;
+
+    // Typing a function name inside ${ suggests it; Enter takes it, with its parenthesis.
+    browser.fill("prop-exec", "echo ${wf:co").await?;
+    let list = browser.get("prop-exec-suggest").await?.text().await?;
+    ensure!(list.starts_with("wf:conf(name)"), "{list}");
+    browser
+        .get("prop-exec")
+        .await?
+        .send_keys(Key::Enter)
+        .await?;
+    browser
+        .get("prop-exec")
+        .await?
+        .send_keys("'queue')}")
+        .await?;
+    let value = browser.get("prop-exec").await?.prop("value").await?;
+    ensure!(
+        value.as_deref() == Some("echo ${wf:conf('queue')}"),
+        "{value:?}"
+    );
+    ensure!(
+        !browser.exists("prop-exec-suggest").await?,
+        "closed after }}"
+    );
+    ensure!(
+        !browser.exists("prop-exec-notes").await?,
+        "nothing wrong yet"
+    );
+    // The expression is marked behind the text.
+    let marks = browser
+        .driver
+        .find_all(By::Css(".el-mirror mark.el"))
+        .await?;
+    ensure!(marks.len() == 1, "{} marks", marks.len());
+
+    // Unknown functions are errors, undefined names warnings, said under the field.
+    browser
+        .get("prop-exec")
+        .await?
+        .send_keys(" ${wf:bad()} ${nope}")
+        .await?;
+    let notes = browser.get("prop-exec-notes").await?.text().await?;
+    ensure!(
+        notes.contains("no function wf:bad in a workflow")
+            && notes.contains("nope is neither a parameter nor a job property here"),
+        "{notes}"
+    );
+    // A required field left empty says so.
+    browser.fill("prop-exec", "").await?;
+    browser.get("prop-exec-required").await?;
+    browser.quit().await
+}

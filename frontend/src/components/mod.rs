@@ -1,6 +1,7 @@
 //! Pieces of pages. They receive their state and never call the API themselves.
 
 mod confirm;
+mod el_input;
 mod find;
 mod history;
 mod issues;
@@ -11,6 +12,7 @@ mod theme;
 mod xml_view;
 
 pub use confirm::{Confirm, Pending};
+pub use el_input::ElField;
 pub use find::Find;
 pub use history::History;
 pub use issues::Issues;

@@ -14,7 +14,22 @@ use shared::workflow::{
     Action, EdgeKind, EditError, Fields, JobProperty, NodeKind, SchemaVersion, Value, Workflow,
 };
 
+use crate::components::ElField;
 use crate::state::{EditorState, Selection};
+
+/// The names an expression may use here: parameters and job properties.
+fn defined_names(state: EditorState) -> Signal<Vec<String>> {
+    Memo::new(move |_| {
+        state.workflow.with(|w| {
+            w.parameters
+                .iter()
+                .map(|p| p.name.clone())
+                .chain(w.job_properties.iter().map(|p| p.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    })
+    .into()
+}
 
 #[component]
 pub fn Properties(state: EditorState) -> impl IntoView {
@@ -76,11 +91,15 @@ fn EdgeForm(state: EditorState, edge: shared::workflow::Edge) -> impl IntoView {
                 state.select(Selection::Edge(updated));
             }
         };
+        // Applied when the field is left (a change event bubbling from it): the edge is
+        // keyed by its predicate, so re-keying it on every keystroke would redraw it.
         view! {
             <label for="prop-predicate">"Predicate (EL that must be true)"</label>
-            <textarea id="prop-predicate" data-testid="prop-predicate"
-                placeholder="${wf:conf('mode') eq 'full'}" prop:value=current on:change=set></textarea>
-            <p class="hint">"Cases are tried in the order drawn; the first true one wins, else the default."</p>
+            <div on:change=set>
+                <ElField id="prop-predicate".to_owned() initial=current multiline=true
+                    names=defined_names(state) on_text=Callback::new(|_| {})/>
+            </div>
+            <p class="hint">"Cases are tried in the order drawn; the first true one wins, else the default, e.g. ${wf:conf('mode') eq 'full'}."</p>
         }
     });
     view! {
@@ -181,8 +200,7 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
         NodeKind::Action(action) => action_form(state, &name, &action),
         NodeKind::Kill { message } => {
             let node = name.clone();
-            let set_message = move |ev| {
-                let value = event_target_value(&ev);
+            let set_message = move |value: String| {
                 let _ = state.edit_typing("message", |w| match w.node_mut(&node).map(|n| &mut n.kind) {
                     Some(NodeKind::Kill { message }) => {
                         *message = value;
@@ -193,7 +211,8 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
             };
             view! {
                 <label for="prop-message">"Message"</label>
-                <textarea id="prop-message" data-testid="prop-message" prop:value=message on:input=set_message></textarea>
+                <ElField id="prop-message".to_owned() initial=message multiline=true
+                    names=defined_names(state) on_text=Callback::new(set_message)/>
             }
             .into_any()
         }
@@ -404,8 +423,9 @@ fn field_input(
     match spec.kind {
         FieldKind::Text => {
             let current = values.text(key).unwrap_or_default().to_owned();
-            let set = move |ev| {
-                let v = event_target_value(&ev);
+            let empty = RwSignal::new(current.trim().is_empty());
+            let set = move |v: String| {
+                empty.set(v.trim().is_empty());
                 let value = if v.is_empty() {
                     Value::Texts(Vec::new())
                 } else {
@@ -413,16 +433,20 @@ fn field_input(
                 };
                 target.write(state, key, value);
             };
+            let required = spec.required;
+            let hook = format!("{id}-required");
             view! {
                 <label for=id.clone()>{label}</label>
-                <input id=id.clone() data-testid=id prop:value=current on:input=set/>
+                <ElField id=id.clone() initial=current names=defined_names(state) on_text=Callback::new(set)/>
+                {move || (required && empty.get()).then(|| view! {
+                    <p class="field-warning" data-testid=hook.clone()>"Required: Oozie rejects the action without it."</p>
+                })}
             }
             .into_any()
         }
         FieldKind::Texts => {
             let current = values.texts(key).join("\n");
-            let set = move |ev| {
-                let v = event_target_value(&ev);
+            let set = move |v: String| {
                 let list = v
                     .lines()
                     .map(str::trim)
@@ -433,7 +457,8 @@ fn field_input(
             };
             view! {
                 <label for=id.clone()>{format!("{label} (one per line)")}</label>
-                <textarea id=id.clone() data-testid=id prop:value=current on:input=set></textarea>
+                <ElField id=id.clone() initial=current multiline=true names=defined_names(state)
+                    on_text=Callback::new(set)/>
             }
             .into_any()
         }

@@ -11,6 +11,7 @@
 //! as strings only when neither side is a number, `null` is `0` in arithmetic and `""` as
 //! a string.
 
+pub mod catalog;
 pub mod parse;
 pub mod wf;
 

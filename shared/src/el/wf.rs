@@ -147,4 +147,28 @@ mod tests {
         let e = eval_text("${wf:nope()}", &ctx).unwrap_err();
         assert!(e.message.contains("no function [wf:nope]"), "{e}");
     }
+
+    /// The editor's catalog names exactly what the function tables answer, with their
+    /// argument counts: every entry evaluates without "no function" or an arity error.
+    #[test]
+    fn the_editor_catalog_matches_the_function_tables() {
+        let props = BTreeMap::new();
+        let ctx = WfContext {
+            properties: &props,
+            runtime: &Fixture,
+        };
+        for f in crate::el::catalog::WORKFLOW_FUNCTIONS {
+            let args = vec!["'load'"; f.args.len()].join(", ");
+            let text = format!("${{{}({args})}}", f.name);
+            if let Err(e) = eval_text(&text, &ctx) {
+                assert!(
+                    !e.message.contains("no function") && !e.message.contains("argument"),
+                    "{text}: {e}"
+                );
+            }
+            let more = vec!["'x'"; f.args.len() + 1].join(", ");
+            let err = eval_text(&format!("${{{}({more})}}", f.name), &ctx).unwrap_err();
+            assert!(err.message.contains("argument"), "{}: {err}", f.name);
+        }
+    }
 }
