@@ -4,6 +4,7 @@
 //! mid-edit (it expired, or was ended elsewhere), the login form covers the page instead of
 //! replacing it, so logging in again keeps the unsaved work.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
@@ -56,7 +57,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </Show>
                 {move || match (checked.get(), signed_in.get(), must_change.get()) {
-                    (false, _, _) => view! { <p class="empty page">"Loading…"</p> }.into_any(),
+                    (false, _, _) => view! { <p class="empty page">{t("Loading…")}</p> }.into_any(),
                     (true, false, _) => view! {
                         {move || error.get().map(|e| view! { <p class="status error page">{e}</p> })}
                         <Login/>

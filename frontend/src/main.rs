@@ -14,10 +14,12 @@ mod app;
 mod canvas;
 mod components;
 mod dom;
+mod i18n;
 mod pages;
 mod state;
 
 fn main() {
     console_error_panic_hook::set_once();
+    i18n::init();
     leptos::mount::mount_to_body(app::App);
 }

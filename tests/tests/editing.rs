@@ -427,3 +427,47 @@ async fn el_fields_mark_expressions_suggest_functions_and_say_what_is_wrong() ->
     browser.get("prop-exec-required").await?;
     browser.quit().await
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ui_speaks_chinese_when_chosen_and_remembers_it() -> Result<()> {
+    let server = Server::start()?;
+    let browser = Browser::signed_in(&server).await?;
+    browser.create_workflow(&server, "zh").await?;
+    let pick = |value: &'static str| {
+        let browser = &browser;
+        async move {
+            thirtyfour::components::SelectElement::new(&browser.get("language").await?)
+                .await?
+                .select_by_value(value)
+                .await?;
+            anyhow::Ok(())
+        }
+    };
+    ensure!(browser.get("save").await?.text().await? == "Save");
+    // Choosing reloads the page in Chinese, where it was.
+    pick("zh-CN").await?;
+    browser
+        .wait_for("the toolbar in Chinese", || async {
+            Ok(browser.get("save").await?.text().await? == "保存")
+        })
+        .await?;
+    let lang = browser
+        .driver
+        .execute("return document.documentElement.lang;", vec![])
+        .await?;
+    ensure!(lang.json().as_str() == Some("zh-CN"), "{:?}", lang.json());
+    // Remembered across visits.
+    browser.driver.goto(server.url("/")).await?;
+    browser
+        .wait_for("the list in Chinese", || async {
+            Ok(browser.get("create-workflow").await?.text().await? == "创建")
+        })
+        .await?;
+    pick("en").await?;
+    browser
+        .wait_for("English again", || async {
+            Ok(browser.get("create-workflow").await?.text().await? == "Create")
+        })
+        .await?;
+    browser.quit().await
+}

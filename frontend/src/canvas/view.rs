@@ -12,6 +12,7 @@
 //! over the canvas, so a drag frame repaints that small layer and not the whole drawing.
 //! `cargo xtask bench-ui` measures both.
 
+use crate::i18n::t;
 use leptos::ev::{PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use shared::workflow::{Edge, EdgeKind, Point};
@@ -197,7 +198,7 @@ pub fn Canvas(
             class:far=move || !state.view.with(|v| v.detailed())
             data-testid="canvas"
             role="application"
-            aria-label="Workflow canvas"
+            aria-label=t("Workflow canvas")
             node_ref=state.canvas
             on:pointerdown=on_background
             on:pointermove=on_move
@@ -658,7 +659,7 @@ pub fn Minimap(state: EditorState) -> impl IntoView {
     };
     view! {
         <svg class="minimap" data-testid="minimap" width=W height=H role="img"
-            aria-label="Overview of the whole workflow; press to move there"
+            aria-label=t("Overview of the whole workflow; press to move there")
             on:pointerdown=move |ev: PointerEvent| {
                 ev.stop_propagation();
                 dragging.set(true);
@@ -688,11 +689,11 @@ pub fn ZoomControls(state: EditorState) -> impl IntoView {
     };
     let percent = move || format!("{:.0} %", state.view.with(|v| v.zoom * 100.0));
     view! {
-        <div class="zoom-controls" role="toolbar" aria-label="Zoom">
-            <button data-testid="zoom-out" title="Zoom out (-)" aria-label="Zoom out" on:click=move |_| zoom_by(1.0 / 1.25)>"−"</button>
-            <button data-testid="zoom-level" title="Back to 100 %" on:click=actual>{percent}</button>
-            <button data-testid="zoom-in" title="Zoom in (+)" aria-label="Zoom in" on:click=move |_| zoom_by(1.25)>"+"</button>
-            <button data-testid="fit" title="Fit the whole workflow (F)" on:click=move |_| state.fit()>"Fit"</button>
+        <div class="zoom-controls" role="toolbar" aria-label=t("Zoom")>
+            <button data-testid="zoom-out" title=t("Zoom out (-)") aria-label=t("Zoom out") on:click=move |_| zoom_by(1.0 / 1.25)>"−"</button>
+            <button data-testid="zoom-level" title=t("Back to 100 %") on:click=actual>{percent}</button>
+            <button data-testid="zoom-in" title=t("Zoom in (+)") aria-label=t("Zoom in") on:click=move |_| zoom_by(1.25)>"+"</button>
+            <button data-testid="fit" title=t("Fit the whole workflow (F)") on:click=move |_| state.fit()>{t("Fit")}</button>
         </div>
     }
 }
@@ -740,7 +741,7 @@ pub fn Still(comparison: super::compare::Comparison) -> impl IntoView {
         .collect_view();
     view! {
         <svg class="still" viewBox=view_box preserveAspectRatio="xMidYMid meet" role="img"
-            aria-label="The workflow as drawn in this version">
+            aria-label=t("The workflow as drawn in this version")>
             <g class="edges">{edges}</g>
             <g class="nodes">{nodes}</g>
         </svg>

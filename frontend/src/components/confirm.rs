@@ -1,6 +1,7 @@
 //! The confirmation of an operation: what its dry run says it would change, then Confirm
 //! or Cancel. Nothing is done until Confirm.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// An operation waiting for a yes.
@@ -25,11 +26,11 @@ pub fn Confirm(pending: RwSignal<Option<Pending>>) -> impl IntoView {
                             {p.lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
                         </ul>
                         <div class="buttons">
-                            <button data-testid="confirm-cancel" on:click=move |_| pending.set(None)>"Cancel"</button>
+                            <button data-testid="confirm-cancel" on:click=move |_| pending.set(None)>{t("Cancel")}</button>
                             <button class="primary" data-testid="confirm-ok" on:click=move |_| {
                                 pending.set(None);
                                 confirm.run(());
-                            }>"Confirm"</button>
+                            }>{t("Confirm")}</button>
                         </div>
                     </div>
                 </div>

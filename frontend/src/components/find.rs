@@ -1,6 +1,7 @@
 //! Find a node by name: the matches as you type; Enter or a click selects one and brings
 //! it to the middle of the screen.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 
 use crate::state::EditorState;
@@ -48,14 +49,14 @@ pub fn Find(state: EditorState, input: NodeRef<leptos::html::Input>) -> impl Int
     };
     view! {
         <div class="find">
-            <input type="search" node_ref=input data-testid="find" placeholder="Find a node (Ctrl+F)"
-                aria-label="Find a node by name" bind:value=query on:keydown=on_key/>
+            <input type="search" node_ref=input data-testid="find" placeholder=t("Find a node (Ctrl+F)")
+                aria-label=t("Find a node by name") bind:value=query on:keydown=on_key/>
             <Show when=move || !query.with(String::is_empty)>
                 <ul class="find-results" data-testid="find-results" role="listbox">
                     {move || {
                         let list = hits.get();
                         if list.is_empty() {
-                            return view! { <li class="empty">"No node matches."</li> }.into_any();
+                            return view! { <li class="empty">{t("No node matches.")}</li> }.into_any();
                         }
                         list.into_iter().map(|name| {
                             let target = name.clone();

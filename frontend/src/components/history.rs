@@ -2,6 +2,7 @@
 //! drawing, or restore it. The page loads the versions and does the rest; this only shows
 //! them.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use shared::api::VersionSummary;
 
@@ -46,12 +47,12 @@ pub fn History(
                                 </div>
                                 {comment.map(|c| view! { <div class="comment">{c}</div> })}
                                 <div class="version-actions">
-                                    <button data-testid=format!("view-{n}") title="See this version, read-only"
-                                        on:click=move |_| on_view.run(n)>"View"</button>
-                                    <button data-testid=format!("compare-{n}") title="What changed from this version to the drawing now"
-                                        on:click=move |_| on_compare.run(n)>"Compare"</button>
+                                    <button data-testid=format!("view-{n}") title=t("See this version, read-only")
+                                        on:click=move |_| on_view.run(n)>{t("View")}</button>
+                                    <button data-testid=format!("compare-{n}") title=t("What changed from this version to the drawing now")
+                                        on:click=move |_| on_compare.run(n)>{t("Compare")}</button>
                                     <button data-testid=format!("restore-{n}") disabled=disabled title=title
-                                        on:click=move |_| on_restore.run(n)>"Restore"</button>
+                                        on:click=move |_| on_restore.run(n)>{t("Restore")}</button>
                                 </div>
                             </li>
                         }
@@ -62,7 +63,7 @@ pub fn History(
     };
     view! {
         <section data-testid="history">
-            <h3>"History" <button class="link" data-testid="history-close" on:click=move |_| on_close.run(())>"×"</button></h3>
+            <h3>{t("History")} <button class="link" data-testid="history-close" on:click=move |_| on_close.run(())>"×"</button></h3>
             {rows}
         </section>
     }

@@ -1,6 +1,7 @@
 //! The validation issues, live from the shared crate; a click selects the first node named
 //! and brings it into view.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use shared::workflow::Severity;
 
@@ -50,7 +51,7 @@ pub fn Issues(state: EditorState) -> impl IntoView {
         };
     view! {
         <section>
-            <h3>"Validation"</h3>
+            <h3>{t("Validation")}</h3>
             <p class:valid=valid data-testid="validation-summary">{summary}</p>
             <ul class="issues" data-testid="validation-issues">{rows}</ul>
         </section>

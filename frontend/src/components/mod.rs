@@ -19,5 +19,5 @@ pub use issues::Issues;
 pub use palette::Palette;
 pub use properties::Properties;
 pub use shortcuts::Shortcuts;
-pub use theme::ThemeSwitch;
+pub use theme::{LanguageSwitch, ThemeSwitch};
 pub use xml_view::XmlView;

@@ -1,6 +1,7 @@
 //! The palette: every node type of the model, grouped and searchable, to drag onto the
 //! canvas (or onto an edge, to insert the node into it).
 
+use crate::i18n::t;
 use leptos::ev::PointerEvent;
 use leptos::prelude::*;
 use shared::workflow::{NodeType, Point};
@@ -75,7 +76,7 @@ pub fn Palette(state: EditorState) -> impl IntoView {
         };
         view! {
             <div class="palette-group" data-testid=format!("palette-group-{id}") style:display=move || if any() { "" } else { "none" }>
-                <h4>{title}</h4>
+                <h4>{t(title)}</h4>
                 <div class="palette-items">{members.into_iter().map(item).collect_view()}</div>
             </div>
         }
@@ -101,18 +102,18 @@ pub fn Palette(state: EditorState) -> impl IntoView {
         query
             .with(|q| !NodeType::palette().any(|t| matches(t, q)))
             .then(|| {
-                view! { <p class="hint" data-testid="palette-none">"No node type matches."</p> }
+                view! { <p class="hint" data-testid="palette-none">{t("No node type matches.")}</p> }
             })
     };
     view! {
-        <aside class="palette" aria-label="Node types">
-            <h3>"Nodes"</h3>
+        <aside class="palette" aria-label=t("Node types")>
+            <h3>{t("Nodes")}</h3>
             <input type="search" class="palette-search" data-testid="palette-search"
-                placeholder="Search node types" aria-label="Search node types"
+                placeholder=t("Search node types") aria-label=t("Search node types")
                 bind:value=query/>
             {groups}
             {none}
-            <p class="hint">"Drag a node onto the canvas, or onto an edge to insert it. Drag from a green port for the ok path, from a red one for the error path; on a decision, green draws a case and red the default. Several ok edges out of a node run in parallel (a fork); several into one wait for all (a join)."</p>
+            <p class="hint">{t("Drag a node onto the canvas, or onto an edge to insert it. Drag from a green port for the ok path, from a red one for the error path; on a decision, green draws a case and red the default. Several ok edges out of a node run in parallel (a fork); several into one wait for all (a join).")}</p>
             {ghost}
         </aside>
     }
@@ -120,6 +121,13 @@ pub fn Palette(state: EditorState) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_group_titles_are_translated() {
+        for (_, title) in super::GROUPS {
+            assert!(crate::i18n::translated(title), "{title}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -8,6 +8,7 @@
 //! except the node name, which is applied on change (Enter or leaving the field): renaming
 //! on every keystroke would re-key the node and refuse half-typed duplicates.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use shared::workflow::action::{FieldKind, FieldSpec, GLOBAL, lines};
 use shared::workflow::{
@@ -47,7 +48,7 @@ pub fn Properties(state: EditorState) -> impl IntoView {
                 view! {
                     <section data-testid="multi-selection">
                         <h3>{format!("{count} nodes selected")}</h3>
-                        <p class="hint">"Drag one to move them all; Delete removes them; Ctrl+C copies them, with the edges between them."</p>
+                        <p class="hint">{t("Drag one to move them all; Delete removes them; Ctrl+C copies them, with the edges between them.")}</p>
                         <button class="danger" data-testid="delete-selection" on:click=move |_| state.delete_selection()>
                             {format!("Delete {count} nodes")}
                         </button>
@@ -94,7 +95,7 @@ fn EdgeForm(state: EditorState, edge: shared::workflow::Edge) -> impl IntoView {
         // Applied when the field is left (a change event bubbling from it): the edge is
         // keyed by its predicate, so re-keying it on every keystroke would redraw it.
         view! {
-            <label for="prop-predicate">"Predicate (EL that must be true)"</label>
+            <label for="prop-predicate">{t("Predicate (EL that must be true)")}</label>
             <div on:change=set>
                 <ElField id="prop-predicate".to_owned() initial=current multiline=true
                     names=defined_names(state) on_text=Callback::new(|_| {})/>
@@ -104,11 +105,11 @@ fn EdgeForm(state: EditorState, edge: shared::workflow::Edge) -> impl IntoView {
     });
     view! {
         <section>
-            <h3>"Edge"</h3>
+            <h3>{t("Edge")}</h3>
             <p>{text}</p>
             {predicate}
             <button class="danger" data-testid="delete-edge" on:click=move |_| state.delete_selection()>
-                "Delete edge"
+                {t("Delete edge")}
             </button>
         </section>
     }
@@ -143,30 +144,30 @@ fn WorkflowForm(state: EditorState) -> impl IntoView {
     });
     view! {
         <section>
-            <h3>"Workflow"</h3>
-            <label for="prop-workflow-name">"Name"</label>
+            <h3>{t("Workflow")}</h3>
+            <label for="prop-workflow-name">{t("Name")}</label>
             <input id="prop-workflow-name" data-testid="prop-workflow-name" prop:value=name
                 on:input=set("workflow-name", |w, v| w.name = v)/>
-            <label for="prop-schema">"Oozie schema for export"</label>
+            <label for="prop-schema">{t("Oozie schema for export")}</label>
             <select id="prop-schema" data-testid="prop-schema"
                 on:change=set("schema", |w, v| w.schema = SchemaVersion::parse(&v).unwrap_or_default())>
                 {versions}
             </select>
-            <label for="prop-job-properties">"Job properties (job.properties), name=value per line"</label>
+            <label for="prop-job-properties">{t("Job properties (job.properties), name=value per line")}</label>
             <textarea id="prop-job-properties" data-testid="prop-job-properties" prop:value=properties
                 on:change=set("job-properties", |w, v| w.job_properties = lines::properties_from_text(&v, &[])
                     .into_iter()
                     .map(|p| JobProperty { name: p.name, value: p.value.unwrap_or_default() })
                     .collect())></textarea>
-            <label for="prop-parameters">"Parameters with defaults, name=value per line"</label>
+            <label for="prop-parameters">{t("Parameters with defaults, name=value per line")}</label>
             <textarea id="prop-parameters" data-testid="prop-parameters" prop:value=parameters
                 on:change=set("parameters", |w, v| {
                     let old = std::mem::take(&mut w.parameters);
                     w.parameters = lines::properties_from_text(&v, &old);
                 })></textarea>
-            <h4>"Defaults for every action (global)"</h4>
+            <h4>{t("Defaults for every action (global)")}</h4>
             {field_inputs(state, FieldTarget::Global, GLOBAL, &global)}
-            <p class="hint">"Select a node or an edge to edit it."</p>
+            <p class="hint">{t("Select a node or an edge to edit it.")}</p>
         </section>
     }
 }
@@ -210,18 +211,18 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
                 });
             };
             view! {
-                <label for="prop-message">"Message"</label>
+                <label for="prop-message">{t("Message")}</label>
                 <ElField id="prop-message".to_owned() initial=message multiline=true
                     names=defined_names(state) on_text=Callback::new(set_message)/>
             }
             .into_any()
         }
         NodeKind::Decision => view! {
-            <p class="hint">"Draw cases from the green port and the default from the red one; select a case to edit its predicate."</p>
+            <p class="hint">{t("Draw cases from the green port and the default from the red one; select a case to edit its predicate.")}</p>
         }
         .into_any(),
         NodeKind::End => view! {
-            <p class="hint">"Reaching the end node finishes the workflow successfully."</p>
+            <p class="hint">{t("Reaching the end node finishes the workflow successfully.")}</p>
         }
         .into_any(),
     };
@@ -232,14 +233,14 @@ fn NodeForm(state: EditorState, name: String) -> impl IntoView {
     view! {
         <section>
             <h3>{format!("{node_type} node")}</h3>
-            <label for="prop-name">"Name"</label>
+            <label for="prop-name">{t("Name")}</label>
             <input id="prop-name" data-testid="prop-name" prop:value=name.clone() on:change=rename
                 on:input=move |_| name_error.set(None)/>
             {move || name_error.get().map(|e| view! { <p class="field-error" data-testid="prop-name-error">{e}</p> })}
             {fields}
             <p>
                 <button class="danger" data-testid="delete-node" on:click=move |_| state.delete_selection()>
-                    "Delete node"
+                    {t("Delete node")}
                 </button>
             </p>
         </section>
@@ -372,7 +373,7 @@ fn action_attributes(state: EditorState, name: &str, action: &Action) -> impl In
     };
     view! {
         <details class="attributes">
-            <summary>"Retries and credentials"</summary>
+            <summary>{t("Retries and credentials")}</summary>
             {attr("Retry max", "retry-max", action.retry_max.clone())}
             {attr("Retry interval (minutes)", "retry-interval", action.retry_interval.clone())}
             {attr("Retry policy (periodic or exponential)", "retry-policy", action.retry_policy.clone())}
@@ -439,7 +440,7 @@ fn field_input(
                 <label for=id.clone()>{label}</label>
                 <ElField id=id.clone() initial=current names=defined_names(state) on_text=Callback::new(set)/>
                 {move || (required && empty.get()).then(|| view! {
-                    <p class="field-warning" data-testid=hook.clone()>"Required: Oozie rejects the action without it."</p>
+                    <p class="field-warning" data-testid=hook.clone()>{t("Required: Oozie rejects the action without it.")}</p>
                 })}
             }
             .into_any()

@@ -1,5 +1,6 @@
 //! The keyboard shortcut sheet, opened with `?`.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// Every shortcut the editor has, as (keys, what it does).
@@ -35,17 +36,27 @@ pub fn Shortcuts(open: RwSignal<bool>) -> impl IntoView {
             <div class="modal-backdrop" on:click=move |_| open.set(false)>
                 <div class="modal" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
                     data-testid="shortcuts" on:click=|ev| ev.stop_propagation()>
-                    <h3 id="shortcuts-title">"Keyboard shortcuts"
-                        <button class="link" aria-label="Close" data-testid="shortcuts-close"
+                    <h3 id="shortcuts-title">{t("Keyboard shortcuts")}
+                        <button class="link" aria-label=t("Close") data-testid="shortcuts-close"
                             on:click=move |_| open.set(false)>"×"</button>
                     </h3>
                     <table class="shortcuts">
                         {SHORTCUTS.iter().map(|(keys, what)| view! {
-                            <tr><td><kbd>{*keys}</kbd></td><td>{*what}</td></tr>
+                            <tr><td><kbd>{*keys}</kbd></td><td>{t(what)}</td></tr>
                         }).collect_view()}
                     </table>
                 </div>
             </div>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sheet_is_translated() {
+        for (_, what) in super::SHORTCUTS {
+            assert!(crate::i18n::translated(what), "{what}");
+        }
     }
 }

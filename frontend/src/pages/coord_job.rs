@@ -2,6 +2,7 @@
 //! times, what waiting ones wait for and the instance each runs, and suspend, resume and
 //! kill, each confirmed after its dry run.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use shared::api::{CoordEvent, CoordJobDetail, CoordOpReport, CoordStatus, Role};
 
@@ -25,7 +26,7 @@ pub fn CoordJobPage() -> impl IntoView {
     view! {
         <RunsTopbar/>
         <main class="page wide">
-            <Transition fallback=|| view! { <p class="empty">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>
                 {move || detail.get().map(|result| match result {
                     Ok(d) => view! { <Body detail=d tick/> }.into_any(),
                     Err(err) => view! { <p class="status error">{err.to_string()}</p> }.into_any(),
@@ -80,7 +81,7 @@ fn Body(detail: CoordJobDetail, tick: RwSignal<u64>) -> impl IntoView {
             <p class="status" class:error=error data-testid="op-message">{text}</p>
         })}
         <table class="list" data-testid="coord-actions">
-            <thead><tr><th>"#"</th><th>"Nominal time (UTC)"</th><th>"Status"</th><th>"Instance"</th><th>"Note"</th></tr></thead>
+            <thead><tr><th>"#"</th><th>{t("Nominal time (UTC)")}</th><th>{t("Status")}</th><th>{t("Instance")}</th><th>{t("Note")}</th></tr></thead>
             <tbody>
                 {detail.actions.into_iter().map(|a| view! {
                     <tr data-testid=format!("coord-action-{}", a.number)>

@@ -6,6 +6,7 @@
 //! parts kept verbatim, job.properties read), what validation finds, and which files were
 //! skipped and why. Only "Import" saves, and the report then links to what was stored.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{DefinitionKind, ImportReport};
@@ -157,7 +158,7 @@ pub fn Import(
                         <button class="primary" data-testid="import-confirm" disabled=count == 0 on:click=confirm>
                             {if count == 1 { "Import it".to_owned() } else { format!("Import these {count}") }}
                         </button>
-                        <button data-testid="import-cancel" on:click=move |_| step.set(Step::Idle)>"Cancel"</button>
+                        <button data-testid="import-cancel" on:click=move |_| step.set(Step::Idle)>{t("Cancel")}</button>
                     </div>
                 </div>
             }
@@ -165,9 +166,9 @@ pub fn Import(
         }
         Step::Done(report) => view! {
             <div class="import-report" data-testid="import-done">
-                <p>"Imported."</p>
+                <p>{t("Imported.")}</p>
                 <Report report/>
-                <button data-testid="import-close" on:click=move |_| step.set(Step::Idle)>"Close"</button>
+                <button data-testid="import-close" on:click=move |_| step.set(Step::Idle)>{t("Close")}</button>
             </div>
         }
         .into_any(),
@@ -176,13 +177,13 @@ pub fn Import(
     view! {
         <section class="import" class:dragging=move || dragging.get()>
             <input type="file" accept=".xml,.zip,application/xml,application/zip" class="visually-hidden"
-                node_ref=input data-testid="import-file" aria-label="Oozie app to import" on:change=picked/>
+                node_ref=input data-testid="import-file" aria-label=t("Oozie app to import") on:change=picked/>
             <button data-testid="import" on:click=move |_| {
                 if let Some(i) = input.get_untracked() {
                     i.click();
                 }
-            }>"Import Oozie app…"</button>
-            <span class="hint">"workflow.xml, coordinator.xml, or a zip of app directories; or drop one here"</span>
+            }>{t("Import Oozie app…")}</button>
+            <span class="hint">{t("workflow.xml, coordinator.xml, or a zip of app directories; or drop one here")}</span>
             {body}
         </section>
     }

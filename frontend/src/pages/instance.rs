@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{
@@ -34,7 +35,7 @@ pub fn InstancePage() -> impl IntoView {
     view! {
         <RunsTopbar/>
         <main class="page wide">
-            <Transition fallback=|| view! { <p class="empty">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>
                 {move || detail.get().map(|result| match result {
                     Ok(d) => view! { <Body detail=d tick selected/> }.into_any(),
                     Err(err) => view! { <p class="status error">{err.to_string()}</p> }.into_any(),
@@ -119,15 +120,15 @@ fn Body(
             {button("resume", "Resume", status == JobStatus::Suspended)}
             {button("kill", "Kill", live)}
             <button data-testid="op-rerun-failed" disabled=move || live || !can_operate.get()
-                on:click=move |_| rerun_failed()>"Rerun failed"</button>
+                on:click=move |_| rerun_failed()>{t("Rerun failed")}</button>
         </div>
         {move || message.get().map(|(error, text)| view! {
             <p class="status" class:error=error data-testid="op-message">{text}</p>
         })}
         <table class="list" data-testid="nodes">
             <thead><tr>
-                <th>"Node"</th><th>"Type"</th><th>"Status"</th><th>"Tries"</th>
-                <th>"Exit"</th><th>"Started"</th><th>"Ended"</th><th>"Note"</th>
+                <th>{t("Node")}</th><th>{t("Type")}</th><th>{t("Status")}</th><th>{t("Tries")}</th>
+                <th>{t("Exit")}</th><th>{t("Started")}</th><th>{t("Ended")}</th><th>{t("Note")}</th>
             </tr></thead>
             <tbody>
                 {detail.nodes.into_iter().map(|n| {

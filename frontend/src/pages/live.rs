@@ -4,6 +4,7 @@
 
 use std::future::Future;
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -47,8 +48,8 @@ pub fn live_tick<T: DeserializeOwned + 'static>(
 pub fn RunsTopbar() -> impl IntoView {
     view! {
         <header class="topbar">
-            <a class="brand" href="/">"Sluice"</a>
-            <a href="/runs" data-testid="nav-runs">"Runs"</a>
+            <a class="brand" href="/">{t("Sluice")}</a>
+            <a href="/runs" data-testid="nav-runs">{t("Runs")}</a>
             <span class="spacer"></span>
             <UserMenu/>
         </header>

@@ -1,6 +1,7 @@
 //! Signing in, choosing a new password after a one-time one, and the user menu of every
 //! page's top bar.
 
+use crate::i18n::t;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,18 +42,19 @@ pub fn Login() -> impl IntoView {
     view! {
         <div class="overlay">
             <form class="card login" on:submit=submit data-testid="login-form">
-                <h1>"Sluice"</h1>
-                <p class="status">"Log in to design and run workflows."</p>
-                <label>"User name"
+                <h1>{t("Sluice")}</h1>
+                <p class="status">{t("Log in to design and run workflows.")}</p>
+                <crate::components::LanguageSwitch/>
+                <label>{t("User name")}
                     <input data-testid="login-name" autocomplete="username" required bind:value=name/>
                 </label>
-                <label>"Password"
+                <label>{t("Password")}
                     <input data-testid="login-password" type="password" autocomplete="current-password"
                         required bind:value=password/>
                 </label>
                 {move || error.get().map(|e| view! { <p class="status error" data-testid="login-error">{e}</p> })}
                 <button class="primary" type="submit" data-testid="login-submit" disabled=move || busy.get()>
-                    "Log in"
+                    {t("Log in")}
                 </button>
             </form>
         </div>
@@ -83,22 +85,22 @@ pub fn ChangePassword() -> impl IntoView {
     view! {
         <div class="overlay">
             <form class="card login" on:submit=submit>
-                <h1>"Choose your password"</h1>
-                <p class="status">"The password you used was for one login only."</p>
-                <label>"Current password"
+                <h1>{t("Choose your password")}</h1>
+                <p class="status">{t("The password you used was for one login only.")}</p>
+                <label>{t("Current password")}
                     <input data-testid="pw-current" type="password" autocomplete="current-password"
                         required bind:value=current/>
                 </label>
-                <label>"New password (10 characters or more)"
+                <label>{t("New password (10 characters or more)")}
                     <input data-testid="pw-new" type="password" autocomplete="new-password"
                         required minlength="10" bind:value=new/>
                 </label>
-                <label>"New password again"
+                <label>{t("New password again")}
                     <input data-testid="pw-repeat" type="password" autocomplete="new-password"
                         required bind:value=repeat/>
                 </label>
                 {move || error.get().map(|e| view! { <p class="status error" data-testid="pw-error">{e}</p> })}
-                <button class="primary" type="submit" data-testid="pw-submit">"Save password"</button>
+                <button class="primary" type="submit" data-testid="pw-submit">{t("Save password")}</button>
             </form>
         </div>
     }
@@ -124,7 +126,8 @@ pub fn UserMenu() -> impl IntoView {
                 {u.name.clone()}<span class="role">{u.role.to_string()}</span>
             </span>
         })}
+        <crate::components::LanguageSwitch/>
         <crate::components::ThemeSwitch/>
-        <button data-testid="logout" on:click=logout>"Log out"</button>
+        <button data-testid="logout" on:click=logout>{t("Log out")}</button>
     }
 }

@@ -17,12 +17,13 @@ pub use login::{ChangePassword, Login, UserMenu};
 pub use runs::Runs;
 pub use workflow_list::WorkflowList;
 
+use crate::i18n::t;
 use leptos::prelude::*;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
-        <header class="topbar"><a class="brand" href="/">"Sluice"</a><span class="spacer"></span><UserMenu/></header>
-        <main class="page"><h1>"Not found"</h1><p><a href="/">"Back to the workflows"</a></p></main>
+        <header class="topbar"><a class="brand" href="/">{t("Sluice")}</a><span class="spacer"></span><UserMenu/></header>
+        <main class="page"><h1>{t("Not found")}</h1><p><a href="/">{t("Back to the workflows")}</a></p></main>
     }
 }

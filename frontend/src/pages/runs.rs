@@ -1,6 +1,7 @@
 //! Runs: the coordinator jobs and the workflow instances, newest first, updated live as
 //! the server's events arrive.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use shared::api::{CoordEvent, InstanceEvent, JobStatus};
 
@@ -26,11 +27,11 @@ pub fn Runs() -> impl IntoView {
     let job_rows = move || {
         jobs.get().map(|r| match r {
             Ok(page) if page.items.is_empty() => {
-                view! { <p class="empty">"No schedules yet: open a workflow and choose Schedule."</p> }.into_any()
+                view! { <p class="empty">{t("No schedules yet: open a workflow and choose Schedule.")}</p> }.into_any()
             }
             Ok(page) => view! {
                 <table class="list" data-testid="coord-jobs">
-                    <thead><tr><th>"Job"</th><th>"Name"</th><th>"Kind"</th><th>"Status"</th><th>"Actions"</th><th>"Next (UTC)"</th></tr></thead>
+                    <thead><tr><th>{t("Job")}</th><th>{t("Name")}</th><th>{t("Kind")}</th><th>{t("Status")}</th><th>{t("Actions")}</th><th>{t("Next (UTC)")}</th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|j| view! {
                             <tr>
@@ -51,11 +52,11 @@ pub fn Runs() -> impl IntoView {
     let instance_rows = move || {
         instances.get().map(|r| match r {
             Ok(page) if page.items.is_empty() => {
-                view! { <p class="empty">"No instances."</p> }.into_any()
+                view! { <p class="empty">{t("No instances.")}</p> }.into_any()
             }
             Ok(page) => view! {
                 <table class="list" data-testid="instances">
-                    <thead><tr><th>"Instance"</th><th>"Workflow"</th><th>"Status"</th><th>"Run"</th><th>"Started (UTC)"</th><th>"Ended"</th></tr></thead>
+                    <thead><tr><th>{t("Instance")}</th><th>{t("Workflow")}</th><th>{t("Status")}</th><th>{t("Run")}</th><th>{t("Started (UTC)")}</th><th>{t("Ended")}</th></tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|i| view! {
                             <tr>
@@ -76,15 +77,15 @@ pub fn Runs() -> impl IntoView {
     view! {
         <RunsTopbar/>
         <main class="page wide">
-            <h1>"Schedules"</h1>
-            <Transition fallback=|| view! { <p class="empty">"Loading…"</p> }>{job_rows}</Transition>
-            <h1>"Workflow instances"</h1>
-            <select data-testid="instance-status-filter" aria-label="Only instances in this status"
+            <h1>{t("Schedules")}</h1>
+            <Transition fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>{job_rows}</Transition>
+            <h1>{t("Workflow instances")}</h1>
+            <select data-testid="instance-status-filter" aria-label=t("Only instances in this status")
                 on:change=move |ev| status.set(event_target_value(&ev))>
-                <option value="">"Any status"</option>
+                <option value="">{t("Any status")}</option>
                 {JobStatus::ALL.into_iter().map(|s| view! { <option value=s.id()>{s.id()}</option> }).collect_view()}
             </select>
-            <Transition fallback=|| view! { <p class="empty">"Loading…"</p> }>{instance_rows}</Transition>
+            <Transition fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>{instance_rows}</Transition>
         </main>
     }
 }

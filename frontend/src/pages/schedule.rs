@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -125,18 +126,18 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     };
     view! {
         <section class="schedule" data-testid="schedule-panel">
-            <h3>"Schedule" <button class="link" data-testid="schedule-close" on:click=move |_| on_close.run(())>"×"</button></h3>
+            <h3>{t("Schedule")} <button class="link" data-testid="schedule-close" on:click=move |_| on_close.run(())>"×"</button></h3>
             {field("Name", "schedule-name", name)}
-            <label class="field">"Every"
+            <label class="field">{t("Every")}
                 <span class="row">
                     <input data-testid="schedule-every" type="number" min="1" bind:value=every
                         class:hidden=move || unit.get() == "cron"/>
-                    <select data-testid="schedule-unit" aria-label="Unit" on:change=move |ev| unit.set(event_target_value(&ev))>
-                        <option value="minutes">"minutes"</option>
-                        <option value="hours">"hours"</option>
-                        <option value="days" selected>"days"</option>
-                        <option value="months">"months"</option>
-                        <option value="cron">"cron"</option>
+                    <select data-testid="schedule-unit" aria-label=t("Unit") on:change=move |ev| unit.set(event_target_value(&ev))>
+                        <option value="minutes">{t("minutes")}</option>
+                        <option value="hours">{t("hours")}</option>
+                        <option value="days" selected>{t("days")}</option>
+                        <option value="months">{t("months")}</option>
+                        <option value="cron">{t("cron")}</option>
                     </select>
                 </span>
             </label>
@@ -144,16 +145,16 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
             {field("Start (UTC, 2026-11-21T10:00Z)", "schedule-start", start)}
             {field("End", "schedule-end", end)}
             {field("Time zone", "schedule-timezone", timezone)}
-            <h4>"Next runs"</h4>
+            <h4>{t("Next runs")}</h4>
             {move || match preview() {
-                Ok(times) if times.is_empty() => view! { <p class="hint" data-testid="schedule-preview">"No run between the start and the end."</p> }.into_any(),
+                Ok(times) if times.is_empty() => view! { <p class="hint" data-testid="schedule-preview">{t("No run between the start and the end.")}</p> }.into_any(),
                 Ok(times) => view! {
                     <ol data-testid="schedule-preview">{times.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ol>
                 }.into_any(),
                 Err(e) => view! { <p class="field-error" data-testid="schedule-preview">{e}</p> }.into_any(),
             }}
             <button class="primary" data-testid="schedule-submit" on:click=schedule
-                disabled=move || busy.get() || preview().is_err()>"Schedule"</button>
+                disabled=move || busy.get() || preview().is_err()>{t("Schedule")}</button>
             {move || message.get().map(|(error, text)| view! {
                 <p class="status" class:error=error data-testid="schedule-message">{text}</p>
             })}

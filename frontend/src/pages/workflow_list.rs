@@ -1,6 +1,7 @@
 //! The workflow list: a page of stored workflows at a time, found by name, a form to
 //! create one, and the import of Oozie apps.
 
+use crate::i18n::t;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,11 +39,11 @@ pub fn WorkflowList() -> impl IntoView {
     let rows = move || {
         list.get().map(|result| match result {
             Ok(page) if page.total == 0 && search.with(String::is_empty) => view! {
-                <p class="empty">"No workflows yet. Name one above to start."</p>
+                <p class="empty">{t("No workflows yet. Name one above to start.")}</p>
             }
             .into_any(),
             Ok(page) if page.items.is_empty() => view! {
-                <p class="empty" data-testid="no-match">"No workflow name contains that."</p>
+                <p class="empty" data-testid="no-match">{t("No workflow name contains that.")}</p>
             }
             .into_any(),
             Ok(page) => {
@@ -52,7 +53,7 @@ pub fn WorkflowList() -> impl IntoView {
                 let items = page.items;
                 view! {
                 <table class="list" data-testid="workflow-list">
-                    <thead><tr><th>"Name"</th><th>"Nodes"</th><th>"Last saved (UTC)"</th></tr></thead>
+                    <thead><tr><th>{t("Name")}</th><th>{t("Nodes")}</th><th>{t("Last saved (UTC)")}</th></tr></thead>
                     <tbody>
                         {items.into_iter().map(|w| view! {
                             <tr>
@@ -63,18 +64,18 @@ pub fn WorkflowList() -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </table>
-                <nav class="pager" aria-label="Pages">
+                <nav class="pager" aria-label=t("Pages")>
                     <button
                         data-testid="previous-page"
                         disabled=first == 1
                         on:click=move |_| offset.update(|o| *o = (*o - PAGE).max(0))
-                    >"Previous"</button>
+                    >{t("Previous")}</button>
                     <span class="status" data-testid="page-range">{format!("{first}–{last} of {}", page.total)}</span>
                     <button
                         data-testid="next-page"
                         disabled=!more
                         on:click=move |_| offset.update(|o| *o += PAGE)
-                    >"Next"</button>
+                    >{t("Next")}</button>
                 </nav>
                 }
                 .into_any()
@@ -83,18 +84,18 @@ pub fn WorkflowList() -> impl IntoView {
         })
     };
     view! {
-        <header class="topbar"><a class="brand" href="/">"Sluice"</a><a href="/runs" data-testid="nav-runs">"Runs"</a><span class="spacer"></span><UserMenu/></header>
+        <header class="topbar"><a class="brand" href="/">{t("Sluice")}</a><a href="/runs" data-testid="nav-runs">{t("Runs")}</a><span class="spacer"></span><UserMenu/></header>
         <main class="page">
-            <h1>"Workflows"</h1>
+            <h1>{t("Workflows")}</h1>
             <form class="create" on:submit=create class:hidden=move || !can_edit.get()>
                 <input
                     data-testid="new-workflow-name"
-                    aria-label="Name of a new workflow"
-                    placeholder="Name of a new workflow"
+                    aria-label=t("Name of a new workflow")
+                    placeholder=t("Name of a new workflow")
                     required
                     bind:value=name
                 />
-                <button class="primary" type="submit" data-testid="create-workflow">"Create"</button>
+                <button class="primary" type="submit" data-testid="create-workflow">{t("Create")}</button>
             </form>
             {move || error.get().map(|e| view! { <p class="status error" data-testid="create-error">{e}</p> })}
             <Show when=move || can_edit.get()>
@@ -104,14 +105,14 @@ pub fn WorkflowList() -> impl IntoView {
                 class="search"
                 type="search"
                 data-testid="search-workflows"
-                aria-label="Find workflows by name"
-                placeholder="Find by name"
+                aria-label=t("Find workflows by name")
+                placeholder=t("Find by name")
                 on:input=move |ev| {
                     search.set(event_target_value(&ev));
                     offset.set(0);
                 }
             />
-            <Suspense fallback=|| view! { <p class="empty">"Loading…"</p> }>{rows}</Suspense>
+            <Suspense fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>{rows}</Suspense>
         </main>
     }
 }

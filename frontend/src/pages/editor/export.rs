@@ -4,6 +4,7 @@
 //! branches, an end or a kill the drawing lacks, orderings a non-nested drawing needs), and
 //! downloads either file, or the stored app as a zip.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use shared::oozie::plan::{PlanKind, plan};
 use shared::oozie::{to_job_properties, to_workflow_xml};
@@ -90,7 +91,7 @@ pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
             Err(why) => view! { <p class="status error" data-testid="export-refused">{format!("Not exported: {why}")}</p> }.into_any(),
             Ok(done) => {
                 let notes = if done.notes.is_empty() {
-                    view! { <p class="hint" data-testid="export-notes">"Exported as drawn: nothing was added."</p> }.into_any()
+                    view! { <p class="hint" data-testid="export-notes">{t("Exported as drawn: nothing was added.")}</p> }.into_any()
                 } else {
                     view! {
                         <ul class="notes" data-testid="export-notes">
@@ -104,9 +105,9 @@ pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
                     {notes}
                     <div class="tabs" role="tablist">
                         <button role="tab" class:active=move || shown("xml") data-testid="export-tab-xml"
-                            on:click=move |_| tab.set("xml")>"workflow.xml"</button>
+                            on:click=move |_| tab.set("xml")>{t("workflow.xml")}</button>
                         <button role="tab" class:active=move || shown("properties") data-testid="export-tab-properties"
-                            on:click=move |_| tab.set("properties")>"job.properties"</button>
+                            on:click=move |_| tab.set("properties")>{t("job.properties")}</button>
                     </div>
                     <div class:hidden=move || !shown("xml")><XmlView xml=done.xml testid="export-xml"/></div>
                     <div class:hidden=move || !shown("properties")>
@@ -123,23 +124,23 @@ pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
             <div class="modal-backdrop" on:click=move |_| open.set(false)>
                 <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="export-title"
                     data-testid="export-dialog" on:click=|ev| ev.stop_propagation()>
-                    <h3 id="export-title">"Export to Oozie"
-                        <button class="link" aria-label="Close" data-testid="export-close"
+                    <h3 id="export-title">{t("Export to Oozie")}
+                        <button class="link" aria-label=t("Close") data-testid="export-close"
                             on:click=move |_| open.set(false)>"×"</button>
                     </h3>
                     {body}
                     <div class="actions">
                         <button class="primary" data-testid="export-download-xml" disabled=move || !valid()
-                            on:click=move |_| download("workflow.xml")>"Download workflow.xml"</button>
+                            on:click=move |_| download("workflow.xml")>{t("Download workflow.xml")}</button>
                         <button data-testid="export-download-properties" disabled=move || !valid()
-                            on:click=move |_| download("job.properties")>"Download job.properties"</button>
+                            on:click=move |_| download("job.properties")>{t("Download job.properties")}</button>
                         <a class="button" data-testid="export-download-zip" href=zip.clone() download
                             class:disabled=move || state.dirty()
-                            title="The app directory as a zip: workflow.xml and job.properties of the saved version">
-                            "Download app zip"
+                            title=t("The app directory as a zip: workflow.xml and job.properties of the saved version")>
+                            {t("Download app zip")}
                         </a>
                         {move || state.dirty().then(|| view! {
-                            <span class="hint">"The zip holds the saved version: save to include your changes."</span>
+                            <span class="hint">{t("The zip holds the saved version: save to include your changes.")}</span>
                         })}
                     </div>
                 </div>

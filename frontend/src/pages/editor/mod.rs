@@ -6,6 +6,7 @@ mod export;
 mod input;
 mod versions;
 
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -35,11 +36,11 @@ pub fn Editor() -> impl IntoView {
         }
     });
     view! {
-        <Suspense fallback=|| view! { <p class="empty page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="empty page">{t("Loading…")}</p> }>
             {move || record.get().map(|result| match result {
                 Ok(record) => view! { <Workspace state=EditorState::new(record)/> }.into_any(),
                 Err(err) => view! {
-                    <header class="topbar"><a class="brand" href="/">"Sluice"</a><span class="spacer"></span><UserMenu/></header>
+                    <header class="topbar"><a class="brand" href="/">{t("Sluice")}</a><span class="spacer"></span><UserMenu/></header>
                     <main class="page"><p class="status error">{err.to_string()}</p></main>
                 }
                 .into_any(),
@@ -70,26 +71,26 @@ fn Workspace(state: EditorState) -> impl IntoView {
     let restore = Callback::new(move |version: i64| {
         state
             .status
-            .set(Status::info(format!("Restoring version {version}…")));
+            .set(Status::info(tf("Restoring version {}…", &[&version])));
         spawn_local(async move {
             match api::restore(state.id, version, state.revision.get_untracked()).await {
                 Ok(saved) => {
                     state.load(saved.record);
-                    state.status.set(Status::info(format!(
-                        "Restored version {version} as version {}.",
-                        state.revision.get_untracked()
+                    state.status.set(Status::info(tf(
+                        "Restored version {} as version {}.",
+                        &[&version, &state.revision.get_untracked()],
                     )));
                 }
                 Err(err) => state
                     .status
-                    .set(Status::error(format!("Not restored: {err}"))),
+                    .set(Status::error(tf("Not restored: {}", &[&err]))),
             }
         });
     });
 
     let save = move |_| {
         busy.set(true);
-        state.status.set(Status::info("Saving…"));
+        state.status.set(Status::info(t("Saving…")));
         let at_edit = state.version.get_untracked();
         let definition = state.workflow.get_untracked();
         let why = Some(comment.get_untracked().trim().to_owned()).filter(|c| !c.is_empty());
@@ -108,15 +109,21 @@ fn Workspace(state: EditorState) -> impl IntoView {
                         .filter(|i| i.is_error())
                         .count();
                     state.status.set(Status::info(if errors == 0 {
-                        "Saved.".to_owned()
+                        t("Saved.").to_owned()
                     } else {
-                        format!("Saved, with {errors} validation error(s) to fix before export.")
+                        tf(
+                            "Saved, with {} validation error(s) to fix before export.",
+                            &[&errors],
+                        )
                     }));
                 }
-                Err(err) if err.is_conflict() => state.status.set(Status::error(format!(
-                    "Not saved: {err}. Reload to see their version (copy your changes first)."
+                Err(err) if err.is_conflict() => state.status.set(Status::error(tf(
+                    "Not saved: {}. Reload to see their version (copy your changes first).",
+                    &[&err],
                 ))),
-                Err(err) => state.status.set(Status::error(format!("Not saved: {err}"))),
+                Err(err) => state
+                    .status
+                    .set(Status::error(tf("Not saved: {}", &[&err]))),
             }
             busy.set(false);
         });
@@ -124,22 +131,25 @@ fn Workspace(state: EditorState) -> impl IntoView {
 
     let validate = move |_| {
         let definition = state.workflow.get_untracked();
-        state.status.set(Status::info("Validating on the server…"));
+        state
+            .status
+            .set(Status::info(t("Validating on the server…")));
         spawn_local(async move {
             match api::validate(&definition).await {
                 Ok(report) => {
                     let errors = report.issues.iter().filter(|i| i.is_error()).count();
                     state.status.set(if report.valid {
-                        Status::info("Server check: valid.")
+                        Status::info(t("Server check: valid."))
                     } else {
-                        Status::error(format!(
-                            "Server check: {errors} error(s), listed on the right."
+                        Status::error(tf(
+                            "Server check: {} error(s), listed on the right.",
+                            &[&errors],
                         ))
                     });
                 }
                 Err(err) => state
                     .status
-                    .set(Status::error(format!("Validation failed: {err}"))),
+                    .set(Status::error(tf("Validation failed: {}", &[&err]))),
             }
         });
     };
@@ -150,20 +160,21 @@ fn Workspace(state: EditorState) -> impl IntoView {
     // Someone else saving this workflow: say so at once, rather than at a refused save.
     let me = crate::pages::login::use_user();
     let target = format!("/api/v1/workflows/{}", state.id);
-    let stream =
-        crate::dom::EventStream::open("change", move |change: shared::api::ChangeEvent| {
+    let stream = crate::dom::EventStream::open(
+        "change",
+        move |change: shared::api::ChangeEvent| {
             let mine = me.with_untracked(|u| u.as_ref().is_some_and(|u| u.name == change.actor));
             let saved = change.action == "PUT /api/v1/workflows/{id}"
                 || change.action.ends_with("/restore");
             let this = change.target == target || change.target.starts_with(&format!("{target}/"));
             if saved && this && !mine {
-                state.status.set(Status::error(format!(
-                    "{} saved this workflow just now; your next save would conflict. \
-                 Copy your changes and reload to see theirs.",
-                    change.actor
+                state.status.set(Status::error(tf(
+                    "{} saved this workflow just now; your next save would conflict. Copy your changes and reload to see theirs.",
+                    &[&change.actor],
                 )));
             }
-        });
+        },
+    );
     let stream = StoredValue::new_local(stream);
     on_cleanup(move || stream.update_value(|s| drop(s.take())));
 
@@ -219,8 +230,8 @@ fn Workspace(state: EditorState) -> impl IntoView {
             view! {
                 <div class="banner" data-testid="draft-banner" role="alert">
                     <span>{text}</span>
-                    <button class="primary" data-testid="draft-restore" on:click=restore_draft>"Restore them"</button>
-                    <button data-testid="draft-discard" on:click=discard_draft>"Discard"</button>
+                    <button class="primary" data-testid="draft-restore" on:click=restore_draft>{t("Restore them")}</button>
+                    <button data-testid="draft-discard" on:click=discard_draft>{t("Discard")}</button>
                 </div>
             }
         })
@@ -251,36 +262,36 @@ fn Workspace(state: EditorState) -> impl IntoView {
     let dirty = move || state.dirty();
     view! {
         <header class="topbar">
-            <a class="brand" href="/" on:click=guard>"Sluice"</a>
-            <a href="/runs" data-testid="nav-runs" on:click=guard>"Runs"</a>
+            <a class="brand" href="/" on:click=guard>{t("Sluice")}</a>
+            <a href="/runs" data-testid="nav-runs" on:click=guard>{t("Runs")}</a>
             <span class="title" data-testid="workflow-title">{title}</span>
-            <button data-testid="undo" title="Undo (Ctrl+Z)" aria-label="Undo"
+            <button data-testid="undo" title=t("Undo (Ctrl+Z)") aria-label=t("Undo")
                 disabled=move || !state.can_undo.get() on:click=move |_| state.undo()>"↶"</button>
-            <button data-testid="redo" title="Redo (Shift+Ctrl+Z)" aria-label="Redo"
+            <button data-testid="redo" title=t("Redo (Shift+Ctrl+Z)") aria-label=t("Redo")
                 disabled=move || !state.can_redo.get() on:click=move |_| state.redo()>"↷"</button>
-            <button data-testid="layout-lr" title="Auto-layout, left to right"
-                on:click=move |_| state.auto_layout(Direction::LeftToRight)>"Layout →"</button>
-            <button data-testid="layout-tb" title="Auto-layout, top to bottom"
-                on:click=move |_| state.auto_layout(Direction::TopToBottom)>"Layout ↓"</button>
+            <button data-testid="layout-lr" title=t("Auto-layout, left to right")
+                on:click=move |_| state.auto_layout(Direction::LeftToRight)>{t("Layout →")}</button>
+            <button data-testid="layout-tb" title=t("Auto-layout, top to bottom")
+                on:click=move |_| state.auto_layout(Direction::TopToBottom)>{t("Layout ↓")}</button>
             <Find state input=find/>
             <span class="status" data-testid="dirty">{move || if dirty() { "● unsaved changes" } else { "" }}</span>
             <span class="spacer"></span>
             <span class="status" class:error=move || status().error data-testid="save-status">{move || status().text}</span>
-            <button data-testid="validate" on:click=validate>"Validate"</button>
-            <button data-testid="export" on:click=move |_| export_open.set(true)>"Export…"</button>
+            <button data-testid="validate" on:click=validate>{t("Validate")}</button>
+            <button data-testid="export" on:click=move |_| export_open.set(true)>{t("Export…")}</button>
             <button data-testid="schedule-toggle" class:active=move || schedule_open.get()
                 disabled=move || !can_operate.get()
                 title=move || if can_operate.get() { "Run the saved workflow on a schedule" } else { "Only operators schedule" }
-                on:click=move |_| schedule_open.update(|o| *o = !*o)>"Schedule…"</button>
+                on:click=move |_| schedule_open.update(|o| *o = !*o)>{t("Schedule…")}</button>
             <button data-testid="history-toggle" class:active=move || history_open.get()
-                on:click=move |_| history_open.update(|o| *o = !*o)>"History"</button>
-            <input class="comment" data-testid="save-comment" placeholder="What changed? (optional)"
-                aria-label="Comment for this version" maxlength="2000" bind:value=comment
+                on:click=move |_| history_open.update(|o| *o = !*o)>{t("History")}</button>
+            <input class="comment" data-testid="save-comment" placeholder=t("What changed? (optional)")
+                aria-label=t("Comment for this version") maxlength="2000" bind:value=comment
                 disabled=move || !can_edit.get()/>
             <button class="primary" data-testid="save" on:click=save
                 disabled=move || busy.get() || !can_edit.get()
-                title=move || if can_edit.get() { "Save a new version" } else { "Viewers cannot save" }>"Save"</button>
-            <button data-testid="shortcuts-toggle" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts"
+                title=move || if can_edit.get() { "Save a new version" } else { "Viewers cannot save" }>{t("Save")}</button>
+            <button data-testid="shortcuts-toggle" title=t("Keyboard shortcuts (?)") aria-label=t("Keyboard shortcuts")
                 on:click=move |_| sheet_open.update(|o| *o = !*o)>"?"</button>
             <UserMenu/>
         </header>

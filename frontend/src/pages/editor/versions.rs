@@ -2,6 +2,7 @@
 //! added, removed and changed coloured (see `canvas::compare`), and listed in words down
 //! to each changed field, so a reviewer sees both the shape and the detail.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use shared::workflow::Workflow;
 use shared::workflow::diff::{Change, WorkflowDiff, diff};
@@ -138,10 +139,10 @@ pub fn VersionDialog(
                     };
                     view! {
                         <div class="legend">
-                            <span class="added">"added"</span>
-                            <span class="removed">"removed"</span>
-                            <span class="changed">"changed"</span>
-                            <span class="moved">"moved only"</span>
+                            <span class="added">{t("added")}</span>
+                            <span class="removed">{t("removed")}</span>
+                            <span class="changed">{t("changed")}</span>
+                            <span class="moved">{t("moved only")}</span>
                         </div>
                         <div class="still-frame" data-testid="version-drawing"><Still comparison/></div>
                         <p data-testid="diff-summary">{summary}</p>
@@ -174,26 +175,26 @@ pub fn VersionDialog(
                 <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="version-title"
                     data-testid="version-dialog" on:click=|ev| ev.stop_propagation()>
                     <h3 id="version-title" data-testid="version-title">{title}
-                        <button class="link" aria-label="Close" data-testid="version-close"
+                        <button class="link" aria-label=t("Close") data-testid="version-close"
                             on:click=move |_| close()>"×"</button>
                     </h3>
-                    <Suspense fallback=|| view! { <p class="empty">"Loading…"</p> }>{body}</Suspense>
+                    <Suspense fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>{body}</Suspense>
                     <div class="actions">
                         {move || match shown.get() {
                             Some(Shown::View(n)) => view! {
                                 <button data-testid="version-compare" on:click=move |_| shown.set(Some(Shown::Compare(n)))>
-                                    "Compare with the drawing now"
+                                    {t("Compare with the drawing now")}
                                 </button>
                                 <button class="primary" data-testid="version-restore"
                                     disabled=move || !can_restore.get() || n == newest() || state.dirty()
-                                    title="Make this version the newest one (a new version; nothing is lost)"
-                                    on:click=move |_| { close(); on_restore.run(n); }>"Restore this version"</button>
+                                    title=t("Make this version the newest one (a new version; nothing is lost)")
+                                    on:click=move |_| { close(); on_restore.run(n); }>{t("Restore this version")}</button>
                             }
                             .into_any(),
                             Some(Shown::Compare(n)) => view! {
-                                <label class="field inline">"Compare with "
+                                <label class="field inline">{t("Compare with ")}
                                     <select data-testid="compare-against" on:change=pick>
-                                        <option value="now" selected=true>"the drawing now"</option>
+                                        <option value="now" selected=true>{t("the drawing now")}</option>
                                         {(1..=newest()).rev().filter(|m| *m != n).map(|m| view! {
                                             <option value=m.to_string()>{format!("version {m}")}</option>
                                         }).collect_view()}

@@ -1,0 +1,462 @@
+//! The UI in English or Simplified Chinese.
+//!
+//! The language is read once at start (from this browser's choice, else its preferred
+//! languages) and a change reloads the page, so translated text is plain text rather than
+//! thousands of views listening to a language signal. Strings are looked up by their
+//! English text: the source stays readable, and a test checks that every string the
+//! source passes to [`t`] has a translation. What the shared crate says (validation
+//! messages with their Oozie codes, EL errors) stays in English, as Oozie says it.
+
+use std::cell::Cell;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn id(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+}
+
+const KEY: &str = "sluice.lang";
+
+thread_local! {
+    static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+pub fn lang() -> Lang {
+    LANG.with(Cell::get)
+}
+
+/// Reads the language: the one chosen here, else the browser's first preference.
+pub fn init() {
+    let chosen = crate::dom::storage::get(KEY)
+        .or_else(|| web_sys::window().map(|w| w.navigator().language().unwrap_or_default()));
+    let lang = match chosen.as_deref() {
+        Some(l) if l.to_ascii_lowercase().starts_with("zh") => Lang::Zh,
+        _ => Lang::En,
+    };
+    LANG.with(|c| c.set(lang));
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("lang", lang.id());
+    }
+}
+
+/// Keeps the choice and reloads the page in it.
+pub fn choose(lang: Lang) {
+    crate::dom::storage::set(KEY, lang.id());
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().reload();
+    }
+}
+
+/// `en` in the current language.
+pub fn t(en: &'static str) -> &'static str {
+    match lang() {
+        Lang::En => en,
+        Lang::Zh => zh(en).unwrap_or(en),
+    }
+}
+
+/// `en` with `{}` replaced by `args` in order, in the current language.
+pub fn tf(en: &'static str, args: &[&dyn std::fmt::Display]) -> String {
+    let mut out = String::new();
+    let mut parts = t(en).split("{}");
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (part, arg) in parts.zip(
+        args.iter()
+            .map(|a| a.to_string())
+            .chain(std::iter::repeat(String::new())),
+    ) {
+        out.push_str(&arg);
+        out.push_str(part);
+    }
+    out
+}
+
+/// Whether `en` has its Chinese (for strings kept in tables and translated when drawn).
+#[cfg(test)]
+pub fn translated(en: &str) -> bool {
+    zh(en).is_some()
+}
+
+fn zh(en: &str) -> Option<&'static str> {
+    ZH.binary_search_by(|(k, _)| (*k).cmp(en))
+        .ok()
+        .map(|i| ZH[i].1)
+}
+
+/// English → Simplified Chinese, sorted by the English (a test checks the order).
+static ZH: &[(&str, &str)] = &[
+    ("Actions", "操作"),
+    (
+        "Add a node to the selection, or take it out",
+        "将节点加入选择，或从中移出",
+    ),
+    ("Any status", "任意状态"),
+    ("Auto-layout, left to right", "自动布局，从左到右"),
+    ("Auto-layout, top to bottom", "自动布局，从上到下"),
+    ("Back to 100 %", "恢复到 100 %"),
+    ("Back to the workflows", "返回工作流列表"),
+    ("Cancel", "取消"),
+    ("Choose your password", "设置您的密码"),
+    ("Clear the selection", "清除选择"),
+    ("Close", "关闭"),
+    ("Comment for this version", "此版本的说明"),
+    ("Compare", "比较"),
+    ("Compare with ", "比较对象："),
+    ("Compare with the drawing now", "与当前绘图比较"),
+    ("Confirm", "确认"),
+    ("Control flow", "控制流"),
+    (
+        "Copy, cut, paste nodes (also between workflows and tabs)",
+        "复制、剪切、粘贴节点（也可跨工作流和标签页）",
+    ),
+    ("Create", "创建"),
+    ("Current password", "当前密码"),
+    ("Dark", "深色"),
+    (
+        "Defaults for every action (global)",
+        "所有动作的默认值（global）",
+    ),
+    ("Delete edge", "删除边"),
+    ("Delete node", "删除节点"),
+    ("Delete the selection", "删除所选内容"),
+    ("Discard", "丢弃"),
+    ("Download app zip", "下载应用 zip 包"),
+    ("Download job.properties", "下载 job.properties"),
+    ("Download workflow.xml", "下载 workflow.xml"),
+    (
+        "Drag a node onto the canvas, or onto an edge to insert it. Drag from a green port for the ok path, from a red one for the error path; on a decision, green draws a case and red the default. Several ok edges out of a node run in parallel (a fork); several into one wait for all (a join).",
+        "将节点拖到画布上，或拖到一条边上以插入其中。从绿色端口拖出 ok 路径，从红色端口拖出 error 路径；在 decision 节点上，绿色画出 case，红色画出 default。一个节点引出多条 ok 边即并行执行（fork）；多条边汇入一个节点则等待全部完成（join）。",
+    ),
+    (
+        "Drag one to move them all; Delete removes them; Ctrl+C copies them, with the edges between them.",
+        "拖动其中一个即可整体移动；Delete 删除它们；Ctrl+C 复制它们及其之间的边。",
+    ),
+    (
+        "Draw cases from the green port and the default from the red one; select a case to edit its predicate.",
+        "从绿色端口画出 case，从红色端口画出 default；选中一个 case 可编辑其条件。",
+    ),
+    ("Edge", "边"),
+    ("Ended", "结束时间"),
+    ("Every", "每"),
+    ("Exit", "退出"),
+    ("Export to Oozie", "导出到 Oozie"),
+    (
+        "Exported as drawn: nothing was added.",
+        "按原样导出：未添加任何内容。",
+    ),
+    ("Export…", "导出…"),
+    ("Find a node (Ctrl+F)", "查找节点（Ctrl+F）"),
+    ("Find a node by name", "按名称查找节点"),
+    ("Find by name", "按名称查找"),
+    ("Find workflows by name", "按名称查找工作流"),
+    ("Fit", "适应"),
+    ("Fit the whole workflow (F)", "显示整个工作流（F）"),
+    ("Fit the whole workflow on screen", "在屏幕上显示整个工作流"),
+    ("General", "通用"),
+    ("Hadoop", "Hadoop"),
+    ("History", "历史"),
+    ("Import Oozie app…", "导入 Oozie 应用…"),
+    ("Imported.", "已导入。"),
+    ("Instance", "实例"),
+    ("Job", "作业"),
+    (
+        "Job properties (job.properties), name=value per line",
+        "作业属性（job.properties），每行一个 name=value",
+    ),
+    ("Keyboard shortcuts", "键盘快捷键"),
+    ("Keyboard shortcuts (?)", "键盘快捷键（?）"),
+    ("Kind", "类型"),
+    ("Last saved (UTC)", "最后保存（UTC）"),
+    ("Layout →", "布局 →"),
+    ("Layout ↓", "布局 ↓"),
+    ("Light", "浅色"),
+    ("Loading…", "加载中…"),
+    ("Log in", "登录"),
+    (
+        "Log in to design and run workflows.",
+        "登录以设计和运行工作流。",
+    ),
+    ("Log out", "退出登录"),
+    (
+        "Make this version the newest one (a new version; nothing is lost)",
+        "将此版本设为最新版本（生成新版本，不会丢失任何内容）",
+    ),
+    ("Message", "消息"),
+    ("Name", "名称"),
+    ("Name of a new workflow", "新工作流的名称"),
+    (
+        "New password (10 characters or more)",
+        "新密码（至少 10 个字符）",
+    ),
+    ("New password again", "再次输入新密码"),
+    ("Next", "下一页"),
+    ("Next (UTC)", "下次运行（UTC）"),
+    ("Next runs", "接下来的运行"),
+    ("No instances.", "没有实例。"),
+    ("No node matches.", "没有匹配的节点。"),
+    ("No node type matches.", "没有匹配的节点类型。"),
+    (
+        "No run between the start and the end.",
+        "开始与结束之间没有运行。",
+    ),
+    (
+        "No schedules yet: open a workflow and choose Schedule.",
+        "还没有调度：打开一个工作流并选择“调度”。",
+    ),
+    (
+        "No workflow name contains that.",
+        "没有名称包含该内容的工作流。",
+    ),
+    (
+        "No workflows yet. Name one above to start.",
+        "还没有工作流。在上方输入名称即可开始。",
+    ),
+    ("Node", "节点"),
+    ("Node types", "节点类型"),
+    ("Nodes", "节点"),
+    ("Nominal time (UTC)", "名义时间（UTC）"),
+    ("Not found", "未找到"),
+    ("Not restored: {}", "未恢复：{}"),
+    ("Not saved: {}", "未保存：{}"),
+    (
+        "Not saved: {}. Reload to see their version (copy your changes first).",
+        "未保存：{}。请重新加载以查看对方的版本（请先复制您的修改）。",
+    ),
+    ("Note", "说明"),
+    ("Only instances in this status", "仅显示此状态的实例"),
+    ("Oozie app to import", "要导入的 Oozie 应用"),
+    ("Oozie schema for export", "导出使用的 Oozie schema"),
+    (
+        "Overview of the whole workflow; press to move there",
+        "整个工作流的概览；点击即可移动到该处",
+    ),
+    ("Pages", "分页"),
+    ("Pan", "平移"),
+    (
+        "Parameters with defaults, name=value per line",
+        "带默认值的参数，每行一个 name=value",
+    ),
+    ("Password", "密码"),
+    (
+        "Predicate (EL that must be true)",
+        "条件（结果必须为 true 的 EL 表达式）",
+    ),
+    ("Previous", "上一页"),
+    (
+        "Reaching the end node finishes the workflow successfully.",
+        "到达 end 节点即表示工作流成功结束。",
+    ),
+    ("Redo", "重做"),
+    ("Redo (Shift+Ctrl+Z)", "重做（Shift+Ctrl+Z）"),
+    (
+        "Required: Oozie rejects the action without it.",
+        "必填：缺少此项 Oozie 会拒绝该动作。",
+    ),
+    ("Rerun failed", "重跑失败部分"),
+    ("Restore", "恢复"),
+    ("Restore them", "恢复这些修改"),
+    ("Restore this version", "恢复此版本"),
+    (
+        "Restored version {} as version {}.",
+        "已将版本 {} 恢复为版本 {}。",
+    ),
+    ("Restoring version {}…", "正在恢复版本 {}…"),
+    ("Retries and credentials", "重试与凭据"),
+    ("Run", "运行"),
+    ("Runs", "运行记录"),
+    ("Save", "保存"),
+    ("Save password", "保存密码"),
+    (
+        "Saved, with {} validation error(s) to fix before export.",
+        "已保存，导出前还有 {} 个校验错误需要修复。",
+    ),
+    ("Saved.", "已保存。"),
+    ("Saving…", "保存中…"),
+    ("Schedule", "调度"),
+    ("Schedules", "调度"),
+    ("Schedule…", "调度…"),
+    ("Search node types", "搜索节点类型"),
+    ("See this version, read-only", "以只读方式查看此版本"),
+    (
+        "Select a node or an edge to edit it.",
+        "选中一个节点或一条边即可编辑。",
+    ),
+    ("Select every node", "选中所有节点"),
+    ("Select the nodes in a rectangle", "框选矩形内的节点"),
+    ("Server check: valid.", "服务器校验：有效。"),
+    (
+        "Server check: {} error(s), listed on the right.",
+        "服务器校验：{} 个错误，见右侧列表。",
+    ),
+    ("Show or hide this sheet", "显示或隐藏此列表"),
+    ("Sluice", "Sluice"),
+    ("Started", "开始时间"),
+    ("Started (UTC)", "开始时间（UTC）"),
+    ("Status", "状态"),
+    ("System theme", "跟随系统"),
+    (
+        "The app directory as a zip: workflow.xml and job.properties of the saved version",
+        "应用目录的 zip 包：已保存版本的 workflow.xml 和 job.properties",
+    ),
+    (
+        "The password you used was for one login only.",
+        "您使用的密码仅限一次登录。",
+    ),
+    (
+        "The workflow as drawn in this version",
+        "此版本中绘制的工作流",
+    ),
+    (
+        "The zip holds the saved version: save to include your changes.",
+        "zip 包含的是已保存的版本：保存后才会包含您的修改。",
+    ),
+    ("Theme", "主题"),
+    ("Tries", "尝试次数"),
+    ("Type", "类型"),
+    ("Undo", "撤销"),
+    ("Undo (Ctrl+Z)", "撤销（Ctrl+Z）"),
+    ("Unit", "单位"),
+    ("User name", "用户名"),
+    ("Validate", "校验"),
+    ("Validating on the server…", "正在服务器上校验…"),
+    ("Validation", "校验"),
+    ("Validation failed: {}", "校验失败：{}"),
+    ("View", "查看"),
+    (
+        "What changed from this version to the drawing now",
+        "从此版本到当前绘图的变化",
+    ),
+    ("What changed? (optional)", "改了什么？（可选）"),
+    ("Workflow", "工作流"),
+    ("Workflow canvas", "工作流画布"),
+    ("Workflow instances", "工作流实例"),
+    ("Workflows", "工作流"),
+    ("Zoom", "缩放"),
+    ("Zoom in", "放大"),
+    ("Zoom in (+)", "放大（+）"),
+    ("Zoom out", "缩小"),
+    ("Zoom out (-)", "缩小（-）"),
+    ("added", "新增"),
+    ("changed", "修改"),
+    ("cron", "cron"),
+    ("days", "天"),
+    ("hours", "小时"),
+    ("job.properties", "job.properties"),
+    ("minutes", "分钟"),
+    ("months", "月"),
+    ("moved only", "仅移动"),
+    ("removed", "删除"),
+    ("the drawing now", "当前绘图"),
+    ("workflow.xml", "workflow.xml"),
+    (
+        "workflow.xml, coordinator.xml, or a zip of app directories; or drop one here",
+        "workflow.xml、coordinator.xml 或应用目录的 zip 包；也可以直接拖放到这里",
+    ),
+    (
+        "{} saved this workflow just now; your next save would conflict. Copy your changes and reload to see theirs.",
+        "{} 刚刚保存了此工作流；您的下一次保存将会冲突。请复制您的修改并重新加载以查看对方的版本。",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `t("…")` and `tf("…", …)` literal in the app's source, with its file.
+    fn keys() -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for marker in ["t(", "tf("] {
+                        for (i, _) in text.match_indices(marker) {
+                            let before = text[..i].chars().last();
+                            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                                continue;
+                            }
+                            // The literal may start on the next line.
+                            let Some(rest) =
+                                text[i + marker.len()..].trim_start().strip_prefix('"')
+                            else {
+                                continue;
+                            };
+                            let end = rest.find('"').unwrap();
+                            out.push((rest[..end].to_owned(), path.display().to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut out,
+        );
+        out
+    }
+
+    /// All of the app's source but this file, as one text.
+    fn sources() -> String {
+        fn walk(dir: &std::path::Path, out: &mut String) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("i18n.rs")
+                {
+                    out.push_str(&std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut out = String::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn every_string_of_the_ui_has_its_chinese() {
+        let keys = keys();
+        assert!(keys.len() > 100, "found {} strings", keys.len());
+        let missing: Vec<_> = keys.iter().filter(|(k, _)| zh(k).is_none()).collect();
+        assert!(missing.is_empty(), "no translation for: {missing:#?}");
+        for pair in ZH.windows(2) {
+            assert!(
+                pair[0].0 < pair[1].0,
+                "out of order or twice: {:?} {:?}",
+                pair[0].0,
+                pair[1].0
+            );
+        }
+        // And nothing is translated that the UI no longer says (as a call or in a table).
+        let sources = sources();
+        let stale: Vec<&str> = ZH
+            .iter()
+            .map(|(k, _)| *k)
+            .filter(|k| !sources.contains(&format!("\"{}\"", k.replace('"', "\\\""))))
+            .collect();
+        assert!(stale.is_empty(), "translated but unused: {stale:?}");
+    }
+
+    #[test]
+    fn placeholders_take_their_arguments_in_order() {
+        assert_eq!(tf("{} of {}", &[&1, &"x"]), "1 of x");
+    }
+}
