@@ -96,6 +96,11 @@ fn zh(en: &str) -> Option<&'static str> {
 
 /// English → Simplified Chinese, sorted by the English (a test checks the order).
 static ZH: &[(&str, &str)] = &[
+    (" → between {} and {}", " → 插入到 {} 与 {} 之间"),
+    (
+        "A {} action, kept exactly as written in the XML:",
+        "{} 动作，完全保留 XML 中的原文：",
+    ),
     ("Actions", "操作"),
     (
         "Add a node to the selection, or take it out",
@@ -116,12 +121,14 @@ static ZH: &[(&str, &str)] = &[
     ("Compare with the drawing now", "与当前绘图比较"),
     ("Confirm", "确认"),
     ("Control flow", "控制流"),
+    ("Copied {} node(s).", "已复制 {} 个节点。"),
     (
         "Copy, cut, paste nodes (also between workflows and tabs)",
         "复制、剪切、粘贴节点（也可跨工作流和标签页）",
     ),
     ("Create", "创建"),
     ("Current password", "当前密码"),
+    ("Cut {} node(s).", "已剪切 {} 个节点。"),
     ("Dark", "深色"),
     (
         "Defaults for every action (global)",
@@ -130,8 +137,10 @@ static ZH: &[(&str, &str)] = &[
     ("Delete edge", "删除边"),
     ("Delete node", "删除节点"),
     ("Delete the selection", "删除所选内容"),
+    ("Delete {} nodes", "删除 {} 个节点"),
     ("Discard", "丢弃"),
     ("Download app zip", "下载应用 zip 包"),
+    ("Download failed: {}", "下载失败：{}"),
     ("Download job.properties", "下载 job.properties"),
     ("Download workflow.xml", "下载 workflow.xml"),
     (
@@ -141,6 +150,10 @@ static ZH: &[(&str, &str)] = &[
     (
         "Drag one to move them all; Delete removes them; Ctrl+C copies them, with the edges between them.",
         "拖动其中一个即可整体移动；Delete 删除它们；Ctrl+C 复制它们及其之间的边。",
+    ),
+    (
+        "Drag onto the canvas to add a {} node, or onto an edge to insert it there",
+        "拖到画布上以添加 {} 节点，或拖到一条边上插入其中",
     ),
     (
         "Draw cases from the green port and the default from the red one; select a case to edit its predicate.",
@@ -155,6 +168,7 @@ static ZH: &[(&str, &str)] = &[
         "Exported as drawn: nothing was added.",
         "按原样导出：未添加任何内容。",
     ),
+    ("Exported {}.", "已导出 {}。"),
     ("Export…", "导出…"),
     ("Find a node (Ctrl+F)", "查找节点（Ctrl+F）"),
     ("Find a node by name", "按名称查找节点"),
@@ -163,11 +177,16 @@ static ZH: &[(&str, &str)] = &[
     ("Fit", "适应"),
     ("Fit the whole workflow (F)", "显示整个工作流（F）"),
     ("Fit the whole workflow on screen", "在屏幕上显示整个工作流"),
+    ("From version {} to the drawing now", "从版本 {} 到当前绘图"),
+    ("From version {} to version {}", "从版本 {} 到版本 {}"),
     ("General", "通用"),
     ("Hadoop", "Hadoop"),
     ("History", "历史"),
     ("Import Oozie app…", "导入 Oozie 应用…"),
+    ("Import it", "导入"),
+    ("Import these {}", "导入这 {} 项"),
     ("Imported.", "已导入。"),
+    ("Importing {}…", "正在导入 {}…"),
     ("Instance", "实例"),
     ("Job", "作业"),
     (
@@ -181,6 +200,7 @@ static ZH: &[(&str, &str)] = &[
     ("Layout →", "布局 →"),
     ("Layout ↓", "布局 ↓"),
     ("Light", "浅色"),
+    ("Loading the time-zone rules…", "正在加载时区规则…"),
     ("Loading…", "加载中…"),
     ("Log in", "登录"),
     (
@@ -203,7 +223,9 @@ static ZH: &[(&str, &str)] = &[
     ("Next", "下一页"),
     ("Next (UTC)", "下次运行（UTC）"),
     ("Next runs", "接下来的运行"),
+    ("No differences.", "没有差异。"),
     ("No instances.", "没有实例。"),
+    ("No issues: ready to export.", "没有问题：可以导出。"),
     ("No node matches.", "没有匹配的节点。"),
     ("No node type matches.", "没有匹配的节点类型。"),
     (
@@ -226,6 +248,7 @@ static ZH: &[(&str, &str)] = &[
     ("Node types", "节点类型"),
     ("Nodes", "节点"),
     ("Nominal time (UTC)", "名义时间（UTC）"),
+    ("Not exported: {}", "未导出：{}"),
     ("Not found", "未找到"),
     ("Not restored: {}", "未恢复：{}"),
     ("Not saved: {}", "未保存：{}"),
@@ -233,6 +256,7 @@ static ZH: &[(&str, &str)] = &[
         "Not saved: {}. Reload to see their version (copy your changes first).",
         "未保存：{}。请重新加载以查看对方的版本（请先复制您的修改）。",
     ),
+    ("Not scheduled: {}", "未调度：{}"),
     ("Note", "说明"),
     ("Only instances in this status", "仅显示此状态的实例"),
     ("Oozie app to import", "要导入的 Oozie 应用"),
@@ -248,6 +272,7 @@ static ZH: &[(&str, &str)] = &[
         "带默认值的参数，每行一个 name=value",
     ),
     ("Password", "密码"),
+    ("Pasted {} node(s).", "已粘贴 {} 个节点。"),
     (
         "Predicate (EL that must be true)",
         "条件（结果必须为 true 的 EL 表达式）",
@@ -257,6 +282,7 @@ static ZH: &[(&str, &str)] = &[
         "Reaching the end node finishes the workflow successfully.",
         "到达 end 节点即表示工作流成功结束。",
     ),
+    ("Reading {}…", "正在读取 {}…"),
     ("Redo", "重做"),
     ("Redo (Shift+Ctrl+Z)", "重做（Shift+Ctrl+Z）"),
     (
@@ -278,6 +304,10 @@ static ZH: &[(&str, &str)] = &[
     ("Save", "保存"),
     ("Save password", "保存密码"),
     (
+        "Save the workflow first: the schedule runs its saved version.",
+        "请先保存工作流：调度运行的是已保存的版本。",
+    ),
+    (
         "Saved, with {} validation error(s) to fix before export.",
         "已保存，导出前还有 {} 个校验错误需要修复。",
     ),
@@ -286,6 +316,7 @@ static ZH: &[(&str, &str)] = &[
     ("Schedule", "调度"),
     ("Schedules", "调度"),
     ("Schedule…", "调度…"),
+    ("Scheduling…", "正在调度…"),
     ("Search node types", "搜索节点类型"),
     ("See this version, read-only", "以只读方式查看此版本"),
     (
@@ -313,6 +344,7 @@ static ZH: &[(&str, &str)] = &[
         "The password you used was for one login only.",
         "您使用的密码仅限一次登录。",
     ),
+    ("The two new passwords differ.", "两次输入的新密码不一致。"),
     (
         "The workflow as drawn in this version",
         "此版本中绘制的工作流",
@@ -332,6 +364,7 @@ static ZH: &[(&str, &str)] = &[
     ("Validating on the server…", "正在服务器上校验…"),
     ("Validation", "校验"),
     ("Validation failed: {}", "校验失败：{}"),
+    ("Version {}, read-only", "版本 {}（只读）"),
     ("View", "查看"),
     (
         "What changed from this version to the drawing now",
@@ -342,30 +375,57 @@ static ZH: &[(&str, &str)] = &[
     ("Workflow canvas", "工作流画布"),
     ("Workflow instances", "工作流实例"),
     ("Workflows", "工作流"),
+    (
+        "You have unsaved changes from {} that were never saved.",
+        "您在 {} 有未保存的修改。",
+    ),
     ("Zoom", "缩放"),
     ("Zoom in", "放大"),
     ("Zoom in (+)", "放大（+）"),
     ("Zoom out", "缩小"),
     ("Zoom out (-)", "缩小（-）"),
+    ("a new version of the one of that name", "同名定义的新版本"),
     ("added", "新增"),
     ("changed", "修改"),
     ("cron", "cron"),
     ("days", "天"),
+    ("edge {} added", "新增边 {}"),
+    ("edge {} removed", "删除边 {}"),
     ("hours", "小时"),
     ("job.properties", "job.properties"),
     ("minutes", "分钟"),
     ("months", "月"),
     ("moved only", "仅移动"),
+    ("new", "新建"),
+    ("node {} added", "新增节点 {}"),
+    ("node {} became another kind", "节点 {} 变成了另一种类型"),
+    ("node {} moved", "节点 {} 被移动"),
+    ("node {} removed", "删除节点 {}"),
     ("removed", "删除"),
     ("the drawing now", "当前绘图"),
+    ("valid", "有效"),
+    ("valid, {} warning(s)", "有效，{} 个警告"),
+    ("version {}", "版本 {}"),
+    ("version {} of the one of that name", "同名定义的版本 {}"),
+    ("workflow {}", "工作流 {}"),
     ("workflow.xml", "workflow.xml"),
     (
         "workflow.xml, coordinator.xml, or a zip of app directories; or drop one here",
         "workflow.xml、coordinator.xml 或应用目录的 zip 包；也可以直接拖放到这里",
     ),
+    ("{} difference(s).", "{} 处差异。"),
+    (
+        "{} error(s) to fix before it can run",
+        "运行前需修复 {} 个错误",
+    ),
+    ("{} nodes, {} edges.", "{} 个节点，{} 条边。"),
     (
         "{} saved this workflow just now; your next save would conflict. Copy your changes and reload to see theirs.",
         "{} 刚刚保存了此工作流；您的下一次保存将会冲突。请复制您的修改并重新加载以查看对方的版本。",
+    ),
+    (
+        "{}: this is what importing it would do. Nothing is saved yet.",
+        "{}：以下是导入后的结果，目前尚未保存任何内容。",
     ),
 ];
 

@@ -14,7 +14,7 @@ pub fn Issues(state: EditorState) -> impl IntoView {
             let errors = issues.iter().filter(|i| i.is_error()).count();
             let warnings = issues.len() - errors;
             match (errors, warnings) {
-                (0, 0) => "No issues: ready to export.".to_owned(),
+                (0, 0) => t("No issues: ready to export.").to_owned(),
                 (e, w) => format!("{e} error(s), {w} warning(s)"),
             }
         })

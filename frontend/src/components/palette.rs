@@ -1,7 +1,7 @@
 //! The palette: every node type of the model, grouped and searchable, to drag onto the
 //! canvas (or onto an edge, to insert the node into it).
 
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::ev::PointerEvent;
 use leptos::prelude::*;
 use shared::workflow::{NodeType, Point};
@@ -60,7 +60,7 @@ pub fn Palette(state: EditorState) -> impl IntoView {
                 data-testid=format!("palette-{}", node_type.id())
                 role="button"
                 aria-label=format!("{} node: drag onto the canvas", node_type.label())
-                title=format!("Drag onto the canvas to add a {} node, or onto an edge to insert it there", node_type.label())
+                title=tf("Drag onto the canvas to add a {} node, or onto an edge to insert it there", &[&node_type.label()])
                 on:pointerdown=press
                 style:display=move || if query.with(|q| matches(node_type, q)) { "" } else { "none" }
             >
@@ -88,7 +88,7 @@ pub fn Palette(state: EditorState) -> impl IntoView {
             into,
         } => Some({
             let splits = into.is_some();
-            let into = into.map(|e| format!(" → between {} and {}", e.from, e.to));
+            let into = into.map(|e| tf(" → between {} and {}", &[&e.from, &e.to]));
             view! {
                 <div class="ghost" class:into=splits data-testid="palette-ghost" style=format!("left:{}px;top:{}px", client.x, client.y)>
                     {node_type.label()}

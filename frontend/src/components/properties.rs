@@ -8,7 +8,7 @@
 //! except the node name, which is applied on change (Enter or leaving the field): renaming
 //! on every keystroke would re-key the node and refuse half-typed duplicates.
 
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use shared::workflow::action::{FieldKind, FieldSpec, GLOBAL, lines};
 use shared::workflow::{
@@ -50,7 +50,7 @@ pub fn Properties(state: EditorState) -> impl IntoView {
                         <h3>{format!("{count} nodes selected")}</h3>
                         <p class="hint">{t("Drag one to move them all; Delete removes them; Ctrl+C copies them, with the edges between them.")}</p>
                         <button class="danger" data-testid="delete-selection" on:click=move |_| state.delete_selection()>
-                            {format!("Delete {count} nodes")}
+                            {tf("Delete {} nodes", &[&count])}
                         </button>
                     </section>
                 }
@@ -326,7 +326,7 @@ fn action_form(state: EditorState, name: &str, action: &Action) -> AnyView {
             });
         };
         return view! {
-            <p class="hint">{format!("A {} action, kept exactly as written in the XML:", action.action)}</p>
+            <p class="hint">{tf("A {} action, kept exactly as written in the XML:", &[&action.action])}</p>
             <textarea id="prop-xml" data-testid="prop-xml" class="code"
                 prop:value=action.xml.clone().unwrap_or_default() on:change=set_xml></textarea>
             {attrs}

@@ -6,7 +6,7 @@
 //! parts kept verbatim, job.properties read), what validation finds, and which files were
 //! skipped and why. Only "Import" saves, and the report then links to what was stored.
 
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{DefinitionKind, ImportReport};
@@ -57,7 +57,7 @@ pub fn Import(
 
     let check = move |file: web_sys::File| {
         let name = file.name();
-        step.set(Step::Working(format!("Reading {name}…")));
+        step.set(Step::Working(tf("Reading {}…", &[&name])));
         spawn_local(async move {
             let result = async {
                 let bytes = read(&file).await?;
@@ -81,7 +81,7 @@ pub fn Import(
         let Step::Preview { file, bytes, .. } = step.get_untracked() else {
             return;
         };
-        step.set(Step::Working(format!("Importing {file}…")));
+        step.set(Step::Working(tf("Importing {}…", &[&file])));
         spawn_local(async move {
             match api::import(&bytes, &file, false).await {
                 Ok(report) => {
@@ -152,11 +152,11 @@ pub fn Import(
             let count = report.imported.len();
             view! {
                 <div class="import-report" data-testid="import-preview">
-                    <p>{format!("{file}: this is what importing it would do. Nothing is saved yet.")}</p>
+                    <p>{tf("{}: this is what importing it would do. Nothing is saved yet.", &[&file])}</p>
                     <Report report/>
                     <div class="actions">
                         <button class="primary" data-testid="import-confirm" disabled=count == 0 on:click=confirm>
-                            {if count == 1 { "Import it".to_owned() } else { format!("Import these {count}") }}
+                            {if count == 1 { t("Import it").to_owned() } else { tf("Import these {}", &[&count]) }}
                         </button>
                         <button data-testid="import-cancel" on:click=move |_| step.set(Step::Idle)>{t("Cancel")}</button>
                     </div>
@@ -200,9 +200,9 @@ fn Report(report: ImportReport) -> impl IntoView {
             let errors = d.validation.issues.iter().filter(|i| i.is_error()).count();
             let warnings = d.validation.issues.len() - errors;
             let fate = match (d.created, d.version) {
-                (true, _) => "new".to_owned(),
-                (false, Some(v)) => format!("version {v} of the one of that name"),
-                (false, None) => "a new version of the one of that name".to_owned(),
+                (true, _) => t("new").to_owned(),
+                (false, Some(v)) => tf("version {} of the one of that name", &[&v]),
+                (false, None) => t("a new version of the one of that name").to_owned(),
             };
             let kind = match d.kind {
                 DefinitionKind::Workflow => "workflow",
@@ -216,9 +216,9 @@ fn Report(report: ImportReport) -> impl IntoView {
                 _ => view! { <strong>{d.name.clone()}</strong> }.into_any(),
             };
             let check = match (errors, warnings) {
-                (0, 0) => "valid".to_owned(),
-                (0, w) => format!("valid, {w} warning(s)"),
-                (e, _) => format!("{e} error(s) to fix before it can run"),
+                (0, 0) => t("valid").to_owned(),
+                (0, w) => tf("valid, {} warning(s)", &[&w]),
+                (e, _) => tf("{} error(s) to fix before it can run", &[&e]),
             };
             let issues = d
                 .validation

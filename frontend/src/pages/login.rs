@@ -71,7 +71,7 @@ pub fn ChangePassword() -> impl IntoView {
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if new.get_untracked() != repeat.get_untracked() {
-            error.set(Some("The two new passwords differ.".to_owned()));
+            error.set(Some(t("The two new passwords differ.").to_owned()));
             return;
         }
         spawn_local(async move {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -63,7 +63,7 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     let zones = use_context::<api::Zones>().map(|z| z.0);
     let preview = move || {
         if zones.is_some_and(|z| !z.get()) {
-            return Err("Loading the time-zone rules…".to_owned());
+            return Err(t("Loading the time-zone rules…").to_owned());
         }
         let c = coordinator.get();
         shared::coord::resolve::resolve(&c, &[], &BTreeMap::new(), "preview")
@@ -82,14 +82,14 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
         if state.dirty() {
             message.set(Some((
                 true,
-                "Save the workflow first: the schedule runs its saved version.".to_owned(),
+                t("Save the workflow first: the schedule runs its saved version.").to_owned(),
             )));
             return;
         }
         let definition = coordinator.get_untracked();
         let navigate = navigate.clone();
         busy.set(true);
-        message.set(Some((false, "Scheduling…".to_owned())));
+        message.set(Some((false, t("Scheduling…").to_owned())));
         spawn_local(async move {
             let done = async {
                 let record = api::create_coordinator(definition.name.clone()).await?;
@@ -111,8 +111,8 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
             busy.set(false);
             match done {
                 Ok(Ok(job)) => navigate(&format!("/coordinator-jobs/{job}"), Default::default()),
-                Ok(Err(why)) => message.set(Some((true, format!("Not scheduled: {why}")))),
-                Err(e) => message.set(Some((true, format!("Not scheduled: {e}")))),
+                Ok(Err(why)) => message.set(Some((true, tf("Not scheduled: {}", &[&why])))),
+                Err(e) => message.set(Some((true, tf("Not scheduled: {}", &[&e])))),
             }
         });
     };

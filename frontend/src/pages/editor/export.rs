@@ -4,7 +4,7 @@
 //! branches, an end or a kill the drawing lacks, orderings a non-nested drawing needs), and
 //! downloads either file, or the stored app as a zip.
 
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use shared::oozie::plan::{PlanKind, plan};
 use shared::oozie::{to_job_properties, to_workflow_xml};
@@ -66,7 +66,7 @@ pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
         if let Some(Err(why)) = result.get() {
             state
                 .status
-                .set(Status::error(format!("Not exported: {why}")));
+                .set(Status::error(tf("Not exported: {}", &[&why])));
         }
     });
     let download = move |name: &'static str| {
@@ -79,16 +79,16 @@ pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
             (done.properties, "text/plain")
         };
         match crate::dom::download(name, mime, &text) {
-            Ok(()) => state.status.set(Status::info(format!("Exported {name}."))),
+            Ok(()) => state.status.set(Status::info(tf("Exported {}.", &[&name]))),
             Err(e) => state
                 .status
-                .set(Status::error(format!("Download failed: {e}"))),
+                .set(Status::error(tf("Download failed: {}", &[&e]))),
         }
     };
     let zip = format!("/api/v1/workflows/{}/export?format=zip", state.id);
     let body = move || {
         result.get().map(|r| match r {
-            Err(why) => view! { <p class="status error" data-testid="export-refused">{format!("Not exported: {why}")}</p> }.into_any(),
+            Err(why) => view! { <p class="status error" data-testid="export-refused">{tf("Not exported: {}", &[&why])}</p> }.into_any(),
             Ok(done) => {
                 let notes = if done.notes.is_empty() {
                     view! { <p class="hint" data-testid="export-notes">{t("Exported as drawn: nothing was added.")}</p> }.into_any()

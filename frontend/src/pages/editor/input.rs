@@ -5,6 +5,7 @@
 //! API: the events need no permission prompt, carry plain text between tabs and other
 //! workflows, and fire for Ctrl/Cmd+C, X and V as for the browser's own menu.
 
+use crate::i18n::tf;
 use leptos::ev;
 use leptos::prelude::*;
 
@@ -110,7 +111,7 @@ pub fn install(state: EditorState, hooks: Hooks) {
             let n = state.selection.with_untracked(|s| s.nodes().len());
             state
                 .status
-                .set(Status::info(format!("Copied {n} node(s).")));
+                .set(Status::info(tf("Copied {} node(s).", &[&n])));
         }
     });
     let cut = window_event_listener(ev::cut, move |e| {
@@ -124,7 +125,7 @@ pub fn install(state: EditorState, hooks: Hooks) {
         if let Some(text) = state.cut() {
             let _ = data.set_data("text/plain", &text);
             e.prevent_default();
-            state.status.set(Status::info(format!("Cut {n} node(s).")));
+            state.status.set(Status::info(tf("Cut {} node(s).", &[&n])));
         }
     });
     let paste = window_event_listener(ev::paste, move |e| {
@@ -141,7 +142,7 @@ pub fn install(state: EditorState, hooks: Hooks) {
         match state.paste(&text) {
             Ok(n) => state
                 .status
-                .set(Status::info(format!("Pasted {n} node(s)."))),
+                .set(Status::info(tf("Pasted {} node(s).", &[&n]))),
             Err(why) => state.notice.set(Some(why)),
         }
     });

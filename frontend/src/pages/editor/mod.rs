@@ -225,7 +225,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
                     state.revision.get_untracked()
                 )
             } else {
-                format!("You have unsaved changes from {when} that were never saved.")
+                tf("You have unsaved changes from {} that were never saved.", &[&when])
             };
             view! {
                 <div class="banner" data-testid="draft-banner" role="alert">

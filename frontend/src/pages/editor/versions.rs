@@ -2,7 +2,7 @@
 //! added, removed and changed coloured (see `canvas::compare`), and listed in words down
 //! to each changed field, so a reviewer sees both the shape and the detail.
 
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use shared::workflow::Workflow;
 use shared::workflow::diff::{Change, WorkflowDiff, diff};
@@ -38,24 +38,24 @@ fn change_line(c: &Change) -> String {
 fn lines(d: &WorkflowDiff) -> Vec<(&'static str, String)> {
     let mut out = Vec::new();
     if let Some(r) = &d.renamed {
-        out.push(("changed", format!("workflow {}", change_line(r))));
+        out.push(("changed", tf("workflow {}", &[&change_line(r)])));
     }
     out.extend(
         d.nodes_added
             .iter()
-            .map(|n| ("added", format!("node {n} added"))),
+            .map(|n| ("added", tf("node {} added", &[n]))),
     );
     out.extend(
         d.nodes_removed
             .iter()
-            .map(|n| ("removed", format!("node {n} removed"))),
+            .map(|n| ("removed", tf("node {} removed", &[n]))),
     );
     for c in &d.nodes_changed {
         if c.kind_changed {
-            out.push(("changed", format!("node {} became another kind", c.name)));
+            out.push(("changed", tf("node {} became another kind", &[&c.name])));
         }
         if c.moved && c.changes.is_empty() && !c.kind_changed {
-            out.push(("moved", format!("node {} moved", c.name)));
+            out.push(("moved", tf("node {} moved", &[&c.name])));
         }
         out.extend(
             c.changes
@@ -67,12 +67,12 @@ fn lines(d: &WorkflowDiff) -> Vec<(&'static str, String)> {
     out.extend(
         d.edges_added
             .iter()
-            .map(|e| ("added", format!("edge {} added", edge(e)))),
+            .map(|e| ("added", tf("edge {} added", &[&edge(e)]))),
     );
     out.extend(
         d.edges_removed
             .iter()
-            .map(|e| ("removed", format!("edge {} removed", edge(e)))),
+            .map(|e| ("removed", tf("edge {} removed", &[&edge(e)]))),
     );
     out.extend(d.properties.iter().map(|c| ("changed", change_line(c))));
     out
@@ -120,7 +120,7 @@ pub fn VersionDialog(
                     let comparison = compare(&version, None);
                     view! {
                         <div class="still-frame" data-testid="version-drawing"><Still comparison/></div>
-                        <p class="hint">{format!("{} nodes, {} edges.", version.nodes.len(), version.edges.len())}</p>
+                        <p class="hint">{tf("{} nodes, {} edges.", &[&version.nodes.len(), &version.edges.len()])}</p>
                     }
                     .into_any()
                 }
@@ -133,9 +133,9 @@ pub fn VersionDialog(
                     let comparison = compare(&after, Some((&version, &d)));
                     let words = lines(&d);
                     let summary = if words.is_empty() {
-                        "No differences.".to_owned()
+                        t("No differences.").to_owned()
                     } else {
-                        format!("{} difference(s).", words.len())
+                        tf("{} difference(s).", &[&words.len()])
                     };
                     view! {
                         <div class="legend">
@@ -156,10 +156,10 @@ pub fn VersionDialog(
         })
     };
     let title = move || match shown.get() {
-        Some(Shown::View(n)) => format!("Version {n}, read-only"),
+        Some(Shown::View(n)) => tf("Version {}, read-only", &[&n]),
         Some(Shown::Compare(n)) => match against.get() {
-            Some(m) => format!("From version {n} to version {m}"),
-            None => format!("From version {n} to the drawing now"),
+            Some(m) => tf("From version {} to version {}", &[&n, &m]),
+            None => tf("From version {} to the drawing now", &[&n]),
         },
         None => String::new(),
     };
@@ -196,7 +196,7 @@ pub fn VersionDialog(
                                     <select data-testid="compare-against" on:change=pick>
                                         <option value="now" selected=true>{t("the drawing now")}</option>
                                         {(1..=newest()).rev().filter(|m| *m != n).map(|m| view! {
-                                            <option value=m.to_string()>{format!("version {m}")}</option>
+                                            <option value=m.to_string()>{tf("version {}", &[&m])}</option>
                                         }).collect_view()}
                                     </select>
                                 </label>
