@@ -75,10 +75,7 @@ async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
     let words = browser.get("diff-lines").await?.text().await?;
     ensure!(words.contains("node shell-2 added"), "{words}");
     // Against version 3 (stored, the same as the drawing now) the result is the same.
-    thirtyfour::components::SelectElement::new(&browser.get("compare-against").await?)
-        .await?
-        .select_by_value("3")
-        .await?;
+    browser.select("compare-against", "3").await?;
     browser
         .wait_for("the title to name both versions", || async {
             let title = browser.get("version-title").await?.text().await?;

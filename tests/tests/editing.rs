@@ -339,19 +339,9 @@ async fn the_theme_is_chosen_in_the_top_bar_and_remembered() -> Result<()> {
     const DARK: &str = "rgb(18, 22, 28)";
     let server = Server::start()?;
     let browser = Browser::signed_in(&server).await?;
-    let select = |value: &'static str| {
-        let browser = &browser;
-        async move {
-            thirtyfour::components::SelectElement::new(&browser.get("theme").await?)
-                .await?
-                .select_by_value(value)
-                .await?;
-            anyhow::Ok(())
-        }
-    };
     // Headless Chromium prefers light.
     ensure!(background(&browser).await? == LIGHT);
-    select("dark").await?;
+    browser.select("theme", "dark").await?;
     ensure!(background(&browser).await? == DARK);
     // A reload keeps it, from before the app starts.
     browser.driver.goto(server.url("/")).await?;
@@ -360,7 +350,7 @@ async fn the_theme_is_chosen_in_the_top_bar_and_remembered() -> Result<()> {
     let shown = browser.get("theme").await?.prop("value").await?;
     ensure!(shown.as_deref() == Some("dark"), "{shown:?}");
     // Back to the system's preference, also after a reload.
-    select("system").await?;
+    browser.select("theme", "system").await?;
     ensure!(background(&browser).await? == LIGHT);
     browser.driver.goto(server.url("/")).await?;
     browser.get("theme").await?;
@@ -433,19 +423,9 @@ async fn the_ui_speaks_chinese_when_chosen_and_remembers_it() -> Result<()> {
     let server = Server::start()?;
     let browser = Browser::signed_in(&server).await?;
     browser.create_workflow(&server, "zh").await?;
-    let pick = |value: &'static str| {
-        let browser = &browser;
-        async move {
-            thirtyfour::components::SelectElement::new(&browser.get("language").await?)
-                .await?
-                .select_by_value(value)
-                .await?;
-            anyhow::Ok(())
-        }
-    };
     ensure!(browser.get("save").await?.text().await? == "Save");
     // Choosing reloads the page in Chinese, where it was.
-    pick("zh-CN").await?;
+    browser.select("language", "zh-CN").await?;
     browser
         .wait_for("the toolbar in Chinese", || async {
             Ok(browser.get("save").await?.text().await? == "保存")
@@ -463,7 +443,7 @@ async fn the_ui_speaks_chinese_when_chosen_and_remembers_it() -> Result<()> {
             Ok(browser.get("create-workflow").await?.text().await? == "创建")
         })
         .await?;
-    pick("en").await?;
+    browser.select("language", "en").await?;
     browser
         .wait_for("English again", || async {
             Ok(browser.get("create-workflow").await?.text().await? == "Create")

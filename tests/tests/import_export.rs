@@ -2,8 +2,20 @@
 //! what importing would do, nothing is stored until confirmed, and the imported workflow
 //! opens in the designer.
 
+use std::path::Path;
+
 use anyhow::{Result, ensure};
 use e2e::{Browser, Server, workspace};
+
+/// Picks `file` in the import's file input, as the file chooser would.
+async fn pick(browser: &Browser, file: &Path) -> Result<()> {
+    browser
+        .get("import-file")
+        .await?
+        .send_keys(file.display().to_string())
+        .await?;
+    Ok(())
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_oozie_app_is_previewed_then_imported_and_opens() -> Result<()> {
@@ -12,11 +24,7 @@ async fn an_oozie_app_is_previewed_then_imported_and_opens() -> Result<()> {
     browser.driver.goto(server.url("/")).await?;
     let app = workspace().join("../shared/oozie/examples/demo/workflow.xml");
     let app = app.canonicalize()?;
-    browser
-        .get("import-file")
-        .await?
-        .send_keys(app.display().to_string())
-        .await?;
+    pick(&browser, &app).await?;
 
     // The dry run's report: the workflow, new, and nothing stored yet.
     let item = browser.get("import-item-demo-wf").await?.text().await?;
@@ -46,11 +54,7 @@ async fn an_oozie_app_is_previewed_then_imported_and_opens() -> Result<()> {
 
     // Importing the same file again makes a new version of it, and says so first.
     browser.driver.goto(server.url("/")).await?;
-    browser
-        .get("import-file")
-        .await?
-        .send_keys(app.display().to_string())
-        .await?;
+    pick(&browser, &app).await?;
     let item = browser.get("import-item-demo-wf").await?.text().await?;
     ensure!(item.contains("new version"), "{item}");
     browser.click("import-cancel").await?;
@@ -59,11 +63,7 @@ async fn an_oozie_app_is_previewed_then_imported_and_opens() -> Result<()> {
     // A file that is not an Oozie app is refused with the server's reason.
     let junk = tempfile::Builder::new().suffix(".xml").tempfile()?;
     std::fs::write(junk.path(), "<not-oozie/>")?;
-    browser
-        .get("import-file")
-        .await?
-        .send_keys(junk.path().display().to_string())
-        .await?;
+    pick(&browser, junk.path()).await?;
     browser
         .wait_for("the refusal", || async {
             Ok(browser.exists("import-status").await? || browser.exists("import-skipped").await?)

@@ -76,10 +76,7 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
     let start = oozie_time(-1);
     browser.fill("schedule-start", &start).await?;
     browser.fill("schedule-end", &oozie_time(90)).await?;
-    thirtyfour::components::SelectElement::new(&browser.get("schedule-unit").await?)
-        .await?
-        .select_by_value("hours")
-        .await?;
+    browser.select("schedule-unit", "hours").await?;
     // Region zones come from the rules table loaded beside the app (not compiled into it):
     // an unknown one is refused, a real one gives the same hourly runs as UTC.
     browser

@@ -32,22 +32,14 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 #[component]
 pub fn Shortcuts(open: RwSignal<bool>) -> impl IntoView {
     view! {
-        <Show when=move || open.get()>
-            <div class="modal-backdrop" on:click=move |_| open.set(false)>
-                <div class="modal" role="dialog" aria-modal="true" aria-labelledby="shortcuts-title"
-                    data-testid="shortcuts" on:click=|ev| ev.stop_propagation()>
-                    <h3 id="shortcuts-title">{t("Keyboard shortcuts")}
-                        <button class="link" aria-label=t("Close") data-testid="shortcuts-close"
-                            on:click=move |_| open.set(false)>"×"</button>
-                    </h3>
-                    <table class="shortcuts">
-                        {SHORTCUTS.iter().map(|(keys, what)| view! {
-                            <tr><td><kbd>{*keys}</kbd></td><td>{t(what)}</td></tr>
-                        }).collect_view()}
-                    </table>
-                </div>
-            </div>
-        </Show>
+        <super::Modal open on_close=Callback::new(move |()| open.set(false))
+            title=t("Keyboard shortcuts").to_owned() testid="shortcuts">
+            <table class="shortcuts">
+                {SHORTCUTS.iter().map(|(keys, what)| view! {
+                    <tr><td><kbd>{*keys}</kbd></td><td>{t(what)}</td></tr>
+                }).collect_view()}
+            </table>
+        </super::Modal>
     }
 }
 

@@ -10,7 +10,7 @@ use shared::oozie::plan::{PlanKind, plan};
 use shared::oozie::{to_job_properties, to_workflow_xml};
 use shared::workflow::Workflow;
 
-use crate::components::XmlView;
+use crate::components::{Modal, XmlView};
 use crate::state::{EditorState, Status};
 
 /// What exporting a drawing gives: both files and what was added on the way.
@@ -120,14 +120,8 @@ pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
     };
     let valid = move || matches!(result.get(), Some(Ok(_)));
     view! {
-        <Show when=move || open.get()>
-            <div class="modal-backdrop" on:click=move |_| open.set(false)>
-                <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="export-title"
-                    data-testid="export-dialog" on:click=|ev| ev.stop_propagation()>
-                    <h3 id="export-title">{t("Export to Oozie")}
-                        <button class="link" aria-label=t("Close") data-testid="export-close"
-                            on:click=move |_| open.set(false)>"×"</button>
-                    </h3>
+        <Modal open on_close=Callback::new(move |()| open.set(false))
+            title=t("Export to Oozie").to_owned() testid="export-dialog" wide=true>
                     {body}
                     <div class="actions">
                         <button class="primary" data-testid="export-download-xml" disabled=move || !valid()
@@ -143,9 +137,7 @@ pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
                             <span class="hint">{t("The zip holds the saved version: save to include your changes.")}</span>
                         })}
                     </div>
-                </div>
-            </div>
-        </Show>
+        </Modal>
     }
 }
 

@@ -10,6 +10,7 @@ use shared::workflow::diff::{Change, WorkflowDiff, diff};
 use crate::api;
 use crate::canvas::Still;
 use crate::canvas::compare::compare;
+use crate::components::Modal;
 use crate::state::EditorState;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -170,14 +171,8 @@ pub fn VersionDialog(
     };
     let newest = move || state.revision.get();
     view! {
-        <Show when=move || shown.get().is_some()>
-            <div class="modal-backdrop" on:click=move |_| close()>
-                <div class="modal wide" role="dialog" aria-modal="true" aria-labelledby="version-title"
-                    data-testid="version-dialog" on:click=|ev| ev.stop_propagation()>
-                    <h3 id="version-title" data-testid="version-title">{title}
-                        <button class="link" aria-label=t("Close") data-testid="version-close"
-                            on:click=move |_| close()>"×"</button>
-                    </h3>
+        <Modal open=Signal::derive(move || shown.get().is_some()) on_close=Callback::new(move |()| close())
+            title=Signal::derive(title) testid="version-dialog" wide=true>
                     <Suspense fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>{body}</Suspense>
                     <div class="actions">
                         {move || match shown.get() {
@@ -205,8 +200,6 @@ pub fn VersionDialog(
                             None => ().into_any(),
                         }}
                     </div>
-                </div>
-            </div>
-        </Show>
+        </Modal>
     }
 }
