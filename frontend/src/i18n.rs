@@ -102,6 +102,7 @@ static ZH: &[(&str, &str)] = &[
         "{} 动作，完全保留 XML 中的原文：",
     ),
     ("Actions", "操作"),
+    ("Add", "添加"),
     (
         "Add a node to the selection, or take it out",
         "将节点加入选择，或从中移出",
@@ -131,6 +132,10 @@ static ZH: &[(&str, &str)] = &[
     ("Cut {} node(s).", "已剪切 {} 个节点。"),
     ("Dark", "深色"),
     (
+        "Default (empty: none, to be given at submission)",
+        "默认值（留空：无默认值，需在提交时提供）",
+    ),
+    (
         "Defaults for every action (global)",
         "所有动作的默认值（global）",
     ),
@@ -138,6 +143,7 @@ static ZH: &[(&str, &str)] = &[
     ("Delete node", "删除节点"),
     ("Delete the selection", "删除所选内容"),
     ("Delete {} nodes", "删除 {} 个节点"),
+    ("Description", "描述"),
     ("Discard", "丢弃"),
     ("Download app zip", "下载应用 zip 包"),
     ("Download failed: {}", "下载失败：{}"),
@@ -190,8 +196,8 @@ static ZH: &[(&str, &str)] = &[
     ("Instance", "实例"),
     ("Job", "作业"),
     (
-        "Job properties (job.properties), name=value per line",
-        "作业属性（job.properties），每行一个 name=value",
+        "Job properties (job.properties)",
+        "作业属性（job.properties）",
     ),
     ("Keyboard shortcuts", "键盘快捷键"),
     ("Keyboard shortcuts (?)", "键盘快捷键（?）"),
@@ -267,10 +273,7 @@ static ZH: &[(&str, &str)] = &[
     ),
     ("Pages", "分页"),
     ("Pan", "平移"),
-    (
-        "Parameters with defaults, name=value per line",
-        "带默认值的参数，每行一个 name=value",
-    ),
+    ("Parameters", "参数"),
     ("Password", "密码"),
     ("Pasted {} node(s).", "已粘贴 {} 个节点。"),
     (
@@ -285,6 +288,7 @@ static ZH: &[(&str, &str)] = &[
     ("Reading {}…", "正在读取 {}…"),
     ("Redo", "重做"),
     ("Redo (Shift+Ctrl+Z)", "重做（Shift+Ctrl+Z）"),
+    ("Remove", "移除"),
     (
         "Required: Oozie rejects the action without it.",
         "必填：缺少此项 Oozie 会拒绝该动作。",
@@ -364,6 +368,7 @@ static ZH: &[(&str, &str)] = &[
     ("Validating on the server…", "正在服务器上校验…"),
     ("Validation", "校验"),
     ("Validation failed: {}", "校验失败：{}"),
+    ("Value", "值"),
     ("Version {}, read-only", "版本 {}（只读）"),
     ("View", "查看"),
     (

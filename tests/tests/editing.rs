@@ -364,6 +364,34 @@ async fn el_fields_mark_expressions_suggest_functions_and_say_what_is_wrong() ->
     let browser = Browser::signed_in(&server).await?;
     browser.create_workflow(&server, "el-fields").await?;
     browser.drop_from_palette("shell", 150, 150).await?;
+
+    // A parameter added in the workflow's table without a default: Oozie will ask for it
+    // at submission, and validation says so.
+    browser.chord(&[], "\u{e00c}").await?;
+    browser.click("prop-parameters-add").await?;
+    browser.fill("prop-parameters-name-0", "queue").await?;
+    browser
+        .wait_for("the missing-parameter warning", || async {
+            Ok(browser
+                .driver
+                .find_all(By::Css("[data-testid='issue'][data-code='E0738']"))
+                .await?
+                .len()
+                == 1)
+        })
+        .await?;
+    // A default settles it.
+    browser.fill("prop-parameters-value-0", "default").await?;
+    browser
+        .wait_for("the warning to go", || async {
+            Ok(browser
+                .driver
+                .find_all(By::Css("[data-testid='issue'][data-code='E0738']"))
+                .await?
+                .is_empty())
+        })
+        .await?;
+
     browser.click("node-shell-1").await?;
 
     // Typing a function name inside ${ suggests it; Enter takes it, with its parenthesis.
@@ -391,14 +419,25 @@ async fn el_fields_mark_expressions_suggest_functions_and_say_what_is_wrong() ->
     );
     ensure!(
         !browser.exists("prop-exec-notes").await?,
-        "nothing wrong yet"
+        "nothing wrong yet (queue is a parameter now)"
+    );
+    // The parameter is suggested by name.
+    browser.get("prop-exec").await?.send_keys(" ${que").await?;
+    let list = browser.get("prop-exec-suggest").await?.text().await?;
+    ensure!(list.starts_with("queue"), "{list}");
+    browser.get("prop-exec").await?.send_keys(Key::Tab).await?;
+    browser.get("prop-exec").await?.send_keys("}").await?;
+    let value = browser.get("prop-exec").await?.prop("value").await?;
+    ensure!(
+        value.as_deref() == Some("echo ${wf:conf('queue')} ${queue}"),
+        "{value:?}"
     );
     // The expression is marked behind the text.
     let marks = browser
         .driver
         .find_all(By::Css(".el-mirror mark.el"))
         .await?;
-    ensure!(marks.len() == 1, "{} marks", marks.len());
+    ensure!(marks.len() == 2, "{} marks", marks.len());
 
     // Unknown functions are errors, undefined names warnings, said under the field.
     browser

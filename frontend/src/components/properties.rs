@@ -10,12 +10,12 @@
 
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
-use shared::workflow::action::{FieldKind, FieldSpec, GLOBAL, lines};
+use shared::workflow::action::{FieldKind, FieldSpec, GLOBAL, Property, lines};
 use shared::workflow::{
     Action, EdgeKind, EditError, Fields, JobProperty, NodeKind, SchemaVersion, Value, Workflow,
 };
 
-use crate::components::ElField;
+use crate::components::{ElField, PropertyTable, Values};
 use crate::state::{EditorState, Selection};
 
 /// The names an expression may use here: parameters and job properties.
@@ -123,11 +123,32 @@ fn WorkflowForm(state: EditorState) -> impl IntoView {
             w.schema,
             w.job_properties
                 .iter()
-                .map(|p| format!("{}={}", p.name, p.value))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            lines::properties_to_text(&w.parameters),
+                .map(|p| Property {
+                    name: p.name.clone(),
+                    value: Some(p.value.clone()),
+                    description: None,
+                })
+                .collect::<Vec<_>>(),
+            w.parameters.clone(),
         )
+    });
+    let set_properties = Callback::new(move |list: Vec<Property>| {
+        let _ = state.edit_typing("job-properties", |w| {
+            w.job_properties = list
+                .into_iter()
+                .map(|p| JobProperty {
+                    name: p.name,
+                    value: p.value.unwrap_or_default(),
+                })
+                .collect();
+            Ok::<_, EditError>(())
+        });
+    });
+    let set_parameters = Callback::new(move |list: Vec<Property>| {
+        let _ = state.edit_typing("parameters", |w| {
+            w.parameters = list;
+            Ok::<_, EditError>(())
+        });
     });
     let set = move |key: &'static str, apply: fn(&mut Workflow, String)| {
         move |ev| {
@@ -153,18 +174,12 @@ fn WorkflowForm(state: EditorState) -> impl IntoView {
                 on:change=set("schema", |w, v| w.schema = SchemaVersion::parse(&v).unwrap_or_default())>
                 {versions}
             </select>
-            <label for="prop-job-properties">{t("Job properties (job.properties), name=value per line")}</label>
-            <textarea id="prop-job-properties" data-testid="prop-job-properties" prop:value=properties
-                on:change=set("job-properties", |w, v| w.job_properties = lines::properties_from_text(&v, &[])
-                    .into_iter()
-                    .map(|p| JobProperty { name: p.name, value: p.value.unwrap_or_default() })
-                    .collect())></textarea>
-            <label for="prop-parameters">{t("Parameters with defaults, name=value per line")}</label>
-            <textarea id="prop-parameters" data-testid="prop-parameters" prop:value=parameters
-                on:change=set("parameters", |w, v| {
-                    let old = std::mem::take(&mut w.parameters);
-                    w.parameters = lines::properties_from_text(&v, &old);
-                })></textarea>
+            <h4>{t("Job properties (job.properties)")}</h4>
+            <PropertyTable testid="prop-job-properties" initial=properties values=Values::Required
+                names=defined_names(state) on_change=set_properties/>
+            <h4>{t("Parameters")}</h4>
+            <PropertyTable testid="prop-parameters" initial=parameters values=Values::Optional described=true
+                names=defined_names(state) on_change=set_parameters/>
             <h4>{t("Defaults for every action (global)")}</h4>
             {field_inputs(state, FieldTarget::Global, GLOBAL, &global)}
             <p class="hint">{t("Select a node or an edge to edit it.")}</p>
@@ -478,19 +493,12 @@ fn field_input(
             .into_any()
         }
         FieldKind::Config => {
-            let old = values.properties(key).to_vec();
-            let current = lines::properties_to_text(&old);
-            let set = move |ev| {
-                let v = event_target_value(&ev);
-                target.write(
-                    state,
-                    key,
-                    Value::Properties(lines::properties_from_text(&v, &old)),
-                );
-            };
+            let current = values.properties(key).to_vec();
+            let set = move |list: Vec<Property>| target.write(state, key, Value::Properties(list));
             view! {
-                <label for=id.clone()>{format!("{label} (name=value per line)")}</label>
-                <textarea id=id.clone() data-testid=id prop:value=current on:change=set></textarea>
+                <label>{label}</label>
+                <PropertyTable testid=id initial=current values=Values::Required described=true
+                    names=defined_names(state) on_change=Callback::new(set)/>
             }
             .into_any()
         }
