@@ -4,7 +4,6 @@
 //! mid-edit (it expired, or was ended elsewhere), the login form covers the page instead of
 //! replacing it, so logging in again keeps the unsaved work.
 
-use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
@@ -12,6 +11,7 @@ use leptos_router::path;
 use shared::api::SessionInfo;
 
 use crate::api;
+use crate::i18n::t;
 use crate::pages::{
     ChangePassword, CoordJobPage, Editor, InstancePage, Login, NotFound, Runs, WorkflowList,
 };

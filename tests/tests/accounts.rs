@@ -4,6 +4,13 @@
 use anyhow::{Context, Result, ensure};
 use e2e::{Browser, Server, http_get, http_get_with, http_request};
 
+/// How a node is marked in a version's drawing: `same`, `added`, `removed`, `changed`, `moved`.
+async fn mark_is(browser: &Browser, testid: &str, expected: &str) -> Result<()> {
+    let mark = browser.get(testid).await?.attr("data-mark").await?;
+    ensure!(mark.as_deref() == Some(expected), "{testid}: {mark:?}");
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
     let server = Server::start()?;
@@ -60,18 +67,8 @@ async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
     browser.click("version-close").await?;
     // What changed since: shell-2 came, coloured as added on the drawing and listed.
     browser.click("compare-2").await?;
-    let mark = browser
-        .get("still-shell-2")
-        .await?
-        .attr("data-mark")
-        .await?;
-    ensure!(mark.as_deref() == Some("added"), "{mark:?}");
-    let mark = browser
-        .get("still-shell-1")
-        .await?
-        .attr("data-mark")
-        .await?;
-    ensure!(mark.as_deref() == Some("same"), "{mark:?}");
+    mark_is(&browser, "still-shell-2", "added").await?;
+    mark_is(&browser, "still-shell-1", "same").await?;
     let words = browser.get("diff-lines").await?.text().await?;
     ensure!(words.contains("node shell-2 added"), "{words}");
     // Against version 3 (stored, the same as the drawing now) the result is the same.
@@ -99,12 +96,7 @@ async fn log_in_edit_save_restore_an_older_version_and_log_out() -> Result<()> {
     ensure!(v4.contains("restored version 2"), "version 4 reads: {v4}");
     // From version 3, shell-2 is gone: drawn where it was, marked removed.
     browser.click("compare-3").await?;
-    let mark = browser
-        .get("still-shell-2")
-        .await?
-        .attr("data-mark")
-        .await?;
-    ensure!(mark.as_deref() == Some("removed"), "{mark:?}");
+    mark_is(&browser, "still-shell-2", "removed").await?;
     browser.click("version-close").await?;
     ensure!(
         browser.get("dirty").await?.text().await?.is_empty(),

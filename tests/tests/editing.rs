@@ -358,6 +358,12 @@ async fn the_theme_is_chosen_in_the_top_bar_and_remembered() -> Result<()> {
     browser.quit().await
 }
 
+/// How many issues of the live validation list have this code.
+async fn issues_coded(browser: &Browser, code: &str) -> Result<usize> {
+    let css = format!("[data-testid='issue'][data-code='{code}']");
+    Ok(browser.driver.find_all(By::Css(css)).await?.len())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn el_fields_mark_expressions_suggest_functions_and_say_what_is_wrong() -> Result<()> {
     let server = Server::start()?;
@@ -372,23 +378,14 @@ async fn el_fields_mark_expressions_suggest_functions_and_say_what_is_wrong() ->
     browser.fill("prop-parameters-name-0", "queue").await?;
     browser
         .wait_for("the missing-parameter warning", || async {
-            Ok(browser
-                .driver
-                .find_all(By::Css("[data-testid='issue'][data-code='E0738']"))
-                .await?
-                .len()
-                == 1)
+            Ok(issues_coded(&browser, "E0738").await? == 1)
         })
         .await?;
     // A default settles it.
     browser.fill("prop-parameters-value-0", "default").await?;
     browser
         .wait_for("the warning to go", || async {
-            Ok(browser
-                .driver
-                .find_all(By::Css("[data-testid='issue'][data-code='E0738']"))
-                .await?
-                .is_empty())
+            Ok(issues_coded(&browser, "E0738").await? == 0)
         })
         .await?;
 

@@ -370,6 +370,11 @@ mod tests {
 
     use crate::canvas::geometry::tests::two_nodes as wf;
 
+    /// Pressing shell-1 alone at `grab` to move it.
+    fn move_shell_1(w: &Workflow, grab: Point) -> Gesture {
+        Gesture::begin_move(w, "shell-1", vec!["shell-1".into()], grab, Click::Only)
+    }
+
     #[test]
     fn palette_drop_inside_adds_a_centred_node_and_can_split_an_edge() {
         let mut w = wf();
@@ -453,13 +458,7 @@ mod tests {
     #[test]
     fn a_moving_node_lines_up_with_a_standing_one() {
         let w = wf();
-        let mut g = Gesture::begin_move(
-            &w,
-            "shell-1",
-            vec!["shell-1".into()],
-            p(10.0, 10.0),
-            Click::Only,
-        );
+        let mut g = move_shell_1(&w, p(10.0, 10.0));
         // Dragged to about 296, 200: within the slack of shell-2's left edge at 300.
         match g.pointer_moved(at(306.0, 210.0), &w) {
             Step::Offset { offset, guides } => {
@@ -473,13 +472,7 @@ mod tests {
     #[test]
     fn a_guide_beats_the_grid_on_its_axis() {
         let w = wf();
-        let mut g = Gesture::begin_move(
-            &w,
-            "shell-1",
-            vec!["shell-1".into()],
-            p(0.0, 0.0),
-            Click::Only,
-        );
+        let mut g = move_shell_1(&w, p(0.0, 0.0));
         // 5 px below shell-2's row: the grid alone would say 8, the guide says 0. Across,
         // nothing lines up, so x stays on the grid.
         match g.pointer_moved(at(603.0, 5.0), &w) {

@@ -12,7 +12,6 @@
 //! over the canvas, so a drag frame repaints that small layer and not the whole drawing.
 //! `cargo xtask bench-ui` measures both.
 
-use crate::i18n::t;
 use leptos::ev::{PointerEvent, WheelEvent};
 use leptos::prelude::*;
 use shared::workflow::{Edge, EdgeKind, Point};
@@ -22,6 +21,7 @@ use super::geometry::{
     Guide, NODE_H, NODE_W, PORT_R, Rect, Viewport, bounds, edge_path, has_outputs, in_port,
     out_port,
 };
+use crate::i18n::t;
 use crate::state::{EditorState, Flag, Selection};
 
 /// The pointer on the canvas (through the viewport) and on the page, and whether it is

@@ -1,8 +1,9 @@
 //! The confirmation of an operation: what its dry run says it would change, then Confirm
 //! or Cancel. Nothing is done until Confirm.
 
-use crate::i18n::t;
 use leptos::prelude::*;
+
+use crate::i18n::t;
 
 /// An operation waiting for a yes.
 #[derive(Clone)]

@@ -1,9 +1,9 @@
 //! Find a node by name: the matches as you type; Enter or a click selects one and brings
 //! it to the middle of the screen.
 
-use crate::i18n::t;
 use leptos::prelude::*;
 
+use crate::i18n::t;
 use crate::state::EditorState;
 
 /// Shown at most, so typing one letter in a 5,000-node workflow stays instant.

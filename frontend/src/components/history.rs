@@ -2,9 +2,10 @@
 //! drawing, or restore it. The page loads the versions and does the rest; this only shows
 //! them.
 
-use crate::i18n::t;
 use leptos::prelude::*;
 use shared::api::VersionSummary;
+
+use crate::i18n::t;
 
 #[component]
 pub fn History(

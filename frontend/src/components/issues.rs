@@ -1,10 +1,10 @@
 //! The validation issues, live from the shared crate; a click selects the first node named
 //! and brings it into view.
 
-use crate::i18n::t;
 use leptos::prelude::*;
 use shared::workflow::Severity;
 
+use crate::i18n::t;
 use crate::state::{EditorState, Selection};
 
 #[component]

@@ -1,12 +1,12 @@
 //! The palette: every node type of the model, grouped and searchable, to drag onto the
 //! canvas (or onto an edge, to insert the node into it).
 
-use crate::i18n::{t, tf};
 use leptos::ev::PointerEvent;
 use leptos::prelude::*;
 use shared::workflow::{NodeType, Point};
 
 use crate::canvas::drag::Gesture;
+use crate::i18n::{t, tf};
 use crate::state::EditorState;
 
 /// The palette's groups, in the order shown. Fork and join are not nodes in Sluice's

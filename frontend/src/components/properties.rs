@@ -8,7 +8,6 @@
 //! except the node name, which is applied on change (Enter or leaving the field): renaming
 //! on every keystroke would re-key the node and refuse half-typed duplicates.
 
-use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use shared::workflow::action::{FieldKind, FieldSpec, GLOBAL, Property, lines};
 use shared::workflow::{
@@ -16,18 +15,15 @@ use shared::workflow::{
 };
 
 use crate::components::{ElField, PropertyTable, Values};
+use crate::i18n::{t, tf};
 use crate::state::{EditorState, Selection};
 
 /// The names an expression may use here: parameters and job properties.
 fn defined_names(state: EditorState) -> Signal<Vec<String>> {
     Memo::new(move |_| {
-        state.workflow.with(|w| {
-            w.parameters
-                .iter()
-                .map(|p| p.name.clone())
-                .chain(w.job_properties.iter().map(|p| p.name.clone()))
-                .collect::<Vec<_>>()
-        })
+        state
+            .workflow
+            .with(|w| w.defined_names().map(str::to_owned).collect::<Vec<_>>())
     })
     .into()
 }

@@ -1,7 +1,8 @@
 //! The keyboard shortcut sheet, opened with `?`.
 
-use crate::i18n::t;
 use leptos::prelude::*;
+
+use crate::i18n::t;
 
 /// Every shortcut the editor has, as (keys, what it does).
 pub const SHORTCUTS: &[(&str, &str)] = &[

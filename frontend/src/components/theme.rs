@@ -3,10 +3,10 @@
 //! `data-theme` attribute on `<html>` (set before the app starts by `index.html`, so a
 //! reload never flashes the other theme).
 
-use crate::i18n::t;
 use leptos::prelude::*;
 
 use crate::dom::storage;
+use crate::i18n::t;
 
 const KEY: &str = "sluice.theme";
 

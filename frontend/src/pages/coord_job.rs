@@ -2,13 +2,13 @@
 //! times, what waiting ones wait for and the instance each runs, and suspend, resume and
 //! kill, each confirmed after its dry run.
 
-use crate::i18n::t;
 use leptos::prelude::*;
 use shared::api::{CoordEvent, CoordJobDetail, CoordOpReport, CoordStatus, Role};
 
 use crate::api;
 use crate::components::Confirm;
 use crate::dom::time;
+use crate::i18n::t;
 use crate::pages::live::{Operations, RunsTopbar, live_tick, route_id};
 use crate::pages::login::has_role;
 

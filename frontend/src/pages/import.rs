@@ -6,12 +6,12 @@
 //! parts kept verbatim, job.properties read), what validation finds, and which files were
 //! skipped and why. Only "Import" saves, and the report then links to what was stored.
 
-use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{DefinitionKind, ImportReport};
 
 use crate::api;
+use crate::i18n::{t, tf};
 
 /// The server's own limit is the one that counts; this one spares uploading a file that
 /// it would refuse anyway.

@@ -4,7 +4,6 @@
 
 use std::time::Duration;
 
-use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{
@@ -15,6 +14,7 @@ use shared::api::{
 use crate::api;
 use crate::components::Confirm;
 use crate::dom::time;
+use crate::i18n::t;
 use crate::pages::live::{Operations, RunsTopbar, live_tick, route_id};
 use crate::pages::login::has_role;
 

@@ -4,7 +4,6 @@
 
 use std::future::Future;
 
-use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -13,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::api::ApiError;
 use crate::components::Pending;
 use crate::dom::EventStream;
+use crate::i18n::t;
 use crate::pages::UserMenu;
 
 /// The route's `:id`; 0 when it is not a number (the server then answers 404).

@@ -1,13 +1,13 @@
 //! Signing in, choosing a new password after a one-time one, and the user menu of every
 //! page's top bar.
 
-use crate::i18n::t;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{Role, SessionInfo};
 
 use crate::api;
+use crate::i18n::t;
 
 /// Who is signed in (provided by the app).
 pub fn use_user() -> RwSignal<Option<SessionInfo>> {

@@ -17,8 +17,9 @@ pub use login::{ChangePassword, Login, UserMenu};
 pub use runs::Runs;
 pub use workflow_list::WorkflowList;
 
-use crate::i18n::t;
 use leptos::prelude::*;
+
+use crate::i18n::t;
 
 #[component]
 pub fn NotFound() -> impl IntoView {

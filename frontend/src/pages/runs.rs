@@ -1,12 +1,12 @@
 //! Runs: the coordinator jobs and the workflow instances, newest first, updated live as
 //! the server's events arrive.
 
-use crate::i18n::t;
 use leptos::prelude::*;
 use shared::api::{CoordEvent, InstanceEvent, JobStatus};
 
 use crate::api;
 use crate::dom::time;
+use crate::i18n::t;
 use crate::pages::live::{RunsTopbar, live_tick};
 
 #[component]

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -13,6 +12,7 @@ use shared::coord::Coordinator;
 
 use crate::api;
 use crate::dom::{clock, day};
+use crate::i18n::{t, tf};
 use crate::state::EditorState;
 
 /// Runs shown in the preview.

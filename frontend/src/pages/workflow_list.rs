@@ -1,7 +1,6 @@
 //! The workflow list: a page of stored workflows at a time, found by name, a form to
 //! create one, and the import of Oozie apps.
 
-use crate::i18n::t;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,6 +9,7 @@ use leptos_router::hooks::use_navigate;
 use shared::api::Role;
 
 use crate::api;
+use crate::i18n::t;
 use crate::pages::UserMenu;
 use crate::pages::login::has_role;
 

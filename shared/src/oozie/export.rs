@@ -46,12 +46,48 @@ pub fn to_workflow_xml_as(wf: &Workflow, version: SchemaVersion) -> Result<Strin
 }
 
 fn export_checked(wf: &Workflow) -> Result<String, ExportError> {
+    export_with_notes(wf).map(|(xml, _)| xml)
+}
+
+/// `workflow.xml` and what the export added to the drawing on the way, in words: fork/join
+/// pairs for parallel branches, an end or kill node the drawing lacks, and the orderings a
+/// drawing that is not nested fork/joins had to gain (parallelism Oozie loses).
+pub fn export_with_notes(wf: &Workflow) -> Result<(String, Vec<String>), ExportError> {
     match validate_and_plan(wf) {
-        (_, Some(plan)) => Ok(write_plan(wf, &plan)),
+        (_, Some(plan)) => Ok((write_plan(wf, &plan), added_notes(wf, &plan))),
         (issues, None) => Err(ExportError::Invalid(
             issues.into_iter().filter(Issue::is_error).collect(),
         )),
     }
+}
+
+fn added_notes(wf: &Workflow, plan: &Plan) -> Vec<String> {
+    // The plan's nodes past the drawn ones are the ones the export added.
+    let added = |want: fn(&PlanKind) -> bool| -> Vec<&str> {
+        plan.nodes
+            .iter()
+            .filter(|n| n.id >= wf.nodes.len() && want(&n.kind))
+            .map(|n| plan.name(n.id))
+            .collect()
+    };
+    let mut notes = Vec::new();
+    let forks = added(|k| matches!(k, PlanKind::Fork { .. }));
+    if !forks.is_empty() {
+        notes.push(format!(
+            "{} fork/join pair(s) added for the parallel branches ({}).",
+            forks.len(),
+            forks.join(", ")
+        ));
+    }
+    let ends = added(|k| matches!(k, PlanKind::End));
+    let kills = added(|k| matches!(k, PlanKind::Kill { .. }));
+    for (what, names) in [("an end node", ends), ("a kill node", kills)] {
+        if let Some(name) = names.first() {
+            notes.push(format!("{what} added ('{name}'): Oozie needs one."));
+        }
+    }
+    notes.extend(plan.ordering_warnings().into_iter().map(|i| i.message));
+    notes
 }
 
 /// Writes the plan of a workflow known to be valid.
@@ -410,6 +446,36 @@ mod tests {
     use crate::workflow::{EdgeKind, JobProperty, NodeType, Point};
 
     const SHELL: NodeType = NodeType::Action("shell");
+
+    #[test]
+    fn an_export_says_what_it_added_to_the_drawing() {
+        // a → (b, c) → d: drawn without fork or join.
+        let mut wf = Workflow::new_drawing("wf");
+        for name in ["a", "b", "c", "d"] {
+            let n = wf.add_node(SHELL, Point::default());
+            wf.rename_node(&n, name).unwrap();
+            if let Some(action) = wf.node_mut(name).and_then(|n| n.kind.as_action_mut()) {
+                *action = action.clone().with_text("exec", "true");
+            }
+        }
+        for (from, to) in [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")] {
+            wf.connect(from, to, EdgeKind::Ok).unwrap();
+        }
+        let (xml, notes) = export_with_notes(&wf).unwrap();
+        assert!(xml.contains("<fork name="), "{xml}");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.starts_with("1 fork/join pair(s) added")),
+            "{notes:?}"
+        );
+        // A drawing Oozie would reject is not exported.
+        wf.connect("d", "a", EdgeKind::Ok).unwrap();
+        assert!(matches!(
+            export_with_notes(&wf),
+            Err(ExportError::Invalid(_))
+        ));
+    }
 
     fn shell(exec: &str, args: &[&str]) -> NodeKind {
         let mut action = Action::new("shell").with_text("exec", exec);

@@ -340,6 +340,14 @@ impl Workflow {
         })
     }
 
+    /// The names `${…}` may use without further definition: parameters and job properties.
+    pub fn defined_names(&self) -> impl Iterator<Item = &str> {
+        self.parameters
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(self.job_properties.iter().map(|p| p.name.as_str()))
+    }
+
     pub fn node(&self, name: &str) -> Option<&Node> {
         self.nodes.iter().find(|n| n.name == name)
     }

@@ -364,12 +364,7 @@ fn parse_kept(text: &str) -> Result<crate::xml::Element, String> {
 /// `<parameters>` as Oozie's `ParameterVerifier` checks them against the job properties
 /// (E0739, E0738), and `${name}` references nothing defines (S2003).
 fn check_parameters(wf: &Workflow, issues: &mut Vec<Issue>) {
-    let defined: HashSet<&str> = wf
-        .parameters
-        .iter()
-        .map(|p| p.name.as_str())
-        .chain(wf.job_properties.iter().map(|p| p.name.as_str()))
-        .collect();
+    let defined: HashSet<&str> = wf.defined_names().collect();
     if wf.parameters.iter().any(|p| p.name.trim().is_empty()) {
         issues.push(Issue::error(
             "E0739",
@@ -396,7 +391,7 @@ fn check_parameters(wf: &Workflow, issues: &mut Vec<Issue>) {
     }
     let mut undefined: Vec<(String, Vec<String>)> = Vec::new();
     let mut note = |var: &str, node: Option<&str>| {
-        if defined.contains(var) || EL_CONSTANTS.contains(&var) {
+        if defined.contains(var) || crate::el::catalog::CONSTANTS.contains(&var) {
             return;
         }
         let entry = match undefined.iter_mut().position(|(v, _)| v == var) {
@@ -444,9 +439,6 @@ fn check_parameters(wf: &Workflow, issues: &mut Vec<Issue>) {
         );
     }
 }
-
-/// EL's constants, usable as `${KB}` without a definition.
-const EL_CONSTANTS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];
 
 /// Every text a field set holds, including nested groups and properties' values.
 fn for_each_text(fields: &Fields, f: &mut dyn FnMut(&str)) {

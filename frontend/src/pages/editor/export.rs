@@ -1,16 +1,14 @@
 //! The export dialog: the drawing as Oozie will get it, made in the browser by the same
 //! shared code the server exports with. It shows workflow.xml highlighted and
-//! job.properties, says what the export added to the drawing (fork/join pairs for parallel
-//! branches, an end or a kill the drawing lacks, orderings a non-nested drawing needs), and
+//! job.properties, says what the export added to the drawing (`export_with_notes`), and
 //! downloads either file, or the stored app as a zip.
 
-use crate::i18n::{t, tf};
 use leptos::prelude::*;
-use shared::oozie::plan::{PlanKind, plan};
-use shared::oozie::{to_job_properties, to_workflow_xml};
+use shared::oozie::{export_with_notes, to_job_properties};
 use shared::workflow::Workflow;
 
 use crate::components::{Modal, XmlView};
+use crate::i18n::{t, tf};
 use crate::state::{EditorState, Status};
 
 /// What exporting a drawing gives: both files and what was added on the way.
@@ -23,33 +21,7 @@ pub struct Exported {
 
 /// The export of `wf`, or why there is none (Oozie would reject it).
 pub fn export(wf: &Workflow) -> Result<Exported, String> {
-    let xml = to_workflow_xml(wf).map_err(|e| e.to_string())?;
-    let mut notes = Vec::new();
-    if let Ok(plan) = plan(wf) {
-        let added = |want: fn(&PlanKind) -> bool| -> Vec<&str> {
-            plan.nodes
-                .iter()
-                .filter(|n| n.id >= wf.nodes.len() && want(&n.kind))
-                .map(|n| plan.name(n.id))
-                .collect()
-        };
-        let forks = added(|k| matches!(k, PlanKind::Fork { .. }));
-        if !forks.is_empty() {
-            notes.push(format!(
-                "{} fork/join pair(s) added for the parallel branches ({}).",
-                forks.len(),
-                forks.join(", ")
-            ));
-        }
-        let ends = added(|k| matches!(k, PlanKind::End));
-        let kills = added(|k| matches!(k, PlanKind::Kill { .. }));
-        for (what, names) in [("an end node", ends), ("a kill node", kills)] {
-            if let Some(name) = names.first() {
-                notes.push(format!("{what} added ('{name}'): Oozie needs one."));
-            }
-        }
-        notes.extend(plan.ordering_warnings().into_iter().map(|i| i.message));
-    }
+    let (xml, notes) = export_with_notes(wf).map_err(|e| e.to_string())?;
     Ok(Exported {
         xml,
         properties: to_job_properties(wf),
@@ -138,39 +110,5 @@ pub fn ExportDialog(state: EditorState, open: RwSignal<bool>) -> impl IntoView {
                         })}
                     </div>
         </Modal>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use shared::workflow::{EdgeKind, NodeType, Point};
-
-    #[test]
-    fn an_export_says_what_it_added_to_the_drawing() {
-        // a → (b, c) → d: drawn without fork or join.
-        let mut wf = Workflow::new_drawing("wf");
-        for name in ["a", "b", "c", "d"] {
-            let n = wf.add_node(NodeType::Action("shell"), Point::default());
-            wf.rename_node(&n, name).unwrap();
-            if let Some(action) = wf.node_mut(name).and_then(|n| n.kind.as_action_mut()) {
-                *action = action.clone().with_text("exec", "true");
-            }
-        }
-        for (from, to) in [("a", "b"), ("a", "c"), ("b", "d"), ("c", "d")] {
-            wf.connect(from, to, EdgeKind::Ok).unwrap();
-        }
-        let done = export(&wf).unwrap();
-        assert!(done.xml.contains("<fork name="), "{}", done.xml);
-        assert!(
-            done.notes
-                .iter()
-                .any(|n| n.starts_with("1 fork/join pair(s) added")),
-            "{:?}",
-            done.notes
-        );
-        // A drawing Oozie would reject is not exported, and says why.
-        wf.connect("d", "a", EdgeKind::Ok).unwrap();
-        assert!(export(&wf).unwrap_err().contains("validation error"));
     }
 }

@@ -5,11 +5,11 @@
 //! API: the events need no permission prompt, carry plain text between tabs and other
 //! workflows, and fire for Ctrl/Cmd+C, X and V as for the browser's own menu.
 
-use crate::i18n::tf;
 use leptos::ev;
 use leptos::prelude::*;
 
 use crate::dom::in_text_field;
+use crate::i18n::tf;
 use crate::state::{EditorState, Selection, Status};
 
 /// What the page's toolbar exposes to the keyboard.

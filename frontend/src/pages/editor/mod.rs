@@ -6,13 +6,13 @@ mod export;
 mod input;
 mod versions;
 
-use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use shared::api::Role;
 
 use crate::api::{self, ApiError};
+use crate::i18n::{t, tf};
 use shared::workflow::layout::Direction;
 
 use crate::canvas::{Canvas, Minimap, ZoomControls};

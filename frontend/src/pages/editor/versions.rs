@@ -2,7 +2,6 @@
 //! added, removed and changed coloured (see `canvas::compare`), and listed in words down
 //! to each changed field, so a reviewer sees both the shape and the detail.
 
-use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use shared::workflow::Workflow;
 use shared::workflow::diff::{Change, WorkflowDiff, diff};
@@ -11,6 +10,7 @@ use crate::api;
 use crate::canvas::Still;
 use crate::canvas::compare::compare;
 use crate::components::Modal;
+use crate::i18n::{t, tf};
 use crate::state::EditorState;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
