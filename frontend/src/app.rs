@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute, lazy_route, path};
 use shared::api::SessionInfo;
 
 use crate::api;
@@ -44,16 +44,28 @@ pub fn App() -> impl IntoView {
     let ever_in = Memo::new(move |was: Option<&bool>| {
         was.copied().unwrap_or(false) || (signed_in.get() && !must_change.get())
     });
+    // Most sessions go on to the designer, the largest piece of the app: fetch it while the
+    // list is being read, so opening a workflow does not wait for the download.
+    Effect::new(move |preloaded: Option<bool>| {
+        let now = ever_in.get();
+        if now && preloaded != Some(true) {
+            spawn_local(<EditorRoute as LazyRoute>::preload());
+        }
+        now || preloaded == Some(true)
+    });
     view! {
         <Router>
             <div class="app">
                 <Show when=move || ever_in.get()>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=WorkflowList/>
-                        <Route path=path!("/workflows/:id") view=Editor/>
-                        <Route path=path!("/runs") view=Runs/>
-                        <Route path=path!("/instances/:id") view=InstancePage/>
-                        <Route path=path!("/coordinator-jobs/:id") view=CoordJobPage/>
+                        <Route path=path!("/workflows/:id") view={Lazy::<EditorRoute>::new()}/>
+                        <Route path=path!("/runs") view={Lazy::<RunsRoute>::new()}/>
+                        <Route path=path!("/instances/:id") view={Lazy::<InstanceRoute>::new()}/>
+                        <Route
+                            path=path!("/coordinator-jobs/:id")
+                            view={Lazy::<CoordJobRoute>::new()}
+                        />
                     </Routes>
                 </Show>
                 {move || match (checked.get(), signed_in.get(), must_change.get()) {
@@ -69,3 +81,28 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
+
+// Each page but the list is a piece of wasm of its own (split out by `cargo xtask dist`),
+// fetched the first time the page is shown: signing in and listing workflows does not wait
+// for the designer, and the designer does not wait for the operations pages.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(EditorRoute, Editor);
+lazy_page!(RunsRoute, Runs);
+lazy_page!(InstanceRoute, InstancePage);
+lazy_page!(CoordJobRoute, CoordJobPage);

@@ -449,9 +449,25 @@ fn ensure_wasm_target() -> Result<()> {
 }
 
 struct DistReport {
-    wasm_bytes: u64,
-    wasm_gzip_bytes: u64,
+    /// Every piece of the app's wasm, the main module first: (file, bytes, bytes gzipped).
+    pieces: Vec<(String, u64, u64)>,
     optimized: bool,
+}
+
+impl DistReport {
+    fn summary(&self) -> String {
+        let (_, main, main_gz) = &self.pieces[0];
+        let total_gz: u64 = self.pieces.iter().map(|p| p.2).sum();
+        format!(
+            "wasm: main module {main} bytes, {main_gz} gzipped; all {} pieces {total_gz} gzipped{}",
+            self.pieces.len(),
+            if self.optimized {
+                ", after wasm-opt"
+            } else {
+                ", not optimized"
+            }
+        )
+    }
 }
 
 /// Builds the browser app into `target/dist`: `index.html` plus content-hashed files under
@@ -470,43 +486,79 @@ fn dist() -> Result<DistReport> {
         build.env_remove(var);
     }
     // Leptos then type-erases every component's view, which drops many monomorphized
-    // copies of the rendering code (measured: 28 KB less gzipped). Its own target
-    // directory keeps this from rebuilding anything native.
-    build.env("RUSTFLAGS", "--cfg erase_components");
+    // copies of the rendering code (measured: 28 KB less gzipped). The relocations let
+    // wasm-split move code between modules. Its own target directory keeps this from
+    // rebuilding anything native.
+    build.env(
+        "RUSTFLAGS",
+        "--cfg erase_components -Clink-args=--emit-relocs",
+    );
     run(&mut build)?;
     let wasm_in = wasm_target_dir
         .join(WASM_TARGET)
         .join("wasm-release/frontend.wasm");
 
-    step("generating JavaScript bindings (wasm-bindgen-cli-support)");
+    step("splitting the wasm at its lazy pages (wasm_split_cli_support)");
     let staging = root().join("target/dist-staging");
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
+    let main_split = staging.join("frontend_split.wasm");
+    let input = fs::read(&wasm_in)?;
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(&input);
+        options.output_dir = &staging;
+        options.main_out_path = &main_split;
+        // Both paths are relative to the module that imports them, and every file of the
+        // app sits in one directory.
+        options.main_module = "./frontend.js";
+        options.link_name = "./split.js";
+        options
+    })
+    .map_err(|err| anyhow::anyhow!("wasm-split failed: {err:#}"))?;
+
+    step("generating JavaScript bindings (wasm-bindgen-cli-support)");
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm_in)
+        .input_path(&main_split)
+        .out_name("frontend")
         .web(true)?
         .typescript(false)
+        // The split pieces link to the main module by these names.
+        .keep_lld_exports(true)
+        .demangle(false)
         // Bindgen's library default differs from its CLI: keep the default module path.
         .omit_default_module_path(false)
         .generate(&staging)
         .context("wasm-bindgen failed")?;
-    let wasm = staging.join("frontend_bg.wasm");
+    fs::remove_file(&main_split)?;
+    let main_wasm = staging.join("frontend_bg.wasm");
+    let mut pieces = vec![main_wasm.clone()];
+    pieces.extend(split.split_modules.iter().cloned());
 
     // SLUICE_NO_WASM_OPT keeps the function names, for profiling in the browser.
     let skip_opt = env::var_os("SLUICE_NO_WASM_OPT").is_some();
-    let optimized = match wasm_opt()?.filter(|_| !skip_opt) {
-        Some(wasm_opt) => {
+    let optimized = match wasm_opt()? {
+        Some(wasm_opt) if !skip_opt => {
             step("shrinking the wasm (wasm-opt -Oz, binaryen 132 from npm)");
-            let before = fs::metadata(&wasm)?.len();
-            let optimized = staging.join("frontend_opt.wasm");
-            run(Command::new(&wasm_opt)
-                .arg("-Oz")
-                .arg(&wasm)
-                .arg("-o")
-                .arg(&optimized))?;
-            fs::rename(&optimized, &wasm)?;
-            println!("    {before} → {} bytes", fs::metadata(&wasm)?.len());
+            for piece in &pieces {
+                let before = fs::metadata(piece)?.len();
+                let optimized = piece.with_extension("opt");
+                run(Command::new(&wasm_opt)
+                    .arg("-Oz")
+                    .arg(piece)
+                    .arg("-o")
+                    .arg(&optimized))?;
+                fs::rename(&optimized, piece)?;
+                println!(
+                    "    {}: {before} → {} bytes",
+                    piece.file_name().unwrap_or_default().to_string_lossy(),
+                    fs::metadata(piece)?.len()
+                );
+            }
             true
+        }
+        Some(_) => {
+            println!("    (SLUICE_NO_WASM_OPT: skipping wasm-opt, names kept)");
+            false
         }
         None => {
             println!(
@@ -519,45 +571,80 @@ fn dist() -> Result<DistReport> {
     step("assembling target/dist");
     let dist = dist_dir();
     let _ = fs::remove_dir_all(&dist);
-    fs::create_dir_all(dist.join("pkg"))?;
-    let js = fs::read(staging.join("frontend.js"))?;
-    let wasm_bytes = fs::read(&wasm)?;
+    // The app's files name each other (the bindings import split.js, which fetches the
+    // pieces), so they keep their names and share one directory named by a hash of them all.
+    let mut app_files = Vec::new();
+    for entry in fs::read_dir(&staging)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".js") || name.ends_with(".wasm") {
+            app_files.push((name, fs::read(&path)?));
+        }
+    }
+    app_files.sort();
+    let app_dir = format!(
+        "app-{}",
+        fingerprint(
+            &app_files
+                .iter()
+                .flat_map(|(n, b)| [n.as_bytes(), b])
+                .collect::<Vec<_>>()
+                .concat()
+        )
+    );
+    fs::create_dir_all(dist.join("pkg").join(&app_dir))?;
+    for (name, bytes) in &app_files {
+        fs::write(dist.join("pkg").join(&app_dir).join(name), bytes)?;
+    }
     let css = fs::read(root().join("assets/style.css")).context("assets/style.css")?;
-    let js_name = format!("frontend-{}.js", fingerprint(&js));
-    let wasm_name = format!("frontend-{}.wasm", fingerprint(&wasm_bytes));
     let css_name = format!("style-{}.css", fingerprint(&css));
     // The time-zone rules, read out of the same chrono-tz the server compiles in (see
     // shared/src/time/zonedb.rs): a file of their own, loaded beside the app.
     let zones = shared::time::zonedb::ZoneDb::from_tzdb().encode();
     let zones_name = format!("zones-{}.bin", fingerprint(&zones));
     fs::write(dist.join("pkg").join(&zones_name), &zones)?;
-    fs::write(dist.join("pkg").join(&js_name), &js)?;
-    fs::write(dist.join("pkg").join(&wasm_name), &wasm_bytes)?;
     fs::write(dist.join("pkg").join(&css_name), &css)?;
     let index = fs::read_to_string(root().join("assets/index.html"))
         .context("assets/index.html")?
         .replace("{{css}}", &format!("/pkg/{css_name}"))
-        .replace("{{js}}", &format!("/pkg/{js_name}"))
-        .replace("{{wasm}}", &format!("/pkg/{wasm_name}"))
+        .replace("{{js}}", &format!("/pkg/{app_dir}/frontend.js"))
+        .replace("{{wasm}}", &format!("/pkg/{app_dir}/frontend_bg.wasm"))
         .replace("{{zones}}", &format!("/pkg/{zones_name}"));
     fs::write(dist.join("index.html"), index)?;
     fs::copy(root().join("assets/favicon.svg"), dist.join("favicon.svg"))
         .context("assets/favicon.svg")?;
 
-    let wasm_gzip_bytes = gzip_len(&wasm_bytes)?;
+    let mut report = DistReport {
+        pieces: Vec::new(),
+        optimized,
+    };
+    for piece in &pieces {
+        let bytes = fs::read(piece)?;
+        let name = piece
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        println!(
+            "    {name}: {} bytes, {} gzip -9",
+            bytes.len(),
+            gzip_len(&bytes)?
+        );
+        report
+            .pieces
+            .push((name, bytes.len() as u64, gzip_len(&bytes)?));
+    }
     println!(
-        "    wasm: {} bytes raw, {} bytes gzip -9{}; time zones: {} bytes raw, {} gzip -9",
-        wasm_bytes.len(),
-        wasm_gzip_bytes,
-        if optimized { " (after wasm-opt)" } else { "" },
+        "    {}; time zones: {} bytes raw, {} gzip -9",
+        report.summary(),
         zones.len(),
         gzip_len(&zones)?
     );
-    Ok(DistReport {
-        wasm_bytes: wasm_bytes.len() as u64,
-        wasm_gzip_bytes,
-        optimized,
-    })
+    Ok(report)
 }
 
 /// `WASM_OPT` if set; otherwise binaryen 132 installed from npm into `target/tools` when npm
@@ -800,15 +887,9 @@ fn test() -> Result<()> {
         .env("SLUICE_REQUIRE_POSTGRES", "1"))?;
 
     println!(
-        "\nAll checks passed in {:.0} s. wasm: {} bytes, {} gzipped{}.",
+        "\nAll checks passed in {:.0} s. {}.",
         started.elapsed().as_secs_f64(),
-        report.wasm_bytes,
-        report.wasm_gzip_bytes,
-        if report.optimized {
-            ", after wasm-opt"
-        } else {
-            ", not optimized"
-        }
+        report.summary()
     );
     Ok(())
 }
