@@ -297,8 +297,12 @@ fn Workspace(state: EditorState) -> impl IntoView {
         </header>
         {draft_banner}
         <Shortcuts open=sheet_open/>
-        <export::ExportDialog state open=export_open/>
-        <versions::VersionDialog state shown=shown_version can_restore=can_edit on_restore=restore/>
+        <Show when=move || export_open.get()>
+            {move || Suspend::new(export_dialog(state, export_open))}
+        </Show>
+        <Show when=move || shown_version.with(Option::is_some)>
+            {move || Suspend::new(version_dialog(state, shown_version, can_edit, restore))}
+        </Show>
         <div class="editor">
             <Palette state/>
             <div class="canvas-wrap">
@@ -309,7 +313,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
             </div>
             <aside class="side">
                 <Show when=move || schedule_open.get()>
-                    <Schedule state on_close=Callback::new(move |()| schedule_open.set(false))/>
+                    {move || Suspend::new(schedule_panel(state, Callback::new(move |()| schedule_open.set(false))))}
                 </Show>
                 <Show when=move || history_open.get()>
                     <History
@@ -328,4 +332,27 @@ fn Workspace(state: EditorState) -> impl IntoView {
             </aside>
         </div>
     }
+}
+
+// What is opened now and then, and carries code of its own (the Oozie export plan and XML
+// writer; the coordinator's resolution and schedule maths), is a piece of wasm fetched on
+// first use, so opening the designer does not wait for it.
+#[lazy]
+fn export_dialog(state: EditorState, open: RwSignal<bool>) -> AnyView {
+    view! { <export::ExportDialog state open/> }.into_any()
+}
+
+#[lazy]
+fn version_dialog(
+    state: EditorState,
+    shown: RwSignal<Option<versions::Shown>>,
+    can_restore: Signal<bool>,
+    on_restore: Callback<i64>,
+) -> AnyView {
+    view! { <versions::VersionDialog state shown can_restore on_restore/> }.into_any()
+}
+
+#[lazy]
+fn schedule_panel(state: EditorState, on_close: Callback<()>) -> AnyView {
+    view! { <Schedule state on_close/> }.into_any()
 }
