@@ -451,6 +451,9 @@ fn ensure_wasm_target() -> Result<()> {
 struct DistReport {
     /// Every piece of the app's wasm, the main module first: (file, bytes, bytes gzipped).
     pieces: Vec<(String, u64, u64)>,
+    /// What opening the designer fetches, gzipped: the main module, the designer's piece and
+    /// the chunks it shares with other pages.
+    designer_gz: u64,
     optimized: bool,
 }
 
@@ -459,7 +462,9 @@ impl DistReport {
         let (_, main, main_gz) = &self.pieces[0];
         let total_gz: u64 = self.pieces.iter().map(|p| p.2).sum();
         format!(
-            "wasm: main module {main} bytes, {main_gz} gzipped; all {} pieces {total_gz} gzipped{}",
+            "wasm: main module {main} bytes, {main_gz} gzipped; the designer {} gzipped; all {} \
+             pieces {total_gz} gzipped{}",
+            self.designer_gz,
             self.pieces.len(),
             if self.optimized {
                 ", after wasm-opt"
@@ -620,6 +625,7 @@ fn dist() -> Result<DistReport> {
 
     let mut report = DistReport {
         pieces: Vec::new(),
+        designer_gz: 0,
         optimized,
     };
     for piece in &pieces {
@@ -638,6 +644,29 @@ fn dist() -> Result<DistReport> {
             .pieces
             .push((name, bytes.len() as u64, gzip_len(&bytes)?));
     }
+    // What each lazy function fetches the first time it runs, on top of the main module.
+    let gzipped = |stem: &String| {
+        let file = format!("{stem}.wasm");
+        report
+            .pieces
+            .iter()
+            .find(|p| p.0 == file)
+            .map_or(0, |p| p.2)
+    };
+    let main_gz = report.pieces[0].2;
+    let mut opened: Vec<(&String, u64)> = split
+        .prefetch_map
+        .iter()
+        .map(|(lazy, stems)| (lazy, main_gz + stems.iter().map(gzipped).sum::<u64>()))
+        .collect();
+    opened.sort();
+    for (lazy, gz) in &opened {
+        println!("    opening {lazy}: {gz} bytes gzip -9, main module included");
+    }
+    report.designer_gz = opened
+        .iter()
+        .find(|(lazy, _)| lazy.contains("editor_route"))
+        .map_or(0, |o| o.1);
     println!(
         "    {}; time zones: {} bytes raw, {} gzip -9",
         report.summary(),
