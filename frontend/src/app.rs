@@ -46,12 +46,13 @@ pub fn App() -> impl IntoView {
     });
     // Most sessions go on to the designer, the largest piece of the app: fetch it while the
     // list is being read, so opening a workflow does not wait for the download.
-    Effect::new(move |preloaded: Option<bool>| {
-        let now = ever_in.get();
-        if now && preloaded != Some(true) {
-            spawn_local(<EditorRoute as LazyRoute>::preload());
+    Effect::new(move |fetched: Option<bool>| {
+        // Once fetched, the effect reads no signal and never runs again.
+        if fetched == Some(true) || !ever_in.get() {
+            return fetched.unwrap_or(false);
         }
-        now || preloaded == Some(true)
+        spawn_local(<EditorRoute as LazyRoute>::preload());
+        true
     });
     view! {
         <Router>

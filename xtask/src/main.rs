@@ -635,14 +635,9 @@ fn dist() -> Result<DistReport> {
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        println!(
-            "    {name}: {} bytes, {} gzip -9",
-            bytes.len(),
-            gzip_len(&bytes)?
-        );
-        report
-            .pieces
-            .push((name, bytes.len() as u64, gzip_len(&bytes)?));
+        let gz = gzip_len(&bytes)?;
+        println!("    {name}: {} bytes, {gz} gzip -9", bytes.len());
+        report.pieces.push((name, bytes.len() as u64, gz));
     }
     // What each lazy function fetches the first time it runs, on top of the main module.
     let gzipped = |stem: &String| {
