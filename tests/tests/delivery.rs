@@ -58,6 +58,18 @@ async fn each_page_fetches_its_own_wasm_compressed_and_cached_for_good() -> Resu
         "the runs page's piece waits for the runs page: {fetched:?}"
     );
 
+    // The designer fetches the export dialog's piece when the dialog first opens.
+    browser.create_workflow(&server, "pieces").await?;
+    ensure!(
+        !has_piece(&wasm_fetched(&browser).await?, "export_dialog"),
+        "the export dialog's piece waits for the dialog"
+    );
+    browser.click("export").await?;
+    browser.get("export-dialog").await?;
+    ensure!(has_piece(&wasm_fetched(&browser).await?, "export_dialog"));
+    browser.driver.goto(server.url("/")).await?;
+    browser.get("new-workflow-name").await?;
+
     browser.click("nav-runs").await?;
     browser.get("instance-status-filter").await?;
     let fetched = wasm_fetched(&browser).await?;
