@@ -66,13 +66,41 @@ pub struct VersionSummary {
 }
 
 /// A version with its definition.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[cfg_attr(feature = "schema", schemars(rename = "{T}Version"))]
 pub struct VersionRecord<T> {
     #[serde(flatten)]
     pub summary: VersionSummary,
     pub definition: T,
+}
+
+/// Read through a flat record: serde's `flatten` would buffer the whole definition and
+/// read it a second time, which compiles the workflow's whole reader twice into the
+/// browser app.
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for VersionRecord<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Flat<T> {
+            version: i64,
+            size: usize,
+            author: Option<String>,
+            comment: String,
+            created_at: String,
+            definition: T,
+        }
+        let flat = Flat::<T>::deserialize(deserializer)?;
+        Ok(VersionRecord {
+            summary: VersionSummary {
+                version: flat.version,
+                size: flat.size,
+                author: flat.author,
+                comment: flat.comment,
+                created_at: flat.created_at,
+            },
+            definition: flat.definition,
+        })
+    }
 }
 
 /// Create a workflow or a coordinator: just a name, the definition starts empty.
@@ -1045,4 +1073,34 @@ pub struct CoordEvent {
     pub action: Option<i64>,
     /// A [`CoordStatus`] for the job, a [`CoordActionStatus`] for an action.
     pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_reads_back_as_written() {
+        let mut definition = Workflow::new("w");
+        definition.add_node(
+            crate::workflow::NodeType::Action("shell"),
+            crate::workflow::Point { x: 1.0, y: 2.0 },
+        );
+        let record = VersionRecord {
+            summary: VersionSummary {
+                version: 3,
+                size: 1,
+                author: Some("ann".into()),
+                comment: "first".into(),
+                created_at: "2026-11-21T00:00:00Z".into(),
+            },
+            definition,
+        };
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["version"], 3, "the summary sits beside the definition");
+        assert_eq!(
+            serde_json::from_value::<VersionRecord<Workflow>>(json).unwrap(),
+            record
+        );
+    }
 }

@@ -17,6 +17,7 @@ pub mod api;
 pub mod coord;
 pub mod el;
 pub mod oozie;
+pub mod order;
 pub mod time;
 pub mod workflow;
 pub mod xml;

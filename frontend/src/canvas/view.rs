@@ -262,7 +262,7 @@ fn DragLayer(state: EditorState) -> impl IntoView {
     // The dragged nodes and, computed once per drag, the edges that go with them.
     let lifted = Memo::new(move |_| {
         let mut names: Vec<String> = state.moving.with(|m| m.iter().cloned().collect());
-        names.sort();
+        shared::order::sort(&mut names);
         names
     });
     let lifted_edges = Memo::new(move |_| {

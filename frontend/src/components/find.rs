@@ -21,7 +21,7 @@ pub fn find(names: impl Iterator<Item = String>, query: &str) -> Vec<String> {
             lower.contains(&q).then(|| (!lower.starts_with(&q), n))
         })
         .collect();
-    hits.sort();
+    shared::order::sort(&mut hits);
     hits.into_iter().take(SHOWN).map(|(_, n)| n).collect()
 }
 

@@ -203,7 +203,9 @@ pub fn suggest(
             ));
         }
     }
-    all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.label.cmp(&b.1.label)));
+    crate::order::sort_by(&mut all, |a, b| {
+        a.0.cmp(&b.0).then_with(|| a.1.label.cmp(&b.1.label))
+    });
     all.into_iter().take(limit).map(|(_, s)| s).collect()
 }
 

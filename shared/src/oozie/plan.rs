@@ -200,7 +200,7 @@ impl<'a> Plan<'a> {
                         .collect();
                     let mut ids: Vec<usize> =
                         cut.orderings.iter().flat_map(|&(b, a)| [b, a]).collect();
-                    ids.sort_unstable_by_key(|&i| self.name(i));
+                    crate::order::sort_by_key(&mut ids, |&i| self.name(i));
                     ids.dedup();
                     let message = format!(
                         "To export as Oozie fork/join, {} (this parallelism is lost in Oozie)",
@@ -450,7 +450,7 @@ impl<'a> Planner<'a> {
         let succ = Adjacency::new(n, &succ_pairs);
         for (d, list) in branches.iter_mut().enumerate() {
             // The default goes last, as Oozie writes it.
-            list.sort_by_key(|b| b.predicate.is_none());
+            crate::order::sort_by_key(list, |b| b.predicate.is_none());
             for b in list.iter() {
                 if !b.exits.is_empty() && (!b.units.is_empty() || b.exits.len() > 1) {
                     issues.push(
@@ -667,9 +667,9 @@ impl<'a> Planner<'a> {
                 .flat_map(|v| self.succ[v].iter().copied())
                 .filter(|w| !inside.contains(w))
                 .collect();
-            exits.sort_unstable();
+            crate::order::sort(&mut exits);
             exits.dedup();
-            region.sort_unstable();
+            crate::order::sort(&mut region);
             self.exits[d] = exits;
             self.region[d] = region;
         }
@@ -743,7 +743,7 @@ impl<'a> Planner<'a> {
                     .map(|(_, node)| node),
             )
             .collect();
-        keyed.sort_by_key(|(key, _)| *key);
+        crate::order::sort_by_key(&mut keyed, |(key, _)| *key);
         let mut nodes: Vec<PlanNode<'a>> = keyed.into_iter().map(|(_, node)| node).collect();
         self.names.name_pairs(&nodes);
         if needs_default_kill {
@@ -861,7 +861,7 @@ impl<'a> Planner<'a> {
         self.local = local;
         let tree = dag.decompose();
         // Warnings in drawing order, not in the order the decomposition happened on them.
-        dag.cuts.sort_by_key(|cut| {
+        crate::order::sort_by_key(&mut dag.cuts, |cut| {
             (
                 cut.before.iter().min().copied(),
                 cut.after.iter().min().copied(),
@@ -961,7 +961,7 @@ impl<'a> Planner<'a> {
             }
         }
         let mut units: Vec<usize> = seen.into_iter().collect();
-        units.sort_unstable();
+        crate::order::sort(&mut units);
         self.plan_flow(&units, next)
     }
 }
@@ -1153,7 +1153,7 @@ impl Dag {
                     }
                 }
             }
-            part.sort_unstable();
+            crate::order::sort(&mut part);
             parts.push(part);
         }
         parts
@@ -1189,7 +1189,7 @@ impl Dag {
             let mut from = 0;
             for k in free.into_iter().chain([order.len()]) {
                 let mut part = order[from..k].to_vec();
-                part.sort_unstable();
+                crate::order::sort(&mut part);
                 children.push(arena.child(part, work));
                 from = k;
             }
@@ -1228,7 +1228,7 @@ impl Dag {
                     .collect();
                 slot = arena.placeholder();
                 branches.push((scan.low[kept], slot));
-                branches.sort_unstable();
+                crate::order::sort(&mut branches);
                 arena.0[tail] = Tree::Parallel(branches.into_iter().map(|(_, c)| c).collect());
             }
             if scan.live == 1 || scan.free_cuts(from).next().is_some() {
@@ -1275,7 +1275,7 @@ impl Dag {
                 }
             }
         }
-        order.sort_unstable_by_key(|&v| (self.level[v], v));
+        crate::order::sort_by_key(&mut order, |&v| (self.level[v], v));
         order
     }
 
@@ -1513,7 +1513,7 @@ impl Scan {
             nodes.push(order[p]);
         }
         self.count(positions, dag, order, -1);
-        nodes.sort_unstable();
+        crate::order::sort(&mut nodes);
         nodes
     }
 
@@ -1532,7 +1532,7 @@ impl Scan {
             roots.extend([child, root]);
         }
         let mut roots: Vec<usize> = roots.into_iter().map(|r| self.find(r)).collect();
-        roots.sort_unstable();
+        crate::order::sort(&mut roots);
         roots.dedup();
         roots.retain(|&r| r >= from && self.alive[r]);
         if let [only] = roots.as_slice() {
@@ -1591,7 +1591,7 @@ impl Scan {
             .into_iter()
             .map(|p| order[p])
             .collect();
-        nodes.sort_unstable();
+        crate::order::sort(&mut nodes);
         nodes
     }
 }

@@ -441,7 +441,7 @@ fn fork_join_walk(graph: &ControlGraph<'_>, resolved: &[usize]) -> Result<(), Oo
                 ok_path,
             } => {
                 let mut joins = joins_of_fork.remove(&fork).unwrap_or_default();
-                joins.sort_unstable();
+                crate::order::sort(&mut joins);
                 match joins.as_slice() {
                     [] => {
                         return Err(OozieError::new(

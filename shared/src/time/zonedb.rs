@@ -234,7 +234,7 @@ impl ZoneDb {
             });
             db.names.push((tz.name().to_owned(), index));
         }
-        db.names.sort();
+        crate::order::sort(&mut db.names);
         db
     }
 }

@@ -50,7 +50,7 @@ impl SchemaVersion {
 
 /// The value of one field. The field's [`FieldKind`] says which variant it holds; the JSON
 /// form is the natural one (a string, `true`, a list of strings, a list of properties…).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Value {
@@ -89,7 +89,7 @@ pub struct Property {
 }
 
 /// A file-system operation of an `fs` action or a `prepare` block, in the order written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum FsOp {
@@ -921,12 +921,12 @@ mod tests {
     #[test]
     fn every_type_has_a_unique_id_and_unique_field_keys() {
         let mut ids: Vec<_> = ACTIONS.iter().map(|s| s.id).collect();
-        ids.sort_unstable();
+        crate::order::sort(&mut ids);
         ids.dedup();
         assert_eq!(ids.len(), 14);
         for s in ACTIONS {
             let mut keys: Vec<_> = s.fields.iter().map(|f| f.key).collect();
-            keys.sort_unstable();
+            crate::order::sort(&mut keys);
             keys.dedup();
             assert_eq!(keys.len(), s.fields.len(), "{}", s.id);
             for k in s.one_of.iter().chain(s.at_most_one) {

@@ -67,7 +67,7 @@ pub fn layout(wf: &mut Workflow, options: &LayoutOptions) -> usize {
         .filter_map(|(a, b)| Some((a?, b?)))
         .filter(|(a, b)| a != b)
         .collect();
-    edges.sort_unstable();
+    crate::order::sort(&mut edges);
     edges.dedup();
     let is_end: Vec<bool> = wf.nodes.iter().map(|n| n.kind == NodeKind::End).collect();
     let edges = break_cycles(n, &edges);
@@ -142,7 +142,7 @@ fn break_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<(usize, usize)> {
             }
         })
         .collect();
-    out.sort_unstable();
+    crate::order::sort(&mut out);
     out.dedup();
     out
 }
@@ -287,7 +287,7 @@ impl Layered {
                     })
                     .collect();
                 // Ties keep the current order, which lets later sweeps settle.
-                keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                crate::order::sort_by(&mut keyed, |a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
                 self.layers[l] = keyed.into_iter().map(|(_, _, v)| v).collect();
                 self.set_rank(l);
             }
@@ -313,7 +313,7 @@ impl Layered {
             return None;
         }
         let mut ranks: Vec<usize> = neighbours.iter().map(|&v| self.rank[v]).collect();
-        ranks.sort_unstable();
+        crate::order::sort(&mut ranks);
         let m = ranks.len() / 2;
         Some(if ranks.len() % 2 == 1 {
             ranks[m] as f64
@@ -331,7 +331,7 @@ impl Layered {
                     .flat_map(|&a| self.down[a].iter().map(move |&b| (a, b)))
                     .map(|(a, b)| (self.rank[a], self.rank[b]))
                     .collect();
-                pairs.sort_unstable();
+                crate::order::sort(&mut pairs);
                 bilayer_crossings(&pairs, self.layers[l].len())
             })
             .sum()
@@ -577,7 +577,7 @@ mod tests {
             .iter()
             .map(|n| (n.position.x as i64, n.position.y as i64))
             .collect();
-        boxes.sort_unstable();
+        crate::order::sort(&mut boxes);
         for w in boxes.windows(2) {
             if w[0].0 == w[1].0 {
                 assert!(w[1].1 - w[0].1 >= 56, "{w:?}");

@@ -10,6 +10,7 @@
 //! into. Positions belong to the canvas and never reach the XML.
 
 pub mod action;
+mod de;
 pub mod diff;
 pub mod layout;
 mod validate;
@@ -71,7 +72,7 @@ pub struct JobProperty {
     pub value: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Node {
     pub name: String,

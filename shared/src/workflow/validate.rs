@@ -103,7 +103,7 @@ pub(crate) fn validate_and_plan(wf: &Workflow) -> (Vec<Issue>, Option<Plan<'_>>)
     };
     check_reachability(wf, &graph, &mut issues);
     // Stable: keeps the order of discovery inside each severity.
-    issues.sort_by_key(|i| i.severity != Severity::Error);
+    crate::order::sort_by_key(&mut issues, |i| i.severity != Severity::Error);
     (issues, plan)
 }
 
@@ -630,7 +630,7 @@ fn check_cycles(wf: &Workflow, graph: &NameGraph<'_>, issues: &mut Vec<Issue>) {
         .filter(|c| c.len() >= 2) // self-loops are E0706, reported with the edges
         .collect();
     // In drawing order, whatever order the algorithm found them in.
-    components.sort_by_key(|c| c.iter().min().copied());
+    crate::order::sort_by_key(&mut components, |c| c.iter().min().copied());
     for component in components {
         let members: HashSet<NodeIndex> = component.iter().copied().collect();
         // Start at the component's first node in document order: deterministic output.
