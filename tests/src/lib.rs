@@ -187,6 +187,11 @@ impl Server {
         })
     }
 
+    /// The `sluice` binary this server runs, for commands that need no server.
+    pub fn bin(&self) -> &Path {
+        &self.bin
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
     }

@@ -1,6 +1,7 @@
 //! Pieces of pages. They receive their state and never call the API themselves.
 
 mod confirm;
+mod cron_builder;
 mod el_input;
 mod find;
 mod history;
@@ -14,6 +15,7 @@ mod theme;
 mod xml_view;
 
 pub use confirm::{Confirm, Pending};
+pub use cron_builder::CronBuilder;
 pub use el_input::ElField;
 pub use find::Find;
 pub use history::History;

@@ -1,7 +1,10 @@
 //! Schedule a workflow: a coordinator that runs its saved version every N minutes, hours,
-//! days or months (or on a cron), from a start to an end, in a time zone. The next runs
-//! are computed here, in the browser, by the same code the server's scheduler runs; the
-//! Schedule button stores the coordinator, submits a job of it, and opens the job.
+//! days or months, at the end of every N days, weeks or months, or on a cron (typed, or
+//! built a field at a time), from a start to an end, in a time zone. The frequency is said
+//! in words, in the UI's language, and the next runs are computed here, in the browser, by
+//! the same code the server's scheduler runs: in the job's zone and in UTC, with the
+//! clock changes marked. The Schedule button stores the coordinator, submits a job of it,
+//! and opens the job.
 
 use std::collections::BTreeMap;
 
@@ -11,12 +14,30 @@ use leptos_router::hooks::use_navigate;
 use shared::coord::Coordinator;
 
 use crate::api;
+use crate::components::CronBuilder;
 use crate::dom::{clock, day};
-use crate::i18n::{t, tf};
+use crate::i18n::{Lang, lang, t, tf};
 use crate::state::EditorState;
 
-/// Runs shown in the preview.
-const PREVIEW: usize = 5;
+/// How many runs the preview may show.
+const PREVIEW_COUNTS: [usize; 4] = [5, 10, 25, 50];
+
+/// One run of the preview: its number, its time in the job's zone and in UTC, and the
+/// job zone's new offset when the clocks changed since the run before.
+#[derive(Clone, PartialEq)]
+struct PreviewRow {
+    number: u64,
+    local: String,
+    utc: String,
+    clock_change: Option<String>,
+}
+
+/// `±hh:mm`.
+fn offset_text(seconds: i32) -> String {
+    let sign = if seconds < 0 { '−' } else { '+' };
+    let s = seconds.unsigned_abs();
+    format!("{sign}{:02}:{:02}", s / 3600, s % 3600 / 60)
+}
 
 /// `now` (milliseconds since the epoch) as Oozie writes times, to the minute.
 fn oozie_time(ms: f64) -> String {
@@ -25,7 +46,8 @@ fn oozie_time(ms: f64) -> String {
         .unwrap_or_default()
 }
 
-/// The frequency attribute for every `n` of `unit`, or the cron as written.
+/// The frequency attribute for every `n` of `unit` (`days`, `endOfWeeks`…), or the cron
+/// as written.
 fn frequency(unit: &str, n: &str, cron: &str) -> String {
     match unit {
         "cron" => cron.trim().to_owned(),
@@ -61,21 +83,55 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     let coordinator = Memo::new(move |_| coordinator());
     // The next runs, by the shared crate: what the server will make.
     let zones = use_context::<api::Zones>().map(|z| z.0);
-    let preview = move || {
+    let count = RwSignal::new(PREVIEW_COUNTS[1]);
+    let preview = Memo::new(move |_| {
         if zones.is_some_and(|z| !z.get()) {
             return Err(t("Loading the time-zone rules…").to_owned());
         }
         let c = coordinator.get();
-        shared::coord::resolve::resolve(&c, &[], &BTreeMap::new(), "preview")
-            .and_then(|job| job.preview(PREVIEW, "preview"))
-            .map(|actions| {
-                actions
-                    .iter()
-                    .map(|a| format!("{} {} UTC", day(&a.nominal), clock(&a.nominal, false)))
-                    .collect::<Vec<_>>()
+        let job = shared::coord::resolve::resolve(&c, &[], &BTreeMap::new(), "preview")
+            .map_err(|e| format!("{}: {}", e.code, e.message))?;
+        let actions = job
+            .preview(count.get(), "preview")
+            .map_err(|e| format!("{}: {}", e.code, e.message))?;
+        let schedule = &job.schedule;
+        let words = shared::time::describe::describe(
+            &schedule.frequency,
+            &schedule.zone,
+            schedule.start,
+            match lang() {
+                Lang::En => shared::time::describe::Lang::En,
+                Lang::Zh => shared::time::describe::Lang::Zh,
+            },
+        );
+        let mut before = schedule.zone.offset_at(schedule.start).local_minus_utc();
+        let rows = actions
+            .iter()
+            .map(|a| {
+                let offset = schedule.zone.offset_at(a.nominal).local_minus_utc();
+                let local = schedule.zone.local(a.nominal);
+                let row = PreviewRow {
+                    number: a.number,
+                    local: format!(
+                        "{} {} {}",
+                        local.format("%Y-%m-%d"),
+                        local.format("%H:%M"),
+                        offset_text(offset)
+                    ),
+                    utc: a.nominal.format("%Y-%m-%dT%H:%MZ").to_string(),
+                    clock_change: (offset != before).then(|| {
+                        tf(
+                            "clocks changed: {} → {}",
+                            &[&offset_text(before), &offset_text(offset)],
+                        )
+                    }),
+                };
+                before = offset;
+                row
             })
-            .map_err(|e| format!("{}: {}", e.code, e.message))
-    };
+            .collect::<Vec<_>>();
+        Ok((words, schedule.zone.id(), rows))
+    });
 
     let navigate = use_navigate();
     let schedule = move |_| {
@@ -127,7 +183,7 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     view! {
         <section class="schedule" data-testid="schedule-panel">
             <h3>{t("Schedule")} <button class="link" data-testid="schedule-close" on:click=move |_| on_close.run(())>"×"</button></h3>
-            {field("Name", "schedule-name", name)}
+            {field(t("Name"), "schedule-name", name)}
             <label class="field">{t("Every")}
                 <span class="row">
                     <input data-testid="schedule-every" type="number" min="1" bind:value=every
@@ -137,24 +193,65 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                         <option value="hours">{t("hours")}</option>
                         <option value="days" selected>{t("days")}</option>
                         <option value="months">{t("months")}</option>
+                        <option value="endOfDays">{t("days, at the end of the day")}</option>
+                        <option value="endOfWeeks">{t("weeks, at the end of the week")}</option>
+                        <option value="endOfMonths">{t("months, at the end of the month")}</option>
                         <option value="cron">{t("cron")}</option>
                     </select>
                 </span>
             </label>
-            <Show when=move || unit.get() == "cron">{field("Cron (minute hour day month weekday)", "schedule-cron", cron)}</Show>
-            {field("Start (UTC, 2026-11-21T10:00Z)", "schedule-start", start)}
-            {field("End", "schedule-end", end)}
-            {field("Time zone", "schedule-timezone", timezone)}
-            <h4>{t("Next runs")}</h4>
-            {move || match preview() {
-                Ok(times) if times.is_empty() => view! { <p class="hint" data-testid="schedule-preview">{t("No run between the start and the end.")}</p> }.into_any(),
-                Ok(times) => view! {
-                    <ol data-testid="schedule-preview">{times.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ol>
+            <Show when=move || unit.get() == "cron">
+                {field(t("Cron (minute hour day month weekday)"), "schedule-cron", cron)}
+                <CronBuilder cron/>
+            </Show>
+            {field(t("Start (UTC, 2026-11-21T10:00Z)"), "schedule-start", start)}
+            {field(t("End"), "schedule-end", end)}
+            <label class="field">{t("Time zone")}
+                <input data-testid="schedule-timezone" list="schedule-zones" bind:value=timezone
+                    placeholder=t("Type to search: Asia/Shanghai, America/New_York…")/>
+            </label>
+            <datalist id="schedule-zones">
+                {move || zones.is_some_and(|z| z.get()).then(|| {
+                    shared::time::zonedb::installed().map(|db| {
+                        db.names.iter().map(|(name, _)| view! { <option value=name.clone()/> }).collect_view()
+                    })
+                })}
+            </datalist>
+            <h4>{t("Next runs")}
+                <select class="inline" data-testid="schedule-count" aria-label=t("How many runs to show")
+                    on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { count.set(n) }>
+                    {PREVIEW_COUNTS.into_iter().map(|n| view! {
+                        <option value=n.to_string() selected=n == count.get_untracked()>{n}</option>
+                    }).collect_view()}
+                </select>
+            </h4>
+            {move || match preview.get() {
+                Ok((words, _, rows)) if rows.is_empty() => view! {
+                    <p class="describe" data-testid="schedule-describe">{words}</p>
+                    <p class="hint" data-testid="schedule-preview">{t("No run between the start and the end.")}</p>
+                }.into_any(),
+                Ok((words, zone, rows)) => view! {
+                    <p class="describe" data-testid="schedule-describe">{words}</p>
+                    <table class="list preview" data-testid="schedule-preview">
+                        <thead><tr><th>"#"</th><th>{zone}</th><th>"UTC"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().map(|r| { let changed = r.clock_change.is_some(); view! {
+                                <tr data-testid=format!("preview-row-{}", r.number) class:clock-change=changed>
+                                    <td>{r.number}</td>
+                                    <td data-testid=format!("preview-local-{}", r.number)>
+                                        {r.local}
+                                        {r.clock_change.map(|c| view! { <span class="badge warn" data-testid=format!("preview-dst-{}", r.number)>{c}</span> })}
+                                    </td>
+                                    <td data-testid=format!("preview-utc-{}", r.number)><code>{r.utc}</code></td>
+                                </tr>
+                            }}).collect_view()}
+                        </tbody>
+                    </table>
                 }.into_any(),
                 Err(e) => view! { <p class="field-error" data-testid="schedule-preview">{e}</p> }.into_any(),
             }}
             <button class="primary" data-testid="schedule-submit" on:click=schedule
-                disabled=move || busy.get() || preview().is_err()>{t("Schedule")}</button>
+                disabled=move || busy.get() || preview.with(Result::is_err)>{t("Schedule")}</button>
             {move || message.get().map(|(error, text)| view! {
                 <p class="status" class:error=error data-testid="schedule-message">{text}</p>
             })}

@@ -12,6 +12,7 @@
 
 pub mod calendar;
 pub mod cron;
+pub mod cron_builder;
 pub mod describe;
 pub mod frequency;
 pub mod java_format;
