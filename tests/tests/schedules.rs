@@ -111,7 +111,7 @@ async fn the_cron_builder_and_the_preview_agree_with_sluice_coord_preview() -> R
     browser.select("schedule-count", "25").await?;
     browser
         .wait_for("25 runs", || async {
-            Ok(browser.exists("preview-row-25").await?)
+            browser.exists("preview-row-25").await
         })
         .await?;
     let mut in_browser = Vec::new();
