@@ -187,6 +187,33 @@ impl Server {
         })
     }
 
+    /// An `Authorization` header line with a new admin token, made by `sluice token add`
+    /// as an operator on the host would.
+    pub fn admin_auth(&self) -> Result<String> {
+        let token = self.sluice(
+            &["token", "add", "admin", "--name", "e2e", "--role", "admin"],
+            "",
+        )?;
+        Ok(format!("Authorization: Bearer {}\r\n", token.trim()))
+    }
+
+    /// Imports an Oozie app's XML through the API, signed in by `auth`.
+    pub fn import(&self, auth: &str, xml: &str) -> Result<()> {
+        let (status, reply) = http_send(
+            self.port,
+            "POST",
+            "/api/v1/import",
+            auth,
+            "application/xml",
+            xml,
+        )
+        .context("POST /api/v1/import")?;
+        if status != 200 {
+            bail!("import: {status}: {reply}");
+        }
+        Ok(())
+    }
+
     /// The `sluice` binary this server runs, for commands that need no server.
     pub fn bin(&self) -> &Path {
         &self.bin

@@ -197,11 +197,7 @@ async fn an_open_editor_hears_at_once_that_someone_else_saved() -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_workflow_list_pages_and_finds_by_name() -> Result<()> {
     let server = Server::start()?;
-    let token = server.sluice(
-        &["token", "add", "admin", "--name", "e2e", "--role", "admin"],
-        "",
-    )?;
-    let auth = format!("Authorization: Bearer {}\r\n", token.trim());
+    let auth = server.admin_auth()?;
     // 55 workflows: more than one page of 50.
     for i in 0..55 {
         let name = if i % 2 == 0 {

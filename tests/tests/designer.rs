@@ -139,11 +139,7 @@ async fn a_cycle_is_reported_with_its_path_and_highlighted() -> Result<()> {
         .next()
         .context("workflow id")?
         .to_owned();
-    let token = server.sluice(
-        &["token", "add", "admin", "--name", "e2e", "--role", "admin"],
-        "",
-    )?;
-    let auth = format!("Authorization: Bearer {}\r\n", token.trim());
+    let auth = server.admin_auth()?;
     let path = format!("/api/v1/workflows/{id}");
     let (_, body) = e2e::http_request(server.port, "GET", &path, &auth, "").context("GET")?;
     let mut record: serde_json::Value = serde_json::from_str(&body)?;

@@ -2,8 +2,8 @@
 //! instance run live, suspend and resume it, and rerun its failed node, each operation
 //! confirmed after its dry run.
 
-use anyhow::{Context, Result, ensure};
-use e2e::{Browser, Server, http_send};
+use anyhow::{Result, ensure};
+use e2e::{Browser, Server};
 
 /// `sh -c SCRIPT` as a shell action.
 fn sh(name: &str, script: &str, ok: &str) -> String {
@@ -49,21 +49,8 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
             "end"
         ),
     );
-    let token = server.sluice(
-        &["token", "add", "admin", "--name", "e2e", "--role", "admin"],
-        "",
-    )?;
-    let auth = format!("Authorization: Bearer {}\r\n", token.trim());
-    let (status, reply) = http_send(
-        server.port,
-        "POST",
-        "/api/v1/import",
-        &auth,
-        "application/xml",
-        &xml,
-    )
-    .context("import")?;
-    ensure!(status == 200, "{status}: {reply}");
+    let auth = server.admin_auth()?;
+    server.import(&auth, &xml)?;
 
     let browser = Browser::signed_in(&server).await?;
     browser.driver.goto(server.url("/")).await?;

@@ -4,27 +4,14 @@
 //! exports once it is scheduled.
 
 use anyhow::{Context, Result, ensure};
-use e2e::{Browser, Server, http_get_with, http_send};
+use e2e::{Browser, Server, http_get_with};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_cron_builder_and_the_preview_agree_with_sluice_coord_preview() -> Result<()> {
     let server = Server::start()?;
-    let token = server.sluice(
-        &["token", "add", "admin", "--name", "e2e", "--role", "admin"],
-        "",
-    )?;
-    let auth = format!("Authorization: Bearer {}\r\n", token.trim());
+    let auth = server.admin_auth()?;
     let xml = r#"<workflow-app name="nightly" xmlns="uri:oozie:workflow:0.5"><start to="run"/><action name="run"><shell xmlns="uri:oozie:shell-action:0.3"><job-tracker>jt</job-tracker><name-node>nn</name-node><exec>true</exec></shell><ok to="end"/><error to="fail"/></action><kill name="fail"><message>failed</message></kill><end name="end"/></workflow-app>"#;
-    let (status, reply) = http_send(
-        server.port,
-        "POST",
-        "/api/v1/import",
-        &auth,
-        "application/xml",
-        xml,
-    )
-    .context("import")?;
-    ensure!(status == 200, "{status}: {reply}");
+    server.import(&auth, xml)?;
 
     let browser = Browser::signed_in(&server).await?;
     browser.driver.goto(server.url("/")).await?;

@@ -46,11 +46,6 @@ fn weekday_name(v: u32) -> &'static str {
     }
 }
 
-/// A value as the builder shows it: `MON`, `JAN`, or the number.
-fn value_label(field: CronField, v: u32) -> String {
-    field.token(v)
-}
-
 #[component]
 pub fn CronBuilder(cron: RwSignal<String>) -> impl IntoView {
     let tab = RwSignal::new(CronField::Minute);
@@ -150,7 +145,7 @@ fn FieldChoices(
                                     Err(i) => vs.insert(i, v),
                                 }
                                 set(if vs.is_empty() { Choice::Every } else { Choice::Values(vs) });
-                            }>{value_label(field, v)}</button>
+                            }>{field.token(v)}</button>
                     }
                 }).collect_view()}
             </div>
@@ -166,7 +161,7 @@ fn FieldChoices(
                     {(low..=high).map(|v| view! {
                         <option value=v.to_string()
                             selected=move || matches!(current(), Choice::Range { from, to } if (if first { from } else { to }) == v)>
-                            {value_label(field, v)}
+                            {field.token(v)}
                         </option>
                     }).collect_view()}
                 </select>

@@ -54,27 +54,24 @@ impl CronField {
         }
     }
 
-    /// How a value is written: month and weekday names (`JAN`, `MON`), else the number.
-    pub fn token(self, value: u32) -> String {
-        let names: &[&str] = match self {
+    /// The names of the values, from 1, for the fields that have them.
+    fn names(self) -> &'static [&'static str] {
+        match self {
             CronField::Month => &MONTH_NAMES,
             CronField::DayOfWeek => &DAY_NAMES,
-            _ => return value.to_string(),
-        };
-        value
-            .checked_sub(1)
-            .and_then(|i| names.get(i as usize))
+            _ => &[],
+        }
+    }
+
+    /// How a value is written: month and weekday names (`JAN`, `MON`), else the number.
+    pub fn token(self, value: u32) -> String {
+        self.name(value)
             .map_or_else(|| value.to_string(), |n| n[..3].to_uppercase())
     }
 
     /// The English name of a month or weekday value, for labels.
     pub fn name(self, value: u32) -> Option<&'static str> {
-        let names: &[&str] = match self {
-            CronField::Month => &MONTH_NAMES,
-            CronField::DayOfWeek => &DAY_NAMES,
-            _ => return None,
-        };
-        names.get(value.checked_sub(1)? as usize).copied()
+        self.names().get(value.checked_sub(1)? as usize).copied()
     }
 
     fn value(self, text: &str) -> Option<u32> {
@@ -82,12 +79,8 @@ impl CronField {
         let v = match text.parse::<u32>() {
             Ok(v) => v,
             Err(_) if text.len() == 3 => {
-                let names: &[&str] = match self {
-                    CronField::Month => &MONTH_NAMES,
-                    CronField::DayOfWeek => &DAY_NAMES,
-                    _ => return None,
-                };
-                let i = names
+                let i = self
+                    .names()
                     .iter()
                     .position(|n| n[..3].eq_ignore_ascii_case(text))?;
                 i as u32 + 1
