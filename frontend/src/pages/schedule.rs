@@ -32,13 +32,6 @@ struct PreviewRow {
     clock_change: Option<String>,
 }
 
-/// `±hh:mm`.
-fn offset_text(seconds: i32) -> String {
-    let sign = if seconds < 0 { '−' } else { '+' };
-    let s = seconds.unsigned_abs();
-    format!("{sign}{:02}:{:02}", s / 3600, s % 3600 / 60)
-}
-
 /// `now` (milliseconds since the epoch) as Oozie writes times, to the minute.
 fn oozie_time(ms: f64) -> String {
     chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms as i64)
@@ -104,30 +97,19 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                 Lang::Zh => shared::time::describe::Lang::Zh,
             },
         );
-        let mut before = schedule.zone.offset_at(schedule.start).local_minus_utc();
+        let walls = schedule
+            .zone
+            .wall_times(schedule.start, actions.iter().map(|a| a.nominal));
         let rows = actions
             .iter()
-            .map(|a| {
-                let offset = schedule.zone.offset_at(a.nominal).local_minus_utc();
-                let local = schedule.zone.local(a.nominal);
-                let row = PreviewRow {
-                    number: a.number,
-                    local: format!(
-                        "{} {} {}",
-                        local.format("%Y-%m-%d"),
-                        local.format("%H:%M"),
-                        offset_text(offset)
-                    ),
-                    utc: a.nominal.format("%Y-%m-%dT%H:%MZ").to_string(),
-                    clock_change: (offset != before).then(|| {
-                        tf(
-                            "clocks changed: {} → {}",
-                            &[&offset_text(before), &offset_text(offset)],
-                        )
-                    }),
-                };
-                before = offset;
-                row
+            .zip(walls)
+            .map(|(a, w)| PreviewRow {
+                number: a.number,
+                local: format!("{} {}", w.wall.format("%Y-%m-%d %H:%M"), w.offset),
+                utc: a.nominal.format("%Y-%m-%dT%H:%MZ").to_string(),
+                clock_change: w
+                    .changed_from
+                    .map(|was| tf("clocks changed: {} → {}", &[&was, &w.offset])),
             })
             .collect::<Vec<_>>();
         Ok((words, schedule.zone.id(), rows))

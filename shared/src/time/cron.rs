@@ -70,8 +70,10 @@ pub struct Cron {
     exprs: Vec<Quartz>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
+/// The five fields, in the order a cron writes them. The builder
+/// ([`super::cron_builder`]) edits the same fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CronField {
     Minute,
     Hour,
     DayOfMonth,
@@ -79,33 +81,34 @@ enum Field {
     DayOfWeek,
 }
 
-impl Field {
-    fn range(self) -> (u32, u32) {
+impl CronField {
+    /// The smallest and largest value (day-of-week 1–7 is Sunday–Saturday, as in Quartz).
+    pub fn range(self) -> (u32, u32) {
         match self {
-            Field::Minute => (0, 59),
-            Field::Hour => (0, 23),
-            Field::DayOfMonth => (1, 31),
-            Field::Month => (1, 12),
-            Field::DayOfWeek => (1, 7),
+            CronField::Minute => (0, 59),
+            CronField::Hour => (0, 23),
+            CronField::DayOfMonth => (1, 31),
+            CronField::Month => (1, 12),
+            CronField::DayOfWeek => (1, 7),
         }
     }
 
     /// The names a field takes besides numbers; cron uses their first three letters.
-    fn names(self) -> &'static [&'static str] {
+    pub(crate) fn names(self) -> &'static [&'static str] {
         match self {
-            Field::Month => &MONTH_NAMES,
-            Field::DayOfWeek => &DAY_NAMES,
+            CronField::Month => &MONTH_NAMES,
+            CronField::DayOfWeek => &DAY_NAMES,
             _ => &[],
         }
     }
 
     fn name(self) -> &'static str {
         match self {
-            Field::Minute => "minute",
-            Field::Hour => "hour",
-            Field::DayOfMonth => "day-of-month",
-            Field::Month => "month",
-            Field::DayOfWeek => "day-of-week",
+            CronField::Minute => "minute",
+            CronField::Hour => "hour",
+            CronField::DayOfMonth => "day-of-month",
+            CronField::Month => "month",
+            CronField::DayOfWeek => "day-of-week",
         }
     }
 }
@@ -115,7 +118,7 @@ struct FieldParser<'a> {
     text: &'a str,
     /// Column of `text` in `cron`.
     column: usize,
-    field: Field,
+    field: CronField,
 }
 
 impl FieldParser<'_> {
@@ -169,7 +172,7 @@ impl FieldParser<'_> {
         let upper = self.text.to_ascii_uppercase();
         if upper == "?" {
             return match self.field {
-                Field::DayOfMonth | Field::DayOfWeek => Ok(ParsedField::Unspecified),
+                CronField::DayOfMonth | CronField::DayOfWeek => Ok(ParsedField::Unspecified),
                 _ => Err(self.error(0, "'?' is only allowed for day-of-month or day-of-week")),
             };
         }
@@ -197,7 +200,7 @@ impl FieldParser<'_> {
         let alone =
             |what: &str| self.error(0, format!("'{what}' cannot be combined with other values"));
         match self.field {
-            Field::DayOfMonth => {
+            CronField::DayOfMonth => {
                 if upper == "L" {
                     return Ok(Some(ParsedField::Day(DaySpec::LastDay(0))));
                 }
@@ -224,7 +227,7 @@ impl FieldParser<'_> {
                 }
                 Err(alone(if has('W') { "W" } else { "L" }))
             }
-            Field::DayOfWeek => {
+            CronField::DayOfWeek => {
                 if upper == "L" {
                     return Ok(Some(ParsedField::Bits(1 << 7)));
                 }
@@ -366,13 +369,7 @@ impl Cron {
         }
         let mut column = 0;
         let mut parsed = Vec::with_capacity(5);
-        for (text, field) in fields.iter().zip([
-            Field::Minute,
-            Field::Hour,
-            Field::DayOfMonth,
-            Field::Month,
-            Field::DayOfWeek,
-        ]) {
+        for (text, field) in fields.iter().zip(CronField::ALL) {
             let p = FieldParser {
                 cron,
                 text: text.trim(),

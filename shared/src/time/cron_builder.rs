@@ -8,18 +8,9 @@
 //! builder never rewrites what it does not understand. Whether the whole cron is valid is
 //! [`super::cron::Cron::parse`]'s call, not this module's.
 
-use super::{DAY_NAMES, MONTH_NAMES};
+pub use super::cron::CronField;
 
-/// The five fields, in the order a cron writes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CronField {
-    Minute,
-    Hour,
-    DayOfMonth,
-    Month,
-    DayOfWeek,
-}
-
+/// What the builder needs of a field beyond what the parser does.
 impl CronField {
     pub const ALL: [CronField; 5] = [
         CronField::Minute,
@@ -43,34 +34,14 @@ impl CronField {
         }
     }
 
-    /// The smallest and largest value (day-of-week 1–7 is Sunday–Saturday, as in Quartz).
-    pub fn range(self) -> (u32, u32) {
-        match self {
-            CronField::Minute => (0, 59),
-            CronField::Hour => (0, 23),
-            CronField::DayOfMonth => (1, 31),
-            CronField::Month => (1, 12),
-            CronField::DayOfWeek => (1, 7),
-        }
-    }
-
-    /// The names of the values, from 1, for the fields that have them.
-    fn names(self) -> &'static [&'static str] {
-        match self {
-            CronField::Month => &MONTH_NAMES,
-            CronField::DayOfWeek => &DAY_NAMES,
-            _ => &[],
-        }
-    }
-
     /// How a value is written: month and weekday names (`JAN`, `MON`), else the number.
     pub fn token(self, value: u32) -> String {
-        self.name(value)
+        self.value_name(value)
             .map_or_else(|| value.to_string(), |n| n[..3].to_uppercase())
     }
 
     /// The English name of a month or weekday value, for labels.
-    pub fn name(self, value: u32) -> Option<&'static str> {
+    pub fn value_name(self, value: u32) -> Option<&'static str> {
         self.names().get(value.checked_sub(1)? as usize).copied()
     }
 
@@ -409,7 +380,7 @@ mod tests {
             Choice::Values(vec![1, 12]).write(CronField::Month),
             "JAN,DEC"
         );
-        assert_eq!(CronField::DayOfWeek.name(1), Some("Sunday"));
+        assert_eq!(CronField::DayOfWeek.value_name(1), Some("Sunday"));
     }
 
     fn choice(field: CronField) -> impl Strategy<Value = Choice> {

@@ -48,7 +48,7 @@ pub(crate) const DAY_NAMES: [&str; 7] = [
     "Friday",
     "Saturday",
 ];
-pub use zone::{UnknownZone, Zone};
+pub use zone::{UnknownZone, WallTime, Zone};
 
 /// A datetime that is not `yyyy-MM-dd'T'HH:mm'Z'` (Oozie's strict `SimpleDateFormat`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -167,6 +167,30 @@ impl Zone {
         }
     }
 
+    /// Each of `times` on this zone's clock, with the offset in effect, and the offset
+    /// before it when the clocks changed since the time before (the first is compared
+    /// with `since`): what a schedule's preview shows beside the UTC times.
+    pub fn wall_times(
+        &self,
+        since: DateTime<Utc>,
+        times: impl IntoIterator<Item = DateTime<Utc>>,
+    ) -> Vec<WallTime> {
+        let mut before = self.offset_at(since);
+        times
+            .into_iter()
+            .map(|t| {
+                let offset = self.offset_at(t);
+                let changed_from = (offset != before).then_some(before);
+                before = offset;
+                WallTime {
+                    wall: t.naive_utc() + offset,
+                    offset,
+                    changed_from,
+                }
+            })
+            .collect()
+    }
+
     /// The ID as Oozie would print it.
     pub fn id(&self) -> String {
         match self {
@@ -182,6 +206,15 @@ impl Zone {
             }
         }
     }
+}
+
+/// An instant on a zone's clock; see [`Zone::wall_times`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WallTime {
+    pub wall: NaiveDateTime,
+    pub offset: FixedOffset,
+    /// The offset before, when the clocks changed.
+    pub changed_from: Option<FixedOffset>,
 }
 
 /// An offset the table holds (within a day, so always valid).
@@ -218,6 +251,21 @@ fn parse_gmt_offset(rest: &str) -> Option<FixedOffset> {
 mod tests {
     use super::*;
     use chrono::NaiveDate;
+
+    #[cfg(feature = "tzdb")]
+    #[test]
+    fn wall_times_mark_the_clock_changes() {
+        let la = Zone::parse("America/Los_Angeles").unwrap();
+        let utc = |mo, d| wall(2027, mo, d, 10, 0).and_utc();
+        let times = la.wall_times(utc(1, 1), [utc(3, 1), utc(4, 1), utc(5, 1), utc(11, 10)]);
+        let hours = |o: FixedOffset| o.local_minus_utc() / 3600;
+        assert_eq!(times[0].wall, wall(2027, 3, 1, 2, 0));
+        assert_eq!(times[0].changed_from, None);
+        assert_eq!(hours(times[1].offset), -7);
+        assert_eq!(times[1].changed_from.map(hours), Some(-8));
+        assert_eq!(times[2].changed_from, None);
+        assert_eq!(times[3].changed_from.map(hours), Some(-7));
+    }
 
     fn wall(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, mo, d)
