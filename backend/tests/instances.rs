@@ -425,6 +425,85 @@ async fn suspend_resume_kill_and_mark_steer_a_running_instance() {
 
     let row = s.store.get_instance(id).await.unwrap().0;
     assert_eq!(row.status, "KILLED");
+
+    // The instance's audit trail: each operation once, newest first, by whom; the dry run
+    // changed nothing and is not in it.
+    let trail = send(
+        &s.app,
+        "GET",
+        &format!("/api/v1/instances/{id}/audit"),
+        None,
+    )
+    .await;
+    assert_eq!(trail.status, StatusCode::OK, "{}", trail.text());
+    let actions: Vec<String> = trail
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["status"] == 200)
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["actor"].as_str().unwrap(),
+                e["action"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let verbs = ["kill", "resume", "mark", "suspend"]
+        .map(|op| format!("olga POST /api/v1/instances/{{id}}/{op}"));
+    assert_eq!(actions, verbs, "{:#}", trail.json());
+    assert!(
+        trail.json()[0]["remote"].is_null(),
+        "addresses are for admins"
+    );
+    assert_error(
+        &send(&s.app, "GET", "/api/v1/instances/999/audit", None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}
+
+#[tokio::test]
+async fn instances_are_listed_by_creation_time() {
+    let s = server().await;
+    let wf = s
+        .store_workflow(&workflow(
+            "quick",
+            &format!(r#"<start to="a"/>{}"#, sh("a", "true", "end")),
+        ))
+        .await;
+    let first = s.run(wf, json!({"hold": true})).await;
+    let created = s.detail(first).await["created_at"].as_i64().unwrap();
+    let list = |query: String| {
+        let app = s.app.clone();
+        async move {
+            let reply = send(&app, "GET", &format!("/api/v1/instances?{query}"), None).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+            reply.json()["total"].as_i64().unwrap()
+        }
+    };
+    let minute = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms - ms.rem_euclid(60_000))
+            .unwrap()
+            .format("%Y-%m-%dT%H:%MZ")
+            .to_string()
+    };
+    let (at, next) = (minute(created), minute(created + 60_000));
+    assert_eq!(list(format!("since={at}")).await, 1);
+    assert_eq!(
+        list(format!("until={at}")).await,
+        0,
+        "until excludes its minute"
+    );
+    assert_eq!(list(format!("since={next}")).await, 0);
+    assert_eq!(
+        list(format!("since={at}&until={next}&status=PREP")).await,
+        1
+    );
+    let bad = send(&s.app, "GET", "/api/v1/instances?since=yesterday", None).await;
+    assert_error(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_request");
+    assert!(bad.text().contains("since 'yesterday'"), "{}", bad.text());
 }
 
 #[tokio::test]

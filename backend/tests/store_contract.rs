@@ -709,6 +709,8 @@ async fn instances_are_written_in_batches_read_back_listed_and_restarted() {
             .list_instances(&InstanceQuery {
                 workflow_id: Some(wf),
                 status: None,
+                since: None,
+                until: None,
                 limit: 1,
                 offset: 0,
             })
@@ -720,6 +722,8 @@ async fn instances_are_written_in_batches_read_back_listed_and_restarted() {
             .list_instances(&InstanceQuery {
                 workflow_id: None,
                 status: Some("RUNNING".to_owned()),
+                since: None,
+                until: None,
                 limit: 10,
                 offset: 0,
             })
@@ -863,6 +867,8 @@ async fn coordinator_jobs_keep_one_action_per_nominal_time_and_one_instance_per_
             .list_coord_jobs(&CoordJobQuery {
                 coordinator_id: None,
                 status: Some("RUNNING".to_owned()),
+                since: None,
+                until: None,
                 limit: 10,
                 offset: 0,
             })

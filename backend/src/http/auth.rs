@@ -270,9 +270,19 @@ fn changes_something(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// `?dry_run=true` only says what an operation would do: like a read, it is neither
+/// audited nor told to open pages as a change.
+fn dry_run(uri: &axum::http::Uri) -> bool {
+    uri.query().is_some_and(|q| {
+        q.split('&')
+            .any(|pair| matches!(pair, "dry_run=true" | "dry_run=1" | "dry_run"))
+    })
+}
+
 /// Resolves the caller for [`check`], runs the request, and audits changes.
 pub(super) async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
+    let dry = dry_run(req.uri());
     let target = req
         .extensions()
         .get::<OriginalUri>()
@@ -289,7 +299,7 @@ pub(super) async fn guard(State(state): State<AppState>, mut req: Request, next:
     let principal = credentials.0.clone().ok().flatten();
     req.extensions_mut().insert(credentials);
     let response = next.run(req).await;
-    if !changes_something(&method) || response.extensions().get::<Pure>().is_some() {
+    if !changes_something(&method) || dry || response.extensions().get::<Pure>().is_some() {
         return response;
     }
     let actor = principal.as_ref().map(|p| p.name.clone()).or_else(|| {

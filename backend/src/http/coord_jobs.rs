@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
 use shared::api::{
-    BackfillReport, BackfillRequest, CoordActionsRequest, CoordChangeRequest, CoordJobDetail,
-    CoordJobSummary, CoordOpReport, CoordRunRequest, Page, Role,
+    AuditEntry, BackfillReport, BackfillRequest, CoordActionsRequest, CoordChangeRequest,
+    CoordJobDetail, CoordJobSummary, CoordOpReport, CoordRunRequest, Page, Role,
 };
 
 use super::ApiError;
@@ -16,6 +16,7 @@ use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
 use crate::engine::coord::RerunOptions;
 use crate::engine::scheduler::CoordOp;
+use crate::service::ListFilter;
 use crate::service::coord_jobs as service;
 
 pub(super) fn endpoints() -> Vec<Endpoint> {
@@ -78,6 +79,18 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
                 false,
                 "items per page, 1 to 500 (default 100)",
             ),
+            (
+                "since",
+                "string",
+                false,
+                "only those created at or after this time (2026-11-21T00:00Z)",
+            ),
+            (
+                "until",
+                "string",
+                false,
+                "only those created before this time",
+            ),
             ("offset", "integer", false, "items to skip (default 0)"),
         ]),
         Endpoint::new(
@@ -87,6 +100,14 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             "A coordinator job with every action: status, what it waits for, its workflow",
             Json(200, schema::<CoordJobDetail>),
             || get(detail),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/coordinator-jobs/{id}/audit",
+            viewer,
+            "Who did what to this coordinator job, newest first (the audit log's records of it)",
+            Json(200, schema::<Vec<AuditEntry>>),
+            || get(audit),
         ),
         op(
             "/coordinator-jobs/{id}/suspend",
@@ -156,6 +177,8 @@ async fn backfill(
 struct ListParams {
     coordinator_id: Option<i64>,
     status: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -164,8 +187,26 @@ async fn list(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<ApiJson<Page<CoordJobSummary>>, ApiError> {
+    Ok(ApiJson({
+        let filter = ListFilter {
+            status: p.status,
+            since: p.since,
+            until: p.until,
+            limit: p.limit,
+            offset: p.offset,
+        };
+        service::list(&state, p.coordinator_id, &filter).await?
+    }))
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<Vec<AuditEntry>>, ApiError> {
+    // A 404 for what does not exist, rather than an empty trail.
+    service::detail(&state, id).await?;
     Ok(ApiJson(
-        service::list(&state, p.coordinator_id, p.status, p.limit, p.offset).await?,
+        crate::service::auth::audit_of(&state, &format!("/api/v1/coordinator-jobs/{id}")).await?,
     ))
 }
 

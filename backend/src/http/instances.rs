@@ -5,8 +5,8 @@ use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{get, post};
 use shared::api::{
-    InstanceDetail, InstanceState, InstanceSummary, LogChunk, MarkRequest, Page, RerunReport,
-    RerunRequest, Role, RunRequest,
+    AuditEntry, InstanceDetail, InstanceState, InstanceSummary, LogChunk, MarkRequest, Page,
+    RerunReport, RerunRequest, Role, RunRequest,
 };
 
 use super::ApiError;
@@ -15,6 +15,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery, DRY_RUN, DryRun};
 use super::openapi::{Answer, Endpoint, schema};
 use crate::AppState;
 use crate::engine::runner::Op;
+use crate::service::ListFilter;
 use crate::service::instances as service;
 
 pub(super) fn endpoints() -> Vec<Endpoint> {
@@ -64,6 +65,18 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
                 false,
                 "items per page, 1 to 500 (default 100)",
             ),
+            (
+                "since",
+                "string",
+                false,
+                "only those created at or after this time (2026-11-21T00:00Z)",
+            ),
+            (
+                "until",
+                "string",
+                false,
+                "only those created before this time",
+            ),
             ("offset", "integer", false, "items to skip (default 0)"),
         ]),
         Endpoint::new(
@@ -73,6 +86,14 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             "An instance with every node's status, and why each waiting node waits",
             Json(200, schema::<InstanceDetail>),
             || get(detail),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/instances/{id}/audit",
+            viewer,
+            "Who did what to this instance, newest first (the audit log's records of it)",
+            Json(200, schema::<Vec<AuditEntry>>),
+            || get(audit),
         ),
         op(
             "/instances/{id}/start",
@@ -163,6 +184,8 @@ async fn run(
 struct ListParams {
     workflow_id: Option<i64>,
     status: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
@@ -171,8 +194,26 @@ async fn list(
     State(state): State<AppState>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<ApiJson<Page<InstanceSummary>>, ApiError> {
+    Ok(ApiJson({
+        let filter = ListFilter {
+            status: p.status,
+            since: p.since,
+            until: p.until,
+            limit: p.limit,
+            offset: p.offset,
+        };
+        service::list(&state, p.workflow_id, &filter).await?
+    }))
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<Vec<AuditEntry>>, ApiError> {
+    // A 404 for what does not exist, rather than an empty trail.
+    service::detail(&state, id).await?;
     Ok(ApiJson(
-        service::list(&state, p.workflow_id, p.status, p.limit, p.offset).await?,
+        crate::service::auth::audit_of(&state, &format!("/api/v1/instances/{id}")).await?,
     ))
 }
 

@@ -17,7 +17,9 @@ use shared::api::{AuditEntry, CreatedToken, Role, SessionInfo, TokenInfo, Update
 
 use super::{ServiceError, now_ms, rfc3339};
 use crate::AppState;
-use crate::store::{AuditRecord, NewUserRow, Store, StoreError, TokenRow, UserChange, UserRow};
+use crate::store::{
+    AuditRecord, AuditRow, NewUserRow, Store, StoreError, TokenRow, UserChange, UserRow,
+};
 
 /// A session ends after this long without use (it is extended as it is used).
 pub const SESSION_IDLE_MS: i64 = 12 * 60 * 60 * 1000;
@@ -651,17 +653,37 @@ pub async fn list_audit(
         .list_audit(before, limit)
         .await?
         .into_iter()
+        .map(audit_entry)
+        .collect())
+}
+
+/// The newest audit records of one resource (`/api/v1/instances/7`) and what is under it,
+/// for anyone who may read the resource: without the client's address, which only admins
+/// see.
+pub async fn audit_of(state: &AppState, path: &str) -> Result<Vec<AuditEntry>, ServiceError> {
+    Ok(state
+        .store
+        .list_audit_of(path, MAX_AUDIT_PAGE)
+        .await?
+        .into_iter()
         .map(|r| AuditEntry {
-            id: r.id,
-            at: rfc3339(r.at_ms),
-            actor: r.actor,
-            via: r.via,
-            action: r.action,
-            target: r.target,
-            status: u16::try_from(r.status).unwrap_or_default(),
-            remote: r.remote,
+            remote: None,
+            ..audit_entry(r)
         })
         .collect())
+}
+
+fn audit_entry(r: AuditRow) -> AuditEntry {
+    AuditEntry {
+        id: r.id,
+        at: rfc3339(r.at_ms),
+        actor: r.actor,
+        via: r.via,
+        action: r.action,
+        target: r.target,
+        status: u16::try_from(r.status).unwrap_or_default(),
+        remote: r.remote,
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use shared::api::{
 use shared::coord::Coordinator;
 use shared::time::parse_oozie_time;
 
-use super::{ServiceError, not_found, page_bounds};
+use super::{ListFilter, ServiceError, not_found, page_bounds};
 use crate::AppState;
 use crate::engine::coord::{Change, DatePick};
 use crate::engine::scheduler::{
@@ -214,17 +214,21 @@ fn action(a: CoordActionRow) -> Result<CoordActionState, ServiceError> {
 pub async fn list(
     state: &AppState,
     coordinator_id: Option<i64>,
-    status: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    filter: &ListFilter,
 ) -> Result<Page<CoordJobSummary>, ServiceError> {
-    let (limit, offset) = page_bounds(limit, offset)?;
-    let status = super::status_filter(status.as_deref(), &CoordStatus::ALL.map(CoordStatus::id))?;
+    let (limit, offset) = page_bounds(filter.limit, filter.offset)?;
+    let status = super::status_filter(
+        filter.status.as_deref(),
+        &CoordStatus::ALL.map(CoordStatus::id),
+    )?;
+    let (since, until) = filter.created()?;
     let (rows, total) = state
         .store
         .list_coord_jobs(&CoordJobQuery {
             coordinator_id,
             status,
+            since,
+            until,
             limit,
             offset,
         })

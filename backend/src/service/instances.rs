@@ -10,7 +10,7 @@ use shared::api::{
 };
 use shared::workflow::Workflow;
 
-use super::{ServiceError, not_found, page_bounds};
+use super::{ListFilter, ServiceError, not_found, page_bounds};
 use crate::AppState;
 use crate::engine::graph::Kind;
 use crate::engine::instance::{Instance, Mark};
@@ -194,18 +194,19 @@ fn summary(item: InstanceItem) -> Result<InstanceSummary, ServiceError> {
 pub async fn list(
     state: &AppState,
     workflow_id: Option<i64>,
-    status_filter: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    filter: &ListFilter,
 ) -> Result<Page<InstanceSummary>, ServiceError> {
-    let (limit, offset) = page_bounds(limit, offset)?;
+    let (limit, offset) = page_bounds(filter.limit, filter.offset)?;
     let status_filter =
-        super::status_filter(status_filter.as_deref(), &JobStatus::ALL.map(JobStatus::id))?;
+        super::status_filter(filter.status.as_deref(), &JobStatus::ALL.map(JobStatus::id))?;
+    let (since, until) = filter.created()?;
     let (items, total) = state
         .store
         .list_instances(&InstanceQuery {
             workflow_id,
             status: status_filter,
+            since,
+            until,
             limit,
             offset,
         })

@@ -42,6 +42,32 @@ pub(crate) fn page_bounds(
     Ok((limit, offset))
 }
 
+/// A list's filters and page as a request gives them; the owner (a workflow or a
+/// coordinator) is passed beside it.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<String>,
+    /// Created at or after this time (Oozie's `2026-11-21T00:00Z`).
+    pub since: Option<String>,
+    /// Created before this time.
+    pub until: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl ListFilter {
+    /// The creation-time bounds in ms, checked.
+    pub(crate) fn created(&self) -> Result<(Option<i64>, Option<i64>), ServiceError> {
+        let bound = |name: &str, text: &Option<String>| match text.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(t) => shared::time::parse_oozie_time(t)
+                .map(|d| Some(d.timestamp_millis()))
+                .map_err(|e| ServiceError::BadInput(format!("{name} '{t}': {e}"))),
+        };
+        Ok((bound("since", &self.since)?, bound("until", &self.until)?))
+    }
+}
+
 /// A list's status filter: absent or blank for all, else one of `names` (any case).
 pub(crate) fn status_filter(
     text: Option<&str>,

@@ -357,6 +357,10 @@ pub struct CoordActionRow {
 pub struct CoordJobQuery {
     pub coordinator_id: Option<i64>,
     pub status: Option<String>,
+    /// Created at or after, in ms.
+    pub since: Option<i64>,
+    /// Created before, in ms.
+    pub until: Option<i64>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -366,6 +370,10 @@ pub struct CoordJobQuery {
 pub struct InstanceQuery {
     pub workflow_id: Option<i64>,
     pub status: Option<String>,
+    /// Created at or after, in ms.
+    pub since: Option<i64>,
+    /// Created before, in ms.
+    pub until: Option<i64>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -569,6 +577,9 @@ pub trait Store: Send + Sync + 'static {
         before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<AuditRow>, StoreError>;
+
+    /// The newest `limit` audit records whose target is `path` or lies under it.
+    async fn list_audit_of(&self, path: &str, limit: i64) -> Result<Vec<AuditRow>, StoreError>;
 }
 
 /// The typed face of the definition methods: the trait stays object-safe (JSON text in

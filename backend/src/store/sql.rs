@@ -182,6 +182,11 @@ pub(super) const APPEND_AUDIT: &str = "INSERT INTO audit_log \
 pub(super) const LIST_AUDIT: &str = "SELECT id, at_ms, actor, via, action, target, status, \
      remote FROM audit_log WHERE $1 IS NULL OR id < $1 ORDER BY id DESC LIMIT $2";
 
+/// The audit records of one resource and what is under it (`$1` its path, `$2` the path
+/// and `/%`), newest first.
+pub(super) const LIST_AUDIT_OF: &str = "SELECT id, at_ms, actor, via, action, target, status, \
+     remote FROM audit_log WHERE target = $1 OR target LIKE $2 ORDER BY id DESC LIMIT $3";
+
 pub(super) const CREATE_INSTANCE: &str = "INSERT INTO instances \
      (workflow_id, workflow_version, name, definition, conf, created_by, status, run, \
       parent_id, parent_node, priority, created_at_ms, updated_at_ms, coord_job_id, \
@@ -242,11 +247,13 @@ pub(super) const UPSERT_NODES_TAIL: &str = " ON CONFLICT (instance_id, node) DO 
 pub(super) const LIST_INSTANCES: &str = "SELECT id, workflow_id, workflow_version, name, status, \
      run, created_by, created_at_ms, started_at_ms, ended_at_ms, error_code, error_message, \
      parent_id FROM instances WHERE ($1 IS NULL OR workflow_id = $1) \
-     AND ($2 IS NULL OR status = $2) AND parent_id IS NULL \
-     ORDER BY created_at_ms DESC, id DESC LIMIT $3 OFFSET $4";
+     AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR created_at_ms >= $3) \
+     AND ($4 IS NULL OR created_at_ms < $4) AND parent_id IS NULL \
+     ORDER BY created_at_ms DESC, id DESC LIMIT $5 OFFSET $6";
 
 pub(super) const COUNT_INSTANCES: &str = "SELECT COUNT(*) AS n FROM instances \
      WHERE ($1 IS NULL OR workflow_id = $1) AND ($2 IS NULL OR status = $2) \
+     AND ($3 IS NULL OR created_at_ms >= $3) AND ($4 IS NULL OR created_at_ms < $4) \
      AND parent_id IS NULL";
 
 /// The columns of a coordinator job, as a literal for `concat!`.
@@ -382,11 +389,14 @@ pub(super) const LIST_COORD_JOBS: &str = concat!(
     "SELECT ",
     coord_job_columns!(),
     " FROM coord_jobs WHERE ($1 IS NULL OR coordinator_id = $1) \
-     AND ($2 IS NULL OR status = $2) ORDER BY created_at_ms DESC, id DESC LIMIT $3 OFFSET $4"
+     AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR created_at_ms >= $3) \
+     AND ($4 IS NULL OR created_at_ms < $4) \
+     ORDER BY created_at_ms DESC, id DESC LIMIT $5 OFFSET $6"
 );
 
 pub(super) const COUNT_COORD_JOBS: &str = "SELECT COUNT(*) AS n FROM coord_jobs \
-     WHERE ($1 IS NULL OR coordinator_id = $1) AND ($2 IS NULL OR status = $2)";
+     WHERE ($1 IS NULL OR coordinator_id = $1) AND ($2 IS NULL OR status = $2) \
+     AND ($3 IS NULL OR created_at_ms >= $3) AND ($4 IS NULL OR created_at_ms < $4)";
 
 pub(super) const COORD_INSTANCE: &str = "SELECT id FROM instances \
      WHERE coord_job_id = $1 AND coord_action = $2 AND coord_try = $3";

@@ -155,6 +155,19 @@ macro_rules! sql_store {
             })
         }
 
+        fn audit_row(row: &$row) -> Result<AuditRow, StoreError> {
+            Ok(AuditRow {
+                id: row.try_get("id")?,
+                at_ms: row.try_get("at_ms")?,
+                actor: row.try_get("actor")?,
+                via: row.try_get("via")?,
+                action: row.try_get("action")?,
+                target: row.try_get("target")?,
+                status: row.try_get("status")?,
+                remote: row.try_get("remote")?,
+            })
+        }
+
         fn coord_job_row(row: &$row) -> Result<CoordJobRow, StoreError> {
             Ok(CoordJobRow {
                 id: row.try_get("id")?,
@@ -260,19 +273,23 @@ macro_rules! sql_store {
         }
 
         impl $store {
-            /// A page of rows filtered by owner and status, and how many match in all:
-            /// both statements take `$1` the owner and `$2` the status (NULL: any), the
-            /// list also `$3` limit and `$4` offset.
+            /// A page of rows filtered by owner, status and creation time, and how many
+            /// match in all: both statements take `$1` the owner, `$2` the status, `$3` and
+            /// `$4` the first and the first excluded creation time in ms (NULL: any), the
+            /// list also `$5` limit and `$6` offset.
             async fn filtered_page(
                 &self,
                 (list, count): (&'static str, &'static str),
                 owner: Option<i64>,
                 status: &Option<String>,
+                (since, until): (Option<i64>, Option<i64>),
                 (limit, offset): (i64, i64),
             ) -> Result<(Vec<$row>, i64), StoreError> {
                 let rows = sqlx::query(list)
                     .bind(owner)
                     .bind(status)
+                    .bind(since)
+                    .bind(until)
                     .bind(limit)
                     .bind(offset)
                     .fetch_all(&self.pool)
@@ -280,6 +297,8 @@ macro_rules! sql_store {
                 let total: i64 = sqlx::query(count)
                     .bind(owner)
                     .bind(status)
+                    .bind(since)
+                    .bind(until)
                     .fetch_one(&self.pool)
                     .await?
                     .try_get("n")?;
@@ -988,6 +1007,7 @@ macro_rules! sql_store {
                         (sql::LIST_COORD_JOBS, sql::COUNT_COORD_JOBS),
                         query.coordinator_id,
                         &query.status,
+                        (query.since, query.until),
                         (query.limit, query.offset),
                     )
                     .await?;
@@ -1050,6 +1070,7 @@ macro_rules! sql_store {
                         (sql::LIST_INSTANCES, sql::COUNT_INSTANCES),
                         query.workflow_id,
                         &query.status,
+                        (query.since, query.until),
                         (query.limit, query.offset),
                     )
                     .await?;
@@ -1084,20 +1105,21 @@ macro_rules! sql_store {
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter()
-                    .map(|row| {
-                        Ok(AuditRow {
-                            id: row.try_get("id")?,
-                            at_ms: row.try_get("at_ms")?,
-                            actor: row.try_get("actor")?,
-                            via: row.try_get("via")?,
-                            action: row.try_get("action")?,
-                            target: row.try_get("target")?,
-                            status: row.try_get("status")?,
-                            remote: row.try_get("remote")?,
-                        })
-                    })
-                    .collect()
+                rows.iter().map(audit_row).collect()
+            }
+
+            async fn list_audit_of(
+                &self,
+                path: &str,
+                limit: i64,
+            ) -> Result<Vec<AuditRow>, StoreError> {
+                let rows = sqlx::query(sql::LIST_AUDIT_OF)
+                    .bind(path)
+                    .bind(format!("{path}/%"))
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(audit_row).collect()
             }
         }
     };
