@@ -406,6 +406,25 @@ impl Browser {
         }
     }
 
+    /// Waits until the element with this `data-testid` has `attribute` = `expected` (read
+    /// afresh each time, as [`Browser::text_is`]).
+    pub async fn attr_is(&self, testid: &str, attribute: &str, expected: &str) -> Result<()> {
+        let start = Instant::now();
+        loop {
+            let value = match self.get(testid).await {
+                Ok(el) => el.attr(attribute).await.ok().flatten().unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if value == expected {
+                return Ok(());
+            }
+            if start.elapsed() > TIMEOUT {
+                bail!("timed out waiting for '{testid}' {attribute}='{expected}'; it is '{value}'");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Clicks the element with this `data-testid`.
     pub async fn click(&self, testid: &str) -> Result<()> {
         self.get(testid).await?.click().await?;

@@ -1,6 +1,7 @@
 //! Running and steering, end to end: schedule a workflow from the designer, watch its
-//! instance run live, suspend and resume it, and rerun its failed node, each operation
-//! confirmed after its dry run.
+//! instance run live, suspend and resume it, rerun its failed node, suspend and resume the
+//! coordinator, start an instance with parameters and kill it, and backfill three past
+//! periods in parallel; each operation confirmed after its dry run.
 
 use anyhow::{Result, ensure};
 use e2e::{Browser, Server};
@@ -89,7 +90,8 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
     browser.click("schedule-submit").await?;
     browser.text_is("coord-status", "RUNNING").await?;
 
-    // The first action's instance, live.
+    // The first action's instance, live: chosen in the grid, then opened.
+    browser.click("coord-action-1").await?;
     browser.click("action-instance-1").await?;
     browser.text_is("node-status-extract", "RUNNING").await?;
     browser.click("node-row-extract").await?;
@@ -145,19 +147,149 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
     browser.text_is("instance-status", "SUCCEEDED").await?;
     browser.text_is("node-status-load", "OK").await?;
     browser.text_is("node-tries-extract", "1").await?;
+    // Its tasks on one time axis, and who did what to it.
+    browser.get("gantt-bar-extract").await?;
+    browser.get("gantt-bar-load").await?;
+    browser
+        .wait_for("the audit trail", || async {
+            let trail = browser.get("audit-trail").await?.text().await?;
+            // Rows read `date time who what answer`.
+            let ops: Vec<&str> = trail
+                .lines()
+                .filter(|l| l.ends_with(" 200"))
+                .filter_map(|l| l.split_whitespace().nth(3))
+                .collect();
+            Ok(ops == ["rerun", "resume", "suspend"])
+        })
+        .await?;
 
-    // The coordinator's action follows its instance.
+    // The coordinator's action follows its instance; the coordinator is suspended and
+    // resumed.
     browser.click("nav-runs").await?;
     browser.click("coord-job-1").await?;
     browser
-        .wait_for("the action to succeed", || async {
-            Ok(browser
-                .get("coord-action-1")
-                .await?
-                .text()
-                .await?
-                .contains("SUCCEEDED"))
+        .attr_is("coord-action-1", "data-status", "SUCCEEDED")
+        .await?;
+    browser.click("coord-op-suspend").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(dry.contains("The job: RUNNING → SUSPENDED"), "{dry}");
+    browser.click("confirm-ok").await?;
+    browser.text_is("coord-status", "SUSPENDED").await?;
+    browser.click("coord-op-resume").await?;
+    browser.click("confirm-ok").await?;
+    browser.text_is("coord-status", "RUNNING").await?;
+
+    // Start it now with a parameter, and kill it while extract waits.
+    std::fs::remove_file(&go)?;
+    browser.driver.goto(server.url("/")).await?;
+    browser.click("open-ops-demo").await?;
+    browser.click("run-toggle").await?;
+    browser.fill("run-properties", "day=2026-11-21").await?;
+    browser.click("run-review").await?;
+    let summary = browser.get("run-summary").await?.text().await?;
+    ensure!(summary.contains("day=2026-11-21"), "{summary}");
+    browser.click("run-start").await?;
+    browser.text_is("node-status-extract", "RUNNING").await?;
+    // (Folded away under "Properties it runs with": read without opening it.)
+    let day = browser
+        .get("property-day")
+        .await?
+        .prop("textContent")
+        .await?;
+    ensure!(
+        day.as_deref().is_some_and(|d| d.contains("2026-11-21")),
+        "the instance runs with the parameter: {day:?}"
+    );
+    browser.click("op-kill").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(dry.contains("The instance: RUNNING → KILLED"), "{dry}");
+    ensure!(dry.contains("extract: RUNNING → KILLED"), "{dry}");
+    browser.click("confirm-ok").await?;
+    browser.text_is("instance-status", "KILLED").await?;
+    browser.text_is("node-status-extract", "KILLED").await?;
+
+    // The instances list: filter by status, choose, and see what a bulk resume would do.
+    browser.click("nav-runs").await?;
+    browser.select("instance-status-filter", "KILLED").await?;
+    browser.text_is("page-info", "1–1 of 1").await?;
+    browser.click("pick-all").await?;
+    ensure!(
+        browser
+            .get("bulk")
+            .await?
+            .text()
+            .await?
+            .contains("1 chosen")
+    );
+    browser.click("bulk-resume").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(
+        dry.contains("Instance 2: refused:"),
+        "a killed instance cannot resume: {dry}"
+    );
+    browser.click("confirm-cancel").await?;
+    browser.quit().await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn backfill_three_past_days_in_parallel() -> Result<()> {
+    let server = Server::start()?;
+    let xml = format!(
+        r#"<workflow-app name="daily-load" xmlns="uri:oozie:workflow:0.5"><global><job-tracker>jt</job-tracker><name-node>nn</name-node></global><start to="load"/>{}<kill name="fail"><message>failed</message></kill><end name="end"/></workflow-app>"#,
+        sh("load", "echo loaded", "end"),
+    );
+    let auth = server.admin_auth()?;
+    server.import(&auth, &xml)?;
+    let browser = Browser::signed_in(&server).await?;
+    browser.driver.goto(server.url("/")).await?;
+    browser.click("open-daily-load").await?;
+    browser.get("canvas").await?;
+
+    // Daily from three days ago, skipping the periods already past (execution NONE), as
+    // when a schedule is set up late.
+    let day = |days: i64| {
+        let t = oozie_time(days * 24 * 60);
+        format!("{}T00:00Z", &t[..10])
+    };
+    browser.click("schedule-toggle").await?;
+    browser.fill("schedule-start", &day(-3)).await?;
+    browser.fill("schedule-end", &day(3)).await?;
+    browser.click("schedule-controls").await?;
+    browser.select("schedule-execution", "NONE").await?;
+    browser.click("schedule-submit").await?;
+    browser.text_is("coord-status", "RUNNING").await?;
+    for n in 1..=4 {
+        browser
+            .attr_is(&format!("coord-action-{n}"), "data-status", "SKIPPED")
+            .await?;
+    }
+
+    // Backfill the first three, three at a time: the dry run names them, then the page
+    // goes to the backfill's job and its bar fills.
+    browser.click("coord-op-backfill").await?;
+    browser.fill("backfill-from", &day(-3)).await?;
+    browser.fill("backfill-to", &day(-1)).await?;
+    browser.fill("backfill-parallel", "3").await?;
+    browser.click("backfill-preview").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(dry.contains("3 periods will run"), "{dry}");
+    for n in 1..=3 {
+        ensure!(dry.contains(&format!("#{n} at")), "{dry}");
+    }
+    browser.click("confirm-ok").await?;
+    browser
+        .wait_for("the backfill's page", || async {
+            Ok(browser.driver.current_url().await?.path() == "/coordinator-jobs/2")
         })
         .await?;
+    browser
+        .attr_is("coord-progress-bar", "aria-valuenow", "100")
+        .await?;
+    browser.text_is("coord-progress-percent", "100%").await?;
+    for n in 1..=3 {
+        browser
+            .attr_is(&format!("coord-action-{n}"), "data-status", "SUCCEEDED")
+            .await?;
+    }
     browser.quit().await
 }

@@ -2,10 +2,12 @@
 //! every operation with its dry run.
 
 use gloo_net::http::Request;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use shared::api::{
-    CoordJobDetail, CoordJobSummary, CoordOpReport, CoordRunRequest, CoordinatorRecord,
-    CreateWorkflow, InstanceDetail, InstanceState, InstanceSummary, LogChunk, Page, RerunReport,
-    RerunRequest, Saved,
+    AuditEntry, BackfillReport, BackfillRequest, CoordJobDetail, CoordJobSummary, CoordOpReport,
+    CoordRunRequest, CoordinatorRecord, CreateWorkflow, InstanceDetail, InstanceState,
+    InstanceSummary, LogChunk, MarkRequest, Page, RerunReport, RerunRequest, RunRequest, Saved,
 };
 use shared::coord::Coordinator;
 
@@ -47,67 +49,123 @@ pub async fn run_coordinator(id: i64, version: i64) -> Result<CoordJobSummary, A
 }
 
 pub async fn coord_jobs() -> Result<Page<CoordJobSummary>, ApiError> {
-    json(
-        Request::get(&format!("{BASE}/coordinator-jobs?limit=100"))
-            .send()
-            .await?,
-    )
-    .await
+    get(format!("{BASE}/coordinator-jobs?limit=100")).await
 }
 
 pub async fn coord_job(id: i64) -> Result<CoordJobDetail, ApiError> {
-    json(
-        Request::get(&format!("{BASE}/coordinator-jobs/{id}"))
-            .send()
-            .await?,
+    get(format!("{BASE}/coordinator-jobs/{id}")).await
+}
+
+/// `op`: suspend, resume, kill (with `{}`), change, rerun or ignore.
+pub async fn coord_op(
+    id: i64,
+    op: &str,
+    body: &impl Serialize,
+    dry_run: bool,
+) -> Result<CoordOpReport, ApiError> {
+    post(
+        format!("{BASE}/coordinator-jobs/{id}/{op}?dry_run={dry_run}"),
+        body,
     )
     .await
 }
 
-/// `op`: suspend, resume or kill.
-pub async fn coord_op(id: i64, op: &str, dry_run: bool) -> Result<CoordOpReport, ApiError> {
-    let req = changing(Request::post(&format!(
-        "{BASE}/coordinator-jobs/{id}/{op}?dry_run={dry_run}"
-    )))
-    .json(&serde_json::json!({}))?;
-    json(req.send().await?).await
-}
-
-pub async fn instances(status: String) -> Result<Page<InstanceSummary>, ApiError> {
-    let filter = if status.is_empty() {
-        String::new()
-    } else {
-        format!("&status={}", encode(&status))
-    };
-    json(
-        Request::get(&format!("{BASE}/instances?limit=100{filter}"))
-            .send()
-            .await?,
+/// A backfill of the stored coordinator `id`.
+pub async fn backfill(
+    id: i64,
+    request: &BackfillRequest,
+    dry_run: bool,
+) -> Result<BackfillReport, ApiError> {
+    post(
+        format!("{BASE}/coordinators/{id}/backfill?dry_run={dry_run}"),
+        request,
     )
     .await
+}
+
+/// Which instances a list shows, and its page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct InstanceFilter {
+    pub status: String,
+    pub workflow: Option<i64>,
+    /// Oozie times; empty for no bound.
+    pub since: String,
+    pub until: String,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+pub async fn instances(f: &InstanceFilter) -> Result<Page<InstanceSummary>, ApiError> {
+    let mut query = format!("limit={}&offset={}", f.limit, f.offset);
+    for (name, value) in [
+        ("status", &f.status),
+        ("since", &f.since),
+        ("until", &f.until),
+    ] {
+        if !value.is_empty() {
+            query.push_str(&format!("&{name}={}", encode(value)));
+        }
+    }
+    if let Some(w) = f.workflow {
+        query.push_str(&format!("&workflow_id={w}"));
+    }
+    get(format!("{BASE}/instances?{query}")).await
 }
 
 pub async fn instance(id: i64) -> Result<InstanceDetail, ApiError> {
-    json(
-        Request::get(&format!("{BASE}/instances/{id}"))
-            .send()
-            .await?,
-    )
-    .await
+    get(format!("{BASE}/instances/{id}")).await
+}
+
+/// Who did what to a resource: `instances/7` or `coordinator-jobs/3`.
+pub async fn audit(path: String) -> Result<Vec<AuditEntry>, ApiError> {
+    get(format!("{BASE}/{path}/audit")).await
 }
 
 /// `op`: start, suspend, resume or kill.
 pub async fn instance_op(id: i64, op: &str, dry_run: bool) -> Result<InstanceState, ApiError> {
-    let req = changing(Request::post(&format!(
-        "{BASE}/instances/{id}/{op}?dry_run={dry_run}"
-    )))
-    .json(&serde_json::json!({}))?;
-    json(req.send().await?).await
+    post(
+        format!("{BASE}/instances/{id}/{op}?dry_run={dry_run}"),
+        &serde_json::json!({}),
+    )
+    .await
 }
 
-pub async fn rerun(id: i64, request: &RerunRequest) -> Result<RerunReport, ApiError> {
-    let req = changing(Request::post(&format!("{BASE}/instances/{id}/rerun"))).json(request)?;
-    json(req.send().await?).await
+pub async fn mark(
+    id: i64,
+    request: &MarkRequest,
+    dry_run: bool,
+) -> Result<InstanceState, ApiError> {
+    post(
+        format!("{BASE}/instances/{id}/mark?dry_run={dry_run}"),
+        request,
+    )
+    .await
+}
+
+/// A rerun; the dry run is asked in the query, so it is not audited.
+pub async fn rerun(
+    id: i64,
+    request: &RerunRequest,
+    dry_run: bool,
+) -> Result<RerunReport, ApiError> {
+    post(
+        format!("{BASE}/instances/{id}/rerun?dry_run={dry_run}"),
+        request,
+    )
+    .await
+}
+
+/// Starts an instance of a stored workflow.
+pub async fn run_workflow(id: i64, request: &RunRequest) -> Result<InstanceState, ApiError> {
+    post(format!("{BASE}/workflows/{id}/run"), request).await
+}
+
+async fn get<T: DeserializeOwned>(url: String) -> Result<T, ApiError> {
+    json(Request::get(&url).send().await?).await
+}
+
+async fn post<T: DeserializeOwned>(url: String, body: &impl Serialize) -> Result<T, ApiError> {
+    json(changing(Request::post(&url)).json(body)?.send().await?).await
 }
 
 /// The newest try's log of a node, from `offset`.

@@ -1,16 +1,40 @@
-//! One coordinator job, live: its status and progress, its actions with their nominal
-//! times, what waiting ones wait for and the instance each runs, and suspend, resume and
-//! kill, each confirmed after its dry run.
+//! One coordinator job, live: its status and a progress bar, its actions as a calendar
+//! grid coloured by status (one row per UTC day), the chosen action's inputs,
+//! configuration and instance, the operations an operator may do (suspend, resume, kill,
+//! change, rerun or ignore the chosen actions, backfill past periods), each confirmed
+//! after its dry run, and the job's audit trail.
 
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
-use shared::api::{CoordEvent, CoordJobDetail, CoordOpReport, CoordStatus, Role};
+use leptos_router::hooks::use_navigate;
+use shared::api::{
+    BackfillReport, BackfillRequest, CoordActionState, CoordActionStatus, CoordChangeRequest,
+    CoordEvent, CoordJobDetail, CoordJobSummary, CoordOpReport, CoordProgress, CoordStatus, Role,
+};
+use shared::time::format_oozie_time;
 
 use crate::api;
 use crate::components::Confirm;
-use crate::dom::time;
+use crate::dom::{day, time};
 use crate::i18n::t;
-use crate::pages::live::{Operations, RunsTopbar, live_tick, route_id};
+use crate::pages::live::{AuditTrail, Operations, RunsTopbar, live_tick, route_id};
 use crate::pages::login::has_role;
+use crate::pages::timeline::{by_day, ranges, span};
+
+/// The form open under the toolbar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Form {
+    Change,
+    Rerun,
+    Backfill,
+}
+
+/// The actions chosen in the grid (for rerun and ignore), and the one whose details show.
+#[derive(Clone, Copy)]
+struct Choice {
+    chosen: RwSignal<Vec<i64>>,
+    focus: RwSignal<Option<i64>>,
+}
 
 #[component]
 pub fn CoordJobPage() -> impl IntoView {
@@ -23,80 +47,490 @@ pub fn CoordJobPage() -> impl IntoView {
         tick.track();
         api::coord_job(id)
     });
+    let summary = Memo::new(move |_| {
+        detail
+            .get()
+            .and_then(Result::ok)
+            .map(|d| (d.summary, d.progress))
+    });
+    let choice = Choice {
+        chosen: RwSignal::new(Vec::new()),
+        focus: RwSignal::new(None),
+    };
+    // A new job (a backfill just made) is another page: start it with nothing chosen.
+    Effect::new(move |_| {
+        id.track();
+        choice.chosen.set(Vec::new());
+        choice.focus.set(None);
+    });
+    let ops = Operations::new(tick);
+    let trail = Signal::derive(move || format!("coordinator-jobs/{}", id.get()));
     view! {
         <RunsTopbar/>
         <main class="page wide">
+            {move || summary.get().map(|(s, p)| view! { <Header summary=s progress=p/> })}
+            <Controls summary ops choice/>
             <Transition fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>
                 {move || detail.get().map(|result| match result {
-                    Ok(d) => view! { <Body detail=d tick/> }.into_any(),
+                    Ok(d) => view! { <Actions detail=d choice/> }.into_any(),
                     Err(err) => view! { <p class="status error">{err.to_string()}</p> }.into_any(),
                 })}
             </Transition>
+            <AuditTrail path=trail tick/>
+            <Confirm pending=ops.pending/>
         </main>
     }
 }
 
 #[component]
-fn Body(detail: CoordJobDetail, tick: RwSignal<u64>) -> impl IntoView {
-    let s = detail.summary;
-    let id = s.id;
+fn Header(summary: CoordJobSummary, progress: CoordProgress) -> impl IntoView {
+    let s = summary;
+    let p = progress;
     let status = s.status;
-    let can_operate = has_role(Role::Operator);
-    let ops = Operations::new(tick);
-    let Operations {
-        pending, message, ..
-    } = ops;
-    let operate = move |op: &'static str| {
-        ops.confirm(
-            format!("{op} coordinator job {id}?"),
-            move |dry_run| api::coord_op(id, op, dry_run),
-            changes,
-            |done| format!("Now {}.", done.status.id()),
-        );
-    };
-    let suspended = matches!(status, CoordStatus::Suspended | CoordStatus::PrepSuspended);
-    let button = move |op: &'static str, label: &'static str, enabled: bool| {
-        view! {
-            <button data-testid=format!("coord-op-{op}") disabled=move || !enabled || !can_operate.get()
-                on:click=move |_| operate(op)>{label}</button>
+    let done = p.succeeded + p.failed + p.skipped;
+    let of = p.planned.unwrap_or(p.actions).max(done);
+    let share = |n: i64| {
+        if of == 0 {
+            0.0
+        } else {
+            n as f64 * 100.0 / of as f64
         }
     };
-    let p = detail.progress;
+    let percent = if of == 0 { 0 } else { done * 100 / of };
+    let kind = if s.kind == "backfill" {
+        t("backfill")
+    } else {
+        t("schedule")
+    };
     view! {
         <h1>
             {s.name.clone()} " · " {s.job_id.clone()} " "
             <span class=format!("badge s-{}", status.id()) data-testid="coord-status">{status.id()}</span>
+            " " <span class="badge">{kind}</span>
         </h1>
+        <div class="progress-line">
+            <div class="progress" role="progressbar" aria-label=t("Done")
+                aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent data-testid="coord-progress-bar">
+                <span class="part s-SUCCEEDED" style=format!("width:{}%", share(p.succeeded))></span>
+                <span class="part s-FAILED" style=format!("width:{}%", share(p.failed))></span>
+                <span class="part s-SKIPPED" style=format!("width:{}%", share(p.skipped))></span>
+                <span class="part s-RUNNING" style=format!("width:{}%", share(p.running))></span>
+            </div>
+            <span data-testid="coord-progress-percent">{format!("{percent}%")}</span>
+        </div>
         <p class="status" data-testid="coord-progress">
             {format!("{} made · {} waiting · {} running · {} succeeded · {} failed · {} skipped · next {}",
                 p.actions, p.waiting, p.running, p.succeeded, p.failed, p.skipped,
                 time(s.next_materialized_at))}
         </p>
+    }
+}
+
+/// The toolbar and its forms. They live outside the live part of the page, so what an
+/// operator types survives the events that redraw it.
+#[component]
+fn Controls(
+    summary: Memo<Option<(CoordJobSummary, CoordProgress)>>,
+    ops: Operations,
+    choice: Choice,
+) -> impl IntoView {
+    let can_operate = has_role(Role::Operator);
+    let form = RwSignal::new(None::<Form>);
+    let job = move || summary.with(|s| s.as_ref().map(|(s, _)| (s.id, s.status)));
+    let status = move || job().map(|(_, s)| s);
+    let operate = move |op: &'static str| {
+        let Some((id, _)) = job() else { return };
+        ops.confirm(
+            format!("{op} coordinator job {id}?"),
+            move |dry_run| async move {
+                api::coord_op(id, op, &serde_json::json!({}), dry_run).await
+            },
+            changes,
+            |done: &CoordOpReport| format!("Now {}.", done.status.id()),
+        );
+    };
+    let live = move || status().is_some_and(|s| !s.is_terminal());
+    let suspended = move || {
+        status().is_some_and(|s| matches!(s, CoordStatus::Suspended | CoordStatus::PrepSuspended))
+    };
+    let button = move |op: &'static str, label: &'static str, enabled: Signal<bool>| {
+        view! {
+            <button data-testid=format!("coord-op-{op}") disabled=move || !enabled.get() || !can_operate.get()
+                on:click=move |_| operate(op)>{label}</button>
+        }
+    };
+    let toggle = move |f: Form| form.update(|open| *open = (*open != Some(f)).then_some(f));
+    let ignore = move || {
+        let Some((id, _)) = job() else { return };
+        let actions = ranges(&choice.chosen.get_untracked());
+        ops.confirm(
+            format!("Ignore actions {actions} of job {id}?"),
+            move |dry_run| {
+                let body = shared::api::CoordActionsRequest {
+                    actions: Some(actions.clone()),
+                    ..Default::default()
+                };
+                async move { api::coord_op(id, "ignore", &body, dry_run).await }
+            },
+            changes,
+            |done: &CoordOpReport| format!("{} actions ignored.", done.actions.len()),
+        );
+    };
+    let backfillable = move || {
+        summary.with(|s| {
+            s.as_ref()
+                .is_some_and(|(s, _)| s.kind != "backfill" && s.coordinator_id.is_some())
+        })
+    };
+    view! {
         <div class="toolbar">
-            {button("suspend", "Suspend", !status.is_terminal() && !suspended)}
-            {button("resume", "Resume", suspended)}
-            {button("kill", "Kill", !status.is_terminal())}
+            {button("suspend", "Suspend", Signal::derive(move || live() && !suspended()))}
+            {button("resume", "Resume", Signal::derive(suspended))}
+            {button("kill", "Kill", Signal::derive(live))}
+            <span class="sep"></span>
+            <button data-testid="coord-op-change" class:active=move || form.get() == Some(Form::Change)
+                disabled=move || !live() || !can_operate.get()
+                on:click=move |_| toggle(Form::Change)>{t("Change…")}</button>
+            <button data-testid="coord-op-rerun" class:active=move || form.get() == Some(Form::Rerun)
+                disabled=move || !can_operate.get()
+                on:click=move |_| toggle(Form::Rerun)>{t("Rerun…")}</button>
+            <button data-testid="coord-op-ignore"
+                disabled=move || choice.chosen.with(Vec::is_empty) || !can_operate.get()
+                on:click=move |_| ignore()>{t("Ignore chosen")}</button>
+            <Show when=backfillable>
+                <button data-testid="coord-op-backfill" class:active=move || form.get() == Some(Form::Backfill)
+                    disabled=move || !can_operate.get()
+                    on:click=move |_| toggle(Form::Backfill)>{t("Backfill…")}</button>
+            </Show>
         </div>
-        {move || message.get().map(|(error, text)| view! {
+        {move || match (form.get(), summary.get()) {
+            (Some(Form::Change), Some((s, _))) => view! { <ChangeForm summary=s ops/> }.into_any(),
+            (Some(Form::Rerun), Some((s, _))) => view! { <RerunForm id=s.id ops choice/> }.into_any(),
+            (Some(Form::Backfill), Some((s, _))) => view! { <BackfillForm summary=s ops/> }.into_any(),
+            _ => ().into_any(),
+        }}
+        {move || ops.message.get().map(|(error, text)| view! {
             <p class="status" class:error=error data-testid="op-message">{text}</p>
         })}
-        <table class="list" data-testid="coord-actions">
-            <thead><tr><th>"#"</th><th>{t("Nominal time (UTC)")}</th><th>{t("Status")}</th><th>{t("Instance")}</th><th>{t("Note")}</th></tr></thead>
-            <tbody>
-                {detail.actions.into_iter().map(|a| view! {
-                    <tr data-testid=format!("coord-action-{}", a.number)>
-                        <td>{a.number}</td>
-                        <td>{time(Some(a.nominal_time))}</td>
-                        <td><span class=format!("badge s-{}", a.status.id())>{a.status.id()}</span></td>
-                        <td>{a.instance.map(|i| view! {
-                            <a href=format!("/instances/{i}") data-testid=format!("action-instance-{}", a.number)>{i}</a>
-                        })}</td>
-                        <td class="note">{a.missing.clone().or(a.error_message.clone()).unwrap_or_default()}</td>
-                    </tr>
+    }
+}
+
+/// A labelled text box bound to `value`.
+fn field(
+    label: &'static str,
+    testid: &'static str,
+    value: RwSignal<String>,
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{label}</span>
+            <input data-testid=testid prop:value=move || value.get() placeholder=hint
+                on:input=move |ev| value.set(event_target_value(&ev))/>
+        </label>
+    }
+}
+
+/// Oozie's `-change`: a new end, concurrency or pause time; what is left blank stays.
+#[component]
+fn ChangeForm(summary: CoordJobSummary, ops: Operations) -> impl IntoView {
+    let id = summary.id;
+    let oozie = |ms: i64| {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(format_oozie_time)
+            .unwrap_or_default()
+    };
+    let end = RwSignal::new(oozie(summary.end));
+    let concurrency = RwSignal::new(summary.concurrency.to_string());
+    let pause = RwSignal::new(summary.pause.map(oozie).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let preview = move |_| {
+        let concurrency = match concurrency.get_untracked().trim() {
+            "" => None,
+            n => match n.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => {
+                    error.set(Some(format!("concurrency '{n}' is not a whole number")));
+                    return;
+                }
+            },
+        };
+        error.set(None);
+        let body = CoordChangeRequest {
+            end: Some(end.get_untracked()).filter(|e| !e.trim().is_empty()),
+            concurrency,
+            pause: Some(pause.get_untracked()),
+        };
+        ops.confirm(
+            format!("Change coordinator job {id}?"),
+            move |dry_run| {
+                let body = body.clone();
+                async move { api::coord_op(id, "change", &body, dry_run).await }
+            },
+            changes,
+            |_: &CoordOpReport| "Changed.".to_owned(),
+        );
+    };
+    view! {
+        <section class="card op-form" data-testid="change-form">
+            <p class="hint">{t("End: no action after this time. Concurrency: how many actions may run at once (-1: no limit). Pause: no action is made from this time until it is cleared.")}</p>
+            {field(t("End (UTC)"), "change-end", end, "2026-12-31T00:00Z")}
+            {field(t("Concurrency"), "change-concurrency", concurrency, "1")}
+            {field(t("Pause (UTC)"), "change-pause", pause, "")}
+            {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
+            <button class="primary" data-testid="change-preview" on:click=preview>{t("Preview the change")}</button>
+        </section>
+    }
+}
+
+/// Oozie's `-rerun`: the chosen actions (or those typed, by number or nominal time) run
+/// again, whole or only their workflows' failed nodes.
+#[component]
+fn RerunForm(id: i64, ops: Operations, choice: Choice) -> impl IntoView {
+    let actions = RwSignal::new(ranges(&choice.chosen.get_untracked()));
+    // The grid's choice fills the box; typing overrides it.
+    Effect::new(move |_| actions.set(ranges(&choice.chosen.get())));
+    let dates = RwSignal::new(String::new());
+    let failed = RwSignal::new(false);
+    let refresh = RwSignal::new(false);
+    let nocleanup = RwSignal::new(false);
+    let check = |label: &'static str, testid: &'static str, value: RwSignal<bool>| {
+        view! {
+            <label class="check"><input type="checkbox" data-testid=testid prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev))/>{label}</label>
+        }
+    };
+    let preview = move |_| {
+        let (a, d) = (actions.get_untracked(), dates.get_untracked());
+        let body = shared::api::CoordActionsRequest {
+            actions: Some(a.trim().to_owned()).filter(|a| !a.is_empty()),
+            dates: Some(d.trim().to_owned()).filter(|d| !d.is_empty()),
+            failed: failed.get_untracked(),
+            refresh: refresh.get_untracked(),
+            nocleanup: nocleanup.get_untracked(),
+        };
+        ops.confirm(
+            format!("Rerun actions of coordinator job {id}?"),
+            move |dry_run| {
+                let body = body.clone();
+                async move { api::coord_op(id, "rerun", &body, dry_run).await }
+            },
+            changes,
+            |done: &CoordOpReport| format!("{} actions rerun.", done.actions.len()),
+        );
+    };
+    view! {
+        <section class="card op-form" data-testid="rerun-form">
+            <p class="hint">{t("Choose actions in the grid (Ctrl-click adds one, Shift-click a range), or type their numbers or nominal times.")}</p>
+            {field(t("Actions"), "rerun-actions", actions, "1,3-5")}
+            {field(t("Or nominal times (UTC)"), "rerun-dates", dates, "2026-01-01T00:00Z::2026-01-02T00:00Z")}
+            {check(t("Only their failed nodes"), "rerun-failed", failed)}
+            {check(t("Resolve inputs and configuration again"), "rerun-refresh", refresh)}
+            {check(t("Keep output directories"), "rerun-nocleanup", nocleanup)}
+            <button class="primary" data-testid="rerun-preview" on:click=preview>{t("Preview the rerun")}</button>
+        </section>
+    }
+}
+
+/// A backfill of the coordinator's own past periods, in a job of its own; the page goes
+/// to that job once it is made.
+#[component]
+fn BackfillForm(summary: CoordJobSummary, ops: Operations) -> impl IntoView {
+    let Some(coordinator) = summary.coordinator_id else {
+        return ().into_any();
+    };
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let parallel = RwSignal::new("1".to_owned());
+    let newest_first = RwSignal::new(false);
+    let made = RwSignal::new(None::<i64>);
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if let Some(job) = made.get() {
+            navigate(&format!("/coordinator-jobs/{job}"), Default::default());
+        }
+    });
+    let preview = move |_| {
+        let request = BackfillRequest {
+            from: from.get_untracked(),
+            to: to.get_untracked(),
+            parallel: parallel.get_untracked().trim().parse().ok(),
+            newest_first: newest_first.get_untracked(),
+            version: summary.coordinator_version,
+            properties: Default::default(),
+        };
+        ops.confirm(
+            format!("Backfill {} to {}?", request.from, request.to),
+            move |dry_run| {
+                let request = request.clone();
+                async move { api::backfill(coordinator, &request, dry_run).await }
+            },
+            slots,
+            move |done: &BackfillReport| {
+                made.set(done.job.as_ref().map(|j| j.id));
+                format!("Backfill of {} periods started.", done.slots.len())
+            },
+        );
+    };
+    view! {
+        <section class="card op-form" data-testid="backfill-form">
+            <p class="hint">{t("Runs the schedule's own periods between two nominal times (both included) in a job of their own, below live runs.")}</p>
+            {field(t("From (UTC)"), "backfill-from", from, "2026-11-01T00:00Z")}
+            {field(t("To (UTC)"), "backfill-to", to, "2026-11-03T00:00Z")}
+            <label class="field"><span>{t("At a time")}</span>
+                <input type="number" min="1" max="100" data-testid="backfill-parallel" prop:value=move || parallel.get()
+                    on:input=move |ev| parallel.set(event_target_value(&ev))/></label>
+            <label class="field"><span>{t("Order")}</span>
+                <select data-testid="backfill-order" on:change=move |ev| newest_first.set(event_target_value(&ev) == "newest")>
+                    <option value="oldest">{t("Oldest first")}</option>
+                    <option value="newest">{t("Newest first")}</option>
+                </select></label>
+            <button class="primary" data-testid="backfill-preview" on:click=preview>{t("Preview the backfill")}</button>
+        </section>
+    }
+    .into_any()
+}
+
+/// The grid and the chosen action's details: drawn again from each read of the job.
+#[component]
+fn Actions(detail: CoordJobDetail, choice: Choice) -> impl IntoView {
+    let actions = detail.actions;
+    let numbers = StoredValue::new(actions.iter().map(|a| a.number).collect::<Vec<i64>>());
+    let pick = move |n: i64, ev: &MouseEvent| {
+        let anchor = choice.focus.get_untracked();
+        choice.chosen.update(|chosen| {
+            if ev.shift_key()
+                && let Some(a) = anchor
+            {
+                let added: Vec<i64> = numbers.with_value(|all| {
+                    span(a, n)
+                        .filter(|x| all.contains(x) && !chosen.contains(x))
+                        .collect()
+                });
+                chosen.extend(added);
+            } else if ev.ctrl_key() || ev.meta_key() {
+                match chosen.iter().position(|&x| x == n) {
+                    Some(i) => {
+                        chosen.remove(i);
+                    }
+                    None => chosen.push(n),
+                }
+            } else {
+                *chosen = vec![n];
+            }
+        });
+        choice.focus.set(Some(n));
+    };
+    let focused = {
+        let actions = actions.clone();
+        move || {
+            let n = choice.focus.get()?;
+            actions.iter().find(|a| a.number == n).cloned()
+        }
+    };
+    let failed: Vec<i64> = actions
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.status,
+                CoordActionStatus::Failed | CoordActionStatus::Killed | CoordActionStatus::TimedOut
+            )
+        })
+        .map(|a| a.number)
+        .collect();
+    let legend: Vec<(CoordActionStatus, usize)> = CoordActionStatus::ALL
+        .into_iter()
+        .map(|s| (s, actions.iter().filter(|a| a.status == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let times: Vec<i64> = actions.iter().map(|a| a.nominal_time).collect();
+    let rows = by_day(&times);
+    if actions.is_empty() {
+        return view! { <p class="empty">{t("No actions yet: the first is made at its nominal time.")}</p> }
+            .into_any();
+    }
+    view! {
+        <div class="grid-tools">
+            <span class="legend">
+                {legend.into_iter().map(|(s, n)| view! {
+                    <span class=format!("badge s-{}", s.id())>{format!("{} {n}", s.id())}</span>
                 }).collect_view()}
-            </tbody>
-        </table>
-        <Confirm pending/>
+            </span>
+            <span class="spacer"></span>
+            <button class="link" data-testid="choose-failed" disabled=failed.is_empty()
+                on:click=move |_| choice.chosen.set(failed.clone())>{t("Choose the failed")}</button>
+            <button class="link" data-testid="choose-none"
+                on:click=move |_| choice.chosen.set(Vec::new())>{t("Choose none")}</button>
+            <span data-testid="chosen-count">{move || match choice.chosen.with(Vec::len) {
+                0 => String::new(),
+                n => format!("{n} chosen"),
+            }}</span>
+        </div>
+        <div class="action-grid" data-testid="action-grid">
+            {rows.into_iter().map(|(d, items)| {
+                let label = chrono::DateTime::from_timestamp_millis(d).map(|d| day(&d)).unwrap_or_default();
+                view! {
+                    <div class="grid-row">
+                        <span class="grid-day">{label}</span>
+                        <div class="cells">
+                            {items.into_iter().map(|i| {
+                                let a = &actions[i];
+                                let n = a.number;
+                                let status = a.status.id();
+                                view! {
+                                    <button class=format!("cell s-{status}") data-testid=format!("coord-action-{n}")
+                                        data-status=status title=format!("#{n} · {} · {status}", time(Some(a.nominal_time)))
+                                        class:chosen=move || choice.chosen.with(|c| c.contains(&n))
+                                        on:click=move |ev| pick(n, &ev)></button>
+                                }
+                            }).collect_view()}
+                        </div>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+        {move || focused().map(|a| view! { <ActionDetail action=a/> })}
+    }
+    .into_any()
+}
+
+#[component]
+fn ActionDetail(action: CoordActionState) -> impl IntoView {
+    let a = action;
+    let n = a.number;
+    let note = a.missing.clone().or(a.error_message.clone());
+    view! {
+        <section class="card action-detail" data-testid="coord-action-detail">
+            <h3>
+                {format!("#{n} · {} ", time(Some(a.nominal_time)))}
+                <span class=format!("badge s-{}", a.status.id()) data-testid="coord-action-status">{a.status.id()}</span>
+            </h3>
+            <p class="status">
+                {a.action_id.clone()} {format!(" · tries {}", a.tries)}
+                {a.instance.map(|i| view! {
+                    " · " <a href=format!("/instances/{i}") data-testid=format!("action-instance-{n}")>{format!("instance {i}")}</a>
+                })}
+            </p>
+            {note.map(|n| view! { <p class="note">{n}</p> })}
+            {(!a.inputs.is_empty()).then(|| view! {
+                <h4>{t("Inputs")}</h4>
+                <ul class="uris">
+                    {a.inputs.iter().map(|(name, uris)| view! {
+                        <li><b>{name.clone()}</b> " " {uris.join(", ")}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {(!a.configuration.is_empty()).then(|| view! {
+                <h4>{t("Configuration")}</h4>
+                <table class="list compact">
+                    <tbody>
+                        {a.configuration.iter().map(|(k, v)| view! {
+                            <tr><td>{k.clone()}</td><td>{v.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+        </section>
     }
 }
 
@@ -120,8 +554,31 @@ fn changes(report: &CoordOpReport) -> Vec<String> {
     for i in &report.instances {
         lines.push(format!("Instance {}: {}", i.item, i.to));
     }
+    if !report.removed.is_empty() {
+        lines.push(format!("Taken back: actions {}", ranges(&report.removed)));
+    }
+    for path in &report.cleanup {
+        lines.push(format!("Deleted first: {path}"));
+    }
+    for path in &report.not_cleaned {
+        lines.push(format!("Not deleted (not reachable from here): {path}"));
+    }
     if lines.is_empty() {
         lines.push("Nothing would change.".to_owned());
     }
+    lines
+}
+
+fn slots(report: &BackfillReport) -> Vec<String> {
+    let mut lines = vec![format!(
+        "{} periods will run in a backfill job:",
+        report.slots.len()
+    )];
+    lines.extend(
+        report
+            .slots
+            .iter()
+            .map(|(n, at)| format!("#{n} at {}", time(Some(*at)))),
+    );
     lines
 }

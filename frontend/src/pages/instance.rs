@@ -1,22 +1,28 @@
-//! One workflow instance, live: its status and every node's (with why waiting ones wait),
-//! the operations an operator may do now (each confirmed after its dry run), and the log
-//! of the chosen node, followed while its try runs.
+//! One workflow instance, live: its status, its tasks as a Gantt chart and a table (with
+//! why waiting ones wait), the properties it runs with, the operations an operator may do
+//! now (each confirmed after its dry run: start, suspend, resume, kill, rerun whole, what
+//! failed or from a node, mark a node), the log of the chosen node followed while its try
+//! runs, and the instance's audit trail.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::api::{
-    InstanceDetail, InstanceEvent, InstanceState, JobStatus, RerunReport, RerunRequest, RerunScope,
-    Role,
+    InstanceDetail, InstanceEvent, InstanceState, JobStatus, MarkKind, MarkRequest, RerunReport,
+    RerunRequest, RerunScope, Role,
 };
 
 use crate::api;
 use crate::components::Confirm;
 use crate::dom::time;
 use crate::i18n::t;
-use crate::pages::live::{Operations, RunsTopbar, live_tick, route_id};
+use crate::pages::live::{
+    AuditTrail, Operations, RunsTopbar, instance_changes as changes, live_tick, route_id,
+};
 use crate::pages::login::has_role;
+use crate::pages::timeline::{duration, gantt, parse_properties};
 
 #[component]
 pub fn InstancePage() -> impl IntoView {
@@ -30,72 +36,35 @@ pub fn InstancePage() -> impl IntoView {
         tick.track();
         api::instance(id)
     });
-
+    let known = Memo::new(move |_| detail.get().and_then(Result::ok));
     let selected = RwSignal::new(None::<String>);
+    let ops = Operations::new(tick);
+    let trail = Signal::derive(move || format!("instances/{}", id.get()));
     view! {
         <RunsTopbar/>
         <main class="page wide">
             <Transition fallback=|| view! { <p class="empty">{t("Loading…")}</p> }>
                 {move || detail.get().map(|result| match result {
-                    Ok(d) => view! { <Body detail=d tick selected/> }.into_any(),
+                    Ok(d) => view! { <Header detail=d/> }.into_any(),
                     Err(err) => view! { <p class="status error">{err.to_string()}</p> }.into_any(),
                 })}
             </Transition>
-            {move || selected.get().map(|node| view! { <Log id=id.get() node tick/> })}
+            <Controls known ops/>
+            {move || known.get().map(|d| view! { <Body detail=d selected/> })}
+            {move || selected.get().map(|node| view! {
+                <NodePanel id=id.get() node=node.clone() known ops/>
+                <Log id=id.get() node tick/>
+            })}
+            <AuditTrail path=trail tick/>
+            <Confirm pending=ops.pending/>
         </main>
     }
 }
 
 #[component]
-fn Body(
-    detail: InstanceDetail,
-    tick: RwSignal<u64>,
-    selected: RwSignal<Option<String>>,
-) -> impl IntoView {
-    let id = detail.summary.id;
-    let status = detail.summary.status;
-    let can_operate = has_role(Role::Operator);
-    let ops = Operations::new(tick);
-    let Operations {
-        pending, message, ..
-    } = ops;
-    let operate = move |op: &'static str| {
-        ops.confirm(
-            format!("{} instance {id}?", capitalized(op)),
-            move |dry_run| api::instance_op(id, op, dry_run),
-            changes,
-            |done| format!("Now {}.", done.status.id()),
-        );
-    };
-    let rerun_failed = move || {
-        let request = RerunRequest {
-            scope: RerunScope::Failed,
-            properties: Default::default(),
-            version: None,
-            dry_run: true,
-        };
-        ops.confirm(
-            format!("Rerun the failed nodes of instance {id}?"),
-            move |dry_run| {
-                let request = RerunRequest {
-                    dry_run,
-                    ..request.clone()
-                };
-                async move { api::rerun(id, &request).await }
-            },
-            rerun_lines,
-            |done| format!("Rerun as run {}.", done.run),
-        );
-    };
-
-    let live = !status.is_terminal();
-    let button = move |op: &'static str, label: &'static str, enabled: bool| {
-        view! {
-            <button data-testid=format!("op-{op}") disabled=move || !enabled || !can_operate.get()
-                on:click=move |_| operate(op)>{label}</button>
-        }
-    };
+fn Header(detail: InstanceDetail) -> impl IntoView {
     let s = &detail.summary;
+    let status = s.status;
     let workflow = s
         .workflow_id
         .map(|w| view! { <a href=format!("/workflows/{w}")>{s.name.clone()}</a> }.into_any())
@@ -114,17 +83,179 @@ fn Body(
                 s.run, s.created_by, time(Some(s.created_at)), time(s.started_at), time(s.ended_at))}
         </p>
         {error}
+    }
+}
+
+/// The toolbar and the rerun form, outside the live part of the page so what an operator
+/// types survives the events that redraw it.
+#[component]
+fn Controls(known: Memo<Option<InstanceDetail>>, ops: Operations) -> impl IntoView {
+    let can_operate = has_role(Role::Operator);
+    let facts = move || known.with(|d| d.as_ref().map(|d| (d.summary.id, d.summary.status)));
+    let status = move || facts().map(|(_, s)| s);
+    let operate = move |op: &'static str| {
+        let Some((id, _)) = facts() else { return };
+        ops.confirm(
+            format!("{} instance {id}?", capitalized(op)),
+            move |dry_run| api::instance_op(id, op, dry_run),
+            changes,
+            |done: &InstanceState| format!("Now {}.", done.status.id()),
+        );
+    };
+    let rerun_failed = move || {
+        let Some((id, _)) = facts() else { return };
+        rerun(ops, id, RerunScope::Failed, Default::default());
+    };
+    let live = move || status().is_some_and(|s| !s.is_terminal());
+    let button = move |op: &'static str, label: &'static str, when: fn(JobStatus) -> bool| {
+        view! {
+            <button data-testid=format!("op-{op}") disabled=move || !status().is_some_and(when) || !can_operate.get()
+                on:click=move |_| operate(op)>{label}</button>
+        }
+    };
+    let form = RwSignal::new(false);
+    view! {
         <div class="toolbar">
-            {button("start", "Start", status == JobStatus::Prep)}
-            {button("suspend", "Suspend", status == JobStatus::Running)}
-            {button("resume", "Resume", status == JobStatus::Suspended)}
-            {button("kill", "Kill", live)}
-            <button data-testid="op-rerun-failed" disabled=move || live || !can_operate.get()
+            {button("start", "Start", |s| s == JobStatus::Prep)}
+            {button("suspend", "Suspend", |s| s == JobStatus::Running)}
+            {button("resume", "Resume", |s| s == JobStatus::Suspended)}
+            {button("kill", "Kill", |s| !s.is_terminal())}
+            <span class="sep"></span>
+            <button data-testid="op-rerun-failed" disabled=move || live() || status().is_none() || !can_operate.get()
                 on:click=move |_| rerun_failed()>{t("Rerun failed")}</button>
+            <button data-testid="op-rerun" class:active=move || form.get()
+                disabled=move || live() || status().is_none() || !can_operate.get()
+                on:click=move |_| form.update(|f| *f = !*f)>{t("Rerun…")}</button>
         </div>
-        {move || message.get().map(|(error, text)| view! {
+        {move || (form.get() && !live()).then(|| view! { <RerunForm known ops/> })}
+        {move || ops.message.get().map(|(error, text)| view! {
             <p class="status" class:error=error data-testid="op-message">{text}</p>
         })}
+    }
+}
+
+/// A rerun: what it keeps, and properties over the run before's.
+#[component]
+fn RerunForm(known: Memo<Option<InstanceDetail>>, ops: Operations) -> impl IntoView {
+    let scope = RwSignal::new("failed".to_owned());
+    let from = RwSignal::new(String::new());
+    let properties = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let actions = move || {
+        known.with(|d| {
+            d.as_ref()
+                .map(|d| {
+                    d.nodes
+                        .iter()
+                        .filter(|n| n.status.is_some())
+                        .map(|n| n.name.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let preview = move |_| {
+        let Some(id) = known.with_untracked(|d| d.as_ref().map(|d| d.summary.id)) else {
+            return;
+        };
+        let props = match parse_properties(&properties.get_untracked()) {
+            Ok(p) => p,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
+        let scope = match scope.get_untracked().as_str() {
+            "all" => RerunScope::All,
+            "from" if from.with_untracked(String::is_empty) => {
+                error.set(Some("choose the node to run again from".to_owned()));
+                return;
+            }
+            "from" => RerunScope::From {
+                node: from.get_untracked(),
+            },
+            _ => RerunScope::Failed,
+        };
+        error.set(None);
+        rerun(ops, id, scope, props);
+    };
+    view! {
+        <section class="card op-form" data-testid="rerun-form">
+            <label class="field"><span>{t("Run again")}</span>
+                <select data-testid="rerun-scope" on:change=move |ev| scope.set(event_target_value(&ev))>
+                    <option value="failed" selected=true>{t("what failed (keep what succeeded)")}</option>
+                    <option value="all">{t("everything")}</option>
+                    <option value="from">{t("from a node on")}</option>
+                </select></label>
+            <Show when=move || scope.get() == "from">
+                <label class="field"><span>{t("From node")}</span>
+                    <select data-testid="rerun-from" on:change=move |ev| from.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {actions().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                    </select></label>
+            </Show>
+            <label class="field"><span>{t("Properties (name=value, one a line)")}</span>
+                <textarea data-testid="rerun-properties" rows="3" prop:value=move || properties.get()
+                    on:input=move |ev| properties.set(event_target_value(&ev))></textarea></label>
+            {move || error.get().map(|e| view! { <p class="field-error" data-testid="rerun-error">{e}</p> })}
+            <button class="primary" data-testid="rerun-preview" on:click=preview>{t("Preview the rerun")}</button>
+        </section>
+    }
+}
+
+/// Asks what a rerun would do, then does it once confirmed.
+fn rerun(ops: Operations, id: i64, scope: RerunScope, properties: BTreeMap<String, String>) {
+    let request = RerunRequest {
+        scope,
+        properties,
+        version: None,
+        dry_run: false,
+    };
+    ops.confirm(
+        format!("Rerun instance {id}?"),
+        move |dry_run| {
+            let request = request.clone();
+            async move { api::rerun(id, &request, dry_run).await }
+        },
+        rerun_lines,
+        |done: &RerunReport| format!("Rerun as run {}.", done.run),
+    );
+}
+
+#[component]
+fn Body(detail: InstanceDetail, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let now = js_sys::Date::now() as i64;
+    let spans: Vec<_> = detail
+        .nodes
+        .iter()
+        .map(|n| (n.started_at, n.ended_at))
+        .collect();
+    let (from, to, bars) = gantt(&spans, now);
+    let chart = (from < to).then(|| {
+        view! {
+            <section class="gantt" data-testid="gantt" aria-label=t("Tasks over time")>
+                <div class="gantt-axis"><span>{time(Some(from))}</span><span>{duration(to - from)}</span><span>{time(Some(to))}</span></div>
+                {detail.nodes.iter().zip(bars).filter_map(|(n, bar)| bar.map(|b| (n, b))).map(|(n, b)| {
+                    let shown = n.status.map_or("", |s| s.id());
+                    let took = duration(n.ended_at.unwrap_or(now) - n.started_at.unwrap_or(now));
+                    view! {
+                        <div class="gantt-row">
+                            <span class="gantt-name">{n.name.clone()}</span>
+                            <span class="gantt-track">
+                                <span class=format!("gantt-bar s-{shown}") data-testid=format!("gantt-bar-{}", n.name)
+                                    style=format!("left:{:.2}%;width:{:.2}%", b.left, b.width)
+                                    title=format!("{} · {shown} · {took}", n.name)></span>
+                            </span>
+                            <span class="gantt-took">{took}</span>
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        }
+    });
+    let properties = detail.properties;
+    view! {
+        {chart}
         <table class="list" data-testid="nodes">
             <thead><tr>
                 <th>{t("Node")}</th><th>{t("Type")}</th><th>{t("Status")}</th><th>{t("Tries")}</th>
@@ -161,7 +292,112 @@ fn Body(
                 }).collect_view()}
             </tbody>
         </table>
-        <Confirm pending/>
+        <details class="properties" data-testid="instance-properties">
+            <summary>{format!("{} ({})", t("Properties it runs with"), properties.len())}</summary>
+            <table class="list compact">
+                <tbody>
+                    {properties.into_iter().map(|(k, v)| view! {
+                        <tr data-testid=format!("property-{k}")><td>{k.clone()}</td><td>{v}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+}
+
+/// What can be done to the chosen node: mark it, or run again from it.
+#[component]
+fn NodePanel(
+    id: i64,
+    node: String,
+    known: Memo<Option<InstanceDetail>>,
+    ops: Operations,
+) -> impl IntoView {
+    let can_operate = has_role(Role::Operator);
+    let state = {
+        let node = node.clone();
+        move || {
+            known.with(|d| {
+                d.as_ref().map(|d| {
+                    let n = d.nodes.iter().find(|n| n.name == node);
+                    (
+                        d.summary.status,
+                        n.and_then(|n| n.status),
+                        n.map(|n| n.kind.clone()),
+                    )
+                })
+            })
+        }
+    };
+    let is_action = {
+        let state = state.clone();
+        move || {
+            state().is_some_and(|(_, _, kind)| {
+                !matches!(
+                    kind.as_deref(),
+                    None | Some("start" | "end" | "kill" | "fork" | "join" | "decision")
+                )
+            })
+        }
+    };
+    let mark = {
+        let node = node.clone();
+        move |kind: MarkKind| {
+            let request = MarkRequest {
+                node: node.clone(),
+                mark: kind,
+            };
+            ops.confirm(
+                format!(
+                    "Mark {} {}?",
+                    node,
+                    if kind == MarkKind::Succeeded {
+                        "succeeded"
+                    } else {
+                        "skipped"
+                    }
+                ),
+                move |dry_run| {
+                    let request = request.clone();
+                    async move { api::mark(id, &request, dry_run).await }
+                },
+                changes,
+                |done: &InstanceState| format!("Marked; the instance is {}.", done.status.id()),
+            );
+        }
+    };
+    let ended = {
+        let state = state.clone();
+        move || state().is_some_and(|(s, _, _)| s.is_terminal())
+    };
+    let rerun_from = {
+        let node = node.clone();
+        move |_| {
+            rerun(
+                ops,
+                id,
+                RerunScope::From { node: node.clone() },
+                Default::default(),
+            )
+        }
+    };
+    let mark_ok = mark.clone();
+    let disabled = {
+        let is_action = is_action.clone();
+        move || !is_action() || !can_operate.get()
+    };
+    let disabled_too = disabled.clone();
+    let disabled_from = disabled.clone();
+    view! {
+        <div class="toolbar node-tools">
+            <b>{node.clone()}</b>
+            <button data-testid="op-mark-succeeded" disabled=disabled
+                on:click=move |_| mark_ok(MarkKind::Succeeded)>{t("Mark succeeded")}</button>
+            <button data-testid="op-mark-skipped" disabled=disabled_too
+                on:click=move |_| mark(MarkKind::Skipped)>{t("Mark skipped")}</button>
+            <button data-testid="op-rerun-from" disabled=move || disabled_from() || !ended()
+                on:click=rerun_from>{t("Rerun from here")}</button>
+        </div>
     }
 }
 
@@ -233,32 +469,6 @@ fn capitalized(op: &str) -> String {
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
-}
-
-/// A dry run's answer, one line per change.
-fn changes(report: &InstanceState) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Some(was) = report.was
-        && was != report.status
-    {
-        lines.push(format!(
-            "The instance: {} → {}",
-            was.id(),
-            report.status.id()
-        ));
-    }
-    for change in &report.nodes {
-        lines.push(format!(
-            "{}: {} → {}",
-            change.item,
-            change.from.as_deref().unwrap_or("not started"),
-            change.to
-        ));
-    }
-    if lines.is_empty() {
-        lines.push("Nothing would change.".to_owned());
-    }
-    lines
 }
 
 fn rerun_lines(report: &RerunReport) -> Vec<String> {

@@ -9,7 +9,9 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use serde::de::DeserializeOwned;
 
-use crate::api::ApiError;
+use shared::api::InstanceState;
+
+use crate::api::{self, ApiError};
 use crate::components::Pending;
 use crate::dom::EventStream;
 use crate::i18n::t;
@@ -81,7 +83,7 @@ impl Operations {
         title: String,
         run: impl Fn(bool) -> Fut + Clone + Send + Sync + 'static,
         lines: fn(&R) -> Vec<String>,
-        done: fn(&R) -> String,
+        done: impl Fn(&R) -> String + Clone + Send + Sync + 'static,
     ) where
         R: 'static,
         Fut: Future<Output = Result<R, ApiError>> + 'static,
@@ -98,7 +100,7 @@ impl Operations {
                     title,
                     lines: lines(&report),
                     confirm: Callback::new(move |()| {
-                        let run = run.clone();
+                        let (run, done) = (run.clone(), done.clone());
                         spawn_local(async move {
                             match run(false).await {
                                 Ok(r) => message.set(Some((false, done(&r)))),
@@ -112,4 +114,73 @@ impl Operations {
             }
         });
     }
+}
+
+/// Who did what to a resource (`instances/7`), newest first, read again on each change.
+#[component]
+pub fn AuditTrail(#[prop(into)] path: Signal<String>, tick: RwSignal<u64>) -> impl IntoView {
+    let entries = LocalResource::new(move || {
+        tick.track();
+        api::audit(path.get())
+    });
+    let rows = move || {
+        entries.get().map(|r| match r {
+            Ok(list) if list.is_empty() => {
+                view! { <p class="empty">{t("Nobody has done anything to it yet.")}</p> }.into_any()
+            }
+            Ok(list) => view! {
+                <table class="list compact" data-testid="audit-trail">
+                    <thead><tr><th>{t("When (UTC)")}</th><th>{t("Who")}</th><th>{t("What")}</th><th>{t("Answer")}</th></tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|e| {
+                            // `POST /api/v1/instances/{id}/kill` reads as `kill`.
+                            let what = e.action.rsplit('/').next().unwrap_or(&e.action).to_owned();
+                            view! {
+                                <tr data-testid=format!("audit-{}", e.id)>
+                                    <td>{e.at.replace('T', " ")}</td>
+                                    <td>{e.actor.unwrap_or_default()}</td>
+                                    <td>{what}</td>
+                                    <td>{e.status}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any(),
+            Err(e) => view! { <p class="status error">{e.to_string()}</p> }.into_any(),
+        })
+    };
+    view! {
+        <section class="audit">
+            <h3>{t("Audit trail")}</h3>
+            <Transition fallback=|| ()>{rows}</Transition>
+        </section>
+    }
+}
+
+/// An instance operation's dry run, one line per change.
+pub fn instance_changes(report: &InstanceState) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(was) = report.was
+        && was != report.status
+    {
+        lines.push(format!(
+            "The instance: {} → {}",
+            was.id(),
+            report.status.id()
+        ));
+    }
+    for change in &report.nodes {
+        lines.push(format!(
+            "{}: {} → {}",
+            change.item,
+            change.from.as_deref().unwrap_or("not started"),
+            change.to
+        ));
+    }
+    if lines.is_empty() {
+        lines.push("Nothing would change.".to_owned());
+    }
+    lines
 }

@@ -6,8 +6,10 @@ mod import;
 mod instance;
 mod live;
 mod login;
+mod run;
 mod runs;
 mod schedule;
+mod timeline;
 mod workflow_list;
 
 pub use coord_job::CoordJobPage;

@@ -61,6 +61,11 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     let timezone = RwSignal::new("UTC".to_owned());
     let message = RwSignal::new(None::<(bool, String)>);
     let busy = RwSignal::new(false);
+    // Blank: Oozie's defaults (timeout 120 min, concurrency 1, FIFO, throttle 12).
+    let timeout = RwSignal::new(String::new());
+    let concurrency = RwSignal::new(String::new());
+    let execution = RwSignal::new(String::new());
+    let throttle = RwSignal::new(String::new());
 
     let coordinator = move || {
         let mut c = Coordinator::new(
@@ -71,6 +76,11 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
         );
         c.frequency = frequency(&unit.get(), &every.get(), &cron.get());
         c.timezone = timezone.get().trim().to_owned();
+        let given = |v: RwSignal<String>| Some(v.get().trim().to_owned()).filter(|v| !v.is_empty());
+        c.controls.timeout = given(timeout);
+        c.controls.concurrency = given(concurrency);
+        c.controls.execution = given(execution);
+        c.controls.throttle = given(throttle);
         c
     };
     let coordinator = Memo::new(move |_| coordinator());
@@ -199,6 +209,29 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                     })
                 })}
             </datalist>
+            <details class="controls" data-testid="schedule-controls">
+                <summary>{t("Controls")}</summary>
+                <label class="field">{t("Timeout (minutes)")}
+                    <input data-testid="schedule-timeout" bind:value=timeout placeholder="120"/>
+                    <span class="hint">{t("How long an action waits for its input data before it times out; Oozie caps it at 60 days (and -1 means that cap).")}</span>
+                </label>
+                <label class="field">{t("Concurrency")}
+                    <input data-testid="schedule-concurrency" bind:value=concurrency placeholder="1"/>
+                    <span class="hint">{t("How many actions may run at once; -1 for no limit.")}</span>
+                </label>
+                <label class="field">{t("Execution")}
+                    <select data-testid="schedule-execution" on:change=move |ev| execution.set(event_target_value(&ev))>
+                        <option value="">{t("FIFO: oldest ready action first (default)")}</option>
+                        <option value="LIFO">{t("LIFO: newest ready action first")}</option>
+                        <option value="LAST_ONLY">{t("LAST_ONLY: skip an action once the next one is due")}</option>
+                        <option value="NONE">{t("NONE: skip an action more than a minute late")}</option>
+                    </select>
+                </label>
+                <label class="field">{t("Throttle")}
+                    <input data-testid="schedule-throttle" bind:value=throttle placeholder="12"/>
+                    <span class="hint">{t("How many actions may wait for data at once (1 to 500).")}</span>
+                </label>
+            </details>
             <h4>{t("Next runs")}
                 <select class="inline" data-testid="schedule-count" aria-label=t("How many runs to show")
                     on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { count.set(n) }>

@@ -57,6 +57,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
     // The version list, loaded while it is open and again after each save or restore.
     let history_open = RwSignal::new(false);
     let schedule_open = RwSignal::new(false);
+    let run_open = RwSignal::new(false);
     let can_operate = has_role(Role::Operator);
     let history = LocalResource::new(move || {
         let open = history_open.get();
@@ -279,6 +280,10 @@ fn Workspace(state: EditorState) -> impl IntoView {
             <span class="status" class:error=move || status().error data-testid="save-status">{move || status().text}</span>
             <button data-testid="validate" on:click=validate>{t("Validate")}</button>
             <button data-testid="export" on:click=move |_| export_open.set(true)>{t("Export…")}</button>
+            <button data-testid="run-toggle" class:active=move || run_open.get()
+                disabled=move || !can_operate.get()
+                title=move || if can_operate.get() { "Start an instance of the saved workflow now" } else { "Only operators run" }
+                on:click=move |_| run_open.update(|o| *o = !*o)>{t("Run…")}</button>
             <button data-testid="schedule-toggle" class:active=move || schedule_open.get()
                 disabled=move || !can_operate.get()
                 title=move || if can_operate.get() { "Run the saved workflow on a schedule" } else { "Only operators schedule" }
@@ -312,6 +317,9 @@ fn Workspace(state: EditorState) -> impl IntoView {
                 {move || state.notice.get().map(|n| view! { <div class="toast" data-testid="notice" role="status">{n}</div> })}
             </div>
             <aside class="side">
+                <Show when=move || run_open.get()>
+                    {move || Suspend::new(run_panel(state, Callback::new(move |()| run_open.set(false))))}
+                </Show>
                 <Show when=move || schedule_open.get()>
                     {move || Suspend::new(schedule_panel(state, Callback::new(move |()| schedule_open.set(false))))}
                 </Show>
@@ -350,6 +358,11 @@ fn version_dialog(
     on_restore: Callback<i64>,
 ) -> AnyView {
     view! { <versions::VersionDialog state shown can_restore on_restore/> }.into_any()
+}
+
+#[lazy]
+fn run_panel(state: EditorState, on_close: Callback<()>) -> AnyView {
+    view! { <crate::pages::run::RunPanel state on_close/> }.into_any()
 }
 
 #[lazy]
