@@ -4,10 +4,11 @@
 //! mid-edit (it expired, or was ended elsewhere), the login form covers the page instead of
 //! replacing it, so logging in again keeps the unsaved work.
 
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, LazyRoute, lazy_route, path};
+use leptos_router::path;
 use shared::api::SessionInfo;
 
 use crate::api;
@@ -44,29 +45,16 @@ pub fn App() -> impl IntoView {
     let ever_in = Memo::new(move |was: Option<&bool>| {
         was.copied().unwrap_or(false) || (signed_in.get() && !must_change.get())
     });
-    // Most sessions go on to the designer, the largest piece of the app: fetch it while the
-    // list is being read, so opening a workflow does not wait for the download.
-    Effect::new(move |fetched: Option<bool>| {
-        // Once fetched, the effect reads no signal and never runs again.
-        if fetched == Some(true) || !ever_in.get() {
-            return fetched.unwrap_or(false);
-        }
-        spawn_local(<EditorRoute as LazyRoute>::preload());
-        true
-    });
     view! {
         <Router>
             <div class="app">
                 <Show when=move || ever_in.get()>
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=WorkflowList/>
-                        <Route path=path!("/workflows/:id") view={Lazy::<EditorRoute>::new()}/>
-                        <Route path=path!("/runs") view={Lazy::<RunsRoute>::new()}/>
-                        <Route path=path!("/instances/:id") view={Lazy::<InstanceRoute>::new()}/>
-                        <Route
-                            path=path!("/coordinator-jobs/:id")
-                            view={Lazy::<CoordJobRoute>::new()}
-                        />
+                        <Route path=path!("/workflows/:id") view=Editor/>
+                        <Route path=path!("/runs") view=|| ops(OpsPage::Runs)/>
+                        <Route path=path!("/instances/:id") view=|| ops(OpsPage::Instance)/>
+                        <Route path=path!("/coordinator-jobs/:id") view=|| ops(OpsPage::CoordJob)/>
                     </Routes>
                 </Show>
                 {move || match (checked.get(), signed_in.get(), must_change.get()) {
@@ -83,27 +71,33 @@ pub fn App() -> impl IntoView {
     }
 }
 
-// Each page but the list is a piece of wasm of its own (split out by `cargo xtask dist`),
-// fetched the first time the page is shown: signing in and listing workflows does not wait
-// for the designer, and the designer does not wait for the operations pages.
-macro_rules! lazy_page {
-    ($route:ident, $page:ident) => {
-        struct $route;
+// The designer is in the main module with the list: most sessions go on to it, and split
+// apart it cost more than it saved (each piece keeps imports and exports for linking, and
+// wasm-opt cannot optimize across pieces: 541 KB gzipped to open the designer as a piece,
+// 509 KB in the main module). What is opened now and then is a piece of its own, fetched
+// the first time it is needed: the pages about runs here, the designer's dialogs and
+// panels in `pages::editor`.
 
-        #[lazy_route]
-        impl LazyRoute for $route {
-            fn data() -> Self {
-                $route
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
-            }
-        }
-    };
+/// The pages about runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OpsPage {
+    Runs,
+    Instance,
+    CoordJob,
 }
 
-lazy_page!(EditorRoute, Editor);
-lazy_page!(RunsRoute, Runs);
-lazy_page!(InstanceRoute, InstancePage);
-lazy_page!(CoordJobRoute, CoordJobPage);
+// The pages about runs share most of their code (tables, forms, the live updates), so they
+// are one piece rather than three: fewer pieces means fewer chunks of code shared with the
+// designer, each of which the designer would fetch as a file of its own.
+fn ops(page: OpsPage) -> impl IntoView {
+    move || Suspend::new(ops_page(page))
+}
+
+#[lazy]
+fn ops_page(page: OpsPage) -> AnyView {
+    match page {
+        OpsPage::Runs => view! { <Runs/> }.into_any(),
+        OpsPage::Instance => view! { <InstancePage/> }.into_any(),
+        OpsPage::CoordJob => view! { <CoordJobPage/> }.into_any(),
+    }
+}

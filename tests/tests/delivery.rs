@@ -1,5 +1,5 @@
-//! How the app reaches the browser: its wasm comes in pieces, each fetched when a page first
-//! needs it (the designer's ahead of time, once someone has signed in), compressed on the
+//! How the app reaches the browser: its wasm comes in pieces (the main module, with the
+//! list and the designer, then the rest each fetched when first needed), compressed on the
 //! wire and cached for good under names that change with their content.
 
 use anyhow::{Result, ensure};
@@ -42,38 +42,33 @@ async fn each_page_fetches_its_own_wasm_compressed_and_cached_for_good() -> Resu
     let browser = Browser::signed_in(&server).await?;
     browser.get("new-workflow-name").await?;
 
-    // Signed in on the list: the main module, and the designer's piece fetched ahead.
-    browser
-        .wait_for("the designer's piece to be fetched ahead", || async {
-            Ok(has_piece(&wasm_fetched(&browser).await?, "editor_route"))
-        })
-        .await?;
+    // Signed in on the list: the main module only.
     let fetched = wasm_fetched(&browser).await?;
     ensure!(
         has_piece(&fetched, "frontend_bg.wasm"),
         "the main module: {fetched:?}"
     );
     ensure!(
-        !has_piece(&fetched, "runs_route"),
-        "the runs page's piece waits for the runs page: {fetched:?}"
+        !has_piece(&fetched, "ops_page"),
+        "the runs pages' piece waits for the runs page: {fetched:?}"
     );
 
-    // The designer fetches the export dialog's piece when the dialog first opens.
+    // The designer fetches its dialogs' piece when the export dialog first opens.
     browser.create_workflow(&server, "pieces").await?;
     ensure!(
-        !has_piece(&wasm_fetched(&browser).await?, "export_dialog"),
-        "the export dialog's piece waits for the dialog"
+        !has_piece(&wasm_fetched(&browser).await?, "split_extra"),
+        "the dialogs' piece waits for a dialog"
     );
     browser.click("export").await?;
     browser.get("export-dialog").await?;
-    ensure!(has_piece(&wasm_fetched(&browser).await?, "export_dialog"));
+    ensure!(has_piece(&wasm_fetched(&browser).await?, "split_extra"));
     browser.driver.goto(server.url("/")).await?;
     browser.get("new-workflow-name").await?;
 
     browser.click("nav-runs").await?;
     browser.get("instance-status-filter").await?;
     let fetched = wasm_fetched(&browser).await?;
-    ensure!(has_piece(&fetched, "runs_route"), "{fetched:?}");
+    ensure!(has_piece(&fetched, "ops_page"), "{fetched:?}");
 
     for (path, wire, unpacked) in &fetched {
         // A piece this small is not worth compressing (the server's threshold).

@@ -451,8 +451,7 @@ fn ensure_wasm_target() -> Result<()> {
 struct DistReport {
     /// Every piece of the app's wasm, the main module first: (file, bytes, bytes gzipped).
     pieces: Vec<(String, u64, u64)>,
-    /// What opening the designer fetches, gzipped: the main module, the designer's piece and
-    /// the chunks it shares with other pages.
+    /// What opening the designer fetches, gzipped: the main module, which holds it.
     designer_gz: u64,
     optimized: bool,
 }
@@ -658,10 +657,7 @@ fn dist() -> Result<DistReport> {
     for (lazy, gz) in &opened {
         println!("    opening {lazy}: {gz} bytes gzip -9, main module included");
     }
-    report.designer_gz = opened
-        .iter()
-        .find(|(lazy, _)| lazy.contains("editor_route"))
-        .map_or(0, |o| o.1);
+    report.designer_gz = main_gz;
     println!(
         "    {}; time zones: {} bytes raw, {} gzip -9",
         report.summary(),

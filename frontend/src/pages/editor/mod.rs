@@ -303,10 +303,10 @@ fn Workspace(state: EditorState) -> impl IntoView {
         {draft_banner}
         <Shortcuts open=sheet_open/>
         <Show when=move || export_open.get()>
-            {move || Suspend::new(export_dialog(state, export_open))}
+            {move || Suspend::new(extra(state, Extra::Export(export_open)))}
         </Show>
         <Show when=move || shown_version.with(Option::is_some)>
-            {move || Suspend::new(version_dialog(state, shown_version, can_edit, restore))}
+            {move || Suspend::new(extra(state, Extra::Version(shown_version, can_edit, restore)))}
         </Show>
         <div class="editor">
             <Palette state/>
@@ -318,10 +318,10 @@ fn Workspace(state: EditorState) -> impl IntoView {
             </div>
             <aside class="side">
                 <Show when=move || run_open.get()>
-                    {move || Suspend::new(run_panel(state, Callback::new(move |()| run_open.set(false))))}
+                    {move || Suspend::new(extra(state, Extra::Run(Callback::new(move |()| run_open.set(false)))))}
                 </Show>
                 <Show when=move || schedule_open.get()>
-                    {move || Suspend::new(schedule_panel(state, Callback::new(move |()| schedule_open.set(false))))}
+                    {move || Suspend::new(extra(state, Extra::Schedule(Callback::new(move |()| schedule_open.set(false)))))}
                 </Show>
                 <Show when=move || history_open.get()>
                     <History
@@ -342,30 +342,35 @@ fn Workspace(state: EditorState) -> impl IntoView {
     }
 }
 
+/// What the designer opens now and then, with what each needs.
+enum Extra {
+    /// The export dialog, open while the signal holds.
+    Export(RwSignal<bool>),
+    /// A version shown or compared, whether it may be restored, and the restore.
+    Version(
+        RwSignal<Option<versions::Shown>>,
+        Signal<bool>,
+        Callback<i64>,
+    ),
+    /// The run and schedule panels, with their close.
+    Run(Callback<()>),
+    Schedule(Callback<()>),
+}
+
 // What is opened now and then, and carries code of its own (the Oozie export plan and XML
-// writer; the coordinator's resolution and schedule maths), is a piece of wasm fetched on
-// first use, so opening the designer does not wait for it.
+// writer, the version diff, the coordinator's resolution and schedule maths), is fetched on
+// first use, so opening the designer does not wait for it. It is one piece rather than one
+// each: every piece apart adds chunks of the code it shares with the designer, and the
+// designer fetches each chunk as a file of its own (four pieces cost the designer 14 KB
+// gzipped more than one).
 #[lazy]
-fn export_dialog(state: EditorState, open: RwSignal<bool>) -> AnyView {
-    view! { <export::ExportDialog state open/> }.into_any()
-}
-
-#[lazy]
-fn version_dialog(
-    state: EditorState,
-    shown: RwSignal<Option<versions::Shown>>,
-    can_restore: Signal<bool>,
-    on_restore: Callback<i64>,
-) -> AnyView {
-    view! { <versions::VersionDialog state shown can_restore on_restore/> }.into_any()
-}
-
-#[lazy]
-fn run_panel(state: EditorState, on_close: Callback<()>) -> AnyView {
-    view! { <crate::pages::run::RunPanel state on_close/> }.into_any()
-}
-
-#[lazy]
-fn schedule_panel(state: EditorState, on_close: Callback<()>) -> AnyView {
-    view! { <Schedule state on_close/> }.into_any()
+fn extra(state: EditorState, which: Extra) -> AnyView {
+    match which {
+        Extra::Export(open) => view! { <export::ExportDialog state open/> }.into_any(),
+        Extra::Version(shown, can_restore, on_restore) => {
+            view! { <versions::VersionDialog state shown can_restore on_restore/> }.into_any()
+        }
+        Extra::Run(on_close) => view! { <crate::pages::run::RunPanel state on_close/> }.into_any(),
+        Extra::Schedule(on_close) => view! { <Schedule state on_close/> }.into_any(),
+    }
 }
