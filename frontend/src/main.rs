@@ -21,5 +21,8 @@ mod state;
 fn main() {
     console_error_panic_hook::set_once();
     i18n::init();
-    leptos::mount::mount_to_body(app::App);
+    wasm_bindgen_futures::spawn_local(async {
+        i18n::load().await;
+        leptos::mount::mount_to_body(app::App);
+    });
 }

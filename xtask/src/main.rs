@@ -611,13 +611,18 @@ fn dist() -> Result<DistReport> {
     let zones = shared::time::zonedb::ZoneDb::from_tzdb().encode();
     let zones_name = format!("zones-{}.bin", fingerprint(&zones));
     fs::write(dist.join("pkg").join(&zones_name), &zones)?;
+    // The Chinese strings, fetched by sessions in Chinese only (frontend/src/i18n.rs).
+    let zh = fs::read(root().join("assets/zh.tsv")).context("assets/zh.tsv")?;
+    let zh_name = format!("zh-{}.tsv", fingerprint(&zh));
+    fs::write(dist.join("pkg").join(&zh_name), &zh)?;
     fs::write(dist.join("pkg").join(&css_name), &css)?;
     let index = fs::read_to_string(root().join("assets/index.html"))
         .context("assets/index.html")?
         .replace("{{css}}", &format!("/pkg/{css_name}"))
         .replace("{{js}}", &format!("/pkg/{app_dir}/frontend.js"))
         .replace("{{wasm}}", &format!("/pkg/{app_dir}/frontend_bg.wasm"))
-        .replace("{{zones}}", &format!("/pkg/{zones_name}"));
+        .replace("{{zones}}", &format!("/pkg/{zones_name}"))
+        .replace("{{zh}}", &format!("/pkg/{zh_name}"));
     fs::write(dist.join("index.html"), index)?;
     fs::copy(root().join("assets/favicon.svg"), dist.join("favicon.svg"))
         .context("assets/favicon.svg")?;
