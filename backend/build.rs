@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 use std::{env, fs};
 
 fn main() {
+    // sqlx's `migrate!` reads this directory at compile time; without this line a new
+    // migration would not rebuild the binary (the line below opts out of cargo's default
+    // of rerunning on any change).
+    println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-env-changed=SLUICE_DIST");
     let dist = env::var_os("SLUICE_DIST")
         .map(PathBuf::from)

@@ -5,6 +5,7 @@
 
 use anyhow::{Result, ensure};
 use e2e::{Browser, Server};
+use thirtyfour::Key;
 
 /// `sh -c SCRIPT` as a shell action.
 fn sh(name: &str, script: &str, ok: &str) -> String {
@@ -291,5 +292,28 @@ async fn backfill_three_past_days_in_parallel() -> Result<()> {
             .attr_is(&format!("coord-action-{n}"), "data-status", "SUCCEEDED")
             .await?;
     }
+
+    // Back on the schedule, actions chosen in the grid (a click, then a shift-click) are
+    // what a rerun would run again.
+    browser
+        .driver
+        .goto(server.url("/coordinator-jobs/1"))
+        .await?;
+    browser.click("coord-action-1").await?;
+    browser.click_with(Key::Shift, "coord-action-3").await?;
+    browser.text_is("chosen-count", "3 chosen").await?;
+    browser.attr_is("coord-action-2", "data-chosen", "").await?;
+    browser.click("coord-op-rerun").await?;
+    ensure!(
+        browser.get("rerun-actions").await?.prop("value").await? == Some("1-3".to_owned()),
+        "the chosen actions fill the form"
+    );
+    browser.click("rerun-preview").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    for n in 1..=3 {
+        ensure!(dry.contains(&format!("Action {n}: SKIPPED →")), "{dry}");
+    }
+    ensure!(!dry.contains("Action 4"), "{dry}");
+    browser.click("confirm-cancel").await?;
     browser.quit().await
 }

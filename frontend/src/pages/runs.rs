@@ -176,10 +176,10 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
                         </tbody>
                     </table>
                     <div class="pager">
-                        <button data-testid="page-prev" disabled=from == 0
+                        <button data-testid="page-prev" disabled={from == 0}
                             on:click=move |_| filter.update(|f| f.offset = (f.offset - PAGE).max(0))>{t("Newer")}</button>
                         <span data-testid="page-info">{format!("{}–{to} of {total}", from + 1)}</span>
-                        <button data-testid="page-next" disabled=to >= total
+                        <button data-testid="page-next" disabled={to >= total}
                             on:click=move |_| filter.update(|f| f.offset += PAGE)>{t("Older")}</button>
                     </div>
                 }
