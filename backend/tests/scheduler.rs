@@ -310,6 +310,14 @@ async fn coordinator_jobs_through_the_api() {
     .await
     .json();
     assert_eq!(list["total"], 1, "{list:#}");
+    // A list tells each job's actions by state and its last run, as the detail does.
+    let listed = &list["items"][0];
+    assert_eq!(listed["progress"]["succeeded"], 1, "{list:#}");
+    assert!(
+        listed["progress"]["waiting"].as_i64() >= Some(1),
+        "{list:#}"
+    );
+    assert_eq!(listed["last_run_at"], first["nominal_time"], "{list:#}");
 
     let bad = call(
         "POST",

@@ -918,6 +918,12 @@ pub struct CoordJobSummary {
     pub kind: String,
     /// A backfill's slots.
     pub planned: Option<i64>,
+    /// In a list: its actions by state (a job's detail has them beside it instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<CoordProgress>,
+    /// In a list: the nominal time of its newest action that has started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_run_at: Option<i64>,
 }
 
 /// `POST /coordinators/{id}/backfill`: run the coordinator's own slots whose times lie

@@ -293,6 +293,24 @@ async fn backfill_three_past_days_in_parallel() -> Result<()> {
             .await?;
     }
 
+    // The runs list counts each job's actions by state.
+    browser.click("nav-runs").await?;
+    browser
+        .text_is(
+            "coord-counts-2",
+            "3 ✓ · 0 ✗ · 0 skipped · 0 running · 0 waiting",
+        )
+        .await?;
+    ensure!(
+        browser
+            .get("coord-counts-1")
+            .await?
+            .text()
+            .await?
+            .contains("4 skipped"),
+        "the schedule's past days were skipped"
+    );
+
     // Back on the schedule, actions chosen in the grid (a click, then a shift-click) are
     // what a rerun would run again.
     browser

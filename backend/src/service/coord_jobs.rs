@@ -176,6 +176,8 @@ fn summary(row: CoordJobRow) -> Result<CoordJobSummary, ServiceError> {
         error_message: row.error_message,
         kind: row.kind,
         planned: row.planned,
+        progress: None,
+        last_run_at: None,
     })
 }
 
@@ -233,8 +235,34 @@ pub async fn list(
             offset,
         })
         .await?;
+    let mut items: Vec<CoordJobSummary> =
+        rows.into_iter().map(summary).collect::<Result<_, _>>()?;
+    let ids: Vec<i64> = items.iter().map(|j| j.id).collect();
+    let tally = state.store.coord_action_tally(&ids).await?;
+    for job in &mut items {
+        let mut p = CoordProgress {
+            planned: job.planned,
+            ..CoordProgress::default()
+        };
+        for t in tally.iter().filter(|t| t.job_id == job.id) {
+            let status = CoordActionStatus::parse(&t.status).ok_or_else(|| {
+                ServiceError::Internal(format!(
+                    "a coordinator action has the status '{}'",
+                    t.status
+                ))
+            })?;
+            count(&mut p, status, t.count);
+            if !matches!(
+                status,
+                CoordActionStatus::Waiting | CoordActionStatus::Ready
+            ) {
+                job.last_run_at = job.last_run_at.max(Some(t.last_nominal_ms));
+            }
+        }
+        job.progress = Some(p);
+    }
     Ok(Page {
-        items: rows.into_iter().map(summary).collect::<Result<_, _>>()?,
+        items,
         total,
         offset,
         limit,
@@ -254,22 +282,27 @@ pub async fn detail(state: &AppState, id: i64) -> Result<CoordJobDetail, Service
 }
 
 fn progress(planned: Option<i64>, actions: &[CoordActionState]) -> CoordProgress {
-    use CoordActionStatus as A;
     let mut p = CoordProgress {
         planned,
-        actions: actions.len() as i64,
         ..CoordProgress::default()
     };
     for a in actions {
-        *match a.status {
-            A::Waiting | A::Ready => &mut p.waiting,
-            A::Submitted | A::Running | A::Suspended => &mut p.running,
-            A::Succeeded => &mut p.succeeded,
-            A::Failed | A::Killed | A::TimedOut => &mut p.failed,
-            A::Skipped | A::Ignored => &mut p.skipped,
-        } += 1;
+        count(&mut p, a.status, 1);
     }
     p
+}
+
+/// Adds `n` actions in `status` to the progress.
+fn count(p: &mut CoordProgress, status: CoordActionStatus, n: i64) {
+    use CoordActionStatus as A;
+    p.actions += n;
+    *match status {
+        A::Waiting | A::Ready => &mut p.waiting,
+        A::Submitted | A::Running | A::Suspended => &mut p.running,
+        A::Succeeded => &mut p.succeeded,
+        A::Failed | A::Killed | A::TimedOut => &mut p.failed,
+        A::Skipped | A::Ignored => &mut p.skipped,
+    } += n;
 }
 
 /// An operation, or with `dry_run` what it would do; answers once the change is

@@ -332,6 +332,15 @@ pub struct Owned {
     pub instances: Vec<i64>,
 }
 
+/// The actions of one job in one status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActionTally {
+    pub job_id: i64,
+    pub status: String,
+    pub count: i64,
+    pub last_nominal_ms: i64,
+}
+
 /// One action of a coordinator job.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CoordActionRow {
@@ -551,6 +560,10 @@ pub trait Store: Send + Sync + 'static {
         &self,
         query: &CoordJobQuery,
     ) -> Result<(Vec<CoordJobRow>, i64), StoreError>;
+
+    /// How many actions of these jobs are in each status, and the newest nominal time of
+    /// each (job, status).
+    async fn coord_action_tally(&self, jobs: &[i64]) -> Result<Vec<ActionTally>, StoreError>;
 
     /// The workflow instance made for a coordinator action's try, if one was.
     async fn coord_instance(

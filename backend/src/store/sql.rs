@@ -398,5 +398,12 @@ pub(super) const COUNT_COORD_JOBS: &str = "SELECT COUNT(*) AS n FROM coord_jobs 
      WHERE ($1 IS NULL OR coordinator_id = $1) AND ($2 IS NULL OR status = $2) \
      AND ($3 IS NULL OR created_at_ms >= $3) AND ($4 IS NULL OR created_at_ms < $4)";
 
+/// Around the list of job ids (`$1, $2…`): the actions of each job by status.
+pub(super) const ACTION_TALLY: (&str, &str) = (
+    "SELECT job_id, status, COUNT(*) AS n, MAX(nominal_ms) AS last_ms FROM coord_actions \
+     WHERE job_id IN ",
+    " GROUP BY job_id, status",
+);
+
 pub(super) const COORD_INSTANCE: &str = "SELECT id FROM instances \
      WHERE coord_job_id = $1 AND coord_action = $2 AND coord_try = $3";

@@ -12,10 +12,10 @@ macro_rules! sql_store {
         use shared::api::Role;
 
         use super::{
-            AuditRecord, AuditRow, CoordActionRow, CoordJobQuery, CoordJobRow, DefinitionRow,
-            InstanceItem, InstanceQuery, InstanceRow, Kind, ListItem, ListQuery, NewUserRow,
-            NodeRow, Owned, Page, Save, Store, Stored, TokenRow, UserChange, UserRow, VersionInfo,
-            sql,
+            ActionTally, AuditRecord, AuditRow, CoordActionRow, CoordJobQuery, CoordJobRow,
+            DefinitionRow, InstanceItem, InstanceQuery, InstanceRow, Kind, ListItem, ListQuery,
+            NewUserRow, NodeRow, Owned, Page, Save, Store, Stored, TokenRow, UserChange, UserRow,
+            VersionInfo, sql,
         };
 
         impl $store {
@@ -1059,6 +1059,38 @@ macro_rules! sql_store {
                     .await?
                     .ok_or(StoreError::NotFound)?;
                 Ok((instance_row(&row)?, self.instance_nodes(id).await?))
+            }
+
+            async fn coord_action_tally(
+                &self,
+                jobs: &[i64],
+            ) -> Result<Vec<ActionTally>, StoreError> {
+                if jobs.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let marks: Vec<String> = (1..=jobs.len()).map(|i| format!("${i}")).collect();
+                let text = format!(
+                    "{}({}){}",
+                    sql::ACTION_TALLY.0,
+                    marks.join(", "),
+                    sql::ACTION_TALLY.1
+                );
+                // Only numbered placeholders are spliced in; the ids are bound.
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(text));
+                for job in jobs {
+                    query = query.bind(*job);
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(ActionTally {
+                            job_id: row.try_get("job_id")?,
+                            status: row.try_get("status")?,
+                            count: row.try_get("n")?,
+                            last_nominal_ms: row.try_get("last_ms")?,
+                        })
+                    })
+                    .collect()
             }
 
             async fn list_instances(

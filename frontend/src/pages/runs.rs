@@ -32,17 +32,31 @@ pub fn Runs() -> impl IntoView {
             }
             Ok(page) => view! {
                 <table class="list" data-testid="coord-jobs">
-                    <thead><tr><th>{t("Job")}</th><th>{t("Name")}</th><th>{t("Kind")}</th><th>{t("Status")}</th><th>{t("Actions")}</th><th>{t("Next (UTC)")}</th></tr></thead>
+                    <thead><tr><th>{t("Job")}</th><th>{t("Name")}</th><th>{t("Kind")}</th><th>{t("Status")}</th><th>{t("Actions")}</th><th>{t("Last run (UTC)")}</th><th>{t("Next (UTC)")}</th></tr></thead>
                     <tbody>
-                        {page.items.into_iter().map(|j| view! {
-                            <tr>
-                                <td><a href=format!("/coordinator-jobs/{}", j.id) data-testid=format!("coord-job-{}", j.id)>{j.job_id.clone()}</a></td>
-                                <td>{j.name.clone()}</td>
-                                <td>{j.kind.clone()}</td>
-                                <td><span class=format!("badge s-{}", j.status.id())>{j.status.id()}</span></td>
-                                <td>{j.last_action_number}</td>
-                                <td>{time(j.next_materialized_at)}</td>
-                            </tr>
+                        {page.items.into_iter().map(|j| {
+                            let p = j.progress.clone().unwrap_or_default();
+                            let of = p.planned.unwrap_or(p.actions).max(1) as f64;
+                            let part = |n: i64, status: &str| view! {
+                                <span class=format!("part s-{status}") style=format!("width:{}%", n as f64 * 100.0 / of)></span>
+                            };
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/coordinator-jobs/{}", j.id) data-testid=format!("coord-job-{}", j.id)>{j.job_id.clone()}</a></td>
+                                    <td>{j.name.clone()}</td>
+                                    <td>{j.kind.clone()}</td>
+                                    <td><span class=format!("badge s-{}", j.status.id())>{j.status.id()}</span></td>
+                                    <td class="counts" data-testid=format!("coord-counts-{}", j.id)>
+                                        <span class="progress mini">
+                                            {part(p.succeeded, "SUCCEEDED")}{part(p.failed, "FAILED")}
+                                            {part(p.skipped, "SKIPPED")}{part(p.running, "RUNNING")}
+                                        </span>
+                                        {format!("{} ✓ · {} ✗ · {} skipped · {} running · {} waiting", p.succeeded, p.failed, p.skipped, p.running, p.waiting)}
+                                    </td>
+                                    <td>{time(j.last_run_at)}</td>
+                                    <td>{time(j.next_materialized_at)}</td>
+                                </tr>
+                            }
                         }).collect_view()}
                     </tbody>
                 </table>
