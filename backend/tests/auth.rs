@@ -224,6 +224,9 @@ fn sample(method: &str, path: &str) -> Option<(String, Option<Value>)> {
             ));
         }
         ("GET", "/instances/{id}") => ("/api/v1/instances/999", None),
+        ("GET", "/instances/{id}/audit") => ("/api/v1/instances/999/audit", None),
+        ("GET", "/instances/{id}/definition") => ("/api/v1/instances/999/definition", None),
+        ("GET", "/coordinator-jobs/{id}/audit") => ("/api/v1/coordinator-jobs/999/audit", None),
         ("POST", "/instances/{id}/rerun") => {
             ("/api/v1/instances/999/rerun", Some(json!({"scope": "all"})))
         }

@@ -148,7 +148,12 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
     browser.text_is("instance-status", "SUCCEEDED").await?;
     browser.text_is("node-status-load", "OK").await?;
     browser.text_is("node-tries-extract", "1").await?;
-    // Its tasks on one time axis, and who did what to it.
+    // Its drawing coloured by status, its tasks on one time axis, and who did what to it.
+    browser
+        .attr_is("still-extract", "data-status", "OK")
+        .await?;
+    browser.attr_is("still-load", "data-status", "OK").await?;
+    ensure!(browser.class_of("still-load").await?.contains("s-OK"));
     browser.get("gantt-bar-extract").await?;
     browser.get("gantt-bar-load").await?;
     browser
@@ -208,6 +213,18 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
     browser.click("confirm-ok").await?;
     browser.text_is("instance-status", "KILLED").await?;
     browser.text_is("node-status-extract", "KILLED").await?;
+    browser
+        .attr_is("still-extract", "data-status", "KILLED")
+        .await?;
+    ensure!(
+        browser
+            .get("still-load")
+            .await?
+            .attr("data-status")
+            .await?
+            .is_none(),
+        "load was never reached"
+    );
 
     // The instances list: filter by status, choose, and see what a bulk resume would do.
     browser.click("nav-runs").await?;

@@ -566,8 +566,10 @@ fn dist() -> Result<DistReport> {
             for piece in &pieces {
                 let before = fs::metadata(piece)?.len();
                 let optimized = piece.with_extension("opt");
+                // The producers and target-features sections are notes for tools; the
+                // browser reads neither. (Features are still read from the input.)
                 run(Command::new(&wasm_opt)
-                    .arg("-Oz")
+                    .args(["-Oz", "--strip-producers", "--strip-target-features"])
                     .arg(piece)
                     .arg("-o")
                     .arg(&optimized))?;

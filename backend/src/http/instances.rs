@@ -17,6 +17,7 @@ use crate::AppState;
 use crate::engine::runner::Op;
 use crate::service::ListFilter;
 use crate::service::instances as service;
+use shared::workflow::Workflow;
 
 pub(super) fn endpoints() -> Vec<Endpoint> {
     use Answer::Json;
@@ -86,6 +87,14 @@ pub(super) fn endpoints() -> Vec<Endpoint> {
             "An instance with every node's status, and why each waiting node waits",
             Json(200, schema::<InstanceDetail>),
             || get(detail),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/instances/{id}/definition",
+            viewer,
+            "The workflow the instance runs, as it was when it started (for drawing it)",
+            Json(200, schema::<Workflow>),
+            || get(definition),
         ),
         Endpoint::new(
             Method::GET,
@@ -215,6 +224,13 @@ async fn audit(
     Ok(ApiJson(
         crate::service::auth::audit_of(&state, &format!("/api/v1/instances/{id}")).await?,
     ))
+}
+
+async fn definition(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<ApiJson<Workflow>, ApiError> {
+    Ok(ApiJson(service::definition(&state, id).await?))
 }
 
 async fn detail(

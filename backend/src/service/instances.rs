@@ -219,6 +219,17 @@ pub async fn list(
     })
 }
 
+/// The workflow an instance runs: the copy made when it started, whatever was saved since.
+pub async fn definition(state: &AppState, id: i64) -> Result<Workflow, ServiceError> {
+    let (row, _) = state
+        .store
+        .get_instance(id)
+        .await
+        .map_err(not_found(format!("instance {id}")))?;
+    serde_json::from_str(&row.definition)
+        .map_err(|e| ServiceError::Internal(format!("instance {id}'s definition: {e}")))
+}
+
 /// An instance with every node of its graph, and why each waiting one waits.
 pub async fn detail(state: &AppState, id: i64) -> Result<InstanceDetail, ServiceError> {
     let (row, nodes) = state

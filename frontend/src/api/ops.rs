@@ -116,6 +116,11 @@ pub async fn instance(id: i64) -> Result<InstanceDetail, ApiError> {
     get(format!("{BASE}/instances/{id}")).await
 }
 
+/// The workflow an instance runs, as it was when it started.
+pub async fn instance_definition(id: i64) -> Result<shared::workflow::Workflow, ApiError> {
+    get(format!("{BASE}/instances/{id}/definition")).await
+}
+
 /// Who did what to a resource: `instances/7` or `coordinator-jobs/3`.
 pub async fn audit(path: String) -> Result<Vec<AuditEntry>, ApiError> {
     get(format!("{BASE}/{path}/audit")).await

@@ -701,7 +701,12 @@ pub fn ZoomControls(state: EditorState) -> impl IntoView {
 /// A drawing that is only looked at: a stored version, or two versions compared (see
 /// `compare`). Scaled to fit by its view box, so it needs no viewport of its own.
 #[component]
-pub fn Still(comparison: super::compare::Comparison) -> impl IntoView {
+pub fn Still(
+    comparison: super::compare::Comparison,
+    /// Each node's run status, when it shows an instance: the node takes its colour.
+    #[prop(optional)]
+    status: Option<std::collections::BTreeMap<String, String>>,
+) -> impl IntoView {
     let view_box = comparison
         .area
         .map(|a| {
@@ -728,9 +733,14 @@ pub fn Still(comparison: super::compare::Comparison) -> impl IntoView {
         .into_iter()
         .map(|n| {
             let testid = format!("still-{}", n.name);
+            let ran = status.as_ref().and_then(|s| s.get(&n.name)).cloned();
+            let class = match &ran {
+                Some(s) => format!("node {} s-{s}", n.mark.class()),
+                None => format!("node {}", n.mark.class()),
+            };
             view! {
-                <g class=format!("node {}", n.mark.class()) class:terminal=!n.node_type.is_action()
-                    data-testid=testid data-mark=n.mark.class()
+                <g class=class class:terminal=!n.node_type.is_action()
+                    data-testid=testid data-mark=n.mark.class() data-status=ran
                     transform=format!("translate({},{})", n.at.x, n.at.y)>
                     <rect class="body" width=NODE_W height=NODE_H rx="8"/>
                     <text x="14" y="24" font-weight="600">{n.name}</text>

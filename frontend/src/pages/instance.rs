@@ -15,6 +15,8 @@ use shared::api::{
 };
 
 use crate::api;
+use crate::canvas::Still;
+use crate::canvas::compare::compare;
 use crate::components::Confirm;
 use crate::dom::time;
 use crate::i18n::t;
@@ -50,6 +52,7 @@ pub fn InstancePage() -> impl IntoView {
                 })}
             </Transition>
             <Controls known ops/>
+            <Dag id known/>
             {move || known.get().map(|d| view! { <Body detail=d selected/> })}
             {move || selected.get().map(|node| view! {
                 <NodePanel id=id.get() node=node.clone() known ops/>
@@ -58,6 +61,25 @@ pub fn InstancePage() -> impl IntoView {
             <AuditTrail path=trail tick/>
             <Confirm pending=ops.pending/>
         </main>
+    }
+}
+
+/// The workflow as drawn, each node coloured by its status as the instance runs.
+#[component]
+fn Dag(id: Memo<i64>, known: Memo<Option<InstanceDetail>>) -> impl IntoView {
+    let drawing = LocalResource::new(move || api::instance_definition(id.get()));
+    move || {
+        let wf = drawing.get().and_then(Result::ok)?;
+        let status: BTreeMap<String, String> = known.with(|d| {
+            d.iter()
+                .flat_map(|d| &d.nodes)
+                .filter_map(|n| n.status.map(|s| (n.name.clone(), s.id().to_owned())))
+                .collect()
+        });
+        let comparison = compare(&wf, None);
+        Some(view! {
+            <div class="still-frame dag" data-testid="instance-dag"><Still comparison status/></div>
+        })
     }
 }
 
