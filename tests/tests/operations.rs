@@ -225,6 +225,19 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
             .is_none(),
         "load was never reached"
     );
+    // A node's own operations, each only as far as its dry run.
+    browser.click("node-row-load").await?;
+    browser.click("op-mark-skipped").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(dry.contains("load: "), "{dry}");
+    browser.click("confirm-cancel").await?;
+    browser.click("node-row-extract").await?;
+    browser.click("op-rerun-from").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(dry.contains("It becomes run 1"), "{dry}");
+    ensure!(dry.contains("extract"), "{dry}");
+    browser.click("confirm-cancel").await?;
+    browser.text_is("instance-status", "KILLED").await?;
 
     // The instances list: filter by status, choose, and see what a bulk resume would do.
     browser.click("nav-runs").await?;

@@ -336,49 +336,38 @@ fn NodePanel(
     ops: Operations,
 ) -> impl IntoView {
     let can_operate = has_role(Role::Operator);
-    let state = {
+    // Whether the node is an action (controls cannot be marked or rerun from), and whether
+    // the instance has ended (a rerun needs that).
+    let facts = {
         let node = node.clone();
-        move || {
+        Memo::new(move |_| {
             known.with(|d| {
-                d.as_ref().map(|d| {
-                    let n = d.nodes.iter().find(|n| n.name == node);
-                    (
-                        d.summary.status,
-                        n.and_then(|n| n.status),
-                        n.map(|n| n.kind.clone()),
-                    )
-                })
+                let d = d.as_ref()?;
+                let kind = &d.nodes.iter().find(|n| n.name == node)?.kind;
+                let control = ["start", "end", "kill", "fork", "join", "decision"];
+                Some((
+                    !control.contains(&kind.as_str()),
+                    d.summary.status.is_terminal(),
+                ))
             })
-        }
+        })
     };
-    let is_action = {
-        let state = state.clone();
-        move || {
-            state().is_some_and(|(_, _, kind)| {
-                !matches!(
-                    kind.as_deref(),
-                    None | Some("start" | "end" | "kill" | "fork" | "join" | "decision")
-                )
-            })
-        }
-    };
+    let actionable = move || can_operate.get() && facts.get().is_some_and(|(action, _)| action);
+    let ended = move || facts.get().is_some_and(|(_, ended)| ended);
     let mark = {
         let node = node.clone();
-        move |kind: MarkKind| {
+        Callback::new(move |kind: MarkKind| {
             let request = MarkRequest {
                 node: node.clone(),
                 mark: kind,
             };
+            let how = if kind == MarkKind::Succeeded {
+                "succeeded"
+            } else {
+                "skipped"
+            };
             ops.confirm(
-                format!(
-                    "Mark {} {}?",
-                    node,
-                    if kind == MarkKind::Succeeded {
-                        "succeeded"
-                    } else {
-                        "skipped"
-                    }
-                ),
+                format!("Mark {node} {how}?"),
                 move |dry_run| {
                     let request = request.clone();
                     async move { api::mark(id, &request, dry_run).await }
@@ -386,39 +375,19 @@ fn NodePanel(
                 changes,
                 |done: &InstanceState| format!("Marked; the instance is {}.", done.status.id()),
             );
-        }
+        })
     };
-    let ended = {
-        let state = state.clone();
-        move || state().is_some_and(|(s, _, _)| s.is_terminal())
-    };
-    let rerun_from = {
-        let node = node.clone();
-        move |_| {
-            rerun(
-                ops,
-                id,
-                RerunScope::From { node: node.clone() },
-                Default::default(),
-            )
-        }
-    };
-    let mark_ok = mark.clone();
-    let disabled = {
-        let is_action = is_action.clone();
-        move || !is_action() || !can_operate.get()
-    };
-    let disabled_too = disabled.clone();
-    let disabled_from = disabled.clone();
+    let from = node.clone();
     view! {
         <div class="toolbar node-tools">
-            <b>{node.clone()}</b>
-            <button data-testid="op-mark-succeeded" disabled=disabled
-                on:click=move |_| mark_ok(MarkKind::Succeeded)>{t("Mark succeeded")}</button>
-            <button data-testid="op-mark-skipped" disabled=disabled_too
-                on:click=move |_| mark(MarkKind::Skipped)>{t("Mark skipped")}</button>
-            <button data-testid="op-rerun-from" disabled=move || disabled_from() || !ended()
-                on:click=rerun_from>{t("Rerun from here")}</button>
+            <b>{node}</b>
+            <button data-testid="op-mark-succeeded" disabled=move || !actionable()
+                on:click=move |_| mark.run(MarkKind::Succeeded)>{t("Mark succeeded")}</button>
+            <button data-testid="op-mark-skipped" disabled=move || !actionable()
+                on:click=move |_| mark.run(MarkKind::Skipped)>{t("Mark skipped")}</button>
+            <button data-testid="op-rerun-from" disabled=move || !actionable() || !ended()
+                on:click=move |_| rerun(ops, id, RerunScope::From { node: from.clone() }, Default::default())>
+                {t("Rerun from here")}</button>
         </div>
     }
 }
