@@ -148,6 +148,14 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
     browser.text_is("instance-status", "SUCCEEDED").await?;
     browser.text_is("node-status-load", "OK").await?;
     browser.text_is("node-tries-extract", "1").await?;
+    // Each try keeps its log: run 1's load printed "loaded", run 0's printed nothing.
+    browser.click("node-row-load").await?;
+    browser.text_is("log", "loaded").await?;
+    browser.select("log-try", "0:").await?;
+    browser.text_is("log-at", "run 0, try 1").await?;
+    browser.text_is("log", "").await?;
+    browser.select("log-try", "").await?;
+    browser.text_is("log", "loaded").await?;
     // Its drawing coloured by status, its tasks on one time axis, and who did what to it.
     browser
         .attr_is("still-extract", "data-status", "OK")

@@ -173,15 +173,22 @@ async fn post<T: DeserializeOwned>(url: String, body: &impl Serialize) -> Result
     json(changing(Request::post(&url)).json(body)?.send().await?).await
 }
 
-/// The newest try's log of a node, from `offset`.
-pub async fn log(id: i64, node: &str, offset: u64) -> Result<LogChunk, ApiError> {
-    json(
-        Request::get(&format!(
-            "{BASE}/instances/{id}/nodes/{}/log?offset={offset}",
-            encode(node)
-        ))
-        .send()
-        .await?,
-    )
-    .await
+/// A try's log from `offset`: the newest try's, or of `run` (its last try, or `attempt`).
+pub async fn log(
+    id: i64,
+    node: &str,
+    offset: u64,
+    pick: Option<(i64, Option<u32>)>,
+) -> Result<LogChunk, ApiError> {
+    let mut url = format!(
+        "{BASE}/instances/{id}/nodes/{}/log?offset={offset}",
+        encode(node)
+    );
+    if let Some((run, attempt)) = pick {
+        url.push_str(&format!("&run={run}"));
+        if let Some(a) = attempt {
+            url.push_str(&format!("&attempt={a}"));
+        }
+    }
+    get(url).await
 }

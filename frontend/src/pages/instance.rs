@@ -56,7 +56,7 @@ pub fn InstancePage() -> impl IntoView {
             {move || known.get().map(|d| view! { <Body detail=d selected/> })}
             {move || selected.get().map(|node| view! {
                 <NodePanel id=id.get() node=node.clone() known ops/>
-                <Log id=id.get() node tick/>
+                <Log id=id.get() node tick known/>
             })}
             <AuditTrail path=trail tick/>
             <Confirm pending=ops.pending/>
@@ -392,9 +392,79 @@ fn NodePanel(
     }
 }
 
-/// A node's log: the newest try's, read on while it runs.
+/// A node's log: the newest try's, followed while it runs, or any earlier try's.
 #[component]
-fn Log(id: i64, node: String, tick: RwSignal<u64>) -> impl IntoView {
+fn Log(
+    id: i64,
+    node: String,
+    tick: RwSignal<u64>,
+    known: Memo<Option<InstanceDetail>>,
+) -> impl IntoView {
+    // `None`: the newest try, followed; else a run and (none: its last) try.
+    let pick = RwSignal::new(None::<(i64, Option<u32>)>);
+    // The current run's tries of this node, newest first, then the runs before it.
+    let tries = {
+        let node = node.clone();
+        move || {
+            known.with(|d| {
+                let Some(d) = d else { return Vec::new() };
+                let run = d.summary.run;
+                let attempts = d
+                    .nodes
+                    .iter()
+                    .find(|n| n.name == node)
+                    .map_or(0, |n| n.attempts);
+                let current = (1..=attempts)
+                    .rev()
+                    .map(|a| (format!("{run}:{a}"), format!("run {run}, try {a}")));
+                let before = (0..run)
+                    .rev()
+                    .map(|r| (format!("{r}:"), format!("run {r}, last try")));
+                current.chain(before).collect::<Vec<_>>()
+            })
+        }
+    };
+    let picked = move || {
+        pick.get()
+            .map(|(r, a)| format!("{r}:{}", a.map(|a| a.to_string()).unwrap_or_default()))
+            .unwrap_or_default()
+    };
+    let choose = move |value: String| {
+        pick.set(
+            value
+                .split_once(':')
+                .and_then(|(r, a)| Some((r.parse().ok()?, a.parse().ok()))),
+        );
+    };
+    view! {
+        <section class="log">
+            <h3>{format!("Log of {node} ")}
+                <select class="inline" data-testid="log-try" aria-label=t("Which try")
+                    on:change=move |ev| choose(event_target_value(&ev))>
+                    <option value="">{t("newest, followed")}</option>
+                    {move || tries().into_iter().map(|(value, label)| {
+                        // Options are drawn again as the instance changes: keep the choice.
+                        let chosen = picked() == value;
+                        view! { <option value=value selected=chosen>{label}</option> }
+                    }).collect_view()}
+                </select>
+            </h3>
+            {move || {
+                let node = node.clone();
+                view! { <LogText id node tick pick=pick.get()/> }
+            }}
+        </section>
+    }
+}
+
+/// The text of one log, read on while its try runs.
+#[component]
+fn LogText(
+    id: i64,
+    node: String,
+    tick: RwSignal<u64>,
+    pick: Option<(i64, Option<u32>)>,
+) -> impl IntoView {
     let text = RwSignal::new(String::new());
     // The try being read, where the next read starts, and whether it has ended.
     let at = RwSignal::new((None::<(i64, u32)>, 0_u64, false));
@@ -409,7 +479,7 @@ fn Log(id: i64, node: String, tick: RwSignal<u64>) -> impl IntoView {
             busy.set_value(true);
             let node = node.clone();
             spawn_local(async move {
-                if let Ok(chunk) = api::log(id, &node, offset).await {
+                if let Ok(chunk) = api::log(id, &node, offset, pick).await {
                     let (tried, _, _) = at.get_untracked();
                     let this = Some((chunk.run, chunk.attempt));
                     if tried.is_some() && tried != this {
@@ -442,15 +512,11 @@ fn Log(id: i64, node: String, tick: RwSignal<u64>) -> impl IntoView {
         }
     });
     view! {
-        <section class="log">
-            <h3>{format!("Log of {node}")}
-                <span class="status">{move || match at.get() {
-                    (Some((run, attempt)), _, done) => format!(" run {run}, try {attempt}{}", if done { "" } else { " · following" }),
-                    _ => String::new(),
-                }}</span>
-            </h3>
-            <pre data-testid="log">{move || text.get()}</pre>
-        </section>
+        <p class="status" data-testid="log-at">{move || match at.get() {
+            (Some((run, attempt)), _, done) => format!("run {run}, try {attempt}{}", if done { "" } else { " · following" }),
+            _ => String::new(),
+        }}</p>
+        <pre data-testid="log">{move || text.get()}</pre>
     }
 }
 
