@@ -173,30 +173,21 @@ async fn backfill(
     Ok((status, ApiJson(report)))
 }
 
+/// The list's owner; its filters and page are read from the same query as a
+/// [`ListFilter`].
 #[derive(serde::Deserialize)]
-struct ListParams {
+struct Owner {
     coordinator_id: Option<i64>,
-    status: Option<String>,
-    since: Option<String>,
-    until: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
 }
 
 async fn list(
     State(state): State<AppState>,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(owner): ApiQuery<Owner>,
+    ApiQuery(filter): ApiQuery<ListFilter>,
 ) -> Result<ApiJson<Page<CoordJobSummary>>, ApiError> {
-    Ok(ApiJson({
-        let filter = ListFilter {
-            status: p.status,
-            since: p.since,
-            until: p.until,
-            limit: p.limit,
-            offset: p.offset,
-        };
-        service::list(&state, p.coordinator_id, &filter).await?
-    }))
+    Ok(ApiJson(
+        service::list(&state, owner.coordinator_id, &filter).await?,
+    ))
 }
 
 async fn audit(

@@ -42,9 +42,9 @@ pub(crate) fn page_bounds(
     Ok((limit, offset))
 }
 
-/// A list's filters and page as a request gives them; the owner (a workflow or a
+/// A list's filters and page as a request's query gives them; the owner (a workflow or a
 /// coordinator) is passed beside it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
 pub struct ListFilter {
     pub status: Option<String>,
     /// Created at or after this time (Oozie's `2026-11-21T00:00Z`).

@@ -17,7 +17,7 @@ use crate::api;
 use crate::components::Confirm;
 use crate::dom::{day, time};
 use crate::i18n::t;
-use crate::pages::live::{AuditTrail, Operations, RunsTopbar, live_tick, route_id};
+use crate::pages::live::{AuditTrail, Operations, RunsTopbar, change_lines, live_tick, route_id};
 use crate::pages::login::has_role;
 use crate::pages::timeline::{by_day, ranges, span};
 
@@ -584,38 +584,23 @@ fn ActionDetail(action: CoordActionState) -> impl IntoView {
 }
 
 fn changes(report: &CoordOpReport) -> Vec<String> {
-    let mut lines = Vec::new();
-    if report.was != report.status {
-        lines.push(format!(
-            "The job: {} → {}",
-            report.was.id(),
-            report.status.id()
-        ));
-    }
-    for a in &report.actions {
-        lines.push(format!(
-            "Action {}: {} → {}",
-            a.item,
-            a.from.as_deref().unwrap_or("new"),
-            a.to
-        ));
-    }
-    for i in &report.instances {
-        lines.push(format!("Instance {}: {}", i.item, i.to));
-    }
-    if !report.removed.is_empty() {
-        lines.push(format!("Taken back: actions {}", ranges(&report.removed)));
-    }
-    for path in &report.cleanup {
-        lines.push(format!("Deleted first: {path}"));
-    }
-    for path in &report.not_cleaned {
-        lines.push(format!("Not deleted (not reachable from here): {path}"));
-    }
-    if lines.is_empty() {
-        lines.push("Nothing would change.".to_owned());
-    }
-    lines
+    let instances = report
+        .instances
+        .iter()
+        .map(|i| format!("Instance {}: {}", i.item, i.to));
+    let removed = (!report.removed.is_empty())
+        .then(|| format!("Taken back: actions {}", ranges(&report.removed)));
+    let cleanup = report.cleanup.iter().map(|p| format!("Deleted first: {p}"));
+    let kept = report
+        .not_cleaned
+        .iter()
+        .map(|p| format!("Not deleted (not reachable from here): {p}"));
+    change_lines(
+        "job",
+        (report.was.id(), report.status.id()),
+        ("Action ", "new", &report.actions),
+        instances.chain(removed).chain(cleanup).chain(kept),
+    )
 }
 
 fn slots(report: &BackfillReport) -> Vec<String> {

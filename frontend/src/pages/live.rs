@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 use serde::de::DeserializeOwned;
 
-use shared::api::InstanceState;
+use shared::api::{InstanceState, StatusChange};
 
 use crate::api::{self, ApiError};
 use crate::components::Pending;
@@ -159,28 +159,84 @@ pub fn AuditTrail(#[prop(into)] path: Signal<String>, tick: RwSignal<u64>) -> im
     }
 }
 
-/// An instance operation's dry run, one line per change.
-pub fn instance_changes(report: &InstanceState) -> Vec<String> {
+/// What a dry run says changes, one line each: the whole thing's status (`what`, when it
+/// changes), then each item's (`label` before its name, `absent` for an item that had no
+/// status), then `more`; or that nothing would.
+pub fn change_lines(
+    what: &str,
+    (was, now): (&str, &str),
+    (label, absent, items): (&str, &str, &[StatusChange]),
+    more: impl IntoIterator<Item = String>,
+) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(was) = report.was
-        && was != report.status
-    {
-        lines.push(format!(
-            "The instance: {} → {}",
-            was.id(),
-            report.status.id()
-        ));
+    if was != now {
+        lines.push(format!("The {what}: {was} → {now}"));
     }
-    for change in &report.nodes {
-        lines.push(format!(
-            "{}: {} → {}",
-            change.item,
-            change.from.as_deref().unwrap_or("not started"),
-            change.to
-        ));
+    for c in items {
+        let from = c.from.as_deref().unwrap_or(absent);
+        lines.push(format!("{label}{}: {from} → {}", c.item, c.to));
     }
+    lines.extend(more);
     if lines.is_empty() {
         lines.push("Nothing would change.".to_owned());
     }
     lines
+}
+
+/// An instance operation's dry run.
+pub fn instance_changes(report: &InstanceState) -> Vec<String> {
+    let now = report.status.id();
+    change_lines(
+        "instance",
+        (report.was.map_or(now, |w| w.id()), now),
+        ("", "not started", &report.nodes),
+        [],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::api::JobStatus;
+
+    #[test]
+    fn a_dry_run_reads_as_its_changes_or_says_nothing_changes() {
+        let change = |item: &str, from: Option<&str>, to: &str| StatusChange {
+            item: item.into(),
+            from: from.map(Into::into),
+            to: to.into(),
+        };
+        let killed = InstanceState {
+            id: 1,
+            status: JobStatus::Killed,
+            run: 0,
+            dry_run: true,
+            was: Some(JobStatus::Running),
+            nodes: vec![
+                change("a", Some("RUNNING"), "KILLED"),
+                change("b", None, "KILLED"),
+            ],
+        };
+        assert_eq!(
+            instance_changes(&killed),
+            [
+                "The instance: RUNNING → KILLED",
+                "a: RUNNING → KILLED",
+                "b: not started → KILLED"
+            ]
+        );
+        let same = InstanceState {
+            was: None,
+            nodes: Vec::new(),
+            ..killed
+        };
+        assert_eq!(instance_changes(&same), ["Nothing would change."]);
+        let lines = change_lines(
+            "job",
+            ("RUNNING", "RUNNING"),
+            ("Action ", "new", &[change("3", None, "WAITING")]),
+            ["Deleted first: /out".to_owned()],
+        );
+        assert_eq!(lines, ["Action 3: new → WAITING", "Deleted first: /out"]);
+    }
 }
