@@ -6,6 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
+use shared::coord::materialize::PREVIEW_JOB_ID;
 use shared::coord::resolve::resolve;
 use shared::coord::xml::from_coordinator_xml;
 use shared::oozie::outline::check_workflow_xml;
@@ -175,7 +176,7 @@ pub fn coord_preview(file: &Path, properties: Option<&Path>, count: usize, user:
         Ok(job) => job,
         Err(err) => return fail(err.to_string()),
     };
-    let actions = match job.preview(count.min(MAX_PREVIEW), "0000000-000000000000000-sluice-C") {
+    let actions = match job.preview(count.min(MAX_PREVIEW), PREVIEW_JOB_ID) {
         Ok(actions) => actions,
         Err(err) => return fail(err.to_string()),
     };

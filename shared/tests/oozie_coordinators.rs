@@ -367,3 +367,68 @@ fn huge_instance_ranges_are_refused_not_computed() {
     let actions = run("${coord:current(-287)}", "${coord:current(0)}").unwrap();
     assert_eq!(actions[0].inputs["i"].len(), 288);
 }
+
+/// The editor's `coord:` catalog names exactly what materialization answers, with their
+/// argument counts: each entry, given plausible arguments, evaluates without "no function"
+/// or an arity error, and one argument more is refused as Oozie's EL parser refuses it.
+#[test]
+fn the_editor_coord_catalog_matches_what_materialization_answers() {
+    use shared::coord::Property;
+    use shared::el::catalog::COORD_FUNCTIONS;
+    let xml = r#"<coordinator-app xmlns="uri:oozie:coordinator:0.5" name="c" frequency="${coord:days(1)}"
+        start="2009-02-01T00:00Z" end="2009-02-03T00:00Z" timezone="UTC">
+        <datasets>
+            <dataset name="logs" frequency="${coord:days(1)}" initial-instance="2009-01-01T00:00Z" timezone="UTC">
+                <uri-template>hcat://hcat.example/db/logs/dt=${YEAR}${MONTH}${DAY}</uri-template>
+            </dataset>
+        </datasets>
+        <input-events><data-in name="event" dataset="logs"><instance>${coord:current(0)}</instance></data-in></input-events>
+        <output-events><data-out name="out" dataset="logs"><instance>${coord:current(0)}</instance></data-out></output-events>
+        <action><workflow><app-path>hdfs:///apps/wf</app-path></workflow></action>
+    </coordinator-app>"#;
+    let base = from_coordinator_xml(xml, &no_includes).unwrap().coordinator;
+    let arg = |name: &str| match name {
+        "time" => "'2009-02-01T00:00Z'",
+        "n" => "1",
+        "unit" => "'DAY'",
+        "zone" => "'UTC'",
+        "pattern" => "'yyyyMMdd'",
+        "millis" => "true",
+        "type" => "'hive'",
+        "key" => "'dt'",
+        _ => "'event'",
+    };
+    let evaluate = |value: String| {
+        let mut c = base.clone();
+        c.configuration = vec![Property {
+            name: "p".into(),
+            value,
+            description: None,
+        }];
+        resolve(&c, &[], &BTreeMap::new(), "u").and_then(|job| job.preview(1, "j"))
+    };
+    assert_eq!(COORD_FUNCTIONS.len(), 28);
+    for f in COORD_FUNCTIONS {
+        // `event` stands for the data-in; a data-out function needs the data-out.
+        let args: Vec<&str> = f
+            .args
+            .iter()
+            .map(
+                |a| match (*a, f.name.ends_with("Out") || f.name.contains("dataOut")) {
+                    ("event", true) => "'out'",
+                    (a, _) => arg(a),
+                },
+            )
+            .collect();
+        let text = format!("${{{}({})}}", f.name, args.join(", "));
+        if let Err(e) = evaluate(text.clone()) {
+            assert!(
+                !e.message.contains("no function") && !e.message.contains("argument"),
+                "{text}: {e}"
+            );
+        }
+        let more = vec!["'x'"; f.args.len() + 1].join(", ");
+        let err = evaluate(format!("${{{}({more})}}", f.name)).unwrap_err();
+        assert!(err.message.contains("argument"), "{}: {err}", f.name);
+    }
+}

@@ -8,7 +8,7 @@
 
 use leptos::prelude::*;
 use shared::el::catalog::{
-    Suggestion, WORKFLOW_FUNCTIONS, check_field, expression_spans, suggest, word_at,
+    Function, Suggestion, WORKFLOW_FUNCTIONS, check_field, expression_spans, suggest, word_at,
 };
 use wasm_bindgen::JsCast;
 
@@ -96,6 +96,9 @@ pub fn ElField(
     multiline: bool,
     /// Parameters and job properties: names an expression may use.
     names: Signal<Vec<String>>,
+    /// The functions the field's context answers: a workflow's, unless said otherwise.
+    #[prop(default = WORKFLOW_FUNCTIONS)]
+    functions: &'static [Function],
     /// Every change of the text.
     on_text: Callback<String>,
 ) -> impl IntoView {
@@ -107,7 +110,7 @@ pub fn ElField(
     let mirror = NodeRef::<leptos::html::Div>::new();
     let notes = Memo::new(move |_| {
         names.with(|names| {
-            text.with(|t| check_field(t, WORKFLOW_FUNCTIONS, &|n| names.iter().any(|d| d == n)))
+            text.with(|t| check_field(t, functions, &|n| names.iter().any(|d| d == n)))
         })
     });
     let suggestions = Memo::new(move |_| {
@@ -124,7 +127,7 @@ pub fn ElField(
             }
             let list = names.with(|n| {
                 let names: Vec<&str> = n.iter().map(String::as_str).collect();
-                suggest(word, WORKFLOW_FUNCTIONS, &names, SHOWN)
+                suggest(word, functions, &names, SHOWN)
             });
             (!list.is_empty()).then_some(list)
         })

@@ -4,6 +4,7 @@
 //! each property's description. Values are EL fields.
 
 use leptos::prelude::*;
+use shared::el::catalog::{Function, WORKFLOW_FUNCTIONS};
 use shared::workflow::action::Property;
 
 use crate::components::ElField;
@@ -53,6 +54,9 @@ pub fn PropertyTable(
     described: bool,
     /// Names the values' expressions may use.
     names: Signal<Vec<String>>,
+    /// The functions they may call: a workflow's, unless said otherwise.
+    #[prop(default = WORKFLOW_FUNCTIONS)]
+    functions: &'static [Function],
     on_change: Callback<Vec<Property>>,
 ) -> impl IntoView {
     let next = StoredValue::new(initial.len() as u64);
@@ -111,7 +115,7 @@ pub fn PropertyTable(
                                     let v = event_target_value(&ev);
                                     set(id, Box::new(move |r| r.name = v));
                                 }/>
-                            <ElField id=format!("{testid}-value-{i}") initial=row.value.clone() names
+                            <ElField id=format!("{testid}-value-{i}") initial=row.value.clone() names functions
                                 on_text=Callback::new(move |v: String| set(id, Box::new(move |r| r.value = v)))/>
                             {described.then(|| view! {
                                 <input class="description" data-testid=format!("{testid}-description-{i}")

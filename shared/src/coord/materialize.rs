@@ -247,6 +247,10 @@ fn resolve_event(
     Ok(false)
 }
 
+/// The job id a preview's `coord:actionId()` is made of, before there is a job: the same
+/// in the browser and in `sluice coord preview`, so their previews compare equal.
+pub const PREVIEW_JOB_ID: &str = "0000000-000000000000000-sluice-C";
+
 impl Job {
     /// The actions after `cursor`-style start for a preview: the first `count` from the
     /// start, each created at its nominal time.
@@ -459,24 +463,29 @@ impl Context for ActionContext<'_> {
         if prefix != Some("coord") {
             return None;
         }
-        let text = |s: String| Ok(Value::Str(s));
+        // Oozie's EL refuses a call with the wrong number of arguments at parse time.
+        let text = |s: String| arity(args, 0).map(|()| Value::Str(s));
         Some(match name {
             "nominalTime" => text(format_oozie_time(self.nominal)),
             "actualTime" => text(format_oozie_time(self.actual)),
             "user" => text(self.job.user.clone()),
             "name" => text(self.job.name.clone()),
             "actionId" => text(format!("{}@{}", self.job_id, self.number)),
-            "conf" => Ok(args
-                .first()
-                .and_then(|a| self.job.properties.get(&a.to_text()))
-                .map_or(Value::Null, |v| Value::Str(v.clone()))),
-            "dataIn" | "dataOut" => {
-                let key = args.first().map(Value::to_text).unwrap_or_default();
-                self.uris(name == "dataIn", &key)
+            "conf" => arity(args, 1).map(|()| {
+                self.job
+                    .properties
+                    .get(&args[0].to_text())
+                    .map_or(Value::Null, |v| Value::Str(v.clone()))
+            }),
+            "dataIn" | "dataOut" => arity(args, 1).and_then(|()| {
+                self.uris(name == "dataIn", &args[0].to_text())
                     .map(|uris| Value::Str(uris.join(",")))
-            }
+            }),
             "databaseIn" | "databaseOut" | "tableIn" | "tableOut" => {
-                let key = args.first().map(Value::to_text).unwrap_or_default();
+                if let Err(e) = arity(args, 1) {
+                    return Some(Err(e));
+                }
+                let key = args[0].to_text();
                 let input = name.ends_with("In");
                 self.uris(input, &key).and_then(|uris| {
                     let Some(first) = uris.first() else {

@@ -22,8 +22,27 @@ const fn f(name: &'static str, args: &'static [&'static str], doc: &'static str)
     Function { name, args, doc }
 }
 
-/// Oozie's basic functions and the `wf:` functions: what a workflow's fields may use.
-pub const WORKFLOW_FUNCTIONS: &[Function] = &[
+/// Oozie's basic functions, in every EL context.
+const BASIC: [Function; 7] = [
+    f("concat", &["a", "b"], "a followed by b"),
+    f("trim", &["text"], "without leading and trailing blanks"),
+    f("firstNotNull", &["a", "b"], "a unless it is null, else b"),
+    f("urlEncode", &["text"], "URL-encoded (UTF-8, + for spaces)"),
+    f(
+        "replaceAll",
+        &["src", "regex", "replacement"],
+        "every match replaced",
+    ),
+    f(
+        "appendAll",
+        &["src", "append", "delimiter"],
+        "append added after each part",
+    ),
+    f("timestamp", &[], "the current UTC time, yyyy-MM-ddTHH:mmZ"),
+];
+
+/// The `wf:` functions.
+const WF: [Function; 16] = [
     f(
         "wf:conf",
         &["name"],
@@ -60,22 +79,118 @@ pub const WORKFLOW_FUNCTIONS: &[Function] = &[
         &["node"],
         "a node's external status",
     ),
-    f("concat", &["a", "b"], "a followed by b"),
-    f("trim", &["text"], "without leading and trailing blanks"),
-    f("firstNotNull", &["a", "b"], "a unless it is null, else b"),
-    f("urlEncode", &["text"], "URL-encoded (UTF-8, + for spaces)"),
-    f(
-        "replaceAll",
-        &["src", "regex", "replacement"],
-        "every match replaced",
-    ),
-    f(
-        "appendAll",
-        &["src", "append", "delimiter"],
-        "append added after each part",
-    ),
-    f("timestamp", &[], "the current UTC time, yyyy-MM-ddTHH:mmZ"),
 ];
+
+/// The `coord:` functions an action's configuration may call: Oozie's
+/// `coord-action-create` group, as `coord::materialize` answers them.
+const COORD: [Function; 21] = [
+    f("coord:nominalTime", &[], "when the action is due, in UTC"),
+    f(
+        "coord:actualTime",
+        &[],
+        "when the action was created, in UTC",
+    ),
+    f("coord:user", &[], "who submitted the job"),
+    f("coord:name", &[], "the coordinator's name"),
+    f(
+        "coord:actionId",
+        &[],
+        "the action's id: the job's id @ its number",
+    ),
+    f("coord:conf", &["name"], "a job property, or null"),
+    f(
+        "coord:dataIn",
+        &["event"],
+        "a data-in's URIs, newest first, comma-separated",
+    ),
+    f(
+        "coord:dataOut",
+        &["event"],
+        "a data-out's URIs, comma-separated",
+    ),
+    f(
+        "coord:dateOffset",
+        &["time", "n", "unit"],
+        "time plus n units (MINUTE, HOUR, DAY, WEEK, MONTH, YEAR)",
+    ),
+    f(
+        "coord:dateTzOffset",
+        &["time", "zone"],
+        "a UTC time as the wall time of a zone",
+    ),
+    f(
+        "coord:formatTime",
+        &["time", "pattern"],
+        "a time in a Java date pattern, such as yyyyMMdd",
+    ),
+    f(
+        "coord:epochTime",
+        &["time", "millis"],
+        "a time in seconds (or milliseconds, if millis is true) since 1970",
+    ),
+    f(
+        "coord:databaseIn",
+        &["event"],
+        "an HCatalog data-in's database",
+    ),
+    f(
+        "coord:databaseOut",
+        &["event"],
+        "an HCatalog data-out's database",
+    ),
+    f("coord:tableIn", &["event"], "an HCatalog data-in's table"),
+    f("coord:tableOut", &["event"], "an HCatalog data-out's table"),
+    f(
+        "coord:dataInPartitionFilter",
+        &["event", "type"],
+        "a data-in's partitions as a filter (hive or pig)",
+    ),
+    f(
+        "coord:dataInPartitionMin",
+        &["event", "key"],
+        "the least value of a partition key over a data-in",
+    ),
+    f(
+        "coord:dataInPartitionMax",
+        &["event", "key"],
+        "the greatest value of a partition key over a data-in",
+    ),
+    f(
+        "coord:dataOutPartitions",
+        &["event"],
+        "a data-out's partition, as k=v,k=v",
+    ),
+    f(
+        "coord:dataOutPartitionValue",
+        &["event", "key"],
+        "the value of one partition key of a data-out",
+    ),
+];
+
+/// Two tables as one, at compile time; `N` must be their lengths' sum.
+const fn join<const A: usize, const B: usize, const N: usize>(
+    a: [Function; A],
+    b: [Function; B],
+) -> [Function; N] {
+    assert!(A + B == N, "N is the sum of the lengths");
+    let mut out = [f("", &[], ""); N];
+    let mut i = 0;
+    while i < A {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - A];
+        i += 1;
+    }
+    out
+}
+
+/// Oozie's basic functions and the `wf:` functions: what a workflow's fields may use.
+pub const WORKFLOW_FUNCTIONS: &[Function] = &join::<16, 7, 23>(WF, BASIC);
+
+/// Oozie's basic functions and the `coord:` functions of an action's configuration.
+pub const COORD_FUNCTIONS: &[Function] = &join::<21, 7, 28>(COORD, BASIC);
 
 /// EL's constants, usable as `${KB}` without a definition.
 pub const CONSTANTS: [&str; 5] = ["KB", "MB", "GB", "TB", "PB"];

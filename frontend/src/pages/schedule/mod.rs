@@ -3,15 +3,21 @@
 //! built a field at a time), from a start to an end, in a time zone. The frequency is said
 //! in words, in the UI's language, and the next runs are computed here, in the browser, by
 //! the same code the server's scheduler runs: in the job's zone and in UTC, with the
-//! clock changes marked. The Schedule button stores the coordinator, submits a job of it,
-//! and opens the job.
+//! clock changes marked, each with the data it reads and writes and the configuration it
+//! runs with. The Schedule button stores the coordinator, submits a job of it, and opens
+//! the job.
+
+mod data;
+mod instance;
 
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
+use shared::api::SessionInfo;
 use shared::coord::Coordinator;
+use shared::coord::materialize::PREVIEW_JOB_ID;
 
 use crate::api;
 use crate::components::CronBuilder;
@@ -30,6 +36,10 @@ struct PreviewRow {
     local: String,
     utc: String,
     clock_change: Option<String>,
+    /// Each event's URIs and each configuration value, by name.
+    inputs: Vec<(String, String)>,
+    outputs: Vec<(String, String)>,
+    configuration: Vec<(String, String)>,
 }
 
 /// `now` (milliseconds since the epoch) as Oozie writes times, to the minute.
@@ -46,6 +56,70 @@ fn frequency(unit: &str, n: &str, cron: &str) -> String {
         "cron" => cron.trim().to_owned(),
         unit => format!("${{coord:{unit}({})}}", n.trim()),
     }
+}
+
+/// A time as text, and a picker beside it for the same time: the text says what the
+/// coordinator will say (EL included); the picker fills it.
+fn time_field(label: &'static str, testid: &'static str, value: RwSignal<String>) -> impl IntoView {
+    // The picker shows the text's time when it is a plain one, `2026-11-21T10:00Z`.
+    let picked = move || {
+        value.with(|v| {
+            let v = v.trim();
+            shared::time::parse_oozie_time(v)
+                .ok()
+                .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <label class="field">{label}
+            <input data-testid=testid bind:value=value/>
+            <input type="datetime-local" class="picker" data-testid=format!("{testid}-pick")
+                aria-label=label prop:value=picked
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    if !v.is_empty() {
+                        value.set(format!("{}Z", &v[..v.len().min(16)]));
+                    }
+                }/>
+        </label>
+    }
+}
+
+/// What one run reads, writes and is configured with, under its row of the preview.
+fn resolved(
+    n: u64,
+    inputs: Vec<(String, String)>,
+    outputs: Vec<(String, String)>,
+    configuration: Vec<(String, String)>,
+) -> Option<impl IntoView> {
+    if inputs.is_empty() && outputs.is_empty() && configuration.is_empty() {
+        return None;
+    }
+    let entries = |kind: &'static str, label: &'static str, list: Vec<(String, String)>| {
+        list.into_iter()
+            .map(|(name, value)| {
+                let waits = value.contains("${coord:");
+                view! {
+                    <dt>{label}" "<code>{name.clone()}</code></dt>
+                    <dd data-testid=format!("preview-{kind}-{n}-{name}")><code>{value}</code>
+                        {waits.then(|| view! { <span class="muted">" "{t("(known when the action checks which data exists)")}</span> })}
+                    </dd>
+                }
+            })
+            .collect_view()
+    };
+    Some(view! {
+        <tr class="resolved" data-testid=format!("preview-data-{n}")>
+            <td colspan="3">
+                <dl>
+                    {entries("in", t("in"), inputs)}
+                    {entries("out", t("out"), outputs)}
+                    {entries("conf", t("conf"), configuration)}
+                </dl>
+            </td>
+        </tr>
+    })
 }
 
 #[component]
@@ -66,6 +140,11 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     let concurrency = RwSignal::new(String::new());
     let execution = RwSignal::new(String::new());
     let throttle = RwSignal::new(String::new());
+    let data = data::Data::new();
+    // `coord:user()` is whoever schedules it, as on the server.
+    let user = use_context::<RwSignal<Option<SessionInfo>>>()
+        .and_then(|u| u.with_untracked(|u| u.as_ref().map(|u| u.name.clone())))
+        .unwrap_or_default();
 
     let coordinator = move || {
         let mut c = Coordinator::new(
@@ -81,6 +160,7 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
         c.controls.concurrency = given(concurrency);
         c.controls.execution = given(execution);
         c.controls.throttle = given(throttle);
+        data.apply(&mut c);
         c
     };
     let coordinator = Memo::new(move |_| coordinator());
@@ -92,10 +172,10 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
             return Err(t("Loading the time-zone rules…").to_owned());
         }
         let c = coordinator.get();
-        let job = shared::coord::resolve::resolve(&c, &[], &BTreeMap::new(), "preview")
+        let job = shared::coord::resolve::resolve(&c, &[], &BTreeMap::new(), &user)
             .map_err(|e| format!("{}: {}", e.code, e.message))?;
         let actions = job
-            .preview(count.get(), "preview")
+            .preview(count.get(), PREVIEW_JOB_ID)
             .map_err(|e| format!("{}: {}", e.code, e.message))?;
         let schedule = &job.schedule;
         let words = shared::time::describe::describe(
@@ -120,6 +200,24 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                 clock_change: w
                     .changed_from
                     .map(|was| tf("clocks changed: {} → {}", &[&was, &w.offset])),
+                inputs: a
+                    .inputs
+                    .0
+                    .iter()
+                    .map(|(n, uris)| (n.to_string(), uris.join(", ")))
+                    .collect(),
+                outputs: a
+                    .outputs
+                    .0
+                    .iter()
+                    .map(|(n, uris)| (n.to_string(), uris.join(", ")))
+                    .collect(),
+                configuration: a
+                    .configuration
+                    .0
+                    .iter()
+                    .map(|(n, v)| (n.to_string(), v.clone()))
+                    .collect(),
             })
             .collect::<Vec<_>>();
         Ok((words, schedule.zone.id(), rows))
@@ -196,8 +294,8 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                 {field(t("Cron (minute hour day month weekday)"), "schedule-cron", cron)}
                 <CronBuilder cron/>
             </Show>
-            {field(t("Start (UTC, 2026-11-21T10:00Z)"), "schedule-start", start)}
-            {field(t("End"), "schedule-end", end)}
+            {time_field(t("Start (UTC, 2026-11-21T10:00Z)"), "schedule-start", start)}
+            {time_field(t("End (UTC)"), "schedule-end", end)}
             <label class="field">{t("Time zone")}
                 <input data-testid="schedule-timezone" list="schedule-zones" bind:value=timezone
                     placeholder=t("Type to search: Asia/Shanghai, America/New_York…")/>
@@ -232,6 +330,7 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                     <span class="hint">{t("How many actions may wait for data at once (1 to 500).")}</span>
                 </label>
             </details>
+            <data::DataEditor data start timezone/>
             <h4>{t("Next runs")}
                 <select class="inline" data-testid="schedule-count" aria-label=t("How many runs to show")
                     on:change=move |ev| if let Ok(n) = event_target_value(&ev).parse() { count.set(n) }>
@@ -250,15 +349,16 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                     <table class="list preview" data-testid="schedule-preview">
                         <thead><tr><th>"#"</th><th>{zone}</th><th>"UTC"</th></tr></thead>
                         <tbody>
-                            {rows.into_iter().map(|r| { let changed = r.clock_change.is_some(); view! {
-                                <tr data-testid=format!("preview-row-{}", r.number) class:clock-change=changed>
-                                    <td>{r.number}</td>
-                                    <td data-testid=format!("preview-local-{}", r.number)>
+                            {rows.into_iter().map(|r| { let changed = r.clock_change.is_some(); let n = r.number; view! {
+                                <tr data-testid=format!("preview-row-{n}") class:clock-change=changed>
+                                    <td>{n}</td>
+                                    <td data-testid=format!("preview-local-{n}")>
                                         {r.local}
-                                        {r.clock_change.map(|c| view! { <span class="badge warn" data-testid=format!("preview-dst-{}", r.number)>{c}</span> })}
+                                        {r.clock_change.map(|c| view! { <span class="badge warn" data-testid=format!("preview-dst-{n}")>{c}</span> })}
                                     </td>
-                                    <td data-testid=format!("preview-utc-{}", r.number)><code>{r.utc}</code></td>
+                                    <td data-testid=format!("preview-utc-{n}")><code>{r.utc}</code></td>
                                 </tr>
+                                {resolved(n, r.inputs, r.outputs, r.configuration)}
                             }}).collect_view()}
                         </tbody>
                     </table>
