@@ -267,6 +267,18 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
         "a killed instance cannot resume: {dry}"
     );
     browser.click("confirm-cancel").await?;
+    // But it can rerun what failed, chosen from the list like any other.
+    browser.click("bulk-rerun-failed").await?;
+    let dry = browser.get("dry-run").await?.text().await?;
+    ensure!(dry.contains("Instance 2: It becomes run 1"), "{dry}");
+    browser.click("confirm-ok").await?;
+    browser.text_is("op-message", "Done for 1 of 1.").await?;
+    // Live, the killed list no longer has it.
+    browser
+        .wait_for("the list to follow", || async {
+            Ok(!browser.exists("instance-2").await?)
+        })
+        .await?;
     browser.quit().await
 }
 

@@ -18,7 +18,7 @@ pub use confirm::{Confirm, Pending};
 pub use cron_builder::CronBuilder;
 pub use el_input::ElField;
 pub use find::Find;
-pub use history::History;
+pub use history::{History, HistoryProps};
 pub use issues::Issues;
 pub use modal::Modal;
 pub use palette::Palette;

@@ -528,7 +528,7 @@ fn capitalized(op: &str) -> String {
         .unwrap_or_default()
 }
 
-fn rerun_lines(report: &RerunReport) -> Vec<String> {
+pub(super) fn rerun_lines(report: &RerunReport) -> Vec<String> {
     let mut lines = vec![format!(
         "It becomes run {}; {} node{} run again: {}",
         report.run,

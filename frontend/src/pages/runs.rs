@@ -3,7 +3,10 @@
 //! all updated live as the server's events arrive.
 
 use leptos::prelude::*;
-use shared::api::{CoordEvent, InstanceEvent, InstanceState, JobStatus, Role};
+use shared::api::{
+    CoordEvent, InstanceEvent, InstanceState, JobStatus, RerunReport, RerunRequest, RerunScope,
+    Role,
+};
 
 use crate::api::{self, ApiError, InstanceFilter};
 use crate::components::Confirm;
@@ -131,11 +134,34 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
                     Ok::<_, ApiError>(Bulk(answers))
                 }
             },
-            bulk_lines,
-            |Bulk(answers): &Bulk| {
-                let done = answers.iter().filter(|(_, a)| a.is_ok()).count();
-                format!("Done for {done} of {}.", answers.len())
+            |Bulk(answers): &Bulk<InstanceState>| each_line(answers, instance_changes),
+            done_of,
+        );
+    };
+    // Each chosen instance again from what failed, as its own page's "Rerun failed" does.
+    let bulk_rerun = move || {
+        let ids = chosen.get_untracked();
+        let request = RerunRequest {
+            scope: RerunScope::Failed,
+            properties: Default::default(),
+            version: None,
+            dry_run: false,
+        };
+        ops.confirm(
+            format!("Rerun what failed in {} instances?", ids.len()),
+            move |dry_run| {
+                let (ids, request) = (ids.clone(), request.clone());
+                async move {
+                    let mut answers = Vec::new();
+                    for id in ids {
+                        let answer = api::rerun(id, &request, dry_run).await;
+                        answers.push((id, answer.map_err(|e| e.to_string())));
+                    }
+                    Ok::<_, ApiError>(Bulk(answers))
+                }
             },
+            |Bulk(answers): &Bulk<RerunReport>| each_line(answers, super::instance::rerun_lines),
+            done_of,
         );
     };
     let rows = move || {
@@ -228,6 +254,8 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
                     <button data-testid=format!("bulk-{op}") disabled=move || !can_operate.get()
                         on:click=move |_| bulk(op)>{op}</button>
                 })}
+                <button data-testid="bulk-rerun-failed" disabled=move || !can_operate.get()
+                    on:click=move |_| bulk_rerun()>{t("Rerun failed")}</button>
                 <button class="link" data-testid="bulk-clear" on:click=move |_| chosen.set(Vec::new())>{t("Choose none")}</button>
             </div>
         </Show>
@@ -240,20 +268,25 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
 }
 
 /// Each chosen instance's answer to a bulk operation.
-struct Bulk(Vec<(i64, Result<InstanceState, String>)>);
+struct Bulk<T>(Vec<(i64, Result<T, String>)>);
 
-/// A bulk operation's dry run: each instance's changes, or why it is refused.
-fn bulk_lines(Bulk(answers): &Bulk) -> Vec<String> {
+/// A bulk operation's dry run: each instance's lines, or why it is refused.
+fn each_line<T>(answers: &[(i64, Result<T, String>)], lines: fn(&T) -> Vec<String>) -> Vec<String> {
     answers
         .iter()
         .flat_map(|(id, answer)| match answer {
-            Ok(state) => instance_changes(state)
+            Ok(a) => lines(a)
                 .into_iter()
                 .map(|line| format!("Instance {id}: {line}"))
                 .collect::<Vec<_>>(),
             Err(e) => vec![format!("Instance {id}: refused: {e}")],
         })
         .collect()
+}
+
+fn done_of<T>(Bulk(answers): &Bulk<T>) -> String {
+    let done = answers.iter().filter(|(_, a)| a.is_ok()).count();
+    format!("Done for {done} of {}.", answers.len())
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::i18n::{t, tf};
 use shared::workflow::layout::Direction;
 
 use crate::canvas::{Canvas, Minimap, ZoomControls};
-use crate::components::{Find, History, Issues, Palette, Properties, Shortcuts};
+use crate::components::{Find, HistoryProps, Issues, Palette, Properties};
 use crate::pages::UserMenu;
 use crate::pages::login::has_role;
 use crate::pages::schedule::Schedule;
@@ -301,7 +301,9 @@ fn Workspace(state: EditorState) -> impl IntoView {
             <UserMenu/>
         </header>
         {draft_banner}
-        <Shortcuts open=sheet_open/>
+        <Show when=move || sheet_open.get()>
+            {move || Suspend::new(extra(state, Extra::Shortcuts(sheet_open)))}
+        </Show>
         <Show when=move || export_open.get()>
             {move || Suspend::new(extra(state, Extra::Export(export_open)))}
         </Show>
@@ -324,16 +326,16 @@ fn Workspace(state: EditorState) -> impl IntoView {
                     {move || Suspend::new(extra(state, Extra::Schedule(Callback::new(move |()| schedule_open.set(false)))))}
                 </Show>
                 <Show when=move || history_open.get()>
-                    <History
-                        versions=Signal::derive(move || history.get().flatten())
-                        current=state.revision.into()
-                        dirty=Signal::derive(move || state.dirty())
-                        can_restore=can_edit
-                        on_restore=restore
-                        on_view=Callback::new(move |n| shown_version.set(Some(versions::Shown::View(n))))
-                        on_compare=Callback::new(move |n| shown_version.set(Some(versions::Shown::Compare(n))))
-                        on_close=Callback::new(move |()| history_open.set(false))
-                    />
+                    {move || Suspend::new(extra(state, Extra::History(HistoryProps {
+                        versions: Signal::derive(move || history.get().flatten()),
+                        current: state.revision.into(),
+                        dirty: Signal::derive(move || state.dirty()),
+                        can_restore: can_edit,
+                        on_restore: restore,
+                        on_view: Callback::new(move |n| shown_version.set(Some(versions::Shown::View(n)))),
+                        on_compare: Callback::new(move |n| shown_version.set(Some(versions::Shown::Compare(n)))),
+                        on_close: Callback::new(move |()| history_open.set(false)),
+                    })))}
                 </Show>
                 <Properties state/>
                 <Issues state/>
@@ -355,6 +357,10 @@ enum Extra {
     /// The run and schedule panels, with their close.
     Run(Callback<()>),
     Schedule(Callback<()>),
+    /// The version list beside the drawing.
+    History(HistoryProps),
+    /// The keyboard shortcut sheet, open while the signal holds.
+    Shortcuts(RwSignal<bool>),
 }
 
 // What is opened now and then, and carries code of its own (the Oozie export plan and XML
@@ -372,5 +378,7 @@ fn extra(state: EditorState, which: Extra) -> AnyView {
         }
         Extra::Run(on_close) => view! { <crate::pages::run::RunPanel state on_close/> }.into_any(),
         Extra::Schedule(on_close) => view! { <Schedule state on_close/> }.into_any(),
+        Extra::History(props) => crate::components::History(props).into_any(),
+        Extra::Shortcuts(open) => view! { <crate::components::Shortcuts open/> }.into_any(),
     }
 }
