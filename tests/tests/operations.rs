@@ -140,7 +140,7 @@ async fn schedule_watch_suspend_resume_and_rerun_a_failed_node() -> Result<()> {
     browser.click("op-rerun-failed").await?;
     let dry = browser.get("dry-run").await?.text().await?;
     ensure!(
-        dry.contains("It becomes run 1; 1 node run again: load"),
+        dry.contains("It becomes run 1; 1 node runs again: load"),
         "{dry}"
     );
     ensure!(dry.contains("Kept from the run before: extract"), "{dry}");

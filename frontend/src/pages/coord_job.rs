@@ -16,8 +16,10 @@ use shared::time::format_oozie_time;
 use crate::api;
 use crate::components::Confirm;
 use crate::dom::{day, time};
-use crate::i18n::t;
-use crate::pages::live::{AuditTrail, Operations, RunsTopbar, change_lines, live_tick, route_id};
+use crate::i18n::{t, tf};
+use crate::pages::live::{
+    AuditTrail, Operations, RunsTopbar, change_lines, live_tick, op_name, route_id,
+};
 use crate::pages::login::has_role;
 use crate::pages::timeline::{by_day, ranges, span};
 
@@ -141,12 +143,12 @@ fn Controls(
     let operate = move |op: &'static str| {
         let Some((id, _)) = job() else { return };
         ops.confirm(
-            format!("{op} coordinator job {id}?"),
+            tf("{} coordinator job {}?", &[&op_name(op), &id]),
             move |dry_run| async move {
                 api::coord_op(id, op, &serde_json::json!({}), dry_run).await
             },
             changes,
-            |done: &CoordOpReport| format!("Now {}.", done.status.id()),
+            |done: &CoordOpReport| tf("Now {}.", &[&done.status.id()]),
         );
     };
     let live = move || status().is_some_and(|s| !s.is_terminal());
@@ -164,7 +166,7 @@ fn Controls(
         let Some((id, _)) = job() else { return };
         let actions = ranges(&choice.chosen.get_untracked());
         ops.confirm(
-            format!("Ignore actions {actions} of job {id}?"),
+            tf("Ignore actions {} of job {}?", &[&actions, &id]),
             move |dry_run| {
                 let body = shared::api::CoordActionsRequest {
                     actions: Some(actions.clone()),
@@ -262,7 +264,7 @@ fn ChangeForm(summary: CoordJobSummary, ops: Operations) -> impl IntoView {
             pause: Some(pause.get_untracked()),
         };
         ops.confirm(
-            format!("Change coordinator job {id}?"),
+            tf("Change coordinator job {}?", &[&id]),
             move |dry_run| {
                 let body = body.clone();
                 async move { api::coord_op(id, "change", &body, dry_run).await }
@@ -310,7 +312,7 @@ fn RerunForm(id: i64, ops: Operations, choice: Choice) -> impl IntoView {
             nocleanup: nocleanup.get_untracked(),
         };
         ops.confirm(
-            format!("Rerun actions of coordinator job {id}?"),
+            tf("Rerun actions of coordinator job {}?", &[&id]),
             move |dry_run| {
                 let body = body.clone();
                 async move { api::coord_op(id, "rerun", &body, dry_run).await }
@@ -360,7 +362,7 @@ fn BackfillForm(summary: CoordJobSummary, ops: Operations) -> impl IntoView {
             properties: Default::default(),
         };
         ops.confirm(
-            format!("Backfill {} to {}?", request.from, request.to),
+            tf("Backfill {} to {}?", &[&request.from, &request.to]),
             move |dry_run| {
                 let request = request.clone();
                 async move { api::backfill(coordinator, &request, dry_run).await }
@@ -368,7 +370,7 @@ fn BackfillForm(summary: CoordJobSummary, ops: Operations) -> impl IntoView {
             slots,
             move |done: &BackfillReport| {
                 made.set(done.job.as_ref().map(|j| j.id));
-                format!("Backfill of {} periods started.", done.slots.len())
+                tf("Backfill of {} periods started.", &[&done.slots.len()])
             },
         );
     };
@@ -587,18 +589,18 @@ fn changes(report: &CoordOpReport) -> Vec<String> {
     let instances = report
         .instances
         .iter()
-        .map(|i| format!("Instance {}: {}", i.item, i.to));
+        .map(|i| tf("Instance {}: {}", &[&i.item, &i.to]));
     let removed = (!report.removed.is_empty())
-        .then(|| format!("Taken back: actions {}", ranges(&report.removed)));
-    let cleanup = report.cleanup.iter().map(|p| format!("Deleted first: {p}"));
+        .then(|| tf("Taken back: actions {}", &[&ranges(&report.removed)]));
+    let cleanup = report.cleanup.iter().map(|p| tf("Deleted first: {}", &[p]));
     let kept = report
         .not_cleaned
         .iter()
-        .map(|p| format!("Not deleted (not reachable from here): {p}"));
+        .map(|p| tf("Not deleted (not reachable from here): {}", &[p]));
     change_lines(
-        "job",
+        t("The job: {} → {}"),
         (report.was.id(), report.status.id()),
-        ("Action ", "new", &report.actions),
+        (t("Action {}: {} → {}"), t("new"), &report.actions),
         instances.chain(removed).chain(cleanup).chain(kept),
     )
 }

@@ -19,9 +19,9 @@ use crate::canvas::Still;
 use crate::canvas::compare::compare;
 use crate::components::Confirm;
 use crate::dom::time;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::pages::live::{
-    AuditTrail, Operations, RunsTopbar, instance_changes as changes, live_tick, route_id,
+    AuditTrail, Operations, RunsTopbar, instance_changes as changes, live_tick, op_name, route_id,
 };
 use crate::pages::login::has_role;
 use crate::pages::timeline::{duration, gantt, parse_properties};
@@ -118,10 +118,10 @@ fn Controls(known: Memo<Option<InstanceDetail>>, ops: Operations) -> impl IntoVi
     let operate = move |op: &'static str| {
         let Some((id, _)) = facts() else { return };
         ops.confirm(
-            format!("{} instance {id}?", capitalized(op)),
+            tf("{} instance {}?", &[&op_name(op), &id]),
             move |dry_run| api::instance_op(id, op, dry_run),
             changes,
-            |done: &InstanceState| format!("Now {}.", done.status.id()),
+            |done: &InstanceState| tf("Now {}.", &[&done.status.id()]),
         );
     };
     let rerun_failed = move || {
@@ -234,13 +234,13 @@ fn rerun(ops: Operations, id: i64, scope: RerunScope, properties: BTreeMap<Strin
         dry_run: false,
     };
     ops.confirm(
-        format!("Rerun instance {id}?"),
+        tf("Rerun instance {}?", &[&id]),
         move |dry_run| {
             let request = request.clone();
             async move { api::rerun(id, &request, dry_run).await }
         },
         rerun_lines,
-        |done: &RerunReport| format!("Rerun as run {}.", done.run),
+        |done: &RerunReport| tf("Rerun as run {}.", &[&done.run]),
     );
 }
 
@@ -361,19 +361,19 @@ fn NodePanel(
                 node: node.clone(),
                 mark: kind,
             };
-            let how = if kind == MarkKind::Succeeded {
-                "succeeded"
+            let question = if kind == MarkKind::Succeeded {
+                tf("Mark {} succeeded?", &[&node])
             } else {
-                "skipped"
+                tf("Mark {} skipped?", &[&node])
             };
             ops.confirm(
-                format!("Mark {node} {how}?"),
+                question,
                 move |dry_run| {
                     let request = request.clone();
                     async move { api::mark(id, &request, dry_run).await }
                 },
                 changes,
-                |done: &InstanceState| format!("Marked; the instance is {}.", done.status.id()),
+                |done: &InstanceState| tf("Marked; the instance is {}.", &[&done.status.id()]),
             );
         })
     };
@@ -416,10 +416,10 @@ fn Log(
                     .map_or(0, |n| n.attempts);
                 let current = (1..=attempts)
                     .rev()
-                    .map(|a| (format!("{run}:{a}"), format!("run {run}, try {a}")));
+                    .map(|a| (format!("{run}:{a}"), tf("run {}, try {}", &[&run, &a])));
                 let before = (0..run)
                     .rev()
-                    .map(|r| (format!("{r}:"), format!("run {r}, last try")));
+                    .map(|r| (format!("{r}:"), tf("run {}, last try", &[&r])));
                 current.chain(before).collect::<Vec<_>>()
             })
         }
@@ -438,7 +438,7 @@ fn Log(
     };
     view! {
         <section class="log">
-            <h3>{format!("Log of {node} ")}
+            <h3>{tf("Log of {} ", &[&node])}
                 <select class="inline" data-testid="log-try" aria-label=t("Which try")
                     on:change=move |ev| choose(event_target_value(&ev))>
                     <option value="">{t("newest, followed")}</option>
@@ -513,33 +513,31 @@ fn LogText(
     });
     view! {
         <p class="status" data-testid="log-at">{move || match at.get() {
-            (Some((run, attempt)), _, done) => format!("run {run}, try {attempt}{}", if done { "" } else { " · following" }),
+            (Some((run, attempt)), _, true) => tf("run {}, try {}", &[&run, &attempt]),
+            (Some((run, attempt)), _, false) => tf("run {}, try {} · following", &[&run, &attempt]),
             _ => String::new(),
         }}</p>
         <pre data-testid="log">{move || text.get()}</pre>
     }
 }
 
-fn capitalized(op: &str) -> String {
-    let mut chars = op.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
 pub(super) fn rerun_lines(report: &RerunReport) -> Vec<String> {
-    let mut lines = vec![format!(
-        "It becomes run {}; {} node{} run again: {}",
-        report.run,
-        report.again.len(),
-        if report.again.len() == 1 { "" } else { "s" },
-        report.again.join(", ")
-    )];
+    let again = report.again.join(", ");
+    let mut lines = vec![if report.again.len() == 1 {
+        tf(
+            "It becomes run {}; 1 node runs again: {}",
+            &[&report.run, &again],
+        )
+    } else {
+        tf(
+            "It becomes run {}; {} nodes run again: {}",
+            &[&report.run, &report.again.len(), &again],
+        )
+    }];
     if !report.kept.is_empty() {
-        lines.push(format!(
+        lines.push(tf(
             "Kept from the run before: {}",
-            report.kept.join(", ")
+            &[&report.kept.join(", ")],
         ));
     }
     lines

@@ -14,7 +14,7 @@ use shared::api::{InstanceState, StatusChange};
 use crate::api::{self, ApiError};
 use crate::components::Pending;
 use crate::dom::EventStream;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use crate::pages::UserMenu;
 
 /// The route's `:id`; 0 when it is not a number (the server then answers 404).
@@ -159,37 +159,50 @@ pub fn AuditTrail(#[prop(into)] path: Signal<String>, tick: RwSignal<u64>) -> im
     }
 }
 
-/// What a dry run says changes, one line each: the whole thing's status (`what`, when it
-/// changes), then each item's (`label` before its name, `absent` for an item that had no
-/// status), then `more`; or that nothing would.
+/// What a dry run says changes, one line each: the whole thing's status (`what`, a
+/// template of the two statuses, when it changes), then each item's (`each`, a template
+/// of its name and statuses; `absent` for an item that had no status), then `more`; or
+/// that nothing would. The templates come translated: `tf` finds no entry for them and
+/// only fills them in.
 pub fn change_lines(
-    what: &str,
+    what: &'static str,
     (was, now): (&str, &str),
-    (label, absent, items): (&str, &str, &[StatusChange]),
+    (each, absent, items): (&'static str, &str, &[StatusChange]),
     more: impl IntoIterator<Item = String>,
 ) -> Vec<String> {
     let mut lines = Vec::new();
     if was != now {
-        lines.push(format!("The {what}: {was} → {now}"));
+        lines.push(tf(what, &[&was, &now]));
     }
     for c in items {
         let from = c.from.as_deref().unwrap_or(absent);
-        lines.push(format!("{label}{}: {from} → {}", c.item, c.to));
+        lines.push(tf(each, &[&c.item, &from, &c.to]));
     }
     lines.extend(more);
     if lines.is_empty() {
-        lines.push("Nothing would change.".to_owned());
+        lines.push(t("Nothing would change.").to_owned());
     }
     lines
+}
+
+/// An operation's name, as a button and a question say it.
+pub fn op_name(op: &str) -> &'static str {
+    match op {
+        "start" => t("start"),
+        "suspend" => t("suspend"),
+        "resume" => t("resume"),
+        "kill" => t("kill"),
+        _ => t("change"),
+    }
 }
 
 /// An instance operation's dry run.
 pub fn instance_changes(report: &InstanceState) -> Vec<String> {
     let now = report.status.id();
     change_lines(
-        "instance",
+        t("The instance: {} → {}"),
         (report.was.map_or(now, |w| w.id()), now),
-        ("", "not started", &report.nodes),
+        (t("{}: {} → {}"), t("not started"), &report.nodes),
         [],
     )
 }
@@ -232,9 +245,9 @@ mod tests {
         };
         assert_eq!(instance_changes(&same), ["Nothing would change."]);
         let lines = change_lines(
-            "job",
+            "The job: {} → {}",
             ("RUNNING", "RUNNING"),
-            ("Action ", "new", &[change("3", None, "WAITING")]),
+            ("Action {}: {} → {}", "new", &[change("3", None, "WAITING")]),
             ["Deleted first: /out".to_owned()],
         );
         assert_eq!(lines, ["Action 3: new → WAITING", "Deleted first: /out"]);

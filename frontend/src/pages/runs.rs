@@ -11,8 +11,8 @@ use shared::api::{
 use crate::api::{self, ApiError, InstanceFilter};
 use crate::components::Confirm;
 use crate::dom::time;
-use crate::i18n::t;
-use crate::pages::live::{Operations, RunsTopbar, instance_changes, live_tick};
+use crate::i18n::{t, tf};
+use crate::pages::live::{Operations, RunsTopbar, instance_changes, live_tick, op_name};
 use crate::pages::login::has_role;
 
 /// Instances a page shows.
@@ -122,7 +122,7 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
     let bulk = move |op: &'static str| {
         let ids = chosen.get_untracked();
         ops.confirm(
-            format!("{op} {} instances?", ids.len()),
+            tf("{} {} instances?", &[&op_name(op), &ids.len()]),
             move |dry_run| {
                 let ids = ids.clone();
                 async move {
@@ -148,7 +148,7 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
             dry_run: false,
         };
         ops.confirm(
-            format!("Rerun what failed in {} instances?", ids.len()),
+            tf("Rerun what failed in {} instances?", &[&ids.len()]),
             move |dry_run| {
                 let (ids, request) = (ids.clone(), request.clone());
                 async move {
@@ -249,10 +249,10 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
         </div>
         <Show when=move || !chosen.with(Vec::is_empty)>
             <div class="toolbar bulk" data-testid="bulk">
-                <span>{move || format!("{} chosen", chosen.with(Vec::len))}</span>
+                <span>{move || tf("{} chosen", &[&chosen.with(Vec::len)])}</span>
                 {["suspend", "resume", "kill"].map(|op| view! {
                     <button data-testid=format!("bulk-{op}") disabled=move || !can_operate.get()
-                        on:click=move |_| bulk(op)>{op}</button>
+                        on:click=move |_| bulk(op)>{op_name(op)}</button>
                 })}
                 <button data-testid="bulk-rerun-failed" disabled=move || !can_operate.get()
                     on:click=move |_| bulk_rerun()>{t("Rerun failed")}</button>
@@ -277,16 +277,16 @@ fn each_line<T>(answers: &[(i64, Result<T, String>)], lines: fn(&T) -> Vec<Strin
         .flat_map(|(id, answer)| match answer {
             Ok(a) => lines(a)
                 .into_iter()
-                .map(|line| format!("Instance {id}: {line}"))
+                .map(|line| tf("Instance {}: {}", &[id, &line]))
                 .collect::<Vec<_>>(),
-            Err(e) => vec![format!("Instance {id}: refused: {e}")],
+            Err(e) => vec![tf("Instance {}: refused: {}", &[id, e])],
         })
         .collect()
 }
 
 fn done_of<T>(Bulk(answers): &Bulk<T>) -> String {
     let done = answers.iter().filter(|(_, a)| a.is_ok()).count();
-    format!("Done for {done} of {}.", answers.len())
+    tf("Done for {} of {}.", &[&done, &answers.len()])
 }
 
 #[cfg(test)]
