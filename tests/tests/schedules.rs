@@ -423,5 +423,90 @@ async fn datasets_events_and_configuration_preview_as_sluice_coord_preview_resol
         "{}",
         actions[0]
     );
+
+    // Opened again from the designer, the saved schedule fills the panel, and an edit
+    // saves a new version of the same coordinator.
+    browser.driver.goto(server.url("/")).await?;
+    browser.click("open-daily").await?;
+    browser.get("canvas").await?;
+    browser.click("schedule-toggle").await?;
+    browser.select("schedule-open", &id.to_string()).await?;
+    let value = |testid: &'static str| {
+        let browser = &browser;
+        async move {
+            anyhow::Ok(
+                browser
+                    .get(testid)
+                    .await?
+                    .prop("value")
+                    .await?
+                    .unwrap_or_default(),
+            )
+        }
+    };
+    browser
+        .wait_for("the saved schedule", || async {
+            Ok(value("schedule-start").await? == "2027-01-01T00:00Z")
+        })
+        .await?;
+    open_section(&browser, "schedule-datasets").await?;
+    open_section(&browser, "schedule-inputs").await?;
+    open_section(&browser, "schedule-logic").await?;
+    open_section(&browser, "schedule-configuration").await?;
+    for (testid, expected) in [
+        ("schedule-unit", "days"),
+        ("dataset-1-name", "reports"),
+        ("dataset-1-done", "dir"),
+        ("input-0-start-n", "-2"),
+        ("input-0-end-kind", "current"),
+        ("input-1-start-kind", "latest"),
+        ("output-0-dataset", "reports"),
+        ("logic-op", "or"),
+        ("logic-0-min", "2"),
+        ("schedule-conf-name-0", "inputDir"),
+        ("schedule-conf-value-4", "${coord:user()}"),
+    ] {
+        let got = value(testid).await?;
+        ensure!(got == expected, "{testid}: {got:?}, not {expected:?}");
+    }
+    browser
+        .fill("dataset-0-uri", "hdfs://nn/v2/logs/${YEAR}/${MONTH}/${DAY}")
+        .await?;
+    browser
+        .text_is(
+            "preview-in-1-input",
+            "hdfs://nn/v2/logs/2027/01/01, hdfs://nn/v2/logs/2026/12/31, hdfs://nn/v2/logs/2026/12/30",
+        )
+        .await?;
+    browser.click("schedule-save").await?;
+    browser
+        .wait_for("the save", || async {
+            Ok(browser
+                .get("schedule-message")
+                .await?
+                .text()
+                .await?
+                .starts_with("Saved as version"))
+        })
+        .await?;
+    let (status, record) = http_get_with(server.port, &format!("/api/v1/coordinators/{id}"), &auth)
+        .context("the coordinator")?;
+    ensure!(status == 200, "{status}: {record}");
+    let record: serde_json::Value = serde_json::from_str(&record)?;
+    let saved = &record["definition"];
+    ensure!(
+        saved["datasets"][0]["uri_template"] == "hdfs://nn/v2/logs/${YEAR}/${MONTH}/${DAY}"
+            && saved["configuration"].as_array().map(Vec::len) == Some(5)
+            && saved["input_logic"][0]["op"] == "or"
+            && saved["outputs"][0]["nocleanup"] == true,
+        "{saved}"
+    );
+    let (_, list) =
+        http_get_with(server.port, "/api/v1/coordinators", &auth).context("the coordinators")?;
+    let list: serde_json::Value = serde_json::from_str(&list)?;
+    ensure!(
+        list["total"] == 1,
+        "the same coordinator, not a new one: {list}"
+    );
     browser.quit().await
 }

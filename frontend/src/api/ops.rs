@@ -8,6 +8,7 @@ use shared::api::{
     AuditEntry, BackfillReport, BackfillRequest, CoordJobDetail, CoordJobSummary, CoordOpReport,
     CoordRunRequest, CoordinatorRecord, CreateWorkflow, InstanceDetail, InstanceState,
     InstanceSummary, LogChunk, MarkRequest, Page, RerunReport, RerunRequest, RunRequest, Saved,
+    Summary,
 };
 use shared::coord::Coordinator;
 
@@ -27,14 +28,24 @@ pub async fn save_coordinator(
     id: i64,
     revision: i64,
     definition: Coordinator,
+    comment: &str,
 ) -> Result<Saved<Coordinator>, ApiError> {
     let body = shared::api::SaveCoordinator {
         revision: Some(revision),
         definition,
-        comment: Some("scheduled from the designer".to_owned()),
+        comment: Some(comment.to_owned()),
     };
     let req = changing(Request::put(&format!("{BASE}/coordinators/{id}"))).json(&body)?;
     json(req.send().await?).await
+}
+
+/// The stored coordinators, by name (the first 100).
+pub async fn coordinators() -> Result<Page<Summary>, ApiError> {
+    get(format!("{BASE}/coordinators?limit=100")).await
+}
+
+pub async fn coordinator(id: i64) -> Result<CoordinatorRecord, ApiError> {
+    get(format!("{BASE}/coordinators/{id}")).await
 }
 
 /// Submits a job of the coordinator's newest version.

@@ -12,7 +12,7 @@ use shared::el::catalog::COORD_FUNCTIONS;
 
 use super::instance::{KINDS, OFFSET_UNITS, Pick};
 use crate::components::{PropertyTable, Values};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 
 /// A list of rows, each keyed for as long as it lives.
 struct Rows<T: Send + Sync + 'static> {
@@ -62,6 +62,8 @@ struct DatasetRow {
     name: RwSignal<String>,
     unit: RwSignal<String>,
     every: RwSignal<String>,
+    /// The frequency as written, when `unit` is `written`.
+    written: RwSignal<String>,
     initial: RwSignal<String>,
     timezone: RwSignal<String>,
     uri: RwSignal<String>,
@@ -79,7 +81,7 @@ impl DatasetRow {
     fn def(&self) -> DatasetDef {
         DatasetDef {
             name: self.name.get().trim().to_owned(),
-            frequency: super::frequency(&self.unit.get(), &self.every.get(), ""),
+            frequency: super::frequency(&self.unit.get(), &self.every.get(), &self.written.get()),
             initial_instance: self.initial.get().trim().to_owned(),
             timezone: self.timezone.get().trim().to_owned(),
             uri_template: self.uri.get().trim().to_owned(),
@@ -100,6 +102,8 @@ struct InputRow {
     range: RwSignal<bool>,
     start: RwSignal<String>,
     end: RwSignal<String>,
+    /// Instances after the first of a loaded list of several, kept as written.
+    more: RwSignal<Vec<String>>,
 }
 
 impl Keyed for InputRow {
@@ -131,6 +135,8 @@ pub struct Data {
     outputs: Rows<OutputRow>,
     logic: RwSignal<Option<Logic>>,
     configuration: RwSignal<Vec<Property>>,
+    /// Bumped by a load: the configuration table is made again with what was loaded.
+    loaded: RwSignal<u32>,
 }
 
 impl Data {
@@ -141,7 +147,70 @@ impl Data {
             outputs: Rows::new(),
             logic: RwSignal::new(None),
             configuration: RwSignal::new(Vec::new()),
+            loaded: RwSignal::new(0),
         }
+    }
+
+    /// Shows a stored coordinator's data for editing, in place of what the editors held.
+    pub fn load(&self, c: &Coordinator) {
+        self.datasets.list.set(Vec::new());
+        for d in &c.datasets {
+            let (unit, every, written) = super::frequency_parts(&d.frequency, "written");
+            let (done, file) = match d.done_flag.as_deref() {
+                None => (DONE_DEFAULT, String::new()),
+                Some("") => (DONE_DIRECTORY, String::new()),
+                Some(f) => (DONE_FILE, f.to_owned()),
+            };
+            self.datasets.push(|key| DatasetRow {
+                key,
+                name: RwSignal::new(d.name.clone()),
+                unit: RwSignal::new(unit),
+                every: RwSignal::new(every),
+                written: RwSignal::new(written),
+                initial: RwSignal::new(d.initial_instance.clone()),
+                timezone: RwSignal::new(d.timezone.clone()),
+                uri: RwSignal::new(d.uri_template.clone()),
+                done: RwSignal::new(done),
+                done_file: RwSignal::new(file),
+            });
+        }
+        self.inputs.list.set(Vec::new());
+        for i in &c.inputs {
+            let (range, start, end, more) = match &i.instances {
+                Instances::Range { start, end } => (true, start.clone(), end.clone(), Vec::new()),
+                Instances::List(list) => {
+                    let first = list.first().cloned().unwrap_or_default();
+                    (
+                        false,
+                        first.clone(),
+                        first,
+                        list.iter().skip(1).cloned().collect(),
+                    )
+                }
+            };
+            self.inputs.push(|key| InputRow {
+                key,
+                name: RwSignal::new(i.name.clone()),
+                dataset: RwSignal::new(i.dataset.clone()),
+                range: RwSignal::new(range),
+                start: RwSignal::new(start),
+                end: RwSignal::new(end),
+                more: RwSignal::new(more),
+            });
+        }
+        self.outputs.list.set(Vec::new());
+        for o in &c.outputs {
+            self.outputs.push(|key| OutputRow {
+                key,
+                name: RwSignal::new(o.name.clone()),
+                dataset: RwSignal::new(o.dataset.clone()),
+                instance: RwSignal::new(o.instance.clone()),
+                nocleanup: RwSignal::new(o.nocleanup == Some(true)),
+            });
+        }
+        self.logic.set(c.input_logic.first().cloned());
+        self.configuration.set(c.configuration.clone());
+        self.loaded.update(|n| *n += 1);
     }
 
     /// Writes what the editors say into `c`; read in a memo, it tracks every field.
@@ -161,7 +230,9 @@ impl Data {
                             end: r.end.get().trim().to_owned(),
                         }
                     } else {
-                        Instances::List(vec![r.start.get().trim().to_owned()])
+                        let mut list = vec![r.start.get().trim().to_owned()];
+                        list.extend(r.more.get());
+                        Instances::List(list)
                     },
                 })
                 .collect()
@@ -484,6 +555,7 @@ pub fn DataEditor(
             }),
             unit: RwSignal::new("days".to_owned()),
             every: RwSignal::new("1".to_owned()),
+            written: RwSignal::new(String::new()),
             initial: RwSignal::new(start.get_untracked()),
             timezone: RwSignal::new(timezone.get_untracked()),
             uri: RwSignal::new(String::new()),
@@ -506,6 +578,7 @@ pub fn DataEditor(
             range: RwSignal::new(false),
             start: RwSignal::new(Pick::Current(0).text()),
             end: RwSignal::new(Pick::Current(0).text()),
+            more: RwSignal::new(Vec::new()),
         });
     };
     let add_output = move |_| {
@@ -547,12 +620,17 @@ pub fn DataEditor(
                             {text_field(t("Name"), id("name"), row.name)}
                             <label class="field">{t("Every")}
                                 <span class="row">
-                                    <input type="number" min="1" data-testid=id("every") bind:value=row.every/>
-                                    <select data-testid=id("unit") aria-label=t("Unit") on:change=move |ev| row.unit.set(event_target_value(&ev))>
+                                    <input type="number" min="1" data-testid=id("every") bind:value=row.every
+                                        class:hidden=move || row.unit.get() == "written"/>
+                                    <input data-testid=id("written") bind:value=row.written aria-label=t("Frequency, as written")
+                                        class:hidden=move || row.unit.get() != "written"/>
+                                    <select data-testid=id("unit") aria-label=t("Unit") prop:value=move || row.unit.get()
+                                        on:change=move |ev| row.unit.set(event_target_value(&ev))>
                                         <option value="minutes">{t("minutes")}</option>
                                         <option value="hours">{t("hours")}</option>
-                                        <option value="days" selected>{t("days")}</option>
+                                        <option value="days">{t("days")}</option>
                                         <option value="months">{t("months")}</option>
+                                        <option value="written">{t("as written (EL)")}</option>
                                     </select>
                                 </span>
                             </label>
@@ -565,7 +643,7 @@ pub fn DataEditor(
                             </label>
                             <label class="field">{t("Complete when")}
                                 <span class="row">
-                                    <select data-testid=id("done") on:change=move |ev| row.done.set(match event_target_value(&ev).as_str() {
+                                    <select data-testid=id("done") prop:value=move || row.done.get() on:change=move |ev| row.done.set(match event_target_value(&ev).as_str() {
                                         DONE_DIRECTORY => DONE_DIRECTORY,
                                         DONE_FILE => DONE_FILE,
                                         _ => DONE_DEFAULT,
@@ -607,6 +685,9 @@ pub fn DataEditor(
                             <Show when=move || row.range.get()>
                                 <div class="field">{t("To")}{instance_picker(id("end"), row.end)}</div>
                             </Show>
+                            {move || row.more.with(|more| (!more.is_empty() && !row.range.get()).then(|| view! {
+                                <p class="hint" data-testid=id("more")>{tf("And {} more instances, kept as written: {}", &[&more.len(), &more.join(", ")])}</p>
+                            }))}
                             <button class="link" data-testid=id("remove") on:click=move |_| data.inputs.remove(row.key)>{t("Remove")}</button>
                         </fieldset>
                     }
@@ -622,7 +703,7 @@ pub fn DataEditor(
                             {dataset_select(data, id("dataset"), row.dataset)}
                             <div class="field">{t("Instance")}{instance_picker(id("instance"), row.instance)}</div>
                             <label class="check">
-                                <input type="checkbox" data-testid=id("nocleanup")
+                                <input type="checkbox" data-testid=id("nocleanup") prop:checked=move || row.nocleanup.get()
                                     on:change=move |ev| row.nocleanup.set(event_target_checked(&ev))/>
                                 {t("Keep its data when the action is rerun (nocleanup)")}
                             </label>
@@ -650,15 +731,25 @@ pub fn DataEditor(
         <details class="controls" data-testid="schedule-configuration">
             <summary>{t("Configuration")}</summary>
             <p class="hint">{t("Properties each run gets, such as the input directories: ${coord:dataIn('input')}, ${coord:formatTime(coord:nominalTime(), 'yyyyMMdd')}.")}</p>
-            <PropertyTable testid="schedule-conf" initial=Vec::new() values=Values::Required
-                names=Signal::stored(Vec::new()) functions=COORD_FUNCTIONS
-                on_change=Callback::new(move |props: Vec<shared::workflow::action::Property>| {
-                    data.configuration.set(props.into_iter().map(|p| Property {
-                        name: p.name,
-                        value: p.value.unwrap_or_default(),
-                        description: p.description,
-                    }).collect())
-                })/>
+            {move || {
+                data.loaded.track();
+                let initial = data.configuration.with_untracked(|c| c.iter().map(|p| shared::workflow::action::Property {
+                    name: p.name.clone(),
+                    value: Some(p.value.clone()),
+                    description: p.description.clone(),
+                }).collect());
+                view! {
+                    <PropertyTable testid="schedule-conf" initial values=Values::Required
+                        names=Signal::stored(Vec::new()) functions=COORD_FUNCTIONS
+                        on_change=Callback::new(move |props: Vec<shared::workflow::action::Property>| {
+                            data.configuration.set(props.into_iter().map(|p| Property {
+                                name: p.name,
+                                value: p.value.unwrap_or_default(),
+                                description: p.description,
+                            }).collect())
+                        })/>
+                }
+            }}
         </details>
     }
 }

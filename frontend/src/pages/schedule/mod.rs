@@ -53,8 +53,38 @@ fn oozie_time(ms: f64) -> String {
 /// as written.
 fn frequency(unit: &str, n: &str, cron: &str) -> String {
     match unit {
-        "cron" => cron.trim().to_owned(),
+        "cron" | "written" => cron.trim().to_owned(),
         unit => format!("${{coord:{unit}({})}}", n.trim()),
+    }
+}
+
+/// The units the builders offer.
+const UNITS: [&str; 7] = [
+    "minutes",
+    "hours",
+    "days",
+    "months",
+    "endOfDays",
+    "endOfWeeks",
+    "endOfMonths",
+];
+
+/// A frequency attribute as the builder's (unit, every, text): `${coord:days(2)}` is every
+/// 2 days, a plain number is minutes; anything else (a cron, EL) is text, under `other`.
+fn frequency_parts(f: &str, other: &str) -> (String, String, String) {
+    let f = f.trim();
+    if let Ok(n) = f.parse::<u32>() {
+        return ("minutes".to_owned(), n.to_string(), String::new());
+    }
+    let call = f
+        .strip_prefix("${coord:")
+        .and_then(|c| c.strip_suffix(")}"))
+        .and_then(|c| c.split_once('('));
+    match call {
+        Some((unit, n)) if UNITS.contains(&unit) && n.trim().parse::<u32>().is_ok() => {
+            (unit.to_owned(), n.trim().to_owned(), String::new())
+        }
+        _ => (other.to_owned(), "1".to_owned(), f.to_owned()),
     }
 }
 
@@ -122,6 +152,36 @@ fn resolved(
     })
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frequency_reads_back_as_the_builder_wrote_it() {
+        for (unit, n) in [("days", "2"), ("endOfMonths", "1"), ("minutes", "15")] {
+            let f = frequency(unit, n, "");
+            assert_eq!(
+                frequency_parts(&f, "cron"),
+                (unit.into(), n.into(), String::new())
+            );
+        }
+        assert_eq!(
+            frequency_parts("60", "cron"),
+            ("minutes".into(), "60".into(), String::new())
+        );
+        assert_eq!(
+            frequency_parts("0 2 * * *", "cron"),
+            ("cron".into(), "1".into(), "0 2 * * *".into())
+        );
+        assert_eq!(
+            frequency_parts("${coord:days(freq)}", "written"),
+            ("written".into(), "1".into(), "${coord:days(freq)}".into()),
+            "EL the builder cannot say is kept as written"
+        );
+        assert_eq!(frequency("written", "1", " ${f} "), "${f}");
+    }
+}
+
 #[component]
 pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     let workflow_name = state.workflow.with_untracked(|w| w.name.clone());
@@ -141,18 +201,23 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     let execution = RwSignal::new(String::new());
     let throttle = RwSignal::new(String::new());
     let data = data::Data::new();
+    // A stored schedule being edited: its id and revision, and what it holds that this
+    // panel does not edit (parameters, includes, SLA, job.properties), kept as it was.
+    let editing = RwSignal::new(None::<(i64, i64)>);
+    let base = RwSignal::new(None::<Coordinator>);
     // `coord:user()` is whoever schedules it, as on the server.
     let user = use_context::<RwSignal<Option<SessionInfo>>>()
         .and_then(|u| u.with_untracked(|u| u.as_ref().map(|u| u.name.clone())))
         .unwrap_or_default();
 
+    let app_path = workflow_name.clone();
     let coordinator = move || {
-        let mut c = Coordinator::new(
-            &name.get(),
-            &workflow_name,
-            start.get().trim(),
-            end.get().trim(),
-        );
+        let mut c = base
+            .get()
+            .unwrap_or_else(|| Coordinator::new("", &app_path, "", ""));
+        c.name = name.get().trim().to_owned();
+        c.start = start.get().trim().to_owned();
+        c.end = end.get().trim().to_owned();
         c.frequency = frequency(&unit.get(), &every.get(), &cron.get());
         c.timezone = timezone.get().trim().to_owned();
         let given = |v: RwSignal<String>| Some(v.get().trim().to_owned()).filter(|v| !v.is_empty());
@@ -238,8 +303,17 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
         message.set(Some((false, t("Scheduling…").to_owned())));
         spawn_local(async move {
             let done = async {
-                let record = api::create_coordinator(definition.name.clone()).await?;
-                let saved = api::save_coordinator(record.id, record.revision, definition).await?;
+                let (id, revision) = match editing.get_untracked() {
+                    Some(known) => known,
+                    None => {
+                        let record = api::create_coordinator(definition.name.clone()).await?;
+                        (record.id, record.revision)
+                    }
+                };
+                let saved =
+                    api::save_coordinator(id, revision, definition, "scheduled from the designer")
+                        .await?;
+                editing.set(Some((id, saved.record.revision)));
                 if !saved.validation.valid {
                     let why: Vec<String> = saved
                         .validation
@@ -250,7 +324,7 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                         .collect();
                     return Ok(Err(why.join("; ")));
                 }
-                let job = api::run_coordinator(record.id, saved.record.revision).await?;
+                let job = api::run_coordinator(id, saved.record.revision).await?;
                 Ok::<_, api::ApiError>(Ok(job.id))
             }
             .await;
@@ -263,6 +337,83 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
         });
     };
 
+    // Saving an edit stores a new version; jobs already running keep the version they were
+    // submitted with, as in Oozie, until the schedule is submitted again.
+    let save = move |_| {
+        let Some((id, revision)) = editing.get_untracked() else {
+            return;
+        };
+        let definition = coordinator.get_untracked();
+        busy.set(true);
+        spawn_local(async move {
+            let done =
+                api::save_coordinator(id, revision, definition, "edited in the designer").await;
+            busy.set(false);
+            match done {
+                Ok(saved) => {
+                    editing.set(Some((id, saved.record.revision)));
+                    message.set(Some((
+                        !saved.validation.valid,
+                        tf("Saved as version {}.", &[&saved.record.revision]),
+                    )));
+                }
+                Err(e) => message.set(Some((true, tf("Not saved: {}", &[&e])))),
+            }
+        });
+    };
+    // This workflow's stored schedules, to open one for editing.
+    let saved = {
+        let workflow_name = workflow_name.clone();
+        LocalResource::new(move || {
+            let workflow_name = workflow_name.clone();
+            async move {
+                let mut mine = Vec::new();
+                for s in api::coordinators()
+                    .await
+                    .map(|p| p.items)
+                    .unwrap_or_default()
+                {
+                    if let Ok(record) = api::coordinator(s.id).await
+                        && record.definition.app_path == workflow_name
+                    {
+                        mine.push(record);
+                    }
+                }
+                mine
+            }
+        })
+    };
+    let open = move |id: i64| {
+        let Some(record) = saved
+            .get()
+            .and_then(|list| list.into_iter().find(|r| r.id == id))
+        else {
+            editing.set(None);
+            base.set(None);
+            return;
+        };
+        let c = record.definition;
+        let (u, n, text) = frequency_parts(&c.frequency, "cron");
+        name.set(c.name.clone());
+        unit.set(u);
+        every.set(n);
+        if !text.is_empty() {
+            cron.set(text);
+        }
+        start.set(c.start.clone());
+        end.set(c.end.clone());
+        timezone.set(c.timezone.clone());
+        let or_blank = |v: &Option<String>| v.clone().unwrap_or_default();
+        timeout.set(or_blank(&c.controls.timeout));
+        concurrency.set(or_blank(&c.controls.concurrency));
+        execution.set(or_blank(&c.controls.execution));
+        throttle.set(or_blank(&c.controls.throttle));
+        data.load(&c);
+        editing.set(Some((record.id, record.revision)));
+        base.set(Some(c));
+        message.set(None);
+    };
+
     let field = |label: &'static str, testid: &'static str, value: RwSignal<String>| {
         view! {
             <label class="field">{label}
@@ -273,15 +424,28 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
     view! {
         <section class="schedule" data-testid="schedule-panel">
             <h3>{t("Schedule")} <button class="link" data-testid="schedule-close" on:click=move |_| on_close.run(())>"×"</button></h3>
+            {move || saved.get().filter(|list| !list.is_empty()).map(|list| view! {
+                <label class="field">{t("Edit a saved schedule")}
+                    <select data-testid="schedule-open" on:change=move |ev| open(event_target_value(&ev).parse().unwrap_or(0))>
+                        <option value="">{t("A new schedule")}</option>
+                        {list.into_iter().map(|r| view! {
+                            <option value=r.id.to_string() selected=move || editing.get().is_some_and(|(id, _)| id == r.id)>
+                                {r.definition.name.clone()}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            })}
             {field(t("Name"), "schedule-name", name)}
             <label class="field">{t("Every")}
                 <span class="row">
                     <input data-testid="schedule-every" type="number" min="1" bind:value=every
                         class:hidden=move || unit.get() == "cron"/>
-                    <select data-testid="schedule-unit" aria-label=t("Unit") on:change=move |ev| unit.set(event_target_value(&ev))>
+                    <select data-testid="schedule-unit" aria-label=t("Unit") prop:value=move || unit.get()
+                        on:change=move |ev| unit.set(event_target_value(&ev))>
                         <option value="minutes">{t("minutes")}</option>
                         <option value="hours">{t("hours")}</option>
-                        <option value="days" selected>{t("days")}</option>
+                        <option value="days">{t("days")}</option>
                         <option value="months">{t("months")}</option>
                         <option value="endOfDays">{t("days, at the end of the day")}</option>
                         <option value="endOfWeeks">{t("weeks, at the end of the week")}</option>
@@ -318,7 +482,8 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                     <span class="hint">{t("How many actions may run at once; -1 for no limit.")}</span>
                 </label>
                 <label class="field">{t("Execution")}
-                    <select data-testid="schedule-execution" on:change=move |ev| execution.set(event_target_value(&ev))>
+                    <select data-testid="schedule-execution" prop:value=move || execution.get()
+                        on:change=move |ev| execution.set(event_target_value(&ev))>
                         <option value="">{t("FIFO: oldest ready action first (default)")}</option>
                         <option value="LIFO">{t("LIFO: newest ready action first")}</option>
                         <option value="LAST_ONLY">{t("LAST_ONLY: skip an action once the next one is due")}</option>
@@ -365,6 +530,10 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
                 }.into_any(),
                 Err(e) => view! { <p class="field-error" data-testid="schedule-preview">{e}</p> }.into_any(),
             }}
+            <Show when=move || editing.get().is_some()>
+                <button data-testid="schedule-save" on:click=save
+                    disabled=move || busy.get()>{t("Save")}</button>
+            </Show>
             <button class="primary" data-testid="schedule-submit" on:click=schedule
                 disabled=move || busy.get() || preview.with(Result::is_err)>{t("Schedule")}</button>
             {move || message.get().map(|(error, text)| view! {
