@@ -9,18 +9,64 @@ use anyhow::{Context, Result, ensure};
 use e2e::{Browser, Server, http_get_with};
 use thirtyfour::{By, Key};
 
-#[tokio::test(flavor = "multi_thread")]
-async fn the_cron_builder_and_the_preview_agree_with_sluice_coord_preview() -> Result<()> {
+/// A server with a one-action workflow named `name`, and a browser on its designer with
+/// the schedule panel open.
+async fn schedule_panel(name: &str) -> Result<(Server, String, Browser)> {
     let server = Server::start()?;
     let auth = server.admin_auth()?;
-    let xml = r#"<workflow-app name="nightly" xmlns="uri:oozie:workflow:0.5"><start to="run"/><action name="run"><shell xmlns="uri:oozie:shell-action:0.3"><job-tracker>jt</job-tracker><name-node>nn</name-node><exec>true</exec></shell><ok to="end"/><error to="fail"/></action><kill name="fail"><message>failed</message></kill><end name="end"/></workflow-app>"#;
-    server.import(&auth, xml)?;
-
+    let xml = format!(
+        r#"<workflow-app name="{name}" xmlns="uri:oozie:workflow:0.5"><start to="run"/><action name="run"><shell xmlns="uri:oozie:shell-action:0.3"><job-tracker>jt</job-tracker><name-node>nn</name-node><exec>true</exec></shell><ok to="end"/><error to="fail"/></action><kill name="fail"><message>failed</message></kill><end name="end"/></workflow-app>"#
+    );
+    server.import(&auth, &xml)?;
     let browser = Browser::signed_in(&server).await?;
+    open_panel(&server, &browser, name).await?;
+    Ok((server, auth, browser))
+}
+
+async fn open_panel(server: &Server, browser: &Browser, name: &str) -> Result<()> {
     browser.driver.goto(server.url("/")).await?;
-    browser.click("open-nightly").await?;
+    browser.click(&format!("open-{name}")).await?;
     browser.get("canvas").await?;
-    browser.click("schedule-toggle").await?;
+    browser.click("schedule-toggle").await
+}
+
+/// The only stored coordinator's id, the coordinator.xml the server exports of it, and
+/// what `sluice coord preview` prints for that file.
+fn previewed_by_the_command_line(
+    server: &Server,
+    auth: &str,
+    args: &[&str],
+) -> Result<(i64, String, Vec<serde_json::Value>)> {
+    let (status, list) =
+        http_get_with(server.port, "/api/v1/coordinators", auth).context("the coordinators")?;
+    ensure!(status == 200, "{status}: {list}");
+    let list: serde_json::Value = serde_json::from_str(&list)?;
+    ensure!(list["total"] == 1, "one coordinator: {list}");
+    let id = list["items"][0]["id"].as_i64().context("a coordinator")?;
+    let (status, coordinator_xml) = http_get_with(
+        server.port,
+        &format!("/api/v1/coordinators/{id}/export"),
+        auth,
+    )
+    .context("export")?;
+    ensure!(status == 200, "{status}: {coordinator_xml}");
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("coordinator.xml");
+    std::fs::write(&file, &coordinator_xml)?;
+    let out = std::process::Command::new(server.bin())
+        .args(["coord", "preview"])
+        .args(args)
+        .arg(&file)
+        .output()?;
+    ensure!(out.status.success(), "{out:?}");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let actions = printed.as_array().context("a list")?.clone();
+    Ok((id, coordinator_xml, actions))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cron_builder_and_the_preview_agree_with_sluice_coord_preview() -> Result<()> {
+    let (server, auth, browser) = schedule_panel("nightly").await?;
     // In the future, so that nothing runs while the test reads; across two years of a
     // zone with daylight saving, so the clocks change in the preview.
     browser.fill("schedule-start", "2027-01-01T00:00Z").await?;
@@ -125,30 +171,8 @@ async fn the_cron_builder_and_the_preview_agree_with_sluice_coord_preview() -> R
     // Scheduled, the server exports it; the command line previews that file.
     browser.click("schedule-submit").await?;
     browser.get("coord-status").await?;
-    let (status, list) =
-        http_get_with(server.port, "/api/v1/coordinators", &auth).context("the coordinators")?;
-    ensure!(status == 200, "{status}: {list}");
-    let list: serde_json::Value = serde_json::from_str(&list)?;
-    let id = list["items"][0]["id"].as_i64().context("a coordinator")?;
-    let (status, coordinator_xml) = http_get_with(
-        server.port,
-        &format!("/api/v1/coordinators/{id}/export"),
-        &auth,
-    )
-    .context("export")?;
-    ensure!(status == 200, "{status}: {coordinator_xml}");
-    let dir = tempfile::tempdir()?;
-    let file = dir.path().join("coordinator.xml");
-    std::fs::write(&file, &coordinator_xml)?;
-    let out = std::process::Command::new(server.bin())
-        .args(["coord", "preview", "--count", "25"])
-        .arg(&file)
-        .output()?;
-    ensure!(out.status.success(), "{out:?}");
-    let printed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let from_cli: Vec<String> = printed
-        .as_array()
-        .context("a list")?
+    let (_, _, actions) = previewed_by_the_command_line(&server, &auth, &["--count", "25"])?;
+    let from_cli: Vec<String> = actions
         .iter()
         .map(|a| a["nominal_time"].as_str().unwrap_or_default().to_owned())
         .collect();
@@ -184,16 +208,7 @@ async fn open_section(browser: &Browser, testid: &str) -> Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn datasets_events_and_configuration_preview_as_sluice_coord_preview_resolves_them()
 -> Result<()> {
-    let server = Server::start()?;
-    let auth = server.admin_auth()?;
-    let xml = r#"<workflow-app name="daily" xmlns="uri:oozie:workflow:0.5"><start to="run"/><action name="run"><shell xmlns="uri:oozie:shell-action:0.3"><job-tracker>jt</job-tracker><name-node>nn</name-node><exec>true</exec></shell><ok to="end"/><error to="fail"/></action><kill name="fail"><message>failed</message></kill><end name="end"/></workflow-app>"#;
-    server.import(&auth, xml)?;
-
-    let browser = Browser::signed_in(&server).await?;
-    browser.driver.goto(server.url("/")).await?;
-    browser.click("open-daily").await?;
-    browser.get("canvas").await?;
-    browser.click("schedule-toggle").await?;
+    let (server, auth, browser) = schedule_panel("daily").await?;
     browser.fill("schedule-start", "2027-01-01T00:00Z").await?;
     browser.fill("schedule-end", "2027-02-01T00:00Z").await?;
     // The picker beside the text shows the same time.
@@ -349,18 +364,8 @@ async fn datasets_events_and_configuration_preview_as_sluice_coord_preview_resol
     }
     browser.click("schedule-submit").await?;
     browser.get("coord-status").await?;
-    let (status, list) =
-        http_get_with(server.port, "/api/v1/coordinators", &auth).context("the coordinators")?;
-    ensure!(status == 200, "{status}: {list}");
-    let list: serde_json::Value = serde_json::from_str(&list)?;
-    let id = list["items"][0]["id"].as_i64().context("a coordinator")?;
-    let (status, coordinator_xml) = http_get_with(
-        server.port,
-        &format!("/api/v1/coordinators/{id}/export"),
-        &auth,
-    )
-    .context("export")?;
-    ensure!(status == 200, "{status}: {coordinator_xml}");
+    let (id, coordinator_xml, actions) =
+        previewed_by_the_command_line(&server, &auth, &["--count", "5", "--user", "admin"])?;
     for part in [
         "<input-logic>",
         "<or>",
@@ -375,19 +380,9 @@ async fn datasets_events_and_configuration_preview_as_sluice_coord_preview_resol
             "{part} in\n{coordinator_xml}"
         );
     }
-    let dir = tempfile::tempdir()?;
-    let file = dir.path().join("coordinator.xml");
-    std::fs::write(&file, &coordinator_xml)?;
-    let out = std::process::Command::new(server.bin())
-        .args(["coord", "preview", "--count", "5", "--user", "admin"])
-        .arg(&file)
-        .output()?;
-    ensure!(out.status.success(), "{out:?}");
-    let printed: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let actions = printed.as_array().context("a list")?;
-    ensure!(actions.len() == 5, "{printed}");
+    ensure!(actions.len() == 5, "{actions:?}");
     let mut compared = 0;
-    for action in actions {
+    for action in &actions {
         let n = action["number"].as_u64().context("a number")?;
         for (kind, key, sep) in [
             ("in", "inputs", ", "),
@@ -426,10 +421,7 @@ async fn datasets_events_and_configuration_preview_as_sluice_coord_preview_resol
 
     // Opened again from the designer, the saved schedule fills the panel, and an edit
     // saves a new version of the same coordinator.
-    browser.driver.goto(server.url("/")).await?;
-    browser.click("open-daily").await?;
-    browser.get("canvas").await?;
-    browser.click("schedule-toggle").await?;
+    open_panel(&server, &browser, "daily").await?;
     browser.select("schedule-open", &id.to_string()).await?;
     let value = |testid: &'static str| {
         let browser = &browser;

@@ -264,6 +264,14 @@ impl Data {
     }
 }
 
+/// `stem`, else `stem2`, `stem3`…: the first name no row has yet.
+fn fresh_name(stem: &str, taken: &[String]) -> String {
+    std::iter::once(stem.to_owned())
+        .chain((2..).map(|n| format!("{stem}{n}")))
+        .find(|n| !taken.contains(n))
+        .expect("there are always more numbers")
+}
+
 /// A choice of dataset, by name, among those defined.
 fn dataset_select(data: Data, testid: String, value: RwSignal<String>) -> impl IntoView {
     view! {
@@ -545,14 +553,13 @@ pub fn DataEditor(
     timezone: RwSignal<String>,
 ) -> impl IntoView {
     let add_dataset = move |_| {
-        let n = data.datasets.list.with(Vec::len);
+        let taken = data
+            .datasets
+            .list
+            .with(|l| l.iter().map(|r| r.name.get()).collect::<Vec<_>>());
         data.datasets.push(|key| DatasetRow {
             key,
-            name: RwSignal::new(if n == 0 {
-                "data".to_owned()
-            } else {
-                format!("data{}", n + 1)
-            }),
+            name: RwSignal::new(fresh_name("data", &taken)),
             unit: RwSignal::new("days".to_owned()),
             every: RwSignal::new("1".to_owned()),
             written: RwSignal::new(String::new()),
@@ -565,15 +572,14 @@ pub fn DataEditor(
     };
     let first_dataset = move || data.dataset_names().into_iter().next().unwrap_or_default();
     let add_input = move |_| {
-        let n = data.inputs.list.with(Vec::len);
+        let taken = data
+            .inputs
+            .list
+            .with(|l| l.iter().map(|r| r.name.get()).collect::<Vec<_>>());
         let dataset = first_dataset();
         data.inputs.push(|key| InputRow {
             key,
-            name: RwSignal::new(if n == 0 {
-                "input".to_owned()
-            } else {
-                format!("input{}", n + 1)
-            }),
+            name: RwSignal::new(fresh_name("input", &taken)),
             dataset: RwSignal::new(dataset),
             range: RwSignal::new(false),
             start: RwSignal::new(Pick::Current(0).text()),
@@ -582,15 +588,14 @@ pub fn DataEditor(
         });
     };
     let add_output = move |_| {
-        let n = data.outputs.list.with(Vec::len);
+        let taken = data
+            .outputs
+            .list
+            .with(|l| l.iter().map(|r| r.name.get()).collect::<Vec<_>>());
         let dataset = first_dataset();
         data.outputs.push(|key| OutputRow {
             key,
-            name: RwSignal::new(if n == 0 {
-                "output".to_owned()
-            } else {
-                format!("output{}", n + 1)
-            }),
+            name: RwSignal::new(fresh_name("output", &taken)),
             dataset: RwSignal::new(dataset),
             instance: RwSignal::new(Pick::Current(0).text()),
             nocleanup: RwSignal::new(false),
@@ -751,5 +756,18 @@ pub fn DataEditor(
                 }
             }}
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_row_takes_the_first_free_name() {
+        assert_eq!(fresh_name("input", &[]), "input");
+        let taken = ["input".to_owned(), "input3".to_owned()];
+        assert_eq!(fresh_name("input", &taken), "input2");
+        assert_eq!(fresh_name("input", &taken[1..]), "input");
     }
 }
