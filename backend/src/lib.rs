@@ -7,6 +7,7 @@
 //!
 //! [`app`] builds the whole router from a state, so tests drive it without a socket.
 
+pub mod alert;
 pub mod cli;
 pub mod config;
 pub mod engine;
