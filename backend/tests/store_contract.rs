@@ -8,8 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use backend::store::{
-    AuditRecord, CoordActionRow, CoordJobQuery, CoordJobRow, InstanceQuery, InstanceRow, Kind,
-    ListQuery, NewUserRow, NodeRow, PgStore, Save, SqliteStore, Store, StoreError, UserChange,
+    AuditRecord, ChannelRow, CoordActionRow, CoordJobQuery, CoordJobRow, DeliveryRow,
+    InstanceQuery, InstanceRow, Kind, ListQuery, NewUserRow, NodeRow, PgStore, Save, SqliteStore,
+    Store, StoreError, UserChange,
 };
 use shared::api::Role;
 use shared::coord::Coordinator;
@@ -610,6 +611,99 @@ async fn the_audit_log_pages_newest_first() {
             [1_002, 1_001, 1_000]
         );
         assert_eq!(rest[0].target, "/api/v1/workflows/2");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn alert_channels_keep_their_sealed_secret_and_their_delivery_log() {
+    each_store(|store, kind| async move {
+        let channel = |name: &str, secret: Option<&str>| ChannelRow {
+            id: 0,
+            name: name.into(),
+            kind: "webhook".into(),
+            settings: r#"{"url":"http://127.0.0.1:9/hook"}"#.into(),
+            secret: secret.map(Into::into),
+            created_at_ms: 1_000,
+            updated_at_ms: 1_000,
+        };
+        let ops = store
+            .create_channel(&channel("ops", Some("v1.sealed")))
+            .await
+            .unwrap();
+        let dev = store.create_channel(&channel("dev", None)).await.unwrap();
+        assert!(
+            matches!(
+                store.create_channel(&channel("ops", None)).await,
+                Err(StoreError::Conflict(_))
+            ),
+            "{kind}: names are unique"
+        );
+        let names: Vec<String> = store
+            .list_channels()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        assert_eq!(names, ["dev", "ops"], "{kind}: by name");
+
+        // Renamed without a new secret: the sealed one stays.
+        let mut renamed = channel("ops-hook", None);
+        renamed.id = ops;
+        renamed.updated_at_ms = 2_000;
+        store.update_channel(&renamed).await.unwrap();
+        let got = store.get_channel(ops).await.unwrap().unwrap();
+        assert_eq!(got.name, "ops-hook");
+        assert_eq!(got.secret.as_deref(), Some("v1.sealed"), "{kind}");
+        assert_eq!((got.created_at_ms, got.updated_at_ms), (1_000, 2_000));
+        renamed.id = 999;
+        assert!(matches!(
+            store.update_channel(&renamed).await,
+            Err(StoreError::NotFound)
+        ));
+
+        for (i, channel_id) in [ops, dev, ops].into_iter().enumerate() {
+            let i = i as i64;
+            store
+                .append_delivery(&DeliveryRow {
+                    id: 0,
+                    channel_id,
+                    channel: String::new(),
+                    alert: format!(r#"{{"n":{i}}}"#),
+                    attempt: i + 1,
+                    status: (i != 1).then_some(500),
+                    detail: "answered 500".into(),
+                    delivered: i == 2,
+                    at_ms: 3_000 + i,
+                })
+                .await
+                .unwrap();
+        }
+        let all = store.list_deliveries(None, 10).await.unwrap();
+        assert_eq!(
+            all.iter().map(|d| d.at_ms).collect::<Vec<_>>(),
+            [3_002, 3_001, 3_000],
+            "{kind}: newest first"
+        );
+        assert_eq!(all[0].channel, "ops-hook");
+        assert!(all[0].delivered && !all[1].delivered);
+        assert_eq!(all[1].status, None);
+        let of_ops = store.list_deliveries(Some(ops), 1).await.unwrap();
+        assert_eq!(of_ops.len(), 1);
+        assert_eq!(of_ops[0].alert, r#"{"n":2}"#);
+
+        store.delete_channel(ops).await.unwrap();
+        assert!(store.get_channel(ops).await.unwrap().is_none());
+        assert_eq!(
+            store.list_deliveries(None, 10).await.unwrap().len(),
+            1,
+            "{kind}: its log goes with it"
+        );
+        assert!(matches!(
+            store.delete_channel(ops).await,
+            Err(StoreError::NotFound)
+        ));
     })
     .await;
 }

@@ -229,6 +229,35 @@ pub struct AuditRow {
     pub remote: Option<String>,
 }
 
+/// An alert channel as stored: its settings as JSON, its credentials sealed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelRow {
+    pub id: i64,
+    pub name: String,
+    /// `webhook` or `email`.
+    pub kind: String,
+    pub settings: String,
+    pub secret: Option<String>,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// One try of one alert's delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeliveryRow {
+    pub id: i64,
+    pub channel_id: i64,
+    /// The channel's name (on reading).
+    pub channel: String,
+    /// The alert, as JSON.
+    pub alert: String,
+    pub attempt: i64,
+    pub status: Option<i64>,
+    pub detail: String,
+    pub delivered: bool,
+    pub at_ms: i64,
+}
+
 /// A workflow instance as stored. The definition and properties are JSON; the engine
 /// turns the row into its own state (`engine::persist`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -502,6 +531,24 @@ pub trait Store: Send + Sync + 'static {
     -> Result<Option<(UserRow, TokenRow)>, StoreError>;
 
     async fn append_audit(&self, record: AuditRecord<'_>) -> Result<(), StoreError>;
+
+    /// A new alert channel (its name is unique); its id.
+    async fn create_channel(&self, channel: &ChannelRow) -> Result<i64, StoreError>;
+    /// Name and settings as given; the sealed credentials only when `secret` is given.
+    async fn update_channel(&self, channel: &ChannelRow) -> Result<(), StoreError>;
+    /// With its delivery log. `NotFound` if there is none.
+    async fn delete_channel(&self, id: i64) -> Result<(), StoreError>;
+    /// By name.
+    async fn list_channels(&self) -> Result<Vec<ChannelRow>, StoreError>;
+    async fn get_channel(&self, id: i64) -> Result<Option<ChannelRow>, StoreError>;
+    /// Appends one try (`id` and `channel` are not read).
+    async fn append_delivery(&self, delivery: &DeliveryRow) -> Result<(), StoreError>;
+    /// The newest `limit` tries, of one channel or of all.
+    async fn list_deliveries(
+        &self,
+        channel_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<DeliveryRow>, StoreError>;
 
     /// Stores a new instance (its `id` is ignored) and gives its id.
     async fn create_instance(&self, row: &InstanceRow) -> Result<i64, StoreError>;

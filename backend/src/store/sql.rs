@@ -407,3 +407,29 @@ pub(super) const ACTION_TALLY: (&str, &str) = (
 
 pub(super) const COORD_INSTANCE: &str = "SELECT id FROM instances \
      WHERE coord_job_id = $1 AND coord_action = $2 AND coord_try = $3";
+
+pub(super) const CREATE_CHANNEL: &str = "INSERT INTO alert_channels \
+     (name, kind, settings, secret, created_at_ms, updated_at_ms) \
+     VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
+
+/// `$4` NULL keeps the sealed credentials as they are.
+pub(super) const UPDATE_CHANNEL: &str = "UPDATE alert_channels SET name = $2, settings = $3, \
+     secret = COALESCE($4, secret), updated_at_ms = $5 WHERE id = $1";
+
+pub(super) const DELETE_CHANNEL: &str = "DELETE FROM alert_channels WHERE id = $1";
+
+pub(super) const LIST_CHANNELS: &str = "SELECT id, name, kind, settings, secret, \
+     created_at_ms, updated_at_ms FROM alert_channels ORDER BY name";
+
+pub(super) const GET_CHANNEL: &str = "SELECT id, name, kind, settings, secret, \
+     created_at_ms, updated_at_ms FROM alert_channels WHERE id = $1";
+
+pub(super) const APPEND_DELIVERY: &str = "INSERT INTO alert_deliveries \
+     (channel_id, alert, attempt, status, detail, delivered, at_ms) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+/// Newest first; `$1` one channel's, or NULL for all.
+pub(super) const LIST_DELIVERIES: &str = "SELECT d.id, d.channel_id, c.name AS channel, \
+     d.alert, d.attempt, d.status, d.detail, d.delivered, d.at_ms \
+     FROM alert_deliveries d JOIN alert_channels c ON c.id = d.channel_id \
+     WHERE $1 IS NULL OR d.channel_id = $1 ORDER BY d.id DESC LIMIT $2";

@@ -12,10 +12,10 @@ macro_rules! sql_store {
         use shared::api::Role;
 
         use super::{
-            ActionTally, AuditRecord, AuditRow, CoordActionRow, CoordJobQuery, CoordJobRow,
-            DefinitionRow, InstanceItem, InstanceQuery, InstanceRow, Kind, ListItem, ListQuery,
-            NewUserRow, NodeRow, Owned, Page, Save, Store, Stored, TokenRow, UserChange, UserRow,
-            VersionInfo, sql,
+            ActionTally, AuditRecord, AuditRow, ChannelRow, CoordActionRow, CoordJobQuery,
+            CoordJobRow, DefinitionRow, DeliveryRow, InstanceItem, InstanceQuery, InstanceRow,
+            Kind, ListItem, ListQuery, NewUserRow, NodeRow, Owned, Page, Save, Store, Stored,
+            TokenRow, UserChange, UserRow, VersionInfo, sql,
         };
 
         impl $store {
@@ -165,6 +165,32 @@ macro_rules! sql_store {
                 target: row.try_get("target")?,
                 status: row.try_get("status")?,
                 remote: row.try_get("remote")?,
+            })
+        }
+
+        fn channel_row(row: &$row) -> Result<ChannelRow, StoreError> {
+            Ok(ChannelRow {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                kind: row.try_get("kind")?,
+                settings: row.try_get("settings")?,
+                secret: row.try_get("secret")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+                updated_at_ms: row.try_get("updated_at_ms")?,
+            })
+        }
+
+        fn delivery_row(row: &$row) -> Result<DeliveryRow, StoreError> {
+            Ok(DeliveryRow {
+                id: row.try_get("id")?,
+                channel_id: row.try_get("channel_id")?,
+                channel: row.try_get("channel")?,
+                alert: row.try_get("alert")?,
+                attempt: row.try_get("attempt")?,
+                status: row.try_get("status")?,
+                detail: row.try_get("detail")?,
+                delivered: row.try_get("delivered")?,
+                at_ms: row.try_get("at_ms")?,
             })
         }
 
@@ -1125,6 +1151,88 @@ macro_rules! sql_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn create_channel(&self, c: &ChannelRow) -> Result<i64, StoreError> {
+                let row = sqlx::query(sql::CREATE_CHANNEL)
+                    .bind(&c.name)
+                    .bind(&c.kind)
+                    .bind(&c.settings)
+                    .bind(&c.secret)
+                    .bind(c.created_at_ms)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| super::name_taken(e, "channel", &c.name))?;
+                Ok(row.try_get("id")?)
+            }
+
+            async fn update_channel(&self, c: &ChannelRow) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::UPDATE_CHANNEL)
+                    .bind(c.id)
+                    .bind(&c.name)
+                    .bind(&c.settings)
+                    .bind(&c.secret)
+                    .bind(c.updated_at_ms)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| super::name_taken(e, "channel", &c.name))?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn delete_channel(&self, id: i64) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::DELETE_CHANNEL)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn list_channels(&self) -> Result<Vec<ChannelRow>, StoreError> {
+                let rows = sqlx::query(sql::LIST_CHANNELS)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(channel_row).collect()
+            }
+
+            async fn get_channel(&self, id: i64) -> Result<Option<ChannelRow>, StoreError> {
+                let row = sqlx::query(sql::GET_CHANNEL)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(channel_row).transpose()
+            }
+
+            async fn append_delivery(&self, d: &DeliveryRow) -> Result<(), StoreError> {
+                sqlx::query(sql::APPEND_DELIVERY)
+                    .bind(d.channel_id)
+                    .bind(&d.alert)
+                    .bind(d.attempt)
+                    .bind(d.status)
+                    .bind(&d.detail)
+                    .bind(d.delivered)
+                    .bind(d.at_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn list_deliveries(
+                &self,
+                channel_id: Option<i64>,
+                limit: i64,
+            ) -> Result<Vec<DeliveryRow>, StoreError> {
+                let rows = sqlx::query(sql::LIST_DELIVERIES)
+                    .bind(channel_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(delivery_row).collect()
             }
 
             async fn list_audit(
