@@ -11,6 +11,7 @@ pub mod alert;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod hex;
 pub mod http;
 pub mod service;
 pub mod store;

@@ -69,8 +69,13 @@ pub fn t(en: &'static str) -> &'static str {
 
 /// `en` with `{}` replaced by `args` in order, in the current language.
 pub fn tf(en: &'static str, args: &[&dyn std::fmt::Display]) -> String {
+    fill(t(en), args)
+}
+
+/// `template` (already in the current language) with `{}` replaced by `args` in order.
+pub fn fill(template: &str, args: &[&dyn std::fmt::Display]) -> String {
     let mut out = String::new();
-    let mut parts = t(en).split("{}");
+    let mut parts = template.split("{}");
     if let Some(first) = parts.next() {
         out.push_str(first);
     }

@@ -390,17 +390,37 @@ impl Browser {
     /// Waits until the element with this `data-testid` shows `expected` (read afresh each
     /// time: live pages replace their elements as updates arrive).
     pub async fn text_is(&self, testid: &str, expected: &str) -> Result<()> {
+        self.text_matches(testid, &format!("read '{expected}'"), |t| {
+            t.trim() == expected
+        })
+        .await
+    }
+
+    /// Waits until the element with this `data-testid` shows a text containing `part`.
+    pub async fn text_has(&self, testid: &str, part: &str) -> Result<()> {
+        self.text_matches(testid, &format!("contain '{part}'"), |t| t.contains(part))
+            .await
+    }
+
+    /// Waits until the text of the element with this `data-testid` passes `check`
+    /// (`what` says what is awaited, for the timeout's message).
+    pub async fn text_matches(
+        &self,
+        testid: &str,
+        what: &str,
+        check: impl Fn(&str) -> bool,
+    ) -> Result<()> {
         let start = Instant::now();
         loop {
             let text = match self.get(testid).await {
                 Ok(el) => el.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
             };
-            if text.trim() == expected {
+            if check(&text) {
                 return Ok(());
             }
             if start.elapsed() > TIMEOUT {
-                bail!("timed out waiting for '{testid}' to read '{expected}'; it reads '{text}'");
+                bail!("timed out waiting for '{testid}' to {what}; it reads '{text}'");
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

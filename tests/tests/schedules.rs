@@ -271,14 +271,7 @@ async fn datasets_events_and_configuration_preview_as_sluice_coord_preview_resol
         .fill("schedule-conf-value-0", "${coord:dataI")
         .await?;
     browser
-        .wait_for("a suggestion", || async {
-            Ok(browser
-                .get("schedule-conf-value-0-suggest")
-                .await?
-                .text()
-                .await?
-                .contains("coord:dataIn(event)"))
-        })
+        .text_has("schedule-conf-value-0-suggest", "coord:dataIn(event)")
         .await?;
     browser
         .get("schedule-conf-value-0")
@@ -312,14 +305,7 @@ async fn datasets_events_and_configuration_preview_as_sluice_coord_preview_resol
     browser.click("schedule-conf-add").await?;
     browser.fill("schedule-conf-value-5", "${wf:id()}").await?;
     browser
-        .wait_for("the field's note", || async {
-            Ok(browser
-                .get("schedule-conf-value-5-notes")
-                .await?
-                .text()
-                .await?
-                .contains("wf:id"))
-        })
+        .text_has("schedule-conf-value-5-notes", "wf:id")
         .await?;
     browser.click("schedule-conf-remove-5").await?;
 
@@ -472,13 +458,8 @@ async fn datasets_events_and_configuration_preview_as_sluice_coord_preview_resol
         .await?;
     browser.click("schedule-save").await?;
     browser
-        .wait_for("the save", || async {
-            Ok(browser
-                .get("schedule-message")
-                .await?
-                .text()
-                .await?
-                .starts_with("Saved as version"))
+        .text_matches("schedule-message", "say it saved", |t| {
+            t.starts_with("Saved as version")
         })
         .await?;
     let (status, record) = http_get_with(server.port, &format!("/api/v1/coordinators/{id}"), &auth)

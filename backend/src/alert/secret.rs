@@ -52,7 +52,7 @@ impl SecretKey {
     /// A key written as 64 hexadecimal digits (what the key file holds).
     pub fn from_hex(text: &str) -> Result<SecretKey, SecretError> {
         let text = text.trim();
-        let bytes = from_hex(text).ok_or(SecretError::BadKey(text.len()))?;
+        let bytes = crate::hex::decode(text).ok_or(SecretError::BadKey(text.len()))?;
         let bytes: [u8; KEY_BYTES] = bytes
             .try_into()
             .map_err(|_| SecretError::BadKey(text.len()))?;
@@ -77,7 +77,7 @@ impl SecretKey {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         let mut file = options.open(path).map_err(|e| fail(e.to_string()))?;
-        file.write_all(to_hex(&bytes).as_bytes())
+        file.write_all(crate::hex::encode(&bytes).as_bytes())
             .and_then(|()| file.sync_all())
             .map_err(|e| fail(e.to_string()))?;
         Ok(SecretKey::from_bytes(bytes))
@@ -99,14 +99,18 @@ impl SecretKey {
                 },
             )
             .expect("sealing a short value cannot fail");
-        format!("{PREFIX}{}{}", to_hex(&nonce), to_hex(&sealed))
+        format!(
+            "{PREFIX}{}{}",
+            crate::hex::encode(&nonce),
+            crate::hex::encode(&sealed)
+        )
     }
 
     /// The value `seal` sealed for `owner`.
     pub fn open(&self, sealed: &str, owner: &str) -> Result<String, SecretError> {
         let bytes = sealed
             .strip_prefix(PREFIX)
-            .and_then(from_hex)
+            .and_then(crate::hex::decode)
             .filter(|b| b.len() >= NONCE_BYTES)
             .ok_or(SecretError::Malformed)?;
         let (nonce, body) = bytes.split_at(NONCE_BYTES);
@@ -123,20 +127,6 @@ impl SecretKey {
             .map_err(|_| SecretError::WrongKey)?;
         String::from_utf8(plain).map_err(|_| SecretError::Malformed)
     }
-}
-
-pub(crate) fn to_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

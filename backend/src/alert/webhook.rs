@@ -16,7 +16,7 @@ use serde::Serialize;
 use sha2::Sha256;
 
 use super::Alert;
-use super::secret::to_hex;
+use crate::hex;
 
 pub const SIGNATURE_HEADER: &str = "X-Sluice-Signature";
 pub const TIMESTAMP_HEADER: &str = "X-Sluice-Timestamp";
@@ -34,7 +34,7 @@ pub fn signature(key: &[u8], timestamp: i64, body: &[u8]) -> String {
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    format!("sha256={}", to_hex(&mac.finalize().into_bytes()))
+    format!("sha256={}", hex::encode(&mac.finalize().into_bytes()))
 }
 
 /// How many tries, and how long to wait between them.
@@ -178,7 +178,7 @@ mod tests {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(b"Jefe").unwrap();
         mac.update(b"what do ya want for nothing?");
         assert_eq!(
-            to_hex(&mac.finalize().into_bytes()),
+            hex::encode(&mac.finalize().into_bytes()),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         let a = signature(b"k", 1_700_000_000, b"{}");

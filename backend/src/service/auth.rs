@@ -145,21 +145,11 @@ fn random_secret() -> Result<String, ServiceError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes)
         .map_err(|e| ServiceError::Internal(format!("no randomness: {e}")))?;
-    Ok(hex(&bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    Ok(crate::hex::encode(&bytes))
 }
 
 pub fn digest(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    crate::hex::encode(&Sha256::digest(secret.as_bytes()))
 }
 
 /// The CSRF token of a session: a digest of its secret under a distinct label, so it

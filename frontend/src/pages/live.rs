@@ -14,7 +14,7 @@ use shared::api::{InstanceState, StatusChange};
 use crate::api::{self, ApiError};
 use crate::components::Pending;
 use crate::dom::EventStream;
-use crate::i18n::{t, tf};
+use crate::i18n::{fill, t};
 use crate::pages::UserMenu;
 
 /// The route's `:id`; 0 when it is not a number (the server then answers 404).
@@ -162,8 +162,8 @@ pub fn AuditTrail(#[prop(into)] path: Signal<String>, tick: RwSignal<u64>) -> im
 /// What a dry run says changes, one line each: the whole thing's status (`what`, a
 /// template of the two statuses, when it changes), then each item's (`each`, a template
 /// of its name and statuses; `absent` for an item that had no status), then `more`; or
-/// that nothing would. The templates come translated: `tf` finds no entry for them and
-/// only fills them in.
+/// that nothing would. The templates come translated by the caller (whose literals the
+/// strings test checks); this only fills them in.
 pub fn change_lines(
     what: &'static str,
     (was, now): (&str, &str),
@@ -172,11 +172,11 @@ pub fn change_lines(
 ) -> Vec<String> {
     let mut lines = Vec::new();
     if was != now {
-        lines.push(tf(what, &[&was, &now]));
+        lines.push(fill(what, &[&was, &now]));
     }
     for c in items {
         let from = c.from.as_deref().unwrap_or(absent);
-        lines.push(tf(each, &[&c.item, &from, &c.to]));
+        lines.push(fill(each, &[&c.item, &from, &c.to]));
     }
     lines.extend(more);
     if lines.is_empty() {

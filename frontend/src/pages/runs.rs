@@ -3,10 +3,7 @@
 //! all updated live as the server's events arrive.
 
 use leptos::prelude::*;
-use shared::api::{
-    CoordEvent, InstanceEvent, InstanceState, JobStatus, RerunReport, RerunRequest, RerunScope,
-    Role,
-};
+use shared::api::{CoordEvent, InstanceEvent, JobStatus, RerunRequest, RerunScope, Role};
 
 use crate::api::{self, ApiError, InstanceFilter};
 use crate::components::Confirm;
@@ -121,21 +118,12 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
     };
     let bulk = move |op: &'static str| {
         let ids = chosen.get_untracked();
-        ops.confirm(
+        confirm_each(
+            ops,
             tf("{} {} instances?", &[&op_name(op), &ids.len()]),
-            move |dry_run| {
-                let ids = ids.clone();
-                async move {
-                    let mut answers = Vec::new();
-                    for id in ids {
-                        let answer = api::instance_op(id, op, dry_run).await;
-                        answers.push((id, answer.map_err(|e| e.to_string())));
-                    }
-                    Ok::<_, ApiError>(Bulk(answers))
-                }
-            },
-            |Bulk(answers): &Bulk<InstanceState>| each_line(answers, instance_changes),
-            done_of,
+            ids,
+            move |id, dry_run| api::instance_op(id, op, dry_run),
+            instance_changes,
         );
     };
     // Each chosen instance again from what failed, as its own page's "Rerun failed" does.
@@ -147,21 +135,15 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
             version: None,
             dry_run: false,
         };
-        ops.confirm(
+        confirm_each(
+            ops,
             tf("Rerun what failed in {} instances?", &[&ids.len()]),
-            move |dry_run| {
-                let (ids, request) = (ids.clone(), request.clone());
-                async move {
-                    let mut answers = Vec::new();
-                    for id in ids {
-                        let answer = api::rerun(id, &request, dry_run).await;
-                        answers.push((id, answer.map_err(|e| e.to_string())));
-                    }
-                    Ok::<_, ApiError>(Bulk(answers))
-                }
+            ids,
+            move |id, dry_run| {
+                let request = request.clone();
+                async move { api::rerun(id, &request, dry_run).await }
             },
-            |Bulk(answers): &Bulk<RerunReport>| each_line(answers, super::instance::rerun_lines),
-            done_of,
+            super::instance::rerun_lines,
         );
     };
     let rows = move || {
@@ -267,26 +249,61 @@ fn Instances(tick: RwSignal<u64>) -> impl IntoView {
     }
 }
 
-/// Each chosen instance's answer to a bulk operation.
-struct Bulk<T>(Vec<(i64, Result<T, String>)>);
-
-/// A bulk operation's dry run: each instance's lines, or why it is refused.
-fn each_line<T>(answers: &[(i64, Result<T, String>)], lines: fn(&T) -> Vec<String>) -> Vec<String> {
-    answers
-        .iter()
-        .flat_map(|(id, answer)| match answer {
-            Ok(a) => lines(a)
-                .into_iter()
-                .map(|line| tf("Instance {}: {}", &[id, &line]))
-                .collect::<Vec<_>>(),
-            Err(e) => vec![tf("Instance {}: refused: {}", &[id, e])],
-        })
-        .collect()
+/// Does `call` to every chosen instance, one after another, once the user has seen what
+/// each one's dry run says (`lines` of its answer).
+fn confirm_each<T, Fut>(
+    ops: Operations,
+    question: String,
+    ids: Vec<i64>,
+    call: impl Fn(i64, bool) -> Fut + Clone + Send + Sync + 'static,
+    lines: fn(&T) -> Vec<String>,
+) where
+    T: 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    ops.confirm(
+        question,
+        move |dry_run| {
+            let (ids, call) = (ids.clone(), call.clone());
+            async move {
+                let mut answers = Vec::new();
+                for id in ids {
+                    let answer = call(id, dry_run).await;
+                    answers.push((id, answer.map_err(|e| e.to_string())));
+                }
+                Ok(Bulk { answers, lines })
+            }
+        },
+        Bulk::<T>::dry_run,
+        Bulk::<T>::done,
+    );
 }
 
-fn done_of<T>(Bulk(answers): &Bulk<T>) -> String {
-    let done = answers.iter().filter(|(_, a)| a.is_ok()).count();
-    tf("Done for {} of {}.", &[&done, &answers.len()])
+/// Each chosen instance's answer to a bulk operation, and how to say one.
+struct Bulk<T> {
+    answers: Vec<(i64, Result<T, String>)>,
+    lines: fn(&T) -> Vec<String>,
+}
+
+impl<T> Bulk<T> {
+    /// The dry run: each instance's lines, or why it is refused.
+    fn dry_run(&self) -> Vec<String> {
+        self.answers
+            .iter()
+            .flat_map(|(id, answer)| match answer {
+                Ok(a) => (self.lines)(a)
+                    .into_iter()
+                    .map(|line| tf("Instance {}: {}", &[id, &line]))
+                    .collect::<Vec<_>>(),
+                Err(e) => vec![tf("Instance {}: refused: {}", &[id, e])],
+            })
+            .collect()
+    }
+
+    fn done(&self) -> String {
+        let done = self.answers.iter().filter(|(_, a)| a.is_ok()).count();
+        tf("Done for {} of {}.", &[&done, &self.answers.len()])
+    }
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ impl<T: Send + Sync + 'static> Clone for Rows<T> {
 
 impl<T: Send + Sync + 'static> Copy for Rows<T> {}
 
-impl<T: Clone + Keyed + Send + Sync + 'static> Rows<T> {
+impl<T: Clone + Row + Send + Sync + 'static> Rows<T> {
     fn new() -> Self {
         Rows {
             next: StoredValue::new(0),
@@ -45,10 +45,23 @@ impl<T: Clone + Keyed + Send + Sync + 'static> Rows<T> {
     fn remove(&self, key: usize) {
         self.list.update(|l| l.retain(|r| r.key() != key));
     }
+
+    /// The rows' names, in order (tracked).
+    fn names(&self) -> Vec<String> {
+        self.list
+            .with(|l| l.iter().map(|r| r.name().get()).collect())
+    }
+
+    /// `stem`, else `stem2`, `stem3`…: the first name no row has yet.
+    fn fresh_name(&self, stem: &str) -> String {
+        fresh_name(stem, &self.names())
+    }
 }
 
-trait Keyed {
+/// A row of a list: its key while it lives, and its name.
+trait Row {
     fn key(&self) -> usize;
+    fn name(&self) -> RwSignal<String>;
 }
 
 /// Whether a dataset's instance is ready: Oozie's `<done-flag>`.
@@ -71,9 +84,13 @@ struct DatasetRow {
     done_file: RwSignal<String>,
 }
 
-impl Keyed for DatasetRow {
+impl Row for DatasetRow {
     fn key(&self) -> usize {
         self.key
+    }
+
+    fn name(&self) -> RwSignal<String> {
+        self.name
     }
 }
 
@@ -106,9 +123,13 @@ struct InputRow {
     more: RwSignal<Vec<String>>,
 }
 
-impl Keyed for InputRow {
+impl Row for InputRow {
     fn key(&self) -> usize {
         self.key
+    }
+
+    fn name(&self) -> RwSignal<String> {
+        self.name
     }
 }
 
@@ -121,9 +142,13 @@ struct OutputRow {
     nocleanup: RwSignal<bool>,
 }
 
-impl Keyed for OutputRow {
+impl Row for OutputRow {
     fn key(&self) -> usize {
         self.key
+    }
+
+    fn name(&self) -> RwSignal<String> {
+        self.name
     }
 }
 
@@ -250,21 +275,9 @@ impl Data {
         c.input_logic = self.logic.get().into_iter().collect();
         c.configuration = self.configuration.get();
     }
-
-    fn dataset_names(&self) -> Vec<String> {
-        self.datasets
-            .list
-            .with(|l| l.iter().map(|d| d.name.get()).collect())
-    }
-
-    fn input_names(&self) -> Vec<String> {
-        self.inputs
-            .list
-            .with(|l| l.iter().map(|d| d.name.get()).collect())
-    }
 }
 
-/// `stem`, else `stem2`, `stem3`…: the first name no row has yet.
+/// `stem`, else `stem2`, `stem3`…: the first name not in `taken`.
 fn fresh_name(stem: &str, taken: &[String]) -> String {
     std::iter::once(stem.to_owned())
         .chain((2..).map(|n| format!("{stem}{n}")))
@@ -277,7 +290,7 @@ fn dataset_select(data: Data, testid: String, value: RwSignal<String>) -> impl I
     view! {
         <select data-testid=testid aria-label=t("Dataset") on:change=move |ev| value.set(event_target_value(&ev))>
             <option value="" selected=move || value.with(String::is_empty)>{t("(choose a dataset)")}</option>
-            {move || data.dataset_names().into_iter().filter(|n| !n.is_empty()).map(|n| {
+            {move || data.datasets.names().into_iter().filter(|n| !n.is_empty()).map(|n| {
                 let (chosen, shown) = (n.clone(), n.clone());
                 view! { <option value=n selected=move || value.with(|v| *v == chosen)>{shown}</option> }
             }).collect_view()}
@@ -485,7 +498,7 @@ fn logic_node(data: Data, path: Vec<usize>, shape: Shape) -> AnyView {
                         let v = event_target_value(&ev);
                         edit(Box::new(move |n| n.dataset = Some(v)));
                     }>
-                    {move || data.input_names().into_iter().map(|n| {
+                    {move || data.inputs.names().into_iter().map(|n| {
                         let (this, shown) = (n.clone(), n.clone());
                         view! { <option value=n selected=move || chosen() == this>{shown}</option> }
                     }).collect_view()}
@@ -502,7 +515,7 @@ fn logic_node(data: Data, path: Vec<usize>, shape: Shape) -> AnyView {
             edit(Box::new(move |n| n.children.push(what)))
         }
     };
-    let first_input = data.input_names().into_iter().next();
+    let first_input = data.inputs.names().into_iter().next();
     let children = shape
         .children
         .into_iter()
@@ -553,13 +566,10 @@ pub fn DataEditor(
     timezone: RwSignal<String>,
 ) -> impl IntoView {
     let add_dataset = move |_| {
-        let taken = data
-            .datasets
-            .list
-            .with(|l| l.iter().map(|r| r.name.get()).collect::<Vec<_>>());
+        let name = data.datasets.fresh_name("data");
         data.datasets.push(|key| DatasetRow {
             key,
-            name: RwSignal::new(fresh_name("data", &taken)),
+            name: RwSignal::new(name),
             unit: RwSignal::new("days".to_owned()),
             every: RwSignal::new("1".to_owned()),
             written: RwSignal::new(String::new()),
@@ -570,16 +580,13 @@ pub fn DataEditor(
             done_file: RwSignal::new(String::new()),
         });
     };
-    let first_dataset = move || data.dataset_names().into_iter().next().unwrap_or_default();
+    let first_dataset = move || data.datasets.names().into_iter().next().unwrap_or_default();
     let add_input = move |_| {
-        let taken = data
-            .inputs
-            .list
-            .with(|l| l.iter().map(|r| r.name.get()).collect::<Vec<_>>());
+        let name = data.inputs.fresh_name("input");
         let dataset = first_dataset();
         data.inputs.push(|key| InputRow {
             key,
-            name: RwSignal::new(fresh_name("input", &taken)),
+            name: RwSignal::new(name),
             dataset: RwSignal::new(dataset),
             range: RwSignal::new(false),
             start: RwSignal::new(Pick::Current(0).text()),
@@ -588,14 +595,11 @@ pub fn DataEditor(
         });
     };
     let add_output = move |_| {
-        let taken = data
-            .outputs
-            .list
-            .with(|l| l.iter().map(|r| r.name.get()).collect::<Vec<_>>());
+        let name = data.outputs.fresh_name("output");
         let dataset = first_dataset();
         data.outputs.push(|key| OutputRow {
             key,
-            name: RwSignal::new(fresh_name("output", &taken)),
+            name: RwSignal::new(name),
             dataset: RwSignal::new(dataset),
             instance: RwSignal::new(Pick::Current(0).text()),
             nocleanup: RwSignal::new(false),
@@ -607,7 +611,8 @@ pub fn DataEditor(
     let logic_shape = Memo::new(move |_| data.logic.with(|l| l.as_ref().map(shape)));
     let start_logic = move |_| {
         let leaves = data
-            .input_names()
+            .inputs
+            .names()
             .into_iter()
             .map(|n| leaf(Some(n)))
             .collect();

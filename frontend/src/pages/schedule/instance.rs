@@ -5,6 +5,13 @@
 /// The units `coord:offset` takes.
 pub const OFFSET_UNITS: [&str; 5] = ["MINUTE", "HOUR", "DAY", "MONTH", "YEAR"];
 
+/// `${coord:name(a, b)}` as its name and its arguments, trimmed; `None` for any other text.
+pub fn coord_call(text: &str) -> Option<(&str, Vec<&str>)> {
+    let call = text.strip_prefix("${coord:")?.strip_suffix(")}")?;
+    let (name, args) = call.split_once('(')?;
+    Some((name, args.split(',').map(str::trim).collect()))
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Pick {
     /// The instance `n` periods from the one the action is due for (0 is that one).
@@ -31,9 +38,7 @@ impl Pick {
     }
 
     fn parse_call(text: &str) -> Option<Pick> {
-        let call = text.strip_prefix("${coord:")?.strip_suffix(")}")?;
-        let (name, args) = call.split_once('(')?;
-        let args: Vec<&str> = args.split(',').map(str::trim).collect();
+        let (name, args) = coord_call(text)?;
         let int = |i: usize| args.get(i)?.parse::<i64>().ok();
         let quoted = |i: usize| {
             let a = args.get(i)?;

@@ -76,13 +76,9 @@ fn frequency_parts(f: &str, other: &str) -> (String, String, String) {
     if let Ok(n) = f.parse::<u32>() {
         return ("minutes".to_owned(), n.to_string(), String::new());
     }
-    let call = f
-        .strip_prefix("${coord:")
-        .and_then(|c| c.strip_suffix(")}"))
-        .and_then(|c| c.split_once('('));
-    match call {
-        Some((unit, n)) if UNITS.contains(&unit) && n.trim().parse::<u32>().is_ok() => {
-            (unit.to_owned(), n.trim().to_owned(), String::new())
+    match instance::coord_call(f) {
+        Some((unit, n)) if UNITS.contains(&unit) && n.len() == 1 && n[0].parse::<u32>().is_ok() => {
+            (unit.to_owned(), n[0].to_owned(), String::new())
         }
         _ => (other.to_owned(), "1".to_owned(), f.to_owned()),
     }
