@@ -570,6 +570,18 @@ pub struct ServeArgs {
     /// take it once its lease runs out.
     #[arg(long, env = "SLUICE_SERVER_ID")]
     pub server_id: Option<String>,
+    /// This server's address as its users reach it (behind a proxy, say), for the links
+    /// in alerts. Default: `http://` and the listening address.
+    #[arg(long, env = "SLUICE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// How often the alert loop looks for ended and overrunning runs, in milliseconds.
+    #[arg(long, env = "SLUICE_ALERT_POLL_MS", default_value_t = 5000, hide = true,
+          value_parser = clap::value_parser!(u64).range(50..=600_000))]
+    pub alert_poll_ms: u64,
+    /// The wait before an alert's second try, in milliseconds; later waits double.
+    #[arg(long, env = "SLUICE_ALERT_RETRY_MS", default_value_t = 5000, hide = true,
+          value_parser = clap::value_parser!(u64).range(10..=600_000))]
+    pub alert_retry_ms: u64,
     #[command(flatten)]
     pub exec: ExecArgs,
     /// A TOML file with any of `listen`, `data_dir`, `database_url`, `log_format`, `slots`,

@@ -44,6 +44,26 @@ pub struct AppState {
     pub engine: Option<engine::runner::EngineHandle>,
     /// The coordinator scheduler; absent like the engine (its routes then answer 503).
     pub scheduler: Option<engine::scheduler::SchedulerHandle>,
+    /// What alert channels need: the key their credentials are sealed with, the address
+    /// alerts link to, an HTTP client for webhooks.
+    pub alerts: Arc<AlertSetup>,
+}
+
+/// See [`AppState::alerts`].
+pub struct AlertSetup {
+    pub secrets: Arc<alert::secret::SecretKey>,
+    pub public_url: String,
+    pub http: reqwest::Client,
+}
+
+impl AlertSetup {
+    pub fn new(secrets: Arc<alert::secret::SecretKey>, public_url: String) -> Self {
+        AlertSetup {
+            secrets,
+            public_url,
+            http: reqwest::Client::new(),
+        }
+    }
 }
 
 impl AppState {
@@ -58,6 +78,10 @@ impl AppState {
             events: http::events::Events::new(closing),
             engine: None,
             scheduler: None,
+            alerts: Arc::new(AlertSetup::new(
+                Arc::new(alert::secret::SecretKey::random()),
+                "http://127.0.0.1".to_owned(),
+            )),
         }
     }
 
@@ -69,7 +93,17 @@ impl AppState {
             events: http::events::Events::endless(),
             engine: None,
             scheduler: None,
+            alerts: Arc::new(AlertSetup::new(
+                Arc::new(alert::secret::SecretKey::random()),
+                "http://127.0.0.1".to_owned(),
+            )),
         }
+    }
+
+    /// The same state with these alert settings.
+    pub fn with_alerts(mut self, alerts: AlertSetup) -> Self {
+        self.alerts = Arc::new(alerts);
+        self
     }
 
     /// The same state with a workflow engine, whose changes go out on the event stream.
@@ -246,9 +280,29 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         });
     }
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
+    let secrets = Arc::new(secret_key(&args.db.data_dir, shared)?);
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{addr}"));
+    let alerts = alert::dispatch::Config {
+        secrets: secrets.clone(),
+        public_url: public_url.clone(),
+        retry: alert::Retry {
+            first_delay: std::time::Duration::from_millis(args.alert_retry_ms),
+            ..alert::Retry::default()
+        },
+        poll: std::time::Duration::from_millis(args.alert_poll_ms),
+    };
+    let alert_task = tokio::spawn(alert::dispatch::run(
+        store.clone(),
+        alerts,
+        closing_rx.clone(),
+    ));
     let state = AppState::with_shutdown(store.clone(), closing_rx)
         .with_engine(engine.clone())
-        .with_scheduler(scheduler.clone());
+        .with_scheduler(scheduler.clone())
+        .with_alerts(AlertSetup::new(secrets, public_url));
     tracing::info!(%addr, database = %db, ui = assets::has_ui(), "sluice is listening on http://{addr}");
     let templates = args
         .exec
@@ -287,6 +341,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Without the database (a lost lease) this cannot wait long: the tasks must stop
     // before another replica takes them.
     let stop = async {
+        let _ = alert_task.await;
         scheduler.shutdown().await;
         let _ = scheduler_task.await;
         engine.shutdown().await;
@@ -309,6 +364,29 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         anyhow::bail!(why);
     }
     served
+}
+
+/// The key alert channels' credentials are sealed with: `SLUICE_SECRET_KEY` (64 hex
+/// digits), which replicas sharing a database must all be given, or else a key file in
+/// the data directory, made on first start.
+fn secret_key(
+    data_dir: &std::path::Path,
+    shared: bool,
+) -> anyhow::Result<alert::secret::SecretKey> {
+    if let Ok(hex) = std::env::var("SLUICE_SECRET_KEY") {
+        return alert::secret::SecretKey::from_hex(&hex).context("SLUICE_SECRET_KEY");
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    let path = data_dir.join("secret.key");
+    if shared {
+        tracing::warn!(
+            key = %path.display(),
+            "replicas must share one secret key: give them all the same SLUICE_SECRET_KEY, \
+             or channel credentials sealed by one will not open on another"
+        );
+    }
+    Ok(alert::secret::SecretKey::load_or_create(&path)?)
 }
 
 async fn shutdown_signal() {

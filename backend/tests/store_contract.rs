@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use backend::store::{
-    AuditRecord, ChannelRow, CoordActionRow, CoordJobQuery, CoordJobRow, DeliveryRow,
-    InstanceQuery, InstanceRow, Kind, ListQuery, NewUserRow, NodeRow, PgStore, Save, SqliteStore,
-    Store, StoreError, UserChange,
+    AuditRecord, ChannelRow, CoordActionRow, CoordJobQuery, CoordJobRow, DeliveryRow, GroupRow,
+    InstanceQuery, InstanceRow, Kind, ListQuery, NewUserRow, NodeRow, PgStore, PolicyRow,
+    RunningTask, Save, SqliteStore, Store, StoreError, UserChange,
 };
 use shared::api::Role;
 use shared::coord::Coordinator;
@@ -704,6 +704,140 @@ async fn alert_channels_keep_their_sealed_secret_and_their_delivery_log() {
             store.delete_channel(ops).await,
             Err(StoreError::NotFound)
         ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn alert_groups_policies_claims_and_the_runs_the_alert_loop_reads() {
+    each_store(|store, kind| async move {
+        let group = |name: &str, channels: &str| GroupRow {
+            id: 0,
+            name: name.into(),
+            channels: channels.into(),
+            created_at_ms: 5,
+            updated_at_ms: 5,
+        };
+        let ops = store.create_group(&group("ops", "[1,2]")).await.unwrap();
+        let dup = store.create_group(&group("ops", "[]")).await;
+        assert!(
+            matches!(dup, Err(StoreError::Conflict(_))),
+            "{kind}: {dup:?}"
+        );
+        store
+            .update_group(&GroupRow {
+                id: ops,
+                ..group("ops-renamed", "[2]")
+            })
+            .await
+            .unwrap();
+        let read = store.get_group(ops).await.unwrap().unwrap();
+        assert_eq!(
+            (read.name.as_str(), read.channels.as_str()),
+            ("ops-renamed", "[2]")
+        );
+        assert_eq!(read.created_at_ms, 5);
+        store.create_group(&group("dev", "[]")).await.unwrap();
+        let names: Vec<String> = store
+            .list_groups()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|g| g.name)
+            .collect();
+        assert_eq!(names, ["dev", "ops-renamed"], "{kind}: by name");
+        store.delete_group(ops).await.unwrap();
+        assert!(matches!(
+            store.delete_group(ops).await,
+            Err(StoreError::NotFound)
+        ));
+
+        let policy = |settings: &str, at: i64| PolicyRow {
+            target: "workflow:1".into(),
+            settings: settings.into(),
+            updated_by: "ada".into(),
+            updated_at_ms: at,
+        };
+        assert_eq!(store.get_policy("workflow:1").await.unwrap(), None);
+        store.put_policy(&policy("{}", 1)).await.unwrap();
+        store
+            .put_policy(&policy(r#"{"notify":"always"}"#, 2))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.get_policy("workflow:1").await.unwrap(),
+            Some(policy(r#"{"notify":"always"}"#, 2)),
+            "{kind}: replaced"
+        );
+        assert_eq!(store.list_policies().await.unwrap().len(), 1);
+
+        assert!(store.claim_alert("end:1:0", 10).await.unwrap());
+        assert!(
+            !store.claim_alert("end:1:0", 11).await.unwrap(),
+            "{kind}: once"
+        );
+        assert!(store.claim_alert("end:1:1", 12).await.unwrap());
+
+        // Ended lately or running, top-level only, with their coordinator action.
+        let mut rows = Vec::new();
+        for (name, status, ended) in [
+            ("old", "FAILED", Some(100)),
+            ("new", "FAILED", Some(5_000)),
+            ("live", "RUNNING", None),
+            ("waiting", "PREP", None),
+        ] {
+            let id = store
+                .create_instance(&instance_row(name, None, 10))
+                .await
+                .unwrap();
+            rows.push(InstanceRow {
+                id,
+                status: status.into(),
+                started_at_ms: Some(50),
+                ended_at_ms: ended,
+                ..instance_row(name, None, 10)
+            });
+        }
+        let mut child = instance_row("child", None, 10);
+        child.parent_id = Some(rows[2].id);
+        child.parent_node = Some("sub".into());
+        let child_id = store.create_instance(&child).await.unwrap();
+        rows.push(InstanceRow {
+            id: child_id,
+            status: "FAILED".into(),
+            ended_at_ms: Some(6_000),
+            ..child
+        });
+        let mut task = node_row(rows[2].id, "work", "RUNNING");
+        task.started_at_ms = Some(60);
+        task.attempts = 2;
+        store
+            .write_run(&rows, &[task, node_row(rows[2].id, "done", "OK")])
+            .await
+            .unwrap();
+        let seen: Vec<String> = store
+            .alert_subjects(1_000, 100)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| format!("{} {} {:?}", s.name, s.status, s.ended_at_ms))
+            .collect();
+        assert_eq!(
+            seen,
+            ["new FAILED Some(5000)", "live RUNNING None"],
+            "{kind}"
+        );
+        let tasks = store.running_tasks(100).await.unwrap();
+        assert_eq!(
+            tasks,
+            [RunningTask {
+                instance_id: rows[2].id,
+                node: "work".into(),
+                attempts: 2,
+                started_at_ms: 60,
+            }],
+            "{kind}"
+        );
     })
     .await;
 }

@@ -11,9 +11,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use backend::alert::webhook::{
-    ATTEMPT_HEADER, Retry, SIGNATURE_HEADER, TIMESTAMP_HEADER, Webhook, deliver, signature,
+    ATTEMPT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, Webhook, deliver, signature,
 };
-use backend::alert::{Alert, AlertKind};
+use backend::alert::{Alert, AlertKind, Retry};
 
 /// What a receiver got, and the statuses it answers with, in turn (the last one for good).
 #[derive(Clone, Default)]

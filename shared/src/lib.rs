@@ -13,6 +13,7 @@
 //! - [`api`]: request and response bodies of the REST API, shared with the browser client.
 //! - [`xml`]: a hardened XML tree reader for untrusted documents.
 
+pub mod alert;
 pub mod api;
 pub mod coord;
 pub mod el;

@@ -807,6 +807,23 @@ fn ensure_system_tools() -> Result<()> {
 /// `SLUICE_TEST_DATABASE_URL` when set; otherwise starts the machine's cluster (Debian's
 /// `pg_ctlcluster`, as root or with sudo) and makes a `sluice_test` role and database
 /// (password auth over TCP), both idempotently.
+/// A Python with the real peers the alert tests talk to (aiosmtpd, from PyPI), in
+/// `target/test-peers`; its interpreter's path.
+fn ensure_test_peers() -> Result<PathBuf> {
+    let venv = root().join("target/test-peers");
+    let python = venv.join("bin/python");
+    let marker = venv.join("aiosmtpd-1.4.6");
+    if !marker.is_file() {
+        step("installing aiosmtpd from PyPI into target/test-peers");
+        run(Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv))?;
+        run(Command::new(venv.join("bin/pip")).args(["install", "-q", "aiosmtpd==1.4.6"]))?;
+        std::fs::write(&marker, "")?;
+    }
+    Ok(python)
+}
+
 fn ensure_postgres() -> Result<String> {
     if let Some(url) = env::var_os("SLUICE_TEST_DATABASE_URL") {
         return Ok(url.to_string_lossy().into_owned());
@@ -924,11 +941,15 @@ fn test() -> Result<()> {
     run(cargo().args(["build", "-p", "backend", "--bin", "sluice"]))?;
 
     let postgres = ensure_postgres()?;
+    let python = ensure_test_peers()?;
 
     step("unit, integration and browser end-to-end tests (cargo test --workspace)");
     run(cargo()
         .args(["test", "--workspace"])
         .env("SLUICE_BIN", root().join("target/debug/sluice"))
+        .env("SLUICE_TEST_PYTHON", &python)
+        // The tests against aiosmtpd fail instead of skipping.
+        .env("SLUICE_REQUIRE_PEERS", "1")
         .env("SLUICE_TEST_DATABASE_URL", &postgres)
         // The PostgreSQL half of the store contract fails instead of skipping.
         .env("SLUICE_REQUIRE_POSTGRES", "1"))?;

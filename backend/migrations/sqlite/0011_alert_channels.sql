@@ -21,3 +21,28 @@ CREATE TABLE alert_deliveries (
     at_ms      INTEGER NOT NULL
 );
 CREATE INDEX alert_deliveries_of_channel ON alert_deliveries (channel_id, id DESC);
+
+-- Alert groups: named sets of channels (their ids, as a JSON array) that policies point to.
+CREATE TABLE alert_groups (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    name          TEXT    NOT NULL UNIQUE,
+    channels      TEXT    NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+-- A workflow's or coordinator's notification policy (`workflow:7`, `coordinator:3`), as
+-- JSON: when to tell which group, and the time limits that raise alarms.
+CREATE TABLE alert_policies (
+    target        TEXT    PRIMARY KEY,
+    settings      TEXT    NOT NULL,
+    updated_by    TEXT    NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+);
+-- Each alert raised, once: replicas and restarts that see the same end or the same
+-- overrun claim it here, and only the one whose claim lands sends it.
+CREATE TABLE alert_claims (
+    key   TEXT    PRIMARY KEY,
+    at_ms INTEGER NOT NULL
+);
+-- The alert loop reads the instances that ended lately.
+CREATE INDEX instances_by_end ON instances (ended_at_ms);

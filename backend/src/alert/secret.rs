@@ -59,6 +59,13 @@ impl SecretKey {
         Ok(SecretKey::from_bytes(bytes))
     }
 
+    /// A key of this process only (tests, and servers that hold no credentials yet).
+    pub fn random() -> SecretKey {
+        let mut bytes = [0u8; KEY_BYTES];
+        getrandom::fill(&mut bytes).expect("the system's random source works");
+        SecretKey::from_bytes(bytes)
+    }
+
     /// The key in `path`, made there (readable by its owner only) when there is none.
     pub fn load_or_create(path: &Path) -> Result<SecretKey, SecretError> {
         let fail = |why: String| SecretError::File {

@@ -9,23 +9,16 @@
 //! the timestamp, a `.`, and the exact body. A receiver recomputes it and refuses old
 //! timestamps.
 
-use std::time::Duration;
-
 use hmac::{Hmac, KeyInit, Mac};
-use serde::Serialize;
 use sha2::Sha256;
 
-use super::Alert;
+use super::{Alert, Attempt, Retry, Verdict};
 use crate::hex;
 
 pub const SIGNATURE_HEADER: &str = "X-Sluice-Signature";
 pub const TIMESTAMP_HEADER: &str = "X-Sluice-Timestamp";
 /// Which try this is, from 1: a receiver may see a retry of something it already took.
 pub const ATTEMPT_HEADER: &str = "X-Sluice-Attempt";
-/// How much of a receiver's answer the delivery log keeps.
-const KEPT_ANSWER: usize = 1024;
-/// The longest wait between two tries.
-const MAX_DELAY: Duration = Duration::from_secs(300);
 
 /// The signature header's value for `body` sent at `timestamp`.
 pub fn signature(key: &[u8], timestamp: i64, body: &[u8]) -> String {
@@ -37,64 +30,13 @@ pub fn signature(key: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!("sha256={}", hex::encode(&mac.finalize().into_bytes()))
 }
 
-/// How many tries, and how long to wait between them.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Retry {
-    pub attempts: u32,
-    /// The wait before the second try; each later wait doubles, up to five minutes.
-    pub first_delay: Duration,
-    /// How long one try may take, connecting included.
-    pub timeout: Duration,
-}
-
-impl Default for Retry {
-    /// Four tries over about a minute: 5 s, 10 s and 20 s apart.
-    fn default() -> Self {
-        Retry {
-            attempts: 4,
-            first_delay: Duration::from_secs(5),
-            timeout: Duration::from_secs(10),
-        }
-    }
-}
-
-impl Retry {
-    /// The wait before try `attempt` (from 2).
-    pub fn delay_before(&self, attempt: u32) -> Duration {
-        let doublings = attempt.saturating_sub(2).min(16);
-        self.first_delay
-            .saturating_mul(1 << doublings)
-            .min(MAX_DELAY)
-    }
-}
-
-/// What a receiver's answer means for the delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Delivered,
-    /// It may work later: no answer, a timeout, throttling, a server error.
-    TryAgain,
-    /// The receiver refused it; it will refuse it again.
-    Refused,
-}
-
+/// What an HTTP answer means for the delivery.
 pub fn verdict(status: Option<u16>) -> Verdict {
     match status {
         Some(200..=299) => Verdict::Delivered,
         None | Some(408 | 429 | 500..=599) => Verdict::TryAgain,
         Some(_) => Verdict::Refused,
     }
-}
-
-/// One try, as the delivery log shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Attempt {
-    pub number: u32,
-    /// The HTTP status, if the receiver answered.
-    pub status: Option<u16>,
-    /// Why there was no answer, or the start of the answer's body.
-    pub detail: String,
-    pub delivered: bool,
 }
 
 /// A webhook channel's settings, its signing key opened.
@@ -111,14 +53,10 @@ pub async fn deliver(
     hook: &Webhook,
     alert: &Alert,
     retry: &Retry,
-    now: &dyn Fn() -> i64,
+    now: &(dyn Fn() -> i64 + Sync),
 ) -> Vec<Attempt> {
     let body = serde_json::to_vec(alert).expect("an alert always serializes");
-    let mut attempts = Vec::new();
-    for number in 1..=retry.attempts.max(1) {
-        if number > 1 {
-            tokio::time::sleep(retry.delay_before(number)).await;
-        }
+    super::retrying(retry, |number| {
         let timestamp = now();
         let mut request = client
             .post(&hook.url)
@@ -133,39 +71,19 @@ pub async fn deliver(
                 signature(key.as_bytes(), timestamp, &body),
             );
         }
-        let (status, detail) = match request.send().await {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                let text = response.text().await.unwrap_or_default();
-                (Some(status), text.chars().take(KEPT_ANSWER).collect())
-            }
-            Err(e) => (None, error_chain(&e)),
-        };
-        let verdict = verdict(status);
-        attempts.push(Attempt {
-            number,
-            status,
-            detail,
-            delivered: verdict == Verdict::Delivered,
-        });
-        if verdict != Verdict::TryAgain {
-            break;
+        async move {
+            let (status, detail) = match request.send().await {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let text = response.text().await.unwrap_or_default();
+                    (Some(status), text)
+                }
+                Err(e) => (None, super::error_chain(&e)),
+            };
+            (status, detail, verdict(status))
         }
-    }
-    attempts
-}
-
-/// An error and its causes, so the log says "connection refused", not only "error
-/// sending request".
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
+    })
+    .await
 }
 
 #[cfg(test)]
@@ -194,14 +112,6 @@ mod tests {
             "the body is signed"
         );
         assert_ne!(a, signature(b"K", 1_700_000_000, b"{}"), "under the key");
-    }
-
-    #[test]
-    fn waits_double_up_to_a_cap() {
-        let r = Retry::default();
-        let waits: Vec<u64> = (2..=5).map(|n| r.delay_before(n).as_secs()).collect();
-        assert_eq!(waits, [5, 10, 20, 40]);
-        assert_eq!(r.delay_before(40), MAX_DELAY);
     }
 
     #[test]

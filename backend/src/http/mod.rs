@@ -1,5 +1,6 @@
 //! HTTP: the REST API under `/api/v1` and the browser app everywhere else.
 
+mod alerts;
 pub mod auth;
 mod coord_jobs;
 mod definitions;
@@ -32,6 +33,7 @@ pub fn endpoints() -> Vec<openapi::Endpoint> {
     all.extend(definitions::endpoints());
     all.extend(instances::endpoints());
     all.extend(coord_jobs::endpoints());
+    all.extend(alerts::endpoints());
     all.push(openapi::Endpoint::new(
         axum::http::Method::GET,
         "/events",

@@ -1,6 +1,7 @@
 //! Use cases: what the API offers, independent of HTTP. Input limits live here, so every
 //! entry point (API today, CLI later) enforces the same ones.
 
+pub mod alerts;
 pub mod apps;
 pub mod auth;
 pub mod coord_jobs;

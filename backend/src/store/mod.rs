@@ -258,6 +258,56 @@ pub struct DeliveryRow {
     pub at_ms: i64,
 }
 
+/// An alert group: a named set of channels (their ids, a JSON array).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupRow {
+    pub id: i64,
+    pub name: String,
+    pub channels: String,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// A notification policy (`workflow:7`, `coordinator:3`), its settings as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyRow {
+    pub target: String,
+    pub settings: String,
+    pub updated_by: String,
+    pub updated_at_ms: i64,
+}
+
+/// A top-level instance the alert loop looks at: one that ended lately or is running.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AlertSubject {
+    pub id: i64,
+    pub workflow_id: Option<i64>,
+    pub name: String,
+    pub status: String,
+    pub run: i64,
+    /// The coordinator (definition) whose job started it, its job and action number.
+    pub coordinator_id: Option<i64>,
+    pub coord_job_id: Option<i64>,
+    pub coord_action: Option<i64>,
+    /// The coordinator action's nominal time.
+    pub nominal_ms: Option<i64>,
+    pub created_at_ms: i64,
+    pub started_at_ms: Option<i64>,
+    pub ended_at_ms: Option<i64>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub last_error_node: Option<String>,
+}
+
+/// A task running now, in a top-level instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunningTask {
+    pub instance_id: i64,
+    pub node: String,
+    pub attempts: i64,
+    pub started_at_ms: i64,
+}
+
 /// A workflow instance as stored. The definition and properties are JSON; the engine
 /// turns the row into its own state (`engine::persist`).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -549,6 +599,31 @@ pub trait Store: Send + Sync + 'static {
         channel_id: Option<i64>,
         limit: i64,
     ) -> Result<Vec<DeliveryRow>, StoreError>;
+
+    /// A new alert group (its name is unique); its id.
+    async fn create_group(&self, group: &GroupRow) -> Result<i64, StoreError>;
+    async fn update_group(&self, group: &GroupRow) -> Result<(), StoreError>;
+    async fn delete_group(&self, id: i64) -> Result<(), StoreError>;
+    /// By name.
+    async fn list_groups(&self) -> Result<Vec<GroupRow>, StoreError>;
+    async fn get_group(&self, id: i64) -> Result<Option<GroupRow>, StoreError>;
+
+    async fn get_policy(&self, target: &str) -> Result<Option<PolicyRow>, StoreError>;
+    /// Creates or replaces the policy of `policy.target`.
+    async fn put_policy(&self, policy: &PolicyRow) -> Result<(), StoreError>;
+    async fn list_policies(&self) -> Result<Vec<PolicyRow>, StoreError>;
+    /// Records that the alert `key` is being sent: true for the one caller whose claim
+    /// lands, false for every later one (another replica, a restart).
+    async fn claim_alert(&self, key: &str, at_ms: i64) -> Result<bool, StoreError>;
+    /// Top-level instances that ended at or after `ended_since_ms`, and those running,
+    /// oldest first, at most `limit`.
+    async fn alert_subjects(
+        &self,
+        ended_since_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<AlertSubject>, StoreError>;
+    /// Tasks running now in top-level instances, at most `limit`.
+    async fn running_tasks(&self, limit: i64) -> Result<Vec<RunningTask>, StoreError>;
 
     /// Stores a new instance (its `id` is ignored) and gives its id.
     async fn create_instance(&self, row: &InstanceRow) -> Result<i64, StoreError>;

@@ -433,3 +433,47 @@ pub(super) const LIST_DELIVERIES: &str = "SELECT d.id, d.channel_id, c.name AS c
      d.alert, d.attempt, d.status, d.detail, d.delivered, d.at_ms \
      FROM alert_deliveries d JOIN alert_channels c ON c.id = d.channel_id \
      WHERE $1 IS NULL OR d.channel_id = $1 ORDER BY d.id DESC LIMIT $2";
+
+pub(super) const CREATE_GROUP: &str = "INSERT INTO alert_groups \
+     (name, channels, created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $3) RETURNING id";
+
+pub(super) const UPDATE_GROUP: &str =
+    "UPDATE alert_groups SET name = $2, channels = $3, updated_at_ms = $4 WHERE id = $1";
+
+pub(super) const DELETE_GROUP: &str = "DELETE FROM alert_groups WHERE id = $1";
+
+pub(super) const LIST_GROUPS: &str = "SELECT id, name, channels, created_at_ms, updated_at_ms \
+     FROM alert_groups ORDER BY name";
+
+pub(super) const GET_GROUP: &str = "SELECT id, name, channels, created_at_ms, updated_at_ms \
+     FROM alert_groups WHERE id = $1";
+
+pub(super) const GET_POLICY: &str =
+    "SELECT target, settings, updated_by, updated_at_ms FROM alert_policies WHERE target = $1";
+
+pub(super) const PUT_POLICY: &str = "INSERT INTO alert_policies \
+     (target, settings, updated_by, updated_at_ms) VALUES ($1, $2, $3, $4) \
+     ON CONFLICT (target) DO UPDATE SET settings = excluded.settings, \
+     updated_by = excluded.updated_by, updated_at_ms = excluded.updated_at_ms";
+
+pub(super) const LIST_POLICIES: &str =
+    "SELECT target, settings, updated_by, updated_at_ms FROM alert_policies ORDER BY target";
+
+pub(super) const CLAIM_ALERT: &str =
+    "INSERT INTO alert_claims (key, at_ms) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING";
+
+/// Ended since `$1`, or running; top-level only (a sub-workflow's end is its parent's
+/// business).
+pub(super) const ALERT_SUBJECTS: &str = "SELECT i.id, i.workflow_id, i.name, i.status, i.run, \
+     j.coordinator_id, i.coord_job_id, i.coord_action, a.nominal_ms, i.created_at_ms, \
+     i.started_at_ms, i.ended_at_ms, i.error_code, i.error_message, i.last_error_node \
+     FROM instances i \
+     LEFT JOIN coord_jobs j ON j.id = i.coord_job_id \
+     LEFT JOIN coord_actions a ON a.job_id = i.coord_job_id AND a.number = i.coord_action \
+     WHERE i.parent_id IS NULL AND (i.ended_at_ms >= $1 OR i.status = 'RUNNING') \
+     ORDER BY i.id LIMIT $2";
+
+pub(super) const RUNNING_TASKS: &str = "SELECT n.instance_id, n.node, n.attempts, \
+     n.started_at_ms FROM instance_nodes n JOIN instances i ON i.id = n.instance_id \
+     WHERE n.status = 'RUNNING' AND i.status = 'RUNNING' AND i.parent_id IS NULL \
+     AND n.started_at_ms IS NOT NULL ORDER BY n.instance_id LIMIT $1";

@@ -12,10 +12,11 @@ macro_rules! sql_store {
         use shared::api::Role;
 
         use super::{
-            ActionTally, AuditRecord, AuditRow, ChannelRow, CoordActionRow, CoordJobQuery,
-            CoordJobRow, DefinitionRow, DeliveryRow, InstanceItem, InstanceQuery, InstanceRow,
-            Kind, ListItem, ListQuery, NewUserRow, NodeRow, Owned, Page, Save, Store, Stored,
-            TokenRow, UserChange, UserRow, VersionInfo, sql,
+            ActionTally, AlertSubject, AuditRecord, AuditRow, ChannelRow, CoordActionRow,
+            CoordJobQuery, CoordJobRow, DefinitionRow, DeliveryRow, GroupRow, InstanceItem,
+            InstanceQuery, InstanceRow, Kind, ListItem, ListQuery, NewUserRow, NodeRow, Owned,
+            Page, PolicyRow, RunningTask, Save, Store, Stored, TokenRow, UserChange, UserRow,
+            VersionInfo, sql,
         };
 
         impl $store {
@@ -191,6 +192,45 @@ macro_rules! sql_store {
                 detail: row.try_get("detail")?,
                 delivered: row.try_get("delivered")?,
                 at_ms: row.try_get("at_ms")?,
+            })
+        }
+
+        fn group_row(row: &$row) -> Result<GroupRow, StoreError> {
+            Ok(GroupRow {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                channels: row.try_get("channels")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+                updated_at_ms: row.try_get("updated_at_ms")?,
+            })
+        }
+
+        fn policy_row(row: &$row) -> Result<PolicyRow, StoreError> {
+            Ok(PolicyRow {
+                target: row.try_get("target")?,
+                settings: row.try_get("settings")?,
+                updated_by: row.try_get("updated_by")?,
+                updated_at_ms: row.try_get("updated_at_ms")?,
+            })
+        }
+
+        fn alert_subject(row: &$row) -> Result<AlertSubject, StoreError> {
+            Ok(AlertSubject {
+                id: row.try_get("id")?,
+                workflow_id: row.try_get("workflow_id")?,
+                name: row.try_get("name")?,
+                status: row.try_get("status")?,
+                run: row.try_get("run")?,
+                coordinator_id: row.try_get("coordinator_id")?,
+                coord_job_id: row.try_get("coord_job_id")?,
+                coord_action: row.try_get("coord_action")?,
+                nominal_ms: row.try_get("nominal_ms")?,
+                created_at_ms: row.try_get("created_at_ms")?,
+                started_at_ms: row.try_get("started_at_ms")?,
+                ended_at_ms: row.try_get("ended_at_ms")?,
+                error_code: row.try_get("error_code")?,
+                error_message: row.try_get("error_message")?,
+                last_error_node: row.try_get("last_error_node")?,
             })
         }
 
@@ -1233,6 +1273,121 @@ macro_rules! sql_store {
                     .fetch_all(&self.pool)
                     .await?;
                 rows.iter().map(delivery_row).collect()
+            }
+
+            async fn create_group(&self, g: &GroupRow) -> Result<i64, StoreError> {
+                let row = sqlx::query(sql::CREATE_GROUP)
+                    .bind(&g.name)
+                    .bind(&g.channels)
+                    .bind(g.created_at_ms)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(|e| super::name_taken(e, "group", &g.name))?;
+                Ok(row.try_get("id")?)
+            }
+
+            async fn update_group(&self, g: &GroupRow) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::UPDATE_GROUP)
+                    .bind(g.id)
+                    .bind(&g.name)
+                    .bind(&g.channels)
+                    .bind(g.updated_at_ms)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| super::name_taken(e, "group", &g.name))?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn delete_group(&self, id: i64) -> Result<(), StoreError> {
+                let done = sqlx::query(sql::DELETE_GROUP)
+                    .bind(id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn list_groups(&self) -> Result<Vec<GroupRow>, StoreError> {
+                let rows = sqlx::query(sql::LIST_GROUPS).fetch_all(&self.pool).await?;
+                rows.iter().map(group_row).collect()
+            }
+
+            async fn get_group(&self, id: i64) -> Result<Option<GroupRow>, StoreError> {
+                let row = sqlx::query(sql::GET_GROUP)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(group_row).transpose()
+            }
+
+            async fn get_policy(&self, target: &str) -> Result<Option<PolicyRow>, StoreError> {
+                let row = sqlx::query(sql::GET_POLICY)
+                    .bind(target)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.as_ref().map(policy_row).transpose()
+            }
+
+            async fn put_policy(&self, p: &PolicyRow) -> Result<(), StoreError> {
+                sqlx::query(sql::PUT_POLICY)
+                    .bind(&p.target)
+                    .bind(&p.settings)
+                    .bind(&p.updated_by)
+                    .bind(p.updated_at_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn list_policies(&self) -> Result<Vec<PolicyRow>, StoreError> {
+                let rows = sqlx::query(sql::LIST_POLICIES)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(policy_row).collect()
+            }
+
+            async fn claim_alert(&self, key: &str, at_ms: i64) -> Result<bool, StoreError> {
+                let done = sqlx::query(sql::CLAIM_ALERT)
+                    .bind(key)
+                    .bind(at_ms)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn alert_subjects(
+                &self,
+                ended_since_ms: i64,
+                limit: i64,
+            ) -> Result<Vec<AlertSubject>, StoreError> {
+                let rows = sqlx::query(sql::ALERT_SUBJECTS)
+                    .bind(ended_since_ms)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter().map(alert_subject).collect()
+            }
+
+            async fn running_tasks(&self, limit: i64) -> Result<Vec<RunningTask>, StoreError> {
+                let rows = sqlx::query(sql::RUNNING_TASKS)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(RunningTask {
+                            instance_id: row.try_get("instance_id")?,
+                            node: row.try_get("node")?,
+                            attempts: row.try_get("attempts")?,
+                            started_at_ms: row.try_get("started_at_ms")?,
+                        })
+                    })
+                    .collect()
             }
 
             async fn list_audit(

@@ -2,6 +2,7 @@
 
 #![allow(dead_code, unreachable_pub)] // Each test file uses its own part of this.
 
+pub mod aiosmtpd;
 pub mod smtp;
 
 use axum::Router;
