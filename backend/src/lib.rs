@@ -13,6 +13,7 @@ pub mod config;
 pub mod engine;
 pub mod hex;
 pub mod http;
+pub mod outbound;
 pub mod service;
 pub mod store;
 
@@ -61,7 +62,7 @@ impl AlertSetup {
         AlertSetup {
             secrets,
             public_url,
-            http: reqwest::Client::new(),
+            http: outbound::client(),
         }
     }
 }

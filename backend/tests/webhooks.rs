@@ -79,7 +79,14 @@ async fn the_alert_arrives_signed_as_documented() {
         url,
         signing_key: Some("s3cret".into()),
     };
-    let tries = deliver(&reqwest::Client::new(), &hook, &alert(), &quick(), &|| NOW).await;
+    let tries = deliver(
+        &backend::outbound::client(),
+        &hook,
+        &alert(),
+        &quick(),
+        &|| NOW,
+    )
+    .await;
     assert_eq!(tries.len(), 1);
     assert!(
         tries[0].delivered && tries[0].status == Some(204),
@@ -107,7 +114,14 @@ async fn a_failing_receiver_is_tried_again_and_every_try_logged() {
         url,
         signing_key: None,
     };
-    let tries = deliver(&reqwest::Client::new(), &hook, &alert(), &quick(), &|| NOW).await;
+    let tries = deliver(
+        &backend::outbound::client(),
+        &hook,
+        &alert(),
+        &quick(),
+        &|| NOW,
+    )
+    .await;
     let statuses: Vec<_> = tries.iter().map(|t| t.status).collect();
     assert_eq!(statuses, [Some(503), Some(500), Some(200)]);
     assert!(tries[2].delivered && !tries[0].delivered);
@@ -131,7 +145,14 @@ async fn a_refusal_is_not_retried_and_silence_is_given_up() {
         url,
         signing_key: None,
     };
-    let tries = deliver(&reqwest::Client::new(), &hook, &alert(), &quick(), &|| NOW).await;
+    let tries = deliver(
+        &backend::outbound::client(),
+        &hook,
+        &alert(),
+        &quick(),
+        &|| NOW,
+    )
+    .await;
     assert_eq!(tries.len(), 1, "{tries:?}");
     assert_eq!(receiver.got.lock().unwrap().len(), 1);
 
@@ -143,12 +164,56 @@ async fn a_refusal_is_not_retried_and_silence_is_given_up() {
         url: format!("http://127.0.0.1:{port}/hook"),
         signing_key: None,
     };
-    let tries = deliver(&reqwest::Client::new(), &hook, &alert(), &quick(), &|| NOW).await;
+    let tries = deliver(
+        &backend::outbound::client(),
+        &hook,
+        &alert(),
+        &quick(),
+        &|| NOW,
+    )
+    .await;
     assert_eq!(tries.len(), 3);
     assert!(tries.iter().all(|t| t.status.is_none() && !t.delivered));
     assert!(
         tries[0].detail.to_lowercase().contains("connect"),
         "{}",
         tries[0].detail
+    );
+}
+
+#[tokio::test]
+async fn https_addresses_speak_tls() {
+    // A plain HTTP receiver behind an https:// address: the client opens with a TLS
+    // handshake, which the receiver cannot answer. Without TLS support the request would
+    // not be attempted at all (reqwest refuses the scheme).
+    let (url, receiver) = start(&[200]).await;
+    let hook = Webhook {
+        url: url.replacen("http://", "https://", 1),
+        signing_key: None,
+    };
+    let tries = deliver(
+        &backend::outbound::client(),
+        &hook,
+        &alert(),
+        &quick(),
+        &|| NOW,
+    )
+    .await;
+    assert!(tries.iter().all(|t| !t.delivered), "{tries:?}");
+    let detail = tries[0].detail.to_lowercase();
+    assert!(
+        !detail.contains("scheme") && !detail.contains("not supported"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("tls")
+            || detail.contains("ssl")
+            || detail.contains("handshake")
+            || detail.contains("corrupt"),
+        "{detail}"
+    );
+    assert!(
+        receiver.got.lock().unwrap().is_empty(),
+        "no request got through in clear"
     );
 }

@@ -116,7 +116,7 @@ pub async fn run(
     config: Config,
     mut closing: tokio::sync::watch::Receiver<bool>,
 ) {
-    let http = reqwest::Client::new();
+    let http = crate::outbound::client();
     let mut state = Looker::new(crate::service::now_ms());
     loop {
         if let Err(e) = state.look(&store, &config, &http).await {

@@ -74,7 +74,7 @@ impl Client {
                  HTTP: use it on the server's host or through a tunnel)"
             )));
         }
-        let http = reqwest::Client::builder()
+        let http = crate::outbound::builder()
             .timeout(std::time::Duration::from_secs(120))
             .build()
             .map_err(|e| unusable(format!("cannot make an HTTP client: {e}")))?;
