@@ -14,7 +14,8 @@ use shared::api::SessionInfo;
 use crate::api;
 use crate::i18n::t;
 use crate::pages::{
-    ChangePassword, CoordJobPage, Editor, InstancePage, Login, NotFound, Runs, WorkflowList,
+    AlertsPage, ChangePassword, CoordJobPage, Editor, InstancePage, Login, NotFound, Runs,
+    WorkflowList,
 };
 
 #[component]
@@ -55,6 +56,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/runs") view=|| ops(OpsPage::Runs)/>
                         <Route path=path!("/instances/:id") view=|| ops(OpsPage::Instance)/>
                         <Route path=path!("/coordinator-jobs/:id") view=|| ops(OpsPage::CoordJob)/>
+                        <Route path=path!("/alerts") view=|| ops(OpsPage::Alerts)/>
                     </Routes>
                 </Show>
                 {move || match (checked.get(), signed_in.get(), must_change.get()) {
@@ -84,6 +86,7 @@ enum OpsPage {
     Runs,
     Instance,
     CoordJob,
+    Alerts,
 }
 
 // The pages about runs share most of their code (tables, forms, the live updates), so they
@@ -99,5 +102,6 @@ fn ops_page(page: OpsPage) -> AnyView {
         OpsPage::Runs => view! { <Runs/> }.into_any(),
         OpsPage::Instance => view! { <InstancePage/> }.into_any(),
         OpsPage::CoordJob => view! { <CoordJobPage/> }.into_any(),
+        OpsPage::Alerts => view! { <AlertsPage/> }.into_any(),
     }
 }

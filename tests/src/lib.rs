@@ -563,8 +563,6 @@ impl Browser {
         Ok(())
     }
 
-    /// Replaces an input's text by selecting all and typing, as a user does. (WebDriver's
-    /// "clear" would commit an empty value first.)
     /// Chooses the option with `value` in the `<select>` with `testid`.
     pub async fn select(&self, testid: &str, value: &str) -> Result<()> {
         thirtyfour::components::SelectElement::new(&self.get(testid).await?)
@@ -574,6 +572,8 @@ impl Browser {
         Ok(())
     }
 
+    /// Replaces an input's text by selecting all and typing, as a user does. (WebDriver's
+    /// "clear" would commit an empty value first.)
     pub async fn fill(&self, testid: &str, text: &str) -> Result<()> {
         let input = self.get(testid).await?;
         input.click().await?;

@@ -9,7 +9,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::Duration;
 
 const SERVER: &str = r#"
-import os, sys, warnings
+import logging, os, sys, warnings
+logging.disable(logging.CRITICAL)
 warnings.simplefilter("ignore")
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword

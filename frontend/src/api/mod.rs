@@ -7,6 +7,7 @@
 //! every request that changes something, and the signal of who is signed in, which any
 //! 401 answer clears (so the app shows the login page instead of a broken one).
 
+pub mod alerts;
 mod ops;
 
 pub use ops::*;

@@ -121,6 +121,9 @@ pub fn UserMenu() -> impl IntoView {
         });
     };
     view! {
+        {move || user.with(|u| u.as_ref().is_some_and(|u| u.role >= Role::Admin)).then(|| view! {
+            <a href="/alerts" data-testid="nav-alerts">{t("Alerts")}</a>
+        })}
         {move || user.get().map(|u| view! {
             <span class="user" data-testid="user-name" title=format!("Signed in as {} ({})", u.name, u.role)>
                 {u.name.clone()}<span class="role">{u.role.to_string()}</span>

@@ -1,5 +1,6 @@
 //! One component per route.
 
+pub(crate) mod alerts;
 mod coord_job;
 mod editor;
 mod import;
@@ -12,6 +13,7 @@ mod schedule;
 mod timeline;
 mod workflow_list;
 
+pub use alerts::AlertsPage;
 pub use coord_job::CoordJobPage;
 pub use editor::Editor;
 pub use instance::InstancePage;

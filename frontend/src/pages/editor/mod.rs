@@ -56,6 +56,7 @@ fn Workspace(state: EditorState) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     // The version list, loaded while it is open and again after each save or restore.
     let history_open = RwSignal::new(false);
+    let alerts_open = RwSignal::new(false);
     let schedule_open = RwSignal::new(false);
     let run_open = RwSignal::new(false);
     let can_operate = has_role(Role::Operator);
@@ -288,6 +289,9 @@ fn Workspace(state: EditorState) -> impl IntoView {
                 disabled=move || !can_operate.get()
                 title=move || if can_operate.get() { "Run the saved workflow on a schedule" } else { "Only operators schedule" }
                 on:click=move |_| schedule_open.update(|o| *o = !*o)>{t("Schedule…")}</button>
+            <button data-testid="alerts-toggle" class:active=move || alerts_open.get()
+                title=t("Who is told when a run fails, succeeds or runs late")
+                on:click=move |_| alerts_open.update(|o| *o = !*o)>{t("Alerts…")}</button>
             <button data-testid="history-toggle" class:active=move || history_open.get()
                 on:click=move |_| history_open.update(|o| *o = !*o)>{t("History")}</button>
             <input class="comment" data-testid="save-comment" placeholder=t("What changed? (optional)")
@@ -325,6 +329,9 @@ fn Workspace(state: EditorState) -> impl IntoView {
                 <Show when=move || schedule_open.get()>
                     {move || Suspend::new(extra(state, Extra::Schedule(Callback::new(move |()| schedule_open.set(false)))))}
                 </Show>
+                <Show when=move || alerts_open.get()>
+                    {move || Suspend::new(extra(state, Extra::Alerts(Callback::new(move |()| alerts_open.set(false)))))}
+                </Show>
                 <Show when=move || history_open.get()>
                     {move || Suspend::new(extra(state, Extra::History(HistoryProps {
                         versions: Signal::derive(move || history.get().flatten()),
@@ -357,6 +364,8 @@ enum Extra {
     /// The run and schedule panels, with their close.
     Run(Callback<()>),
     Schedule(Callback<()>),
+    /// The workflow's alert policy, with its close.
+    Alerts(Callback<()>),
     /// The version list beside the drawing.
     History(HistoryProps),
     /// The keyboard shortcut sheet, open while the signal holds.
@@ -378,6 +387,9 @@ fn extra(state: EditorState, which: Extra) -> AnyView {
         }
         Extra::Run(on_close) => view! { <crate::pages::run::RunPanel state on_close/> }.into_any(),
         Extra::Schedule(on_close) => view! { <Schedule state on_close/> }.into_any(),
+        Extra::Alerts(on_close) => {
+            view! { <crate::pages::alerts::AlertPanel id=state.id on_close/> }.into_any()
+        }
         Extra::History(props) => crate::components::History(props).into_any(),
         Extra::Shortcuts(open) => view! { <crate::components::Shortcuts open/> }.into_any(),
     }

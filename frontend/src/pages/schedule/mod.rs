@@ -535,6 +535,12 @@ pub fn Schedule(state: EditorState, on_close: Callback<()>) -> impl IntoView {
             {move || message.get().map(|(error, text)| view! {
                 <p class="status" class:error=error data-testid="schedule-message">{text}</p>
             })}
+            <details class="controls" data-testid="schedule-alerts">
+                <summary>{t("Alerts")}</summary>
+                <p class="hint">{t("Runs of this schedule follow its policy when it tells a group, else the workflow's.")}</p>
+                <crate::pages::alerts::PolicyForm kind=shared::api::DefinitionKind::Coordinator
+                    id=Signal::derive(move || editing.get().map(|(id, _)| id))/>
+            </details>
         </section>
     }
 }
