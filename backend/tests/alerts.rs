@@ -117,8 +117,13 @@ impl Sluice {
 
     /// A stored workflow of one shell action running `script`; its id.
     async fn workflow(&self, name: &str, script: &str) -> i64 {
+        self.workflow_with(name, script, "").await
+    }
+
+    /// The same, with `tail` (an `<sla:info>`, say) after its end node.
+    async fn workflow_with(&self, name: &str, script: &str, tail: &str) -> i64 {
         let xml = format!(
-            r#"<workflow-app name="{name}" xmlns="uri:oozie:workflow:1.0">
+            r#"<workflow-app name="{name}" xmlns="uri:oozie:workflow:1.0" xmlns:sla="uri:oozie:sla:0.2">
   <global><resource-manager>rm</resource-manager><name-node>nn</name-node></global>
   <start to="work"/>
   <action name="work"><shell xmlns="uri:oozie:shell-action:1.0"><exec>sh</exec>
@@ -126,6 +131,7 @@ impl Sluice {
     <ok to="end"/><error to="k"/></action>
   <kill name="k"><message>work failed</message></kill>
   <end name="end"/>
+  {tail}
 </workflow-app>"#
         );
         let wf = shared::oozie::from_workflow_xml(&xml).unwrap().workflow;
@@ -486,4 +492,75 @@ async fn channels_groups_and_policies_refuse_bad_input_with_reasons() {
             .await[0]["alert"]["kind"],
         "test"
     );
+}
+
+#[tokio::test]
+async fn a_run_past_its_sla_deadlines_raises_one_sla_alert_per_deadline() {
+    let s = sluice().await;
+    let (url, got) = receiver(200).await;
+    let hook = s
+        .call(
+            "POST",
+            "/alerts/channels",
+            json!({"name": "chat", "settings": {"kind": "webhook", "url": url}}),
+        )
+        .await;
+    let group = s
+        .call(
+            "POST",
+            "/alerts/groups",
+            json!({"name": "sla", "channels": [hook["id"]]}),
+        )
+        .await;
+    // Its nominal time is a property; it should have started 5 minutes after it and
+    // ended within the hour, long ago.
+    let wf = s
+        .workflow_with(
+            "report",
+            "echo done",
+            "<sla:info><sla:nominal-time>${nominalTime}</sla:nominal-time>\
+             <sla:should-start>${5 * MINUTES}</sla:should-start>\
+             <sla:should-end>${1 * HOURS}</sla:should-end></sla:info>",
+        )
+        .await;
+    s.call(
+        "PUT",
+        &format!("/workflows/{wf}/alerts"),
+        json!({"notify": "never", "group": group["id"], "sla_miss": true}),
+    )
+    .await;
+    let run = s
+        .call(
+            "POST",
+            &format!("/workflows/{wf}/run"),
+            json!({"properties": {"nominalTime": "2026-01-01T00:00Z"}}),
+        )
+        .await["id"]
+        .as_i64()
+        .unwrap();
+    let log = s.log_of(hook["id"].as_i64().unwrap(), 2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let bodies: Vec<Value> = got
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, b)| serde_json::from_slice(b).unwrap())
+        .collect();
+    assert_eq!(bodies.len(), 2, "start and end, once each: {bodies:?}");
+    let mut texts: Vec<&str> = bodies.iter().map(|b| b["text"].as_str().unwrap()).collect();
+    texts.sort();
+    assert!(
+        texts[0].contains("should have ended by 2026-01-01T01:00Z"),
+        "{texts:?}"
+    );
+    assert!(
+        texts[1].contains("should have started by 2026-01-01T00:05Z"),
+        "{texts:?}"
+    );
+    assert!(
+        bodies
+            .iter()
+            .all(|b| b["kind"] == "sla_miss" && b["job_id"] == format!("{run:07}-sluice-W"))
+    );
+    assert_eq!(log.len(), 2);
 }

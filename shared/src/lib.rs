@@ -19,6 +19,7 @@ pub mod coord;
 pub mod el;
 pub mod oozie;
 pub mod order;
+pub mod sla;
 pub mod time;
 pub mod workflow;
 pub mod xml;

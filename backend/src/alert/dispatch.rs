@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use shared::api::JobStatus;
+use shared::sla::{Deadlines, Miss};
 
 use super::secret::SecretKey;
 use super::{Alert, AlertKind, Attempt, Channel, Policy, Retry};
@@ -135,6 +136,53 @@ struct Looker {
     since_ms: i64,
     /// Keys claimed (by anyone), and when this loop learned it.
     claimed: HashMap<String, i64>,
+    /// Each run's SLA deadlines (instance, run), read once: where they come from (`wf`,
+    /// `coord`) and what they are.
+    slas: HashMap<(i64, i64), Vec<(&'static str, Deadlines)>>,
+    /// Each coordinator job's action `<sla:info>`, read once.
+    coord_slas: HashMap<i64, Option<String>>,
+}
+
+/// A run's SLA deadlines: its workflow's `<sla:info>` and its coordinator action's, each
+/// resolved with the run's properties. One that cannot be resolved is logged and left out.
+async fn run_slas(
+    store: &dyn Store,
+    coord_slas: &mut HashMap<i64, Option<String>>,
+    s: &AlertSubject,
+) -> Result<Vec<(&'static str, Deadlines)>, StoreError> {
+    let (row, _) = store.get_instance(s.id).await?;
+    let properties: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&row.conf).unwrap_or_default();
+    let workflow: Option<shared::workflow::Workflow> = serde_json::from_str(&row.definition).ok();
+    let nominal = s
+        .nominal_ms
+        .and_then(chrono::DateTime::from_timestamp_millis);
+    let nominal = nominal.map(shared::time::format_oozie_time);
+    let mut infos = Vec::new();
+    if let Some(sla) = workflow.and_then(|w| w.sla) {
+        infos.push(("wf", sla));
+    }
+    if let Some(job) = s.coord_job_id {
+        if !coord_slas.contains_key(&job) {
+            let (row, _) = store.get_coord_job(job).await?;
+            let coordinator: Option<shared::coord::Coordinator> =
+                serde_json::from_str(&row.definition).ok();
+            coord_slas.insert(job, coordinator.and_then(|c| c.sla));
+        }
+        if let Some(Some(sla)) = coord_slas.get(&job) {
+            infos.push(("coord", sla.clone()));
+        }
+    }
+    let mut out = Vec::new();
+    for (source, fragment) in infos {
+        let resolved = shared::sla::parse(&fragment)
+            .and_then(|info| shared::sla::deadlines(&info, &properties, nominal.as_deref()));
+        match resolved {
+            Ok(d) => out.push((source, d)),
+            Err(e) => tracing::warn!(instance = s.id, "its SLA cannot be checked: {e}"),
+        }
+    }
+    Ok(out)
 }
 
 /// An alert the policies ask for: its key and what it says.
@@ -153,6 +201,8 @@ impl Looker {
         Looker {
             since_ms: now_ms - LOOK_BACK_MS,
             claimed: HashMap::new(),
+            slas: HashMap::new(),
+            coord_slas: HashMap::new(),
         }
     }
 
@@ -176,7 +226,17 @@ impl Looker {
             Vec::new()
         };
         let newest_end = subjects.iter().filter_map(|s| s.ended_at_ms).max();
-        let raised = raise(&policies, &subjects, &tasks, now);
+        let live: std::collections::HashSet<(i64, i64)> =
+            subjects.iter().map(|s| (s.id, s.run)).collect();
+        self.slas.retain(|k, _| live.contains(k));
+        for s in &subjects {
+            let wants = policy_of(&policies, s).is_some_and(|p| p.sla_miss);
+            if wants && !self.slas.contains_key(&(s.id, s.run)) {
+                let found = run_slas(store.as_ref(), &mut self.coord_slas, s).await?;
+                self.slas.insert((s.id, s.run), found);
+            }
+        }
+        let raised = raise(&policies, &subjects, &tasks, &self.slas, now);
         let by_id: HashMap<i64, &AlertSubject> = subjects.iter().map(|s| (s.id, s)).collect();
         for r in raised {
             if self.claimed.contains_key(&r.key) {
@@ -289,6 +349,7 @@ fn raise(
     policies: &HashMap<String, Policy>,
     subjects: &[AlertSubject],
     tasks: &[crate::store::RunningTask],
+    slas: &HashMap<(i64, i64), Vec<(&'static str, Deadlines)>>,
     now: i64,
 ) -> Vec<Raised> {
     let mut out = Vec::new();
@@ -299,6 +360,40 @@ fn raise(
         };
         let Some(group) = policy.group else { continue };
         let status = JobStatus::parse(&s.status);
+        if policy.sla_miss {
+            for (source, d) in slas.get(&(s.id, s.run)).into_iter().flatten() {
+                for miss in shared::sla::missed(d, s.started_at_ms, s.ended_at_ms, now) {
+                    let what = match miss {
+                        Miss::Start => format!(
+                            "should have started by {}",
+                            shared::time::format_oozie_time(d.start_by.unwrap_or(d.nominal))
+                        ),
+                        Miss::End => format!(
+                            "should have ended by {}",
+                            shared::time::format_oozie_time(d.end_by)
+                        ),
+                        Miss::Duration => format!(
+                            "may run {} at most",
+                            duration(d.max_duration_ms.unwrap_or_default())
+                        ),
+                    };
+                    out.push(Raised {
+                        key: format!("sla-{}:{}:{}:{source}", miss.id(), s.id, s.run),
+                        group,
+                        kind: AlertKind::SlaMiss,
+                        subject: s.id,
+                        title: format!("{} missed its SLA", s.name),
+                        text: format!(
+                            "Run {} of {} (nominal time {}) {what}; it is {}.",
+                            s.id,
+                            s.name,
+                            shared::time::format_oozie_time(d.nominal),
+                            s.status
+                        ),
+                    });
+                }
+            }
+        }
         let about = |kind, title: String, text: String, key: String| Raised {
             key,
             group,
@@ -443,7 +538,7 @@ mod tests {
         failed.error_code = Some("EXIT".into());
         failed.error_message = Some("exit 3".into());
         let subjects = [failed, ended(8, "SUCCEEDED"), ended(9, "KILLED"), stopped];
-        let raised = raise(&policies, &subjects, &[], 100_000);
+        let raised = raise(&policies, &subjects, &[], &HashMap::new(), 100_000);
         let keys: Vec<&str> = raised.iter().map(|r| r.key.as_str()).collect();
         assert_eq!(keys, ["end:7:0", "end:9:0", "end:10:0"]);
         assert_eq!(raised[1].title, "nightly was killed");
@@ -460,7 +555,7 @@ mod tests {
         let mut rerun = ended(7, "FAILED");
         rerun.run = 1;
         assert_eq!(
-            raise(&policies, &[rerun], &[], 0)[0].key,
+            raise(&policies, &[rerun], &[], &HashMap::new(), 0)[0].key,
             "end:7:1",
             "a rerun's end is a new alert"
         );
@@ -474,10 +569,10 @@ mod tests {
         ]);
         let mut by_coord = ended(7, "SUCCEEDED");
         by_coord.coordinator_id = Some(4);
-        assert!(raise(&policies, &[by_coord.clone()], &[], 0).is_empty());
+        assert!(raise(&policies, &[by_coord.clone()], &[], &HashMap::new(), 0).is_empty());
         by_coord.coordinator_id = Some(5);
         assert_eq!(
-            raise(&policies, &[by_coord], &[], 0).len(),
+            raise(&policies, &[by_coord], &[], &HashMap::new(), 0).len(),
             1,
             "no policy of its own"
         );
@@ -489,7 +584,7 @@ mod tests {
             },
         )]);
         assert!(
-            raise(&silent, &[ended(7, "FAILED")], &[], 0).is_empty(),
+            raise(&silent, &[ended(7, "FAILED")], &[], &HashMap::new(), 0).is_empty(),
             "no group, no alert"
         );
     }
@@ -523,6 +618,7 @@ mod tests {
                 &policies,
                 std::slice::from_ref(&running),
                 &[task(2, 60_000)],
+                &HashMap::new(),
                 now,
             )
             .into_iter()
@@ -532,6 +628,60 @@ mod tests {
         assert!(at(170_000).is_empty(), "the task ran 1 min 50 s");
         assert_eq!(at(190_000), ["task-timeout:3:0:load:2"]);
         assert_eq!(at(601_000), ["timeout:3:0", "task-timeout:3:0:load:2"]);
+    }
+
+    #[test]
+    fn sla_misses_are_raised_once_per_deadline_and_source() {
+        let policies = HashMap::from([(
+            "workflow:1".to_owned(),
+            Policy {
+                sla_miss: true,
+                ..policy(Notify::Never)
+            },
+        )]);
+        let info = shared::sla::parse(
+            r#"<sla:info xmlns:sla="uri:oozie:sla:0.2"><sla:nominal-time>2026-11-22T10:00Z</sla:nominal-time><sla:should-start>${5 * MINUTES}</sla:should-start><sla:should-end>${1 * HOURS}</sla:should-end></sla:info>"#,
+        )
+        .unwrap();
+        let d = shared::sla::deadlines(&info, &Default::default(), None).unwrap();
+        let nominal = d.nominal.timestamp_millis();
+        let running = AlertSubject {
+            id: 3,
+            workflow_id: Some(1),
+            name: "nightly".into(),
+            status: "RUNNING".into(),
+            started_at_ms: Some(nominal + 10 * 60_000),
+            ..AlertSubject::default()
+        };
+        let slas = HashMap::from([((3, 0), vec![("wf", d)])]);
+        let at = |now| {
+            raise(&policies, std::slice::from_ref(&running), &[], &slas, now)
+                .into_iter()
+                .map(|r| (r.key, r.text))
+                .collect::<Vec<_>>()
+        };
+        let late = at(nominal + 20 * 60_000);
+        assert_eq!(late.len(), 1, "{late:?}");
+        assert_eq!(late[0].0, "sla-start:3:0:wf");
+        assert_eq!(
+            late[0].1,
+            "Run 3 of nightly (nominal time 2026-11-22T10:00Z) should have started by \
+             2026-11-22T10:05Z; it is RUNNING."
+        );
+        let keys: Vec<String> = at(nominal + 61 * 60_000).into_iter().map(|r| r.0).collect();
+        assert_eq!(keys, ["sla-start:3:0:wf", "sla-end:3:0:wf"]);
+        let off = HashMap::from([("workflow:1".to_owned(), policy(Notify::Never))]);
+        assert!(
+            raise(
+                &off,
+                std::slice::from_ref(&running),
+                &[],
+                &slas,
+                nominal * 2
+            )
+            .is_empty(),
+            "only when the policy asks"
+        );
     }
 
     #[test]
