@@ -163,11 +163,11 @@ async fn run_slas(
         infos.push(("wf", sla));
     }
     if let Some(job) = s.coord_job_id {
-        if !coord_slas.contains_key(&job) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = coord_slas.entry(job) {
             let (row, _) = store.get_coord_job(job).await?;
             let coordinator: Option<shared::coord::Coordinator> =
                 serde_json::from_str(&row.definition).ok();
-            coord_slas.insert(job, coordinator.and_then(|c| c.sla));
+            slot.insert(coordinator.and_then(|c| c.sla));
         }
         if let Some(Some(sla)) = coord_slas.get(&job) {
             infos.push(("coord", sla.clone()));
