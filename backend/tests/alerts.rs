@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, Request, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use backend::alert::secret::SecretKey;
 use backend::alert::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
@@ -77,19 +77,10 @@ async fn sluice() -> Sluice {
         closing,
     ));
     std::mem::forget(_closing);
-    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
     let state = AppState::new(store.clone())
         .with_engine(engine)
         .with_alerts(AlertSetup::new(secrets, PUBLIC.to_owned()));
-    let app = app(state).layer(axum::middleware::map_request(
-        move |mut req: Request<Body>| {
-            let bearer = bearer.clone();
-            async move {
-                req.headers_mut().insert(header::AUTHORIZATION, bearer);
-                req
-            }
-        },
-    ));
+    let app = common::as_bearer(app(state), &token);
     Sluice {
         app,
         store,

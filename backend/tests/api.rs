@@ -9,7 +9,7 @@ use common::{assert_error, send, send_json};
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use backend::store::{SqliteStore, Store};
 use backend::{AppState, app};
 use serde_json::{Value, json};
@@ -20,16 +20,7 @@ use shared::api::Role;
 async fn test_app() -> Router {
     let store = Arc::new(SqliteStore::in_memory().await.unwrap());
     let token = common::user_with_token(store.as_ref(), "admin", Role::Admin).await;
-    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
-    app(AppState::new(store)).layer(axum::middleware::map_request(
-        move |mut req: Request<Body>| {
-            let bearer = bearer.clone();
-            async move {
-                req.headers_mut().insert(header::AUTHORIZATION, bearer);
-                req
-            }
-        },
-    ))
+    common::as_bearer(app(AppState::new(store)), &token)
 }
 
 /// Creates a workflow and returns its id.

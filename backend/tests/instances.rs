@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderValue, Request, StatusCode, header};
+use axum::http::{Request, StatusCode};
 use backend::store::{SqliteStore, Store};
 use backend::{AppState, app};
 use common::{assert_error, send, send_json};
@@ -31,17 +31,9 @@ async fn server() -> Server {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
     let token = common::user_with_token(store.as_ref(), "olga", Role::Operator).await;
     let (engine, _task) = common::engine(store.clone(), &dir.path().join("runs"), 8).await;
-    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
-    let app = app(AppState::new(store.clone()).with_engine(engine)).layer(
-        axum::middleware::map_request(move |mut req: Request<Body>| {
-            let bearer = bearer.clone();
-            async move {
-                req.headers_mut()
-                    .entry(header::AUTHORIZATION)
-                    .or_insert(bearer);
-                req
-            }
-        }),
+    let app = common::as_bearer(
+        app(AppState::new(store.clone()).with_engine(engine)),
+        &token,
     );
     Server { app, dir, store }
 }

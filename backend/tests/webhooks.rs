@@ -72,21 +72,26 @@ fn quick() -> Retry {
 
 const NOW: i64 = 1_795_000_000;
 
-#[tokio::test]
-async fn the_alert_arrives_signed_as_documented() {
-    let (url, receiver) = start(&[204]).await;
+/// Delivers the test alert to `url`, signed with `key` if given.
+async fn send_to(url: String, key: Option<&str>) -> Vec<backend::alert::Attempt> {
     let hook = Webhook {
         url,
-        signing_key: Some("s3cret".into()),
+        signing_key: key.map(Into::into),
     };
-    let tries = deliver(
+    deliver(
         &backend::outbound::client(),
         &hook,
         &alert(),
         &quick(),
         &|| NOW,
     )
-    .await;
+    .await
+}
+
+#[tokio::test]
+async fn the_alert_arrives_signed_as_documented() {
+    let (url, receiver) = start(&[204]).await;
+    let tries = send_to(url, Some("s3cret")).await;
     assert_eq!(tries.len(), 1);
     assert!(
         tries[0].delivered && tries[0].status == Some(204),
@@ -110,18 +115,7 @@ async fn the_alert_arrives_signed_as_documented() {
 #[tokio::test]
 async fn a_failing_receiver_is_tried_again_and_every_try_logged() {
     let (url, receiver) = start(&[503, 500, 200]).await;
-    let hook = Webhook {
-        url,
-        signing_key: None,
-    };
-    let tries = deliver(
-        &backend::outbound::client(),
-        &hook,
-        &alert(),
-        &quick(),
-        &|| NOW,
-    )
-    .await;
+    let tries = send_to(url, None).await;
     let statuses: Vec<_> = tries.iter().map(|t| t.status).collect();
     assert_eq!(statuses, [Some(503), Some(500), Some(200)]);
     assert!(tries[2].delivered && !tries[0].delivered);
@@ -141,18 +135,7 @@ async fn a_failing_receiver_is_tried_again_and_every_try_logged() {
 #[tokio::test]
 async fn a_refusal_is_not_retried_and_silence_is_given_up() {
     let (url, receiver) = start(&[400]).await;
-    let hook = Webhook {
-        url,
-        signing_key: None,
-    };
-    let tries = deliver(
-        &backend::outbound::client(),
-        &hook,
-        &alert(),
-        &quick(),
-        &|| NOW,
-    )
-    .await;
+    let tries = send_to(url, None).await;
     assert_eq!(tries.len(), 1, "{tries:?}");
     assert_eq!(receiver.got.lock().unwrap().len(), 1);
 
@@ -160,18 +143,7 @@ async fn a_refusal_is_not_retried_and_silence_is_given_up() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let hook = Webhook {
-        url: format!("http://127.0.0.1:{port}/hook"),
-        signing_key: None,
-    };
-    let tries = deliver(
-        &backend::outbound::client(),
-        &hook,
-        &alert(),
-        &quick(),
-        &|| NOW,
-    )
-    .await;
+    let tries = send_to(format!("http://127.0.0.1:{port}/hook"), None).await;
     assert_eq!(tries.len(), 3);
     assert!(tries.iter().all(|t| t.status.is_none() && !t.delivered));
     assert!(
@@ -187,18 +159,7 @@ async fn https_addresses_speak_tls() {
     // handshake, which the receiver cannot answer. Without TLS support the request would
     // not be attempted at all (reqwest refuses the scheme).
     let (url, receiver) = start(&[200]).await;
-    let hook = Webhook {
-        url: url.replacen("http://", "https://", 1),
-        signing_key: None,
-    };
-    let tries = deliver(
-        &backend::outbound::client(),
-        &hook,
-        &alert(),
-        &quick(),
-        &|| NOW,
-    )
-    .await;
+    let tries = send_to(url.replacen("http://", "https://", 1), None).await;
     assert!(tries.iter().all(|t| !t.delivered), "{tries:?}");
     let detail = tries[0].detail.to_lowercase();
     assert!(

@@ -68,34 +68,29 @@ fn checked(settings: ChannelSettings) -> Result<ChannelSettings, ServiceError> {
             if port == 0 {
                 return bad("the SMTP port is 1 to 65535".to_owned());
             }
-            let address = |a: &str| {
-                a.parse::<lettre::message::Mailbox>()
-                    .map(|_| a.to_owned())
-                    .map_err(|e| ServiceError::BadInput(format!("the address [{a}]: {e}")))
-            };
-            let from = address(from.trim())?;
             let to: Vec<String> = to
                 .iter()
-                .map(|t| t.trim())
+                .map(|t| t.trim().to_owned())
                 .filter(|t| !t.is_empty())
-                .map(address)
-                .collect::<Result<_, _>>()?;
+                .collect();
             if to.is_empty() || to.len() > MAX_RECIPIENTS {
-                return bad(format!(
-                    "an email channel has 1 to {MAX_RECIPIENTS} recipients"
-                ));
+                return bad(format!("an email channel has 1 to {MAX_RECIPIENTS} recipients"));
             }
             let username = username
                 .map(|u| u.trim().to_owned())
                 .filter(|u| !u.is_empty());
-            Ok(ChannelSettings::Email {
+            let settings = ChannelSettings::Email {
                 host,
                 port,
                 security,
                 username,
-                from,
+                from: from.trim().to_owned(),
                 to,
-            })
+            };
+            // The addresses and the host, read as sending will read them.
+            crate::alert::email::Smtp::new(&settings, None, Duration::from_secs(10))
+                .map_err(ServiceError::BadInput)?;
+            Ok(settings)
         }
     }
 }

@@ -109,6 +109,23 @@ pub async fn user_with_token(store: &dyn Store, name: &str, role: Role) -> Strin
     issue_token(store, id, "tests", role).await.unwrap().token
 }
 
+/// `app` with every request made by the holder of `token`, unless the request names its
+/// own credentials.
+pub fn as_bearer(app: Router, token: &str) -> Router {
+    let bearer = axum::http::HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+    app.layer(axum::middleware::map_request(
+        move |mut req: Request<Body>| {
+            let bearer = bearer.clone();
+            async move {
+                req.headers_mut()
+                    .entry(header::AUTHORIZATION)
+                    .or_insert(bearer);
+                req
+            }
+        },
+    ))
+}
+
 /// A workflow engine on `store`, its tasks working under `runs`, with a short kill grace so
 /// tests of kills do not wait 10 s.
 pub async fn engine(
