@@ -137,6 +137,11 @@ fn expected_role(method: &str, path: &str) -> Role {
             Role::Operator
         }
         (_, "/users" | "/users/{name}" | "/audit") => Role::Admin,
+        ("PUT", "/workflows/{id}/alerts") => Role::Editor,
+        // Who can be told is anyone's to read (the policy form lists the groups); the
+        // channels, their changes and the delivery log are admins'.
+        ("GET", "/alerts/groups") => Role::Viewer,
+        (_, p) if p.starts_with("/alerts/") => Role::Admin,
         _ => Role::Viewer,
     }
 }
@@ -196,6 +201,31 @@ fn sample(method: &str, path: &str) -> Option<(String, Option<Value>)> {
         ("PATCH", "/users/{name}") => ("/api/v1/users/nobody", Some(json!({"role": "viewer"}))),
         ("DELETE", "/users/{name}") => ("/api/v1/users/nobody", None),
         ("GET", "/audit") => ("/api/v1/audit", None),
+        ("GET", "/workflows/{id}/alerts") => ("/api/v1/workflows/1/alerts", None),
+        ("PUT", "/workflows/{id}/alerts") => (
+            "/api/v1/workflows/1/alerts",
+            Some(json!({"notify": "never"})),
+        ),
+        ("GET", "/alerts/channels" | "/alerts/groups" | "/alerts/deliveries") => {
+            return Some((format!("/api/v1{path}"), None));
+        }
+        ("POST", "/alerts/channels") | ("PUT", "/alerts/channels/{id}") => {
+            return Some((
+                format!("/api/v1{}", path.replace("{id}", "999")),
+                Some(
+                    json!({"name": "hook", "settings": {"kind": "webhook", "url": "http://127.0.0.1:9/"}}),
+                ),
+            ));
+        }
+        ("POST", "/alerts/groups") | ("PUT", "/alerts/groups/{id}") => {
+            return Some((
+                format!("/api/v1{}", path.replace("{id}", "999")),
+                Some(json!({"name": "g", "channels": []})),
+            ));
+        }
+        ("DELETE", p) | ("POST", p) if p.starts_with("/alerts/") => {
+            return Some((format!("/api/v1{}", p.replace("{id}", "999")), None));
+        }
         ("POST", "/workflows/{id}/run") => ("/api/v1/workflows/1/run", Some(json!({}))),
         // Coordinators only (reached through the coordinators' prefix above).
         ("POST", "/workflows/{id}/backfill") => (

@@ -74,7 +74,9 @@ fn checked(settings: ChannelSettings) -> Result<ChannelSettings, ServiceError> {
                 .filter(|t| !t.is_empty())
                 .collect();
             if to.is_empty() || to.len() > MAX_RECIPIENTS {
-                return bad(format!("an email channel has 1 to {MAX_RECIPIENTS} recipients"));
+                return bad(format!(
+                    "an email channel has 1 to {MAX_RECIPIENTS} recipients"
+                ));
             }
             let username = username
                 .map(|u| u.trim().to_owned())
