@@ -255,6 +255,10 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> Result<Self> {
+        // thirtyfour's HTTP client is the workspace's reqwest, which the server builds with
+        // rustls but no crypto provider of its own: one must be in place before a client
+        // is built (ring, as the server uses).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let chrome = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let port = free_port();
