@@ -50,20 +50,29 @@ pub struct AppState {
     pub alerts: Arc<AlertSetup>,
 }
 
-/// See [`AppState::alerts`].
+/// See [`AppState::alerts`]; the alert loop shares it.
 pub struct AlertSetup {
-    pub secrets: Arc<alert::secret::SecretKey>,
+    pub secrets: alert::secret::SecretKey,
     pub public_url: String,
     pub http: reqwest::Client,
 }
 
 impl AlertSetup {
-    pub fn new(secrets: Arc<alert::secret::SecretKey>, public_url: String) -> Self {
+    pub fn new(secrets: alert::secret::SecretKey, public_url: String) -> Self {
         AlertSetup {
             secrets,
             public_url,
             http: outbound::client(),
         }
+    }
+
+    /// A key of this process only, and links to loopback: for states that never store
+    /// a channel's secret for longer than they live (router tests).
+    fn ephemeral() -> Arc<Self> {
+        Arc::new(AlertSetup::new(
+            alert::secret::SecretKey::random(),
+            "http://127.0.0.1".to_owned(),
+        ))
     }
 }
 
@@ -79,10 +88,7 @@ impl AppState {
             events: http::events::Events::new(closing),
             engine: None,
             scheduler: None,
-            alerts: Arc::new(AlertSetup::new(
-                Arc::new(alert::secret::SecretKey::random()),
-                "http://127.0.0.1".to_owned(),
-            )),
+            alerts: AlertSetup::ephemeral(),
         }
     }
 
@@ -94,16 +100,13 @@ impl AppState {
             events: http::events::Events::endless(),
             engine: None,
             scheduler: None,
-            alerts: Arc::new(AlertSetup::new(
-                Arc::new(alert::secret::SecretKey::random()),
-                "http://127.0.0.1".to_owned(),
-            )),
+            alerts: AlertSetup::ephemeral(),
         }
     }
 
-    /// The same state with these alert settings.
-    pub fn with_alerts(mut self, alerts: AlertSetup) -> Self {
-        self.alerts = Arc::new(alerts);
+    /// The same state with these alert settings (the alert loop's).
+    pub fn with_alerts(mut self, alerts: Arc<AlertSetup>) -> Self {
+        self.alerts = alerts;
         self
     }
 
@@ -281,14 +284,16 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         });
     }
     let (closing, closing_rx) = tokio::sync::watch::channel(false);
-    let secrets = Arc::new(secret_key(&args.db.data_dir, shared)?);
     let public_url = args
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
+    let setup = Arc::new(AlertSetup::new(
+        secret_key(&args.db.data_dir, shared)?,
+        public_url,
+    ));
     let alerts = alert::dispatch::Config {
-        secrets: secrets.clone(),
-        public_url: public_url.clone(),
+        setup: setup.clone(),
         retry: alert::Retry {
             first_delay: std::time::Duration::from_millis(args.alert_retry_ms),
             ..alert::Retry::default()
@@ -303,7 +308,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let state = AppState::with_shutdown(store.clone(), closing_rx)
         .with_engine(engine.clone())
         .with_scheduler(scheduler.clone())
-        .with_alerts(AlertSetup::new(secrets, public_url));
+        .with_alerts(setup);
     tracing::info!(%addr, database = %db, ui = assets::has_ui(), "sluice is listening on http://{addr}");
     let templates = args
         .exec

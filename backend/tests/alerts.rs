@@ -60,13 +60,12 @@ async fn sluice() -> Sluice {
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("db")).await.unwrap());
     let token = common::user_with_token(store.as_ref(), "ada", Role::Admin).await;
     let (engine, _task) = common::engine(store.clone(), &dir.path().join("runs"), 4).await;
-    let secrets = Arc::new(SecretKey::random());
+    let setup = Arc::new(AlertSetup::new(SecretKey::random(), PUBLIC.to_owned()));
     let (_closing, closing) = tokio::sync::watch::channel(false);
     tokio::spawn(backend::alert::dispatch::run(
         store.clone(),
         backend::alert::dispatch::Config {
-            secrets: secrets.clone(),
-            public_url: PUBLIC.to_owned(),
+            setup: setup.clone(),
             retry: backend::alert::Retry {
                 attempts: 3,
                 first_delay: Duration::from_millis(50),
@@ -79,7 +78,7 @@ async fn sluice() -> Sluice {
     std::mem::forget(_closing);
     let state = AppState::new(store.clone())
         .with_engine(engine)
-        .with_alerts(AlertSetup::new(secrets, PUBLIC.to_owned()));
+        .with_alerts(setup);
     let app = common::as_bearer(app(state), &token);
     Sluice {
         app,

@@ -131,6 +131,20 @@ pub enum AlertKind {
     Test,
 }
 
+impl AlertKind {
+    /// The name the JSON uses (`sla_miss`), for showing it as receivers see it.
+    pub fn id(self) -> &'static str {
+        match self {
+            AlertKind::Succeeded => "succeeded",
+            AlertKind::Failed => "failed",
+            AlertKind::Killed => "killed",
+            AlertKind::Timeout => "timeout",
+            AlertKind::SlaMiss => "sla_miss",
+            AlertKind::Test => "test",
+        }
+    }
+}
+
 /// The alert as a channel receives it; a webhook gets it as its JSON body. Fields are
 /// only ever added, so receivers can rely on these.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -300,6 +314,14 @@ mod tests {
             ..Policy::default()
         };
         assert!(good.problems().is_empty() && good.is_active());
+    }
+
+    #[test]
+    fn alert_kinds_are_named_as_their_json() {
+        use AlertKind::*;
+        for k in [Succeeded, Failed, Killed, Timeout, SlaMiss, Test] {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.id());
+        }
     }
 
     #[test]

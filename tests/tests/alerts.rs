@@ -1,7 +1,8 @@
 //! Alerts in the browser: an admin sets up an email channel (password stored sealed)
-//! and checks it with a test send, puts it in a group, gives a workflow a failure
-//! policy, runs the workflow into failure, and finds the alert in the delivery log, with
-//! the mail in a real SMTP server (aiosmtpd, which checks the password).
+//! and checks it with a test send, adds a webhook whose receiver is down and sees its
+//! test fail, puts the email channel in a group, gives a workflow a failure policy, runs
+//! the workflow into failure, and finds the alert in the delivery log, with the mail in a
+//! real SMTP server (aiosmtpd, which checks the password).
 
 #[allow(unreachable_pub)] // shared with the backend's tests, where it is public to them
 #[path = "../../backend/tests/common/aiosmtpd.rs"]
@@ -67,6 +68,30 @@ async fn an_email_channel_and_a_failure_policy_put_a_failed_run_in_the_delivery_
         "{}",
         got[0]
     );
+
+    // A webhook whose receiver is down: its test says so, and its try is in the log.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let hook = format!("http://127.0.0.1:{}/hook", closed.local_addr()?.port());
+    drop(closed);
+    browser.select("channel-kind", "webhook").await?;
+    browser.fill("channel-name", "chat").await?;
+    browser.fill("channel-url", &hook).await?;
+    browser.fill("channel-secret", "hook-key").await?;
+    browser.click("channel-save").await?;
+    browser
+        .text_is("channel-message", "Channel chat saved.")
+        .await?;
+    browser.text_has("channel-row-chat", &hook).await?;
+    browser
+        .text_has("channel-row-chat", "stored encrypted")
+        .await?;
+    browser.click("channel-test-chat").await?;
+    browser
+        .text_has("test-result", "The test was not delivered:")
+        .await?;
+    browser
+        .text_has("deliveries", "Test of channel 'chat'")
+        .await?;
 
     browser.fill("group-name", "ops").await?;
     browser.click("group-channel-ops mail").await?;

@@ -36,9 +36,8 @@ const REMEMBER_MS: i64 = 2 * 60 * 60 * 1000;
 /// What the loop needs besides the store.
 #[derive(Clone)]
 pub struct Config {
-    pub secrets: Arc<SecretKey>,
-    /// This server's address as users reach it, for the links in alerts.
-    pub public_url: String,
+    /// The key, the address alerts link to and the HTTP client, shared with the API.
+    pub setup: Arc<crate::AlertSetup>,
     pub retry: Retry,
     pub poll: Duration,
 }
@@ -117,10 +116,9 @@ pub async fn run(
     config: Config,
     mut closing: tokio::sync::watch::Receiver<bool>,
 ) {
-    let http = crate::outbound::client();
     let mut state = Looker::new(crate::service::now_ms());
     loop {
-        if let Err(e) = state.look(&store, &config, &http).await {
+        if let Err(e) = state.look(&store, &config).await {
             tracing::warn!("the alert loop cannot read the store: {e}");
         }
         tokio::select! {
@@ -206,12 +204,7 @@ impl Looker {
         }
     }
 
-    async fn look(
-        &mut self,
-        store: &Arc<dyn Store>,
-        config: &Config,
-        http: &reqwest::Client,
-    ) -> Result<(), StoreError> {
+    async fn look(&mut self, store: &Arc<dyn Store>, config: &Config) -> Result<(), StoreError> {
         let now = crate::service::now_ms();
         self.claimed.retain(|_, at| now - *at < REMEMBER_MS);
         let policies = policies(store.as_ref()).await?;
@@ -258,13 +251,13 @@ impl Looker {
                 job_id: Some(crate::engine::instance::job_id(subject.id)),
                 link: Some(format!(
                     "{}/instances/{}",
-                    config.public_url.trim_end_matches('/'),
+                    config.setup.public_url.trim_end_matches('/'),
                     subject.id
                 )),
                 at: crate::service::rfc3339(now),
             };
             tracing::info!(key = %r.key, group = r.group, "alert: {}", alert.title);
-            send_to_group(store, config, http, r.group, alert).await?;
+            send_to_group(store, config, r.group, alert).await?;
         }
         if let Some(end) = newest_end {
             self.since_ms = self.since_ms.max(end - OVERLAP_MS);
@@ -291,7 +284,6 @@ async fn policies(store: &dyn Store) -> Result<HashMap<String, Policy>, StoreErr
 async fn send_to_group(
     store: &Arc<dyn Store>,
     config: &Config,
-    http: &reqwest::Client,
     group: i64,
     alert: Alert,
 ) -> Result<(), StoreError> {
@@ -304,7 +296,7 @@ async fn send_to_group(
         let Some(channel) = store.get_channel(id).await? else {
             continue;
         };
-        let channel = match open_channel(&channel, &config.secrets) {
+        let channel = match open_channel(&channel, &config.setup.secrets) {
             Ok(c) => c,
             Err(why) => {
                 let failed = Attempt {
@@ -317,14 +309,14 @@ async fn send_to_group(
                 continue;
             }
         };
-        let (store, http, alert, retry) = (
+        let (store, setup, alert, retry) = (
             store.clone(),
-            http.clone(),
+            config.setup.clone(),
             alert.clone(),
             config.retry.clone(),
         );
         tokio::spawn(async move {
-            send_logged(store.as_ref(), &http, &channel, &alert, &retry).await;
+            send_logged(store.as_ref(), &setup.http, &channel, &alert, &retry).await;
         });
     }
     Ok(())

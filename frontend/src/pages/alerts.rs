@@ -109,6 +109,8 @@ pub fn PolicyForm(kind: DefinitionKind, #[prop(into)] id: Signal<Option<i64>>) -
                     {Notify::ALL.into_iter().map(|n| view! { <option value=n.id()>{notify_label(n)}</option> }).collect_view()}
                 </select>
             </label>
+            // The groups arrive after the policy: each option marks itself chosen, since
+            // the select's value set before its options exist picks nothing.
             <label class="field">{t("Alert group")}
                 <select data-testid="policy-group" prop:value=move || group.get()
                     on:change=move |ev| group.set(event_target_value(&ev)) disabled=locked>
@@ -178,45 +180,43 @@ fn security_id(s: Security) -> &'static str {
 
 impl ChannelDraft {
     fn new() -> Self {
-        let s = |v: &str| RwSignal::new(v.to_owned());
-        ChannelDraft {
+        let s = || RwSignal::new(String::new());
+        let draft = ChannelDraft {
             id: RwSignal::new(None),
-            name: s(""),
-            kind: s("email"),
-            url: s(""),
-            host: s(""),
-            port: s("587"),
-            security: s("starttls"),
-            username: s(""),
-            from: s(""),
-            to: s(""),
-            secret: s(""),
+            name: s(),
+            kind: s(),
+            url: s(),
+            host: s(),
+            port: s(),
+            security: s(),
+            username: s(),
+            from: s(),
+            to: s(),
+            secret: s(),
             had_secret: RwSignal::new(false),
-        }
+        };
+        draft.clear();
+        draft
     }
 
+    /// Back to an empty new channel: email, STARTTLS on 587.
     fn clear(self) {
-        let fresh = ChannelDraft::new();
-        self.load_from(fresh);
-    }
-
-    fn load_from(self, other: ChannelDraft) {
-        self.id.set(other.id.get_untracked());
-        for (to, from) in [
-            (self.name, other.name),
-            (self.kind, other.kind),
-            (self.url, other.url),
-            (self.host, other.host),
-            (self.port, other.port),
-            (self.security, other.security),
-            (self.username, other.username),
-            (self.from, other.from),
-            (self.to, other.to),
-            (self.secret, other.secret),
+        self.id.set(None);
+        for field in [
+            self.name,
+            self.url,
+            self.host,
+            self.username,
+            self.from,
+            self.to,
+            self.secret,
         ] {
-            to.set(from.get_untracked());
+            field.set(String::new());
         }
-        self.had_secret.set(other.had_secret.get_untracked());
+        self.kind.set("email".into());
+        self.port.set("587".into());
+        self.security.set("starttls".into());
+        self.had_secret.set(false);
     }
 
     fn edit(self, c: &ChannelInfo) {
@@ -448,7 +448,7 @@ fn log_rows(log: Vec<DeliveryInfo>) -> impl IntoView {
                     <td>{d.at.get(..19).unwrap_or(&d.at).replace('T', " ")}</td>
                     <td>{d.channel}</td>
                     <td>
-                        <span class="badge">{format!("{:?}", d.alert.kind).to_lowercase()}</span>" "
+                        <span class="badge">{d.alert.kind.id()}</span>" "
                         {match d.alert.link.clone() {
                             Some(link) => view! { <a href=link>{d.alert.title.clone()}</a> }.into_any(),
                             None => d.alert.title.clone().into_any(),
