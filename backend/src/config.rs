@@ -616,6 +616,10 @@ pub struct ExecArgs {
     /// The sender of email actions: `Sluice <sluice@example.com>`.
     #[arg(long, env = "SLUICE_SMTP_FROM")]
     pub smtp_from: Option<String>,
+    /// The interpreter Python tasks run with: a name on the PATH or a path (a virtual
+    /// environment's `bin/python`, say).
+    #[arg(long, env = "SLUICE_PYTHON", default_value = "python3")]
+    pub python: String,
 }
 
 /// The longest command template: a command line, not a script (ship scripts as `<file>`s).
@@ -656,6 +660,11 @@ impl ExecArgs {
                 .templates
                 .insert(kind.to_owned(), command.trim().to_owned());
         }
+        anyhow::ensure!(
+            !self.python.trim().is_empty(),
+            "--python: the interpreter is empty"
+        );
+        config.python = self.python.trim().to_owned();
         if let (Some(url), Some(from)) = (&self.smtp_url, &self.smtp_from) {
             config.mailer =
                 Some(crate::engine::mail::Mailer::new(url, from).map_err(|e| anyhow::anyhow!(e))?);

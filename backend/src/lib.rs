@@ -52,15 +52,16 @@ pub struct AppState {
 
 /// See [`AppState::alerts`]; the alert loop shares it.
 pub struct AlertSetup {
-    pub secrets: alert::secret::SecretKey,
+    /// Also opens datasource passwords (the engine holds the same key for SQL tasks).
+    pub secrets: Arc<alert::secret::SecretKey>,
     pub public_url: String,
     pub http: reqwest::Client,
 }
 
 impl AlertSetup {
-    pub fn new(secrets: alert::secret::SecretKey, public_url: String) -> Self {
+    pub fn new(secrets: impl Into<Arc<alert::secret::SecretKey>>, public_url: String) -> Self {
         AlertSetup {
-            secrets,
+            secrets: secrets.into(),
             public_url,
             http: outbound::client(),
         }
@@ -252,11 +253,14 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if shared {
         store.set_owner(&owner, engine::lease::LEASE.as_millis() as i64);
     }
+    let key = Arc::new(secret_key(&args.db.data_dir, shared)?);
+    let mut exec = args.exec.exec_config(runs.clone())?;
+    exec.secrets = Some(key.clone());
     let (engine, engine_task) = engine::runner::start(
         store.clone(),
         engine::runner::RunnerConfig {
             slots,
-            exec: args.exec.exec_config(runs.clone())?,
+            exec,
             shared,
         },
     )
@@ -288,10 +292,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{addr}"));
-    let setup = Arc::new(AlertSetup::new(
-        secret_key(&args.db.data_dir, shared)?,
-        public_url,
-    ));
+    let setup = Arc::new(AlertSetup::new(key, public_url));
     let alerts = alert::dispatch::Config {
         setup: setup.clone(),
         retry: alert::Retry {
@@ -372,7 +373,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     served
 }
 
-/// The key alert channels' credentials are sealed with: `SLUICE_SECRET_KEY` (64 hex
+/// The key alert channels' credentials and datasources' passwords are sealed with: `SLUICE_SECRET_KEY` (64 hex
 /// digits), which replicas sharing a database must all be given, or else a key file in
 /// the data directory, made on first start.
 fn secret_key(

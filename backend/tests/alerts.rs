@@ -214,7 +214,7 @@ async fn a_failed_run_is_mailed_and_posted_signed_once_and_a_failing_hook_is_ret
             json!({"name": "broken", "settings": {"kind": "webhook", "url": bad_url}}),
         )
         .await;
-    let sealed = s.store.list_channels().await.unwrap();
+    let sealed = s.store.list_sealed(Sealed::Channels).await.unwrap();
     assert!(
         sealed
             .iter()

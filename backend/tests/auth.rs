@@ -142,6 +142,9 @@ fn expected_role(method: &str, path: &str) -> Role {
         // channels, their changes and the delivery log are admins'.
         ("GET", "/alerts/groups") => Role::Viewer,
         (_, p) if p.starts_with("/alerts/") => Role::Admin,
+        // A designer picks a datasource by name; what they are is admins' to change.
+        ("GET", "/datasources") => Role::Viewer,
+        (_, p) if p.starts_with("/datasources") => Role::Admin,
         _ => Role::Viewer,
     }
 }
@@ -225,6 +228,16 @@ fn sample(method: &str, path: &str) -> Option<(String, Option<Value>)> {
         }
         ("DELETE", p) | ("POST", p) if p.starts_with("/alerts/") => {
             return Some((format!("/api/v1{}", p.replace("{id}", "999")), None));
+        }
+        ("GET", "/datasources") => ("/api/v1/datasources", None),
+        ("POST", "/datasources") | ("PUT", "/datasources/{id}") => {
+            return Some((
+                format!("/api/v1{}", path.replace("{id}", "999")),
+                Some(json!({"name": "db", "settings": {"kind": "sqlite", "path": "/tmp/x.db"}})),
+            ));
+        }
+        ("DELETE", "/datasources/{id}") | ("POST", "/datasources/{id}/test") => {
+            return Some((format!("/api/v1{}", path.replace("{id}", "999")), None));
         }
         ("POST", "/workflows/{id}/run") => ("/api/v1/workflows/1/run", Some(json!({}))),
         // Coordinators only (reached through the coordinators' prefix above).

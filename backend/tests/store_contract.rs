@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use backend::store::{
-    AuditRecord, ChannelRow, CoordActionRow, CoordJobQuery, CoordJobRow, DeliveryRow, GroupRow,
-    InstanceQuery, InstanceRow, Kind, ListQuery, NewUserRow, NodeRow, PgStore, PolicyRow,
-    RunningTask, Save, SqliteStore, Store, StoreError, UserChange,
+    AuditRecord, CoordActionRow, CoordJobQuery, CoordJobRow, DeliveryRow, GroupRow, InstanceQuery,
+    InstanceRow, Kind, ListQuery, NewUserRow, NodeRow, PgStore, PolicyRow, RunningTask, Save,
+    SealedRow, SqliteStore, Store, StoreError, UserChange,
 };
 use shared::api::Role;
 use shared::coord::Coordinator;
@@ -618,7 +618,7 @@ async fn the_audit_log_pages_newest_first() {
 #[tokio::test]
 async fn alert_channels_keep_their_sealed_secret_and_their_delivery_log() {
     each_store(|store, kind| async move {
-        let channel = |name: &str, secret: Option<&str>| ChannelRow {
+        let channel = |name: &str, secret: Option<&str>| SealedRow {
             id: 0,
             name: name.into(),
             kind: "webhook".into(),
@@ -628,19 +628,24 @@ async fn alert_channels_keep_their_sealed_secret_and_their_delivery_log() {
             updated_at_ms: 1_000,
         };
         let ops = store
-            .create_channel(&channel("ops", Some("v1.sealed")))
+            .create_sealed(Sealed::Channels, &channel("ops", Some("v1.sealed")))
             .await
             .unwrap();
-        let dev = store.create_channel(&channel("dev", None)).await.unwrap();
+        let dev = store
+            .create_sealed(Sealed::Channels, &channel("dev", None))
+            .await
+            .unwrap();
         assert!(
             matches!(
-                store.create_channel(&channel("ops", None)).await,
+                store
+                    .create_sealed(Sealed::Channels, &channel("ops", None))
+                    .await,
                 Err(StoreError::Conflict(_))
             ),
             "{kind}: names are unique"
         );
         let names: Vec<String> = store
-            .list_channels()
+            .list_sealed(Sealed::Channels)
             .await
             .unwrap()
             .into_iter()
@@ -652,14 +657,21 @@ async fn alert_channels_keep_their_sealed_secret_and_their_delivery_log() {
         let mut renamed = channel("ops-hook", None);
         renamed.id = ops;
         renamed.updated_at_ms = 2_000;
-        store.update_channel(&renamed).await.unwrap();
-        let got = store.get_channel(ops).await.unwrap().unwrap();
+        store
+            .update_sealed(Sealed::Channels, &renamed)
+            .await
+            .unwrap();
+        let got = store
+            .get_sealed(Sealed::Channels, ops)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(got.name, "ops-hook");
         assert_eq!(got.secret.as_deref(), Some("v1.sealed"), "{kind}");
         assert_eq!((got.created_at_ms, got.updated_at_ms), (1_000, 2_000));
         renamed.id = 999;
         assert!(matches!(
-            store.update_channel(&renamed).await,
+            store.update_sealed(Sealed::Channels, &renamed).await,
             Err(StoreError::NotFound)
         ));
 
@@ -693,15 +705,21 @@ async fn alert_channels_keep_their_sealed_secret_and_their_delivery_log() {
         assert_eq!(of_ops.len(), 1);
         assert_eq!(of_ops[0].alert, r#"{"n":2}"#);
 
-        store.delete_channel(ops).await.unwrap();
-        assert!(store.get_channel(ops).await.unwrap().is_none());
+        store.delete_sealed(Sealed::Channels, ops).await.unwrap();
+        assert!(
+            store
+                .get_sealed(Sealed::Channels, ops)
+                .await
+                .unwrap()
+                .is_none()
+        );
         assert_eq!(
             store.list_deliveries(None, 10).await.unwrap().len(),
             1,
             "{kind}: its log goes with it"
         );
         assert!(matches!(
-            store.delete_channel(ops).await,
+            store.delete_sealed(Sealed::Channels, ops).await,
             Err(StoreError::NotFound)
         ));
     })

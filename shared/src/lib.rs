@@ -16,6 +16,7 @@
 pub mod alert;
 pub mod api;
 pub mod coord;
+pub mod datasource;
 pub mod el;
 pub mod oozie;
 pub mod order;

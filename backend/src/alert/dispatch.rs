@@ -19,7 +19,7 @@ use shared::sla::{Deadlines, Miss};
 
 use super::secret::SecretKey;
 use super::{Alert, AlertKind, Attempt, Channel, Policy, Retry};
-use crate::store::{AlertSubject, DeliveryRow, Kind, Store, StoreError};
+use crate::store::{AlertSubject, DeliveryRow, Kind, Sealed, Store, StoreError};
 
 /// How often the loop looks.
 pub const POLL: Duration = Duration::from_secs(5);
@@ -53,10 +53,7 @@ pub fn target(kind: Kind, id: i64) -> String {
 }
 
 /// A channel as stored, its secret opened.
-pub fn open_channel(
-    row: &crate::store::ChannelRow,
-    secrets: &SecretKey,
-) -> Result<Channel, String> {
+pub fn open_channel(row: &crate::store::SealedRow, secrets: &SecretKey) -> Result<Channel, String> {
     let settings = serde_json::from_str(&row.settings)
         .map_err(|e| format!("the channel's stored settings: {e}"))?;
     let secret = match row.secret.as_deref() {
@@ -293,7 +290,7 @@ async fn send_to_group(
     };
     let ids: Vec<i64> = serde_json::from_str(&row.channels).unwrap_or_default();
     for id in ids {
-        let Some(channel) = store.get_channel(id).await? else {
+        let Some(channel) = store.get_sealed(Sealed::Channels, id).await? else {
             continue;
         };
         let channel = match open_channel(&channel, &config.setup.secrets) {

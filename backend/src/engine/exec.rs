@@ -25,6 +25,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::mail::Mailer;
 use super::task::{Capabilities, Outcome, Task};
+use crate::alert::secret::SecretKey;
 
 /// Oozie's `oozie.action.max.output.data`: the most stdout capture-output keeps.
 pub const MAX_CAPTURE_BYTES: usize = 2048;
@@ -45,6 +46,13 @@ pub struct ExecConfig {
     pub capabilities: Capabilities,
     /// Where email actions are sent; none: they fail saying so.
     pub mailer: Option<Mailer>,
+    /// The interpreter Python tasks run with.
+    pub python: String,
+    /// Opens datasource passwords for SQL tasks; none: SQL tasks fail saying so.
+    pub secrets: Option<Arc<SecretKey>>,
+    /// How long a minute of a Dependent task's timeout lasts: a minute, except in tests,
+    /// which cannot wait whole minutes to see a timeout.
+    pub timeout_minute: Duration,
 }
 
 impl ExecConfig {
@@ -55,6 +63,9 @@ impl ExecConfig {
             kill_grace: Duration::from_secs(10),
             capabilities: Capabilities::default(),
             mailer: None,
+            python: "python3".to_owned(),
+            secrets: None,
+            timeout_minute: Duration::from_secs(60),
         }
     }
 
@@ -168,10 +179,37 @@ pub fn start(task: Task, at: &Attempt, config: &ExecConfig) -> Started {
                 "this server has no SMTP server configured (--smtp-url and --smtp-from), so email actions cannot send",
             )),
         },
-        Task::SubWorkflow { .. } => Started::Failed(Outcome::failed(
-            "SUB_WORKFLOW",
-            "sub-workflows are run by the engine, not an executor",
-        )),
+        Task::Python {
+            script,
+            args,
+            env,
+            capture_output,
+            files,
+            app_dir,
+        } => {
+            if let Err(failed) = ready(&[], &files, app_dir.as_deref(), at, config) {
+                return Started::Failed(failed);
+            }
+            // The script is a file of the working directory, as the exported app ships it.
+            let file = config
+                .instance_dir(at.instance)
+                .join(shared::workflow::tasks::script_file(&at.node));
+            if let Err(e) = std::fs::write(&file, script) {
+                return Started::Failed(Outcome::failed(
+                    "SPAWN",
+                    format!("cannot write the script {}: {e}", file.display()),
+                ));
+            }
+            let mut all = vec![file.display().to_string()];
+            all.extend(args);
+            spawn(&config.python, all, env, capture_output, at, config)
+        }
+        Task::SubWorkflow { .. } | Task::Sql { .. } | Task::Dependent(_) => {
+            Started::Failed(Outcome::failed(
+                "SPAWN",
+                "sub-workflow, SQL and Dependent tasks are run by the engine, not an executor",
+            ))
+        }
     }
 }
 
@@ -416,7 +454,7 @@ async fn pump<R: AsyncRead + Unpin>(
 }
 
 /// One try's log file: made on the first byte (a quiet task leaves none), capped.
-struct Log {
+pub(super) struct Log {
     path: PathBuf,
     file: Option<std::fs::File>,
     written: u64,
@@ -426,7 +464,7 @@ struct Log {
 }
 
 impl Log {
-    fn new(path: PathBuf, cap: u64) -> Log {
+    pub(super) fn new(path: PathBuf, cap: u64) -> Log {
         Log {
             path,
             file: None,
@@ -437,7 +475,7 @@ impl Log {
         }
     }
 
-    fn write(&mut self, bytes: &[u8]) {
+    pub(super) fn write(&mut self, bytes: &[u8]) {
         if self.broken || self.truncated {
             return;
         }
@@ -474,7 +512,7 @@ impl Log {
         }
     }
 
-    fn finish(&mut self) {
+    pub(super) fn finish(&mut self) {
         self.file = None;
     }
 }

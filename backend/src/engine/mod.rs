@@ -7,11 +7,14 @@
 //! - [`coord`]: a coordinator job's decisions: materialization, data, controls, status.
 //! - [`rerun`]: what a rerun keeps and what runs again; marks of ended instances.
 //! - [`exec`]: the executors (processes, the local filesystem).
+//! - [`sql`], [`depend`]: SQL and Dependent tasks, which run inside the server and read
+//!   the store (a datasource, the upstream's instances).
 //! - [`persist`]: the state as store rows and back.
 //! - [`scheduler`]: the coordinators' loop: steps jobs, records, starts their workflows.
 //! - [`runner`]: the loop: events in, one commit per batch, then the commands.
 
 pub mod coord;
+pub mod depend;
 pub mod exec;
 pub mod graph;
 pub mod instance;
@@ -22,6 +25,7 @@ pub mod planner;
 pub mod rerun;
 pub mod runner;
 pub mod scheduler;
+pub mod sql;
 pub mod task;
 
 #[cfg(test)]

@@ -401,6 +401,7 @@ pub async fn start(
         updates: updates.clone(),
         procs: HashMap::new(),
         children: HashMap::new(),
+        inline: HashMap::new(),
         starting: HashMap::new(),
         stop_early: HashSet::new(),
         exec: Arc::new(config.exec.clone()),
@@ -434,6 +435,8 @@ struct Runner {
     procs: HashMap<(i64, NodeId), (u32, u32)>,
     /// Running sub-workflows: (parent, node) → child instance.
     children: HashMap<(i64, NodeId), i64>,
+    /// SQL and Dependent tasks under way: (instance, node) → (attempt, their stop).
+    inline: HashMap<(i64, NodeId), (u32, futures_util::future::AbortHandle)>,
     /// Tries whose process is being started: (instance, node) → attempt.
     starting: HashMap<(i64, NodeId), u32>,
     /// Tries to stop as soon as their process is known.
@@ -582,6 +585,13 @@ impl Runner {
                 }
                 self.stop_early.remove(&(instance, node, attempt));
                 self.children.remove(&(instance, node));
+                if self
+                    .inline
+                    .get(&(instance, node))
+                    .is_some_and(|(a, _)| *a == attempt)
+                {
+                    self.inline.remove(&(instance, node));
+                }
                 self.engine
                     .finished(instance, node, attempt, outcome, at.min(now));
             }
@@ -929,6 +939,10 @@ impl Runner {
             }
             return;
         }
+        if matches!(task, Task::Sql { .. } | Task::Dependent(_)) {
+            self.start_inline(instance, node, attempt, task, &name);
+            return;
+        }
         let at = Attempt {
             instance,
             run: inst.run,
@@ -967,6 +981,61 @@ impl Runner {
         });
     }
 
+    /// A task the server does itself, reading the store: SQL and Dependent. It can be
+    /// stopped at any await (a kill, a timeout), which ends it as killed.
+    fn start_inline(&mut self, instance: i64, node: NodeId, attempt: u32, task: Task, name: &str) {
+        let Some(inst) = self.engine.instance(instance) else {
+            return;
+        };
+        let log_path = self.exec.log_path(instance, inst.run, name, attempt);
+        // A sub-workflow's period is its top instance's.
+        let mut top = instance;
+        while let Some((parent, _)) = self.engine.instance(top).and_then(|i| i.parent.clone()) {
+            top = parent;
+        }
+        let store = self.store.clone();
+        let cap = self.exec.log_cap;
+        let work: futures_util::future::BoxFuture<'static, Outcome> = match task {
+            Task::Sql {
+                datasource,
+                statement,
+                max_rows,
+            } => Box::pin(super::sql::task(
+                store,
+                self.exec.secrets.clone(),
+                datasource,
+                statement,
+                max_rows,
+                log_path,
+                cap,
+            )),
+            Task::Dependent(dep) => Box::pin(super::depend::wait(
+                store,
+                dep,
+                top,
+                self.exec.timeout_minute,
+                log_path,
+                cap,
+            )),
+            _ => return,
+        };
+        let (abort, registration) = futures_util::future::AbortHandle::new_pair();
+        self.inline.insert((instance, node), (attempt, abort));
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let outcome = futures_util::future::Abortable::new(work, registration)
+                .await
+                .unwrap_or_else(|_| Outcome::failed("KILLED", "stopped while it ran"));
+            let _ = tx.send(Msg::Finished {
+                instance,
+                node,
+                attempt,
+                outcome,
+                at: now_micros(),
+            });
+        });
+    }
+
     /// Reports an end through the channel, so it is taken like any other.
     fn finish_later(&self, instance: i64, node: NodeId, attempt: u32, outcome: Outcome) {
         let _ = self.tx.send(Msg::Finished {
@@ -981,6 +1050,12 @@ impl Runner {
     fn stop_task(&mut self, instance: i64, node: NodeId, attempt: u32, now: Micros) {
         if let Some(child) = self.children.get(&(instance, node)).copied() {
             let _ = self.engine.kill(child, "its parent workflow ended", now);
+            return;
+        }
+        if let Some((a, abort)) = self.inline.get(&(instance, node))
+            && *a == attempt
+        {
+            abort.abort();
             return;
         }
         let Some(&(a, pid)) = self.procs.get(&(instance, node)) else {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use shared::el::eval_text;
 use shared::el::wf::WfContext;
+use shared::workflow::tasks::{self, Dependency};
 use shared::workflow::{Action, Fields, FsOp, Value};
 
 use super::instance::{Instance, View};
@@ -12,7 +13,16 @@ use super::mail::Email;
 
 /// The action types this server runs itself. Any other needs a command template (see
 /// [`Capabilities`]) or is export-only here.
-pub const NATIVE: &[&str] = &["shell", "fs", "sub-workflow", "email", "java"];
+pub const NATIVE: &[&str] = &[
+    "shell",
+    "fs",
+    "sub-workflow",
+    "email",
+    "java",
+    "python",
+    "sql",
+    "dependent",
+];
 
 /// An action ready to run.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +51,24 @@ pub enum Task {
         prepare: Vec<FsOp>,
     },
     Email(Email),
+    /// A script run by the configured interpreter, as a shell task otherwise. The script
+    /// is taken as written: like a shipped file in Oozie, it is not EL.
+    Python {
+        script: String,
+        args: Vec<String>,
+        env: Vec<(String, String)>,
+        capture_output: bool,
+        files: Vec<String>,
+        app_dir: Option<String>,
+    },
+    /// A statement against a configured datasource, by name.
+    Sql {
+        datasource: String,
+        statement: String,
+        max_rows: usize,
+    },
+    /// Waits for another workflow's instance of a period to succeed.
+    Dependent(Dependency),
     SubWorkflow {
         app_path: String,
         /// The child's properties: the parent's when propagated, then the action's own.
@@ -67,8 +95,11 @@ impl Task {
     /// Whether it occupies one of the server's slots while it runs. A sub-workflow only
     /// waits for its child, whose actions take slots of their own; counting it too could
     /// leave every slot held by a parent waiting for children that cannot start.
+    ///
+    /// A Dependent task only waits too, possibly for hours: holding a slot meanwhile
+    /// would starve the very upstream it waits for.
     pub fn takes_slot(&self) -> bool {
-        !matches!(self, Task::SubWorkflow { .. })
+        !matches!(self, Task::SubWorkflow { .. } | Task::Dependent(_))
     }
 }
 
@@ -119,17 +150,40 @@ pub fn resolve(instance: &Instance, action: &Action) -> Result<Task, String> {
         action.fields.texts(key).iter().map(|t| el(t)).collect()
     };
     let fields = &action.fields;
+    let env = || -> Result<Vec<(String, String)>, String> {
+        texts("env-var")?
+            .into_iter()
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
+                None => Err(format!("env-var [{pair}] is not NAME=VALUE")),
+            })
+            .collect()
+    };
     Ok(match action.action.as_str() {
+        "python" => Task::Python {
+            script: fields.text("script").unwrap_or_default().to_owned(),
+            args: texts("argument")?,
+            env: env()?,
+            capture_output: fields.flag("capture-output"),
+            files: texts("file")?,
+            app_dir: instance.conf.get("oozie.wf.application.path").cloned(),
+        },
+        "sql" => Task::Sql {
+            datasource: fields
+                .text("datasource")
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            statement: text("statement")?,
+            max_rows: tasks::max_rows(fields)? as usize,
+        },
+        "dependent" => Task::Dependent(
+            Dependency::from_fields(fields).map_err(|problems| problems.join("; "))?,
+        ),
         "shell" => Task::Shell {
             exec: text("exec")?,
             args: texts("argument")?,
-            env: texts("env-var")?
-                .into_iter()
-                .map(|pair| match pair.split_once('=') {
-                    Some((k, v)) => Ok((k.to_owned(), v.to_owned())),
-                    None => Err(format!("env-var [{pair}] is not NAME=VALUE")),
-                })
-                .collect::<Result<_, _>>()?,
+            env: env()?,
             capture_output: fields.flag("capture-output"),
             files: texts("file")?,
             app_dir: instance.conf.get("oozie.wf.application.path").cloned(),

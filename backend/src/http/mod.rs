@@ -3,6 +3,7 @@
 mod alerts;
 pub mod auth;
 mod coord_jobs;
+mod datasources;
 mod definitions;
 mod error;
 pub mod events;
@@ -34,6 +35,7 @@ pub fn endpoints() -> Vec<openapi::Endpoint> {
     all.extend(instances::endpoints());
     all.extend(coord_jobs::endpoints());
     all.extend(alerts::endpoints());
+    all.extend(datasources::endpoints());
     all.push(openapi::Endpoint::new(
         axum::http::Method::GET,
         "/events",

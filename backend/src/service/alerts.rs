@@ -13,7 +13,7 @@ use super::{MAX_NAME_LEN, ServiceError, not_found, now_ms, rfc3339};
 use crate::AppState;
 use crate::alert::dispatch::{self, open_channel, secret_owner};
 use crate::alert::{Attempt, Retry};
-use crate::store::{ChannelRow, GroupRow, Kind, PolicyRow};
+use crate::store::{GroupRow, Kind, PolicyRow, Sealed, SealedRow};
 
 /// The longest webhook address, secret and address list taken.
 const MAX_URL: usize = 2048;
@@ -97,7 +97,7 @@ fn checked(settings: ChannelSettings) -> Result<ChannelSettings, ServiceError> {
     }
 }
 
-fn channel_info(row: &ChannelRow) -> Result<ChannelInfo, ServiceError> {
+fn channel_info(row: &SealedRow) -> Result<ChannelInfo, ServiceError> {
     Ok(ChannelInfo {
         id: row.id,
         name: row.name.clone(),
@@ -109,14 +109,14 @@ fn channel_info(row: &ChannelRow) -> Result<ChannelInfo, ServiceError> {
 }
 
 pub async fn list_channels(state: &AppState) -> Result<Vec<ChannelInfo>, ServiceError> {
-    let rows = state.store.list_channels().await?;
+    let rows = state.store.list_sealed(Sealed::Channels).await?;
     rows.iter().map(channel_info).collect()
 }
 
-async fn channel_row(state: &AppState, id: i64) -> Result<ChannelRow, ServiceError> {
+async fn channel_row(state: &AppState, id: i64) -> Result<SealedRow, ServiceError> {
     state
         .store
-        .get_channel(id)
+        .get_sealed(Sealed::Channels, id)
         .await?
         .ok_or_else(|| ServiceError::NotFound(format!("alert channel {id}")))
 }
@@ -140,7 +140,7 @@ pub async fn create_channel(
     let name = name_of(&body.name, "channel")?;
     let settings = checked(body.settings)?;
     let now = now_ms();
-    let mut row = ChannelRow {
+    let mut row = SealedRow {
         id: 0,
         name,
         kind: settings.kind().to_owned(),
@@ -149,11 +149,11 @@ pub async fn create_channel(
         created_at_ms: now,
         updated_at_ms: now,
     };
-    row.id = state.store.create_channel(&row).await?;
+    row.id = state.store.create_sealed(Sealed::Channels, &row).await?;
     // The seal names the channel's id, which exists only now.
     if let Some(secret) = sealed(state, row.id, body.secret.as_deref())? {
         row.secret = Some(secret);
-        state.store.update_channel(&row).await?;
+        state.store.update_sealed(Sealed::Channels, &row).await?;
     }
     channel_info(&channel_row(state, row.id).await?)
 }
@@ -174,7 +174,7 @@ pub async fn update_channel(
             settings.kind()
         )));
     }
-    let row = ChannelRow {
+    let row = SealedRow {
         name,
         settings: serde_json::to_string(&settings).expect("settings serialize"),
         secret: sealed(state, id, body.secret.as_deref())?,
@@ -183,7 +183,7 @@ pub async fn update_channel(
     };
     state
         .store
-        .update_channel(&row)
+        .update_sealed(Sealed::Channels, &row)
         .await
         .map_err(not_found(format!("alert channel {id}")))?;
     channel_info(&channel_row(state, id).await?)
@@ -193,7 +193,7 @@ pub async fn update_channel(
 pub async fn delete_channel(state: &AppState, id: i64) -> Result<(), ServiceError> {
     state
         .store
-        .delete_channel(id)
+        .delete_sealed(Sealed::Channels, id)
         .await
         .map_err(not_found(format!("alert channel {id}")))?;
     for mut g in state.store.list_groups().await? {

@@ -82,13 +82,20 @@ pub fn download<T: Versioned>(definition: &T, format: Format) -> Result<Download
         },
         Format::Zip => {
             let folder = file_safe(definition.name());
+            let extra = definition.extra_files();
+            let mut files = vec![
+                (format!("{folder}/{xml_name}"), xml.as_bytes()),
+                (format!("{folder}/{props_name}"), props.as_bytes()),
+            ];
+            files.extend(
+                extra
+                    .iter()
+                    .map(|(path, text)| (format!("{folder}/{path}"), text.as_bytes())),
+            );
             Download {
                 file_name: format!("{folder}.zip"),
                 content_type: "application/zip",
-                bytes: zip(&[
-                    (format!("{folder}/{xml_name}"), xml.as_bytes()),
-                    (format!("{folder}/{props_name}"), props.as_bytes()),
-                ]),
+                bytes: zip(&files),
             }
         }
     })
@@ -288,10 +295,12 @@ fn unzip(body: &[u8]) -> Result<Vec<Entry>, ServiceError> {
     Ok(entries)
 }
 
-/// Files an import reads: XML (definitions, included datasets) and properties.
+/// Files an import reads: XML (definitions, included datasets), properties, and Python
+/// scripts (a Sluice Python task's, exported beside its workflow).
 fn wanted(path: &str) -> bool {
     let name = file_name(path);
-    !name.starts_with('.') && (name.ends_with(".xml") || name.ends_with(".properties"))
+    !name.starts_with('.')
+        && (name.ends_with(".xml") || name.ends_with(".properties") || name.ends_with(".py"))
 }
 
 fn not_a_definition() -> String {
@@ -393,6 +402,15 @@ fn plan(files: &[Entry]) -> Plan {
                     if let Some((_, props)) = properties {
                         wf.job_properties = parse_job_properties(props);
                     }
+                    // A Python task exported by Sluice has its script beside workflow.xml.
+                    let scripts = std::cell::RefCell::new(Vec::new());
+                    let script = |p: &str| {
+                        let (path, text) = sibling(p)?;
+                        scripts.borrow_mut().push(path);
+                        Some(text.to_owned())
+                    };
+                    notes.extend(shared::workflow::tasks::restore_all(&mut wf, Some(&script)));
+                    used.extend(scripts.into_inner());
                     Parsed::Workflow(Box::new(wf))
                 }),
             Some("coordinator-app") => {

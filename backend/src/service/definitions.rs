@@ -25,6 +25,10 @@ pub trait Versioned: Definition + Clone {
     /// The files of its Oozie application directory: the definition's XML, then
     /// job.properties. Refused with the issues when Oozie would reject the XML.
     fn app_files(&self) -> Result<[(&'static str, String); 2], ServiceError>;
+    /// Files the app needs beside those two (a Python task's script), by path in the app.
+    fn extra_files(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 impl Versioned for Workflow {
@@ -65,6 +69,10 @@ impl Versioned for Workflow {
             ("workflow.xml", xml),
             ("job.properties", shared::oozie::to_job_properties(self)),
         ])
+    }
+
+    fn extra_files(&self) -> Vec<(String, String)> {
+        shared::oozie::extra_files(self)
     }
 }
 

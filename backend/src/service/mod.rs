@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod apps;
 pub mod auth;
 pub mod coord_jobs;
+pub mod datasources;
 pub mod definitions;
 pub mod instances;
 

@@ -229,17 +229,44 @@ pub struct AuditRow {
     pub remote: Option<String>,
 }
 
-/// An alert channel as stored: its settings as JSON, its credentials sealed.
+/// Which table of named settings with a sealed secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sealed {
+    /// Alert channels (webhook, email).
+    Channels,
+    /// Datasources of SQL tasks (postgres, sqlite).
+    Datasources,
+}
+
+impl Sealed {
+    pub fn what(self) -> &'static str {
+        match self {
+            Sealed::Channels => "channel",
+            Sealed::Datasources => "datasource",
+        }
+    }
+}
+
+/// An alert channel or a datasource as stored: its settings as JSON, its credentials
+/// sealed with the server's key (never in the clear).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChannelRow {
+pub struct SealedRow {
     pub id: i64,
     pub name: String,
-    /// `webhook` or `email`.
+    /// `webhook`, `email`, `postgres`, `sqlite`.
     pub kind: String,
     pub settings: String,
     pub secret: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+}
+
+/// An instance a Dependent task looks at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodRun {
+    pub id: i64,
+    pub status: String,
+    pub time_ms: i64,
 }
 
 /// One try of one alert's delivery.
@@ -582,15 +609,15 @@ pub trait Store: Send + Sync + 'static {
 
     async fn append_audit(&self, record: AuditRecord<'_>) -> Result<(), StoreError>;
 
-    /// A new alert channel (its name is unique); its id.
-    async fn create_channel(&self, channel: &ChannelRow) -> Result<i64, StoreError>;
+    /// A new channel or datasource (its name is unique in its table); its id.
+    async fn create_sealed(&self, table: Sealed, row: &SealedRow) -> Result<i64, StoreError>;
     /// Name and settings as given; the sealed credentials only when `secret` is given.
-    async fn update_channel(&self, channel: &ChannelRow) -> Result<(), StoreError>;
-    /// With its delivery log. `NotFound` if there is none.
-    async fn delete_channel(&self, id: i64) -> Result<(), StoreError>;
+    async fn update_sealed(&self, table: Sealed, row: &SealedRow) -> Result<(), StoreError>;
+    /// A channel goes with its delivery log. `NotFound` if there is none.
+    async fn delete_sealed(&self, table: Sealed, id: i64) -> Result<(), StoreError>;
     /// By name.
-    async fn list_channels(&self) -> Result<Vec<ChannelRow>, StoreError>;
-    async fn get_channel(&self, id: i64) -> Result<Option<ChannelRow>, StoreError>;
+    async fn list_sealed(&self, table: Sealed) -> Result<Vec<SealedRow>, StoreError>;
+    async fn get_sealed(&self, table: Sealed, id: i64) -> Result<Option<SealedRow>, StoreError>;
     /// Appends one try (`id` and `channel` are not read).
     async fn append_delivery(&self, delivery: &DeliveryRow) -> Result<(), StoreError>;
     /// The newest `limit` tries, of one channel or of all.
@@ -624,6 +651,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<AlertSubject>, StoreError>;
     /// Tasks running now in top-level instances, at most `limit`.
     async fn running_tasks(&self, limit: i64) -> Result<Vec<RunningTask>, StoreError>;
+
+    /// The time an instance stands for: its coordinator action's nominal time, else when
+    /// it was created (a Dependent task's reference). `NotFound` if there is none.
+    async fn instance_time(&self, id: i64) -> Result<i64, StoreError>;
+    /// Top-level instances of the stored workflow `name` whose time (as
+    /// [`Store::instance_time`]) is in `[from_ms, to_ms)`, newest first, at most 100;
+    /// `None` when no workflow has that name.
+    async fn period_runs(
+        &self,
+        workflow: &str,
+        from_ms: i64,
+        to_ms: i64,
+    ) -> Result<Option<Vec<PeriodRun>>, StoreError>;
 
     /// Stores a new instance (its `id` is ignored) and gives its id.
     async fn create_instance(&self, row: &InstanceRow) -> Result<i64, StoreError>;

@@ -408,21 +408,48 @@ pub(super) const ACTION_TALLY: (&str, &str) = (
 pub(super) const COORD_INSTANCE: &str = "SELECT id FROM instances \
      WHERE coord_job_id = $1 AND coord_action = $2 AND coord_try = $3";
 
-pub(super) const CREATE_CHANNEL: &str = "INSERT INTO alert_channels \
-     (name, kind, settings, secret, created_at_ms, updated_at_ms) \
-     VALUES ($1, $2, $3, $4, $5, $5) RETURNING id";
+/// The statements of a table of named settings with a sealed secret.
+pub(super) struct SealedSql {
+    pub create: &'static str,
+    /// `$4` NULL keeps the sealed credentials as they are.
+    pub update: &'static str,
+    pub delete: &'static str,
+    pub list: &'static str,
+    pub get: &'static str,
+}
 
-/// `$4` NULL keeps the sealed credentials as they are.
-pub(super) const UPDATE_CHANNEL: &str = "UPDATE alert_channels SET name = $2, settings = $3, \
-     secret = COALESCE($4, secret), updated_at_ms = $5 WHERE id = $1";
+macro_rules! sealed_sql {
+    ($table:literal) => {
+        SealedSql {
+            create: concat!(
+                "INSERT INTO ",
+                $table,
+                " (name, kind, settings, secret, created_at_ms, updated_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, $5) RETURNING id"
+            ),
+            update: concat!(
+                "UPDATE ",
+                $table,
+                " SET name = $2, settings = $3, secret = COALESCE($4, secret), \
+                 updated_at_ms = $5 WHERE id = $1"
+            ),
+            delete: concat!("DELETE FROM ", $table, " WHERE id = $1"),
+            list: concat!(
+                "SELECT id, name, kind, settings, secret, created_at_ms, updated_at_ms FROM ",
+                $table,
+                " ORDER BY name"
+            ),
+            get: concat!(
+                "SELECT id, name, kind, settings, secret, created_at_ms, updated_at_ms FROM ",
+                $table,
+                " WHERE id = $1"
+            ),
+        }
+    };
+}
 
-pub(super) const DELETE_CHANNEL: &str = "DELETE FROM alert_channels WHERE id = $1";
-
-pub(super) const LIST_CHANNELS: &str = "SELECT id, name, kind, settings, secret, \
-     created_at_ms, updated_at_ms FROM alert_channels ORDER BY name";
-
-pub(super) const GET_CHANNEL: &str = "SELECT id, name, kind, settings, secret, \
-     created_at_ms, updated_at_ms FROM alert_channels WHERE id = $1";
+pub(super) const CHANNELS: SealedSql = sealed_sql!("alert_channels");
+pub(super) const DATASOURCES: SealedSql = sealed_sql!("datasources");
 
 pub(super) const APPEND_DELIVERY: &str = "INSERT INTO alert_deliveries \
      (channel_id, alert, attempt, status, detail, delivered, at_ms) \
@@ -477,3 +504,21 @@ pub(super) const RUNNING_TASKS: &str = "SELECT n.instance_id, n.node, n.attempts
      n.started_at_ms FROM instance_nodes n JOIN instances i ON i.id = n.instance_id \
      WHERE n.status = 'RUNNING' AND i.status = 'RUNNING' AND i.parent_id IS NULL \
      AND n.started_at_ms IS NOT NULL ORDER BY n.instance_id LIMIT $1";
+
+pub(super) const INSTANCE_TIME: &str = "SELECT COALESCE(a.nominal_ms, i.created_at_ms) AS t \
+     FROM instances i \
+     LEFT JOIN coord_actions a ON a.job_id = i.coord_job_id AND a.number = i.coord_action \
+     WHERE i.id = $1";
+
+pub(super) const WORKFLOW_ID_BY_NAME: &str = "SELECT id FROM workflows WHERE name = $1";
+
+/// A workflow's top-level instances by the time they stand for. Coordinator instances are
+/// found by nominal time, the others by creation; the creation bound keeps the scan to
+/// the workflow's index when a coordinator's runs are recent.
+pub(super) const PERIOD_RUNS: &str = "SELECT i.id, i.status, \
+     COALESCE(a.nominal_ms, i.created_at_ms) AS t FROM instances i \
+     LEFT JOIN coord_actions a ON a.job_id = i.coord_job_id AND a.number = i.coord_action \
+     WHERE i.workflow_id = $1 AND i.parent_id IS NULL \
+     AND COALESCE(a.nominal_ms, i.created_at_ms) >= $2 \
+     AND COALESCE(a.nominal_ms, i.created_at_ms) < $3 \
+     ORDER BY i.id DESC LIMIT 100";

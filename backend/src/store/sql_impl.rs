@@ -12,10 +12,10 @@ macro_rules! sql_store {
         use shared::api::Role;
 
         use super::{
-            ActionTally, AlertSubject, AuditRecord, AuditRow, ChannelRow, CoordActionRow,
-            CoordJobQuery, CoordJobRow, DefinitionRow, DeliveryRow, GroupRow, InstanceItem,
-            InstanceQuery, InstanceRow, Kind, ListItem, ListQuery, NewUserRow, NodeRow, Owned,
-            Page, PolicyRow, RunningTask, Save, Store, Stored, TokenRow, UserChange, UserRow,
+            ActionTally, AlertSubject, AuditRecord, AuditRow, CoordActionRow, CoordJobQuery,
+            CoordJobRow, DefinitionRow, DeliveryRow, GroupRow, InstanceItem, InstanceQuery,
+            InstanceRow, Kind, ListItem, ListQuery, NewUserRow, NodeRow, Owned, Page, PolicyRow,
+            RunningTask, Save, Sealed, SealedRow, Store, Stored, TokenRow, UserChange, UserRow,
             VersionInfo, sql,
         };
 
@@ -169,8 +169,8 @@ macro_rules! sql_store {
             })
         }
 
-        fn channel_row(row: &$row) -> Result<ChannelRow, StoreError> {
-            Ok(ChannelRow {
+        fn sealed_row(row: &$row) -> Result<SealedRow, StoreError> {
+            Ok(SealedRow {
                 id: row.try_get("id")?,
                 name: row.try_get("name")?,
                 kind: row.try_get("kind")?,
@@ -179,6 +179,13 @@ macro_rules! sql_store {
                 created_at_ms: row.try_get("created_at_ms")?,
                 updated_at_ms: row.try_get("updated_at_ms")?,
             })
+        }
+
+        fn sealed_sql(table: Sealed) -> &'static sql::SealedSql {
+            match table {
+                Sealed::Channels => &sql::CHANNELS,
+                Sealed::Datasources => &sql::DATASOURCES,
+            }
         }
 
         fn delivery_row(row: &$row) -> Result<DeliveryRow, StoreError> {
@@ -1193,8 +1200,8 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn create_channel(&self, c: &ChannelRow) -> Result<i64, StoreError> {
-                let row = sqlx::query(sql::CREATE_CHANNEL)
+            async fn create_sealed(&self, table: Sealed, c: &SealedRow) -> Result<i64, StoreError> {
+                let row = sqlx::query(sealed_sql(table).create)
                     .bind(&c.name)
                     .bind(&c.kind)
                     .bind(&c.settings)
@@ -1202,12 +1209,12 @@ macro_rules! sql_store {
                     .bind(c.created_at_ms)
                     .fetch_one(&self.pool)
                     .await
-                    .map_err(|e| super::name_taken(e, "channel", &c.name))?;
+                    .map_err(|e| super::name_taken(e, table.what(), &c.name))?;
                 Ok(row.try_get("id")?)
             }
 
-            async fn update_channel(&self, c: &ChannelRow) -> Result<(), StoreError> {
-                let done = sqlx::query(sql::UPDATE_CHANNEL)
+            async fn update_sealed(&self, table: Sealed, c: &SealedRow) -> Result<(), StoreError> {
+                let done = sqlx::query(sealed_sql(table).update)
                     .bind(c.id)
                     .bind(&c.name)
                     .bind(&c.settings)
@@ -1215,15 +1222,15 @@ macro_rules! sql_store {
                     .bind(c.updated_at_ms)
                     .execute(&self.pool)
                     .await
-                    .map_err(|e| super::name_taken(e, "channel", &c.name))?;
+                    .map_err(|e| super::name_taken(e, table.what(), &c.name))?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
                 Ok(())
             }
 
-            async fn delete_channel(&self, id: i64) -> Result<(), StoreError> {
-                let done = sqlx::query(sql::DELETE_CHANNEL)
+            async fn delete_sealed(&self, table: Sealed, id: i64) -> Result<(), StoreError> {
+                let done = sqlx::query(sealed_sql(table).delete)
                     .bind(id)
                     .execute(&self.pool)
                     .await?;
@@ -1233,19 +1240,23 @@ macro_rules! sql_store {
                 Ok(())
             }
 
-            async fn list_channels(&self) -> Result<Vec<ChannelRow>, StoreError> {
-                let rows = sqlx::query(sql::LIST_CHANNELS)
+            async fn list_sealed(&self, table: Sealed) -> Result<Vec<SealedRow>, StoreError> {
+                let rows = sqlx::query(sealed_sql(table).list)
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter().map(channel_row).collect()
+                rows.iter().map(sealed_row).collect()
             }
 
-            async fn get_channel(&self, id: i64) -> Result<Option<ChannelRow>, StoreError> {
-                let row = sqlx::query(sql::GET_CHANNEL)
+            async fn get_sealed(
+                &self,
+                table: Sealed,
+                id: i64,
+            ) -> Result<Option<SealedRow>, StoreError> {
+                let row = sqlx::query(sealed_sql(table).get)
                     .bind(id)
                     .fetch_optional(&self.pool)
                     .await?;
-                row.as_ref().map(channel_row).transpose()
+                row.as_ref().map(sealed_row).transpose()
             }
 
             async fn append_delivery(&self, d: &DeliveryRow) -> Result<(), StoreError> {
@@ -1388,6 +1399,47 @@ macro_rules! sql_store {
                         })
                     })
                     .collect()
+            }
+
+            async fn instance_time(&self, id: i64) -> Result<i64, StoreError> {
+                let row = sqlx::query(sql::INSTANCE_TIME)
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                Ok(row.try_get("t")?)
+            }
+
+            async fn period_runs(
+                &self,
+                workflow: &str,
+                from_ms: i64,
+                to_ms: i64,
+            ) -> Result<Option<Vec<super::PeriodRun>>, StoreError> {
+                let Some(id) = sqlx::query(sql::WORKFLOW_ID_BY_NAME)
+                    .bind(workflow)
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let id: i64 = id.try_get("id")?;
+                let rows = sqlx::query(sql::PERIOD_RUNS)
+                    .bind(id)
+                    .bind(from_ms)
+                    .bind(to_ms)
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(super::PeriodRun {
+                            id: row.try_get("id")?,
+                            status: row.try_get("status")?,
+                            time_ms: row.try_get("t")?,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()
+                    .map(Some)
             }
 
             async fn list_audit(

@@ -14,6 +14,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use super::plan::{Plan, PlanKind};
 use crate::workflow::action::{FieldKind, FieldSpec, GLOBAL};
+use crate::workflow::tasks;
 use crate::workflow::{
     Action, Fields, FsOp, Issue, NodeKind, Property, SchemaVersion, Value, Workflow,
     validate_and_plan,
@@ -87,7 +88,26 @@ fn added_notes(wf: &Workflow, plan: &Plan) -> Vec<String> {
         }
     }
     notes.extend(plan.ordering_warnings().into_iter().map(|i| i.message));
+    notes.extend(task_exports(wf).map(|(_, t)| t.note));
     notes
+}
+
+/// The Sluice tasks of a workflow with their translations, in node order.
+fn task_exports(wf: &Workflow) -> impl Iterator<Item = (&str, tasks::Exported)> {
+    wf.nodes.iter().filter_map(|n| match &n.kind {
+        NodeKind::Action(a) => tasks::export(&n.name, a).map(|t| (n.name.as_str(), t)),
+        _ => None,
+    })
+}
+
+/// The files an app needs beside workflow.xml and job.properties: Python tasks' scripts,
+/// and `dependencies.xml` for Dependent tasks. Paths are relative to the app directory.
+pub fn extra_files(wf: &Workflow) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = task_exports(wf).flat_map(|(_, t)| t.files).collect();
+    if let Some(xml) = tasks::dependencies_xml(wf) {
+        files.push(("dependencies.xml".to_owned(), xml));
+    }
+    files
 }
 
 /// Writes the plan of a workflow known to be valid.
@@ -261,6 +281,9 @@ fn write_action(
     error: &str,
     version: SchemaVersion,
 ) -> XmlResult {
+    // A Sluice task is written as the Oozie action it translates to.
+    let translated = tasks::export(name, action);
+    let action = translated.as_ref().map_or(action, |t| &t.action);
     let mut element = w.create_element("action").with_attribute(("name", name));
     for (attr, value) in [
         ("cred", &action.cred),
@@ -312,7 +335,7 @@ fn fields(w: &mut W, specs: &[FieldSpec], values: &Fields, resource_manager: boo
         };
         let element = spec.element(resource_manager);
         match (spec.kind, value) {
-            (FieldKind::Text, Value::Text(t)) => text_element(w, element, t)?,
+            (FieldKind::Text | FieldKind::Code, Value::Text(t)) => text_element(w, element, t)?,
             (FieldKind::Texts, Value::Texts(ts)) => {
                 for t in ts {
                     text_element(w, element, t)?;

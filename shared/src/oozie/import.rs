@@ -198,6 +198,9 @@ pub fn from_workflow_xml(input: &str) -> Result<Imported, ImportError> {
             w.message
         ));
     }
+    // SQL and Dependent tasks carry everything in their markers; a Python task needs its
+    // script file, which only an app's other files can give (see `tasks::restore_all`).
+    notes.extend(crate::workflow::tasks::restore_all(&mut wf, None));
     layout::layout(&mut wf, &layout::LayoutOptions::default());
     Ok(Imported {
         workflow: wf,
@@ -297,7 +300,7 @@ fn read_action(node: &Element, workflow_ns: Option<&str>) -> (Action, Option<Str
                     .is_some_and(|n| n.starts_with("uri:oozie:sla:"))
         })
         .map(Element::fragment);
-    let spec = action::spec(&body.name)
+    let spec = action::oozie_spec(&body.name)
         .filter(|s| s.reads_namespace(body.namespace.as_deref(), workflow_ns));
     let note = match spec.map(|s| read_fields(body, s.fields)) {
         Some(Ok(fields)) => {
@@ -337,7 +340,7 @@ fn read_fields(el: &Element, specs: &[FieldSpec]) -> Result<Fields, String> {
             })
             .ok_or_else(|| format!("<{}> is not a field Sluice knows here", child.name))?;
         let value = match spec.kind {
-            FieldKind::Text => {
+            FieldKind::Text | FieldKind::Code => {
                 if child.elements().next().is_some() {
                     return Err(format!("<{}> holds elements, not text", child.name));
                 }

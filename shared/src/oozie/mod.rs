@@ -15,7 +15,7 @@ pub mod plan;
 pub mod validate;
 
 pub use export::{
-    ExportError, export_with_notes, job_properties_text, to_job_properties, to_workflow_xml,
-    to_workflow_xml_as,
+    ExportError, export_with_notes, extra_files, job_properties_text, to_job_properties,
+    to_workflow_xml, to_workflow_xml_as,
 };
 pub use import::{ImportError, Imported, from_workflow_xml, parse_job_properties};

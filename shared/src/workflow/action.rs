@@ -238,6 +238,9 @@ pub enum FieldKind {
     FsOps,
     /// A nested element with fields of its own: `<streaming>`, `<pipes>`, `<launcher>`.
     Group(&'static [FieldSpec]),
+    /// Text that is a program (a Python script, an SQL statement): edited as code, many
+    /// lines, and written like [`FieldKind::Text`] where it reaches XML.
+    Code,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,6 +293,10 @@ pub struct ActionSpec {
     /// At most one of these may be set (`java-opts` or `java-opt`).
     pub at_most_one: &'static [&'static str],
     pub cluster: Cluster,
+    /// `None` for Oozie's own action types. A Sluice task type (Python, SQL, Dependent)
+    /// has no element of its own: it names the Oozie action it is exported as, and
+    /// [`super::tasks`] translates it, so no XML Oozie would reject is ever written.
+    pub exported_as: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -375,7 +382,7 @@ const fn v1(key: &'static str, kind: FieldKind) -> FieldSpec {
     }
 }
 
-use FieldKind::{Config, Flag, FsOps, Group, Prepare, Text, Texts};
+use FieldKind::{Code, Config, Flag, FsOps, Group, Prepare, Text, Texts};
 
 /// `<launcher>` (workflow 1.0).
 pub const LAUNCHER: &[FieldSpec] = &[
@@ -604,6 +611,7 @@ const fn core(
         one_of: &[],
         at_most_one: &[],
         cluster,
+        exported_as: None,
     }
 }
 
@@ -626,8 +634,51 @@ const fn ext(
         one_of: &[],
         at_most_one: &[],
         cluster,
+        exported_as: None,
     }
 }
+
+/// A Sluice task type: run by Sluice, exported as the Oozie action named.
+const fn sluice(
+    id: &'static str,
+    label: &'static str,
+    exported_as: &'static str,
+    fields: &'static [FieldSpec],
+    cluster: Cluster,
+) -> ActionSpec {
+    ActionSpec {
+        exported_as: Some(exported_as),
+        ..core(id, label, fields, cluster)
+    }
+}
+
+/// Python: a script run by the server's interpreter; a shell action running the script
+/// file shipped beside workflow.xml in Oozie, hence the cluster fields of a shell action.
+const PYTHON: &[FieldSpec] = &[
+    req("script", Code),
+    f("argument", Texts),
+    f("env-var", Texts),
+    f("file", Texts),
+    f("capture-output", Flag),
+];
+
+/// SQL: a statement against a datasource configured in Sluice; a hive2 action in Oozie.
+const SQL: &[FieldSpec] = &[
+    req("datasource", Text),
+    req("statement", Code),
+    f("max-rows", Text),
+];
+
+/// Dependent: waits for another workflow's instance of a period to succeed; in Oozie that
+/// wait belongs to the coordinator (a dataset on the upstream's success flag).
+const DEPENDENT: &[FieldSpec] = &[
+    req("workflow", Text),
+    f("period", Text),
+    f("offset", Text),
+    f("zone", Text),
+    req("timeout", Text),
+    f("interval", Text),
+];
 
 /// Every action type Sluice models, in the order the palette shows them.
 pub const ACTIONS: &[ActionSpec] = &[
@@ -711,7 +762,15 @@ pub const ACTIONS: &[ActionSpec] = &[
         )
     },
     ext("git", "Git", ("1.0", "1.0", &["1.0"]), GIT, Cluster::Both),
+    sluice("python", "Python", "shell", PYTHON, Cluster::Both),
+    sluice("sql", "SQL", "hive2", SQL, Cluster::Both),
+    sluice("dependent", "Dependent", "fs", DEPENDENT, Cluster::None),
 ];
+
+/// The spec of an Oozie action element (never a Sluice task type, which has no element).
+pub fn oozie_spec(element: &str) -> Option<&'static ActionSpec> {
+    spec(element).filter(|s| s.exported_as.is_none())
+}
 
 /// The spec of an action type, if Sluice models it.
 pub fn spec(id: &str) -> Option<&'static ActionSpec> {
@@ -776,23 +835,27 @@ impl Action {
         }
     }
 
-    /// A one-line summary for the canvas: the command, script or path that says what the
-    /// action does.
+    /// A one-line summary for the canvas: the command, script, statement or path that says
+    /// what the action does (its first line that is not blank).
     pub fn summary(&self) -> Option<&str> {
-        const KEYS: [&str; 11] = [
+        const KEYS: [&str; 13] = [
             "exec",
             "script",
             "query",
+            "statement",
             "main-class",
             "jar",
             "app-path",
             "command",
             "subject",
             "git-uri",
+            "workflow",
             "config-class",
             "name-node",
         ];
-        KEYS.iter().find_map(|k| self.fields.text(k))
+        KEYS.iter()
+            .find_map(|k| self.fields.text(k))
+            .and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()))
     }
 }
 
@@ -800,6 +863,9 @@ impl Action {
 pub fn check_fields(spec: &ActionSpec, fields: &Fields, version: SchemaVersion) -> Vec<String> {
     let mut problems = Vec::new();
     check_spec_fields(spec.fields, fields, version, spec.label, &mut problems);
+    if spec.exported_as.is_some() {
+        problems.extend(super::tasks::check(spec.id, fields));
+    }
     if !spec.one_of.is_empty() {
         let set = spec
             .one_of
@@ -899,7 +965,7 @@ fn check_spec_fields(
         }
         let fits = matches!(
             (spec.kind, value),
-            (FieldKind::Text, Value::Text(_))
+            (FieldKind::Text | FieldKind::Code, Value::Text(_))
                 | (FieldKind::Texts, Value::Texts(_))
                 | (FieldKind::Flag, Value::Flag(_))
                 | (FieldKind::Config, Value::Properties(_))
@@ -923,7 +989,7 @@ mod tests {
         let mut ids: Vec<_> = ACTIONS.iter().map(|s| s.id).collect();
         crate::order::sort(&mut ids);
         ids.dedup();
-        assert_eq!(ids.len(), 14);
+        assert_eq!(ids.len(), 17);
         for s in ACTIONS {
             let mut keys: Vec<_> = s.fields.iter().map(|f| f.key).collect();
             crate::order::sort(&mut keys);

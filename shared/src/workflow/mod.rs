@@ -13,6 +13,7 @@ pub mod action;
 mod de;
 pub mod diff;
 pub mod layout;
+pub mod tasks;
 mod validate;
 
 pub use action::{Action, ActionSpec, Fields, FsOp, Property, SchemaVersion, Value};
