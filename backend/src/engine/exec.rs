@@ -191,10 +191,11 @@ pub fn start(task: Task, at: &Attempt, config: &ExecConfig) -> Started {
                 return Started::Failed(failed);
             }
             // The script is a file of the working directory, as the exported app ships it.
-            let file = config
-                .instance_dir(at.instance)
-                .join(shared::workflow::tasks::script_file(&at.node));
-            if let Err(e) = std::fs::write(&file, script) {
+            let dir = config.instance_dir(at.instance);
+            let file = dir.join(shared::workflow::tasks::script_file(&at.node));
+            if let Err(e) =
+                std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&file, script))
+            {
                 return Started::Failed(Outcome::failed(
                     "SPAWN",
                     format!("cannot write the script {}: {e}", file.display()),
