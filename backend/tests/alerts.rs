@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use backend::alert::secret::SecretKey;
 use backend::alert::webhook::{SIGNATURE_HEADER, TIMESTAMP_HEADER, signature};
-use backend::store::{SqliteStore, Store};
+use backend::store::{Sealed, SqliteStore, Store};
 use backend::{AlertSetup, AppState, app};
 use common::{send, send_json};
 use serde_json::{Value, json};

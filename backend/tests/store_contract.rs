@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use backend::store::{
     AuditRecord, CoordActionRow, CoordJobQuery, CoordJobRow, DeliveryRow, GroupRow, InstanceQuery,
     InstanceRow, Kind, ListQuery, NewUserRow, NodeRow, PgStore, PolicyRow, RunningTask, Save,
-    SealedRow, SqliteStore, Store, StoreError, UserChange,
+    Sealed, SealedRow, SqliteStore, Store, StoreError, UserChange,
 };
 use shared::api::Role;
 use shared::coord::Coordinator;
@@ -722,6 +722,17 @@ async fn alert_channels_keep_their_sealed_secret_and_their_delivery_log() {
             store.delete_sealed(Sealed::Channels, ops).await,
             Err(StoreError::NotFound)
         ));
+
+        // Datasources are a table of their own: the same names do not clash.
+        let ds = store
+            .create_sealed(Sealed::Datasources, &channel("dev", Some("v1.pw")))
+            .await
+            .unwrap();
+        let listed = store.list_sealed(Sealed::Datasources).await.unwrap();
+        assert_eq!(listed.len(), 1, "{kind}");
+        assert_eq!(listed[0].id, ds);
+        assert_eq!(listed[0].secret.as_deref(), Some("v1.pw"));
+        assert_eq!(store.list_sealed(Sealed::Channels).await.unwrap().len(), 1);
     })
     .await;
 }

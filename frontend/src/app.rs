@@ -14,8 +14,8 @@ use shared::api::SessionInfo;
 use crate::api;
 use crate::i18n::t;
 use crate::pages::{
-    AlertsPage, ChangePassword, CoordJobPage, Editor, InstancePage, Login, NotFound, Runs,
-    WorkflowList,
+    AlertsPage, ChangePassword, CoordJobPage, DatasourcesPage, Editor, InstancePage, Login,
+    NotFound, Runs, WorkflowList,
 };
 
 #[component]
@@ -57,6 +57,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/instances/:id") view=|| ops(OpsPage::Instance)/>
                         <Route path=path!("/coordinator-jobs/:id") view=|| ops(OpsPage::CoordJob)/>
                         <Route path=path!("/alerts") view=|| ops(OpsPage::Alerts)/>
+                        <Route path=path!("/datasources") view=|| ops(OpsPage::Datasources)/>
                     </Routes>
                 </Show>
                 {move || match (checked.get(), signed_in.get(), must_change.get()) {
@@ -87,6 +88,7 @@ enum OpsPage {
     Instance,
     CoordJob,
     Alerts,
+    Datasources,
 }
 
 // The pages about runs share most of their code (tables, forms, the live updates), so they
@@ -103,5 +105,6 @@ fn ops_page(page: OpsPage) -> AnyView {
         OpsPage::Instance => view! { <InstancePage/> }.into_any(),
         OpsPage::CoordJob => view! { <CoordJobPage/> }.into_any(),
         OpsPage::Alerts => view! { <AlertsPage/> }.into_any(),
+        OpsPage::Datasources => view! { <DatasourcesPage/> }.into_any(),
     }
 }

@@ -98,7 +98,7 @@ async fn waiting(
             at_minute(from),
             at_minute(to),
             dep.period.id(),
-            dep.zone.id(),
+            dep.zone,
             dep.offset,
             dep.timeout_min,
             dep.interval_s

@@ -8,6 +8,7 @@
 //! 401 answer clears (so the app shows the login page instead of a broken one).
 
 pub mod alerts;
+pub mod datasources;
 mod ops;
 
 pub use ops::*;

@@ -348,11 +348,60 @@ fn action_form(state: EditorState, name: &str, action: &Action) -> AnyView {
         node: name.to_owned(),
         group: None,
     };
+    let hint =
+        task_hint(spec.id).map(|h| view! { <p class="hint" data-testid="task-hint">{h}</p> });
     view! {
+        {hint}
         {field_inputs(state, target, spec.fields, &action.fields)}
         {attrs}
     }
     .into_any()
+}
+
+/// What a Sluice task does here and what Oozie gets instead.
+fn task_hint(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "python" => t(
+            "Runs the script with the server's Python; printed name=value lines become wf:actionData with capture output. The script is not EL. Oozie gets a shell action and the script as <node>.py.",
+        ),
+        "sql" => t(
+            "Runs the statement (EL resolved) against a datasource an admin set up; the last SELECT's row count and first rows become wf:actionData. Oozie gets a hive2 action whose JDBC URL you must set.",
+        ),
+        "dependent" => t(
+            "Waits until the named workflow has a SUCCEEDED run for the same period (or offset periods back), looking every interval seconds, failing after timeout minutes. In Oozie the wait belongs to the coordinator: see dependencies.xml in the export.",
+        ),
+        _ => return None,
+    })
+}
+
+fn period_label(p: shared::workflow::tasks::Period) -> &'static str {
+    use shared::workflow::tasks::Period;
+    match p {
+        Period::Hour => t("the same hour"),
+        Period::Day => t("the same day"),
+        Period::Week => t("the same week (Monday to Monday)"),
+        Period::Month => t("the same month"),
+    }
+}
+
+/// Names for a field's suggestions: datasources for a SQL task, workflows for a
+/// Dependent one. Read once per form; a name not listed may still be typed.
+fn suggestions(key: &'static str) -> RwSignal<Vec<String>> {
+    let names = RwSignal::new(Vec::new());
+    leptos::task::spawn_local(async move {
+        let found: Vec<String> = match key {
+            "datasource" => crate::api::datasources::list()
+                .await
+                .map(|l| l.into_iter().map(|d| d.name).collect())
+                .unwrap_or_default(),
+            _ => crate::api::list_workflows(String::new(), 0, 500)
+                .await
+                .map(|p| p.items.into_iter().map(|w| w.name).collect())
+                .unwrap_or_default(),
+        };
+        names.set(found);
+    });
+    names
 }
 
 /// Retry and credentials: attributes of the `<action>` element.
@@ -433,6 +482,57 @@ fn field_input(
     };
     let label = label_of(spec);
     match spec.kind {
+        FieldKind::Code => {
+            let current = values.text(key).unwrap_or_default().to_owned();
+            let set = move |ev| {
+                let v = event_target_value(&ev);
+                let value = if v.is_empty() {
+                    Value::Texts(Vec::new())
+                } else {
+                    Value::Text(v)
+                };
+                target.write(state, key, value);
+            };
+            view! {
+                <label for=id.clone()>{label}</label>
+                <textarea id=id.clone() data-testid=id class="code" spellcheck="false"
+                    prop:value=current on:input=set></textarea>
+            }
+            .into_any()
+        }
+        FieldKind::Text if key == "period" => {
+            let current = values.text(key).unwrap_or("day").to_owned();
+            let set = move |ev| target.write(state, key, Value::Text(event_target_value(&ev)));
+            view! {
+                <label for=id.clone()>{label}</label>
+                <select id=id.clone() data-testid=id prop:value=current on:change=set>
+                    {shared::workflow::tasks::Period::ALL.map(|p| view! { <option value=p.id()>{period_label(p)}</option> }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        FieldKind::Text if matches!(key, "datasource" | "workflow") => {
+            let current = values.text(key).unwrap_or_default().to_owned();
+            let names = suggestions(key);
+            let list = format!("{id}-names");
+            let set = move |ev| {
+                let v = event_target_value(&ev);
+                let value = if v.trim().is_empty() {
+                    Value::Texts(Vec::new())
+                } else {
+                    Value::Text(v.trim().to_owned())
+                };
+                target.write(state, key, value);
+            };
+            view! {
+                <label for=id.clone()>{label}</label>
+                <input id=id.clone() data-testid=id list=list.clone() prop:value=current on:input=set autocomplete="off"/>
+                <datalist id=list>
+                    {move || names.get().into_iter().map(|n| view! { <option value=n/> }).collect_view()}
+                </datalist>
+            }
+            .into_any()
+        }
         FieldKind::Text => {
             let current = values.text(key).unwrap_or_default().to_owned();
             let empty = RwSignal::new(current.trim().is_empty());

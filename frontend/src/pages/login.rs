@@ -123,6 +123,7 @@ pub fn UserMenu() -> impl IntoView {
     view! {
         {move || user.with(|u| u.as_ref().is_some_and(|u| u.role >= Role::Admin)).then(|| view! {
             <a href="/alerts" data-testid="nav-alerts">{t("Alerts")}</a>
+            <a href="/datasources" data-testid="nav-datasources">{t("Datasources")}</a>
         })}
         {move || user.get().map(|u| view! {
             <span class="user" data-testid="user-name" title=format!("Signed in as {} ({})", u.name, u.role)>

@@ -2,6 +2,7 @@
 
 pub(crate) mod alerts;
 mod coord_job;
+mod datasources;
 mod editor;
 mod import;
 mod instance;
@@ -15,6 +16,7 @@ mod workflow_list;
 
 pub use alerts::AlertsPage;
 pub use coord_job::CoordJobPage;
+pub use datasources::DatasourcesPage;
 pub use editor::Editor;
 pub use instance::InstancePage;
 pub use login::{ChangePassword, Login, UserMenu};

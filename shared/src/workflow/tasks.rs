@@ -134,7 +134,9 @@ pub struct Dependency {
     pub period: Period,
     /// Periods from the instance's own: 0 is the same, -1 the one before.
     pub offset: i32,
-    pub zone: Zone,
+    /// The zone's ID, checked where the zone rules are compiled in (the server): the
+    /// browser's designer would otherwise carry the zone parser for this one field.
+    pub zone: String,
     /// How long to wait, in minutes, before the task fails.
     pub timeout_min: u32,
     /// Between two looks at the upstream, in seconds.
@@ -173,31 +175,14 @@ impl Dependency {
                     0
                 }),
         };
-        let zone = match text("zone") {
-            None => Zone::UTC,
-            Some(z) => match Zone::parse(z) {
-                Ok(zone) => zone,
-                // The browser may not have loaded the region table yet; the server has.
-                Err(_) if !Zone::regions_known() => Zone::UTC,
-                Err(e) => {
-                    problems.push(e.to_string());
-                    Zone::UTC
-                }
-            },
-        };
+        let zone = text("zone").unwrap_or("UTC").to_owned();
+        #[cfg(feature = "tzdb")]
+        if let Err(e) = Zone::parse(&zone) {
+            problems.push(e.to_string());
+        }
         let minutes =
-            |key: &str, max: u32, default: u32, what: &str, problems: &mut Vec<String>| match text(
-                key,
-            ) {
-                None => default,
-                Some(t) => t
-                    .parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=max).contains(n))
-                    .unwrap_or_else(|| {
-                        problems.push(format!("{key} must be {what} from 1 to {max}, not '{t}'"));
-                        default
-                    }),
+            |key: &str, max: u32, default: u32, what: &str, problems: &mut Vec<String>| {
+                whole(text(key), key, max, default, what, problems)
             };
         let timeout_min = minutes(
             "timeout",
@@ -230,10 +215,11 @@ impl Dependency {
     /// The upstream's period for an instance whose time (nominal, else creation) is
     /// `reference`: `[start, end)`.
     pub fn window(&self, reference: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let zone = Zone::parse(&self.zone).ok()?;
         let unit = self.period.unit();
-        let own = self.period.start(reference, &self.zone);
-        let start = calendar::add(own, &self.zone, unit, i64::from(self.offset))?;
-        let end = calendar::add(start, &self.zone, unit, 1)?;
+        let own = self.period.start(reference, &zone);
+        let start = calendar::add(own, &zone, unit, i64::from(self.offset))?;
+        let end = calendar::add(start, &zone, unit, 1)?;
         Some((start, end))
     }
 
@@ -241,6 +227,28 @@ impl Dependency {
     /// period, shared by every task waiting on the same.
     pub fn dataset_name(&self) -> String {
         format!("{}_{}_succeeded", ident(&self.workflow), self.period.id())
+    }
+}
+
+/// A whole number from 1 to `max` (`default` when absent), or a problem saying so.
+fn whole(
+    text: Option<&str>,
+    key: &str,
+    max: u32,
+    default: u32,
+    what: &str,
+    problems: &mut Vec<String>,
+) -> u32 {
+    match text {
+        None => default,
+        Some(t) => t
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .unwrap_or_else(|| {
+                problems.push(format!("{key} must be {what} from 1 to {max}, not '{t}'"));
+                default
+            }),
     }
 }
 
@@ -314,8 +322,7 @@ pub fn export(node: &str, action: &Action) -> Option<Exported> {
     };
     let mut config = vec![marker(spec.id)];
     let mut files = Vec::new();
-    let note;
-    match spec.id {
+    let note = match spec.id {
         "python" => {
             let script = script_file(node);
             let mut args = vec![script.clone()];
@@ -334,9 +341,9 @@ pub fn export(node: &str, action: &Action) -> Option<Exported> {
                 script.clone(),
                 f.text("script").unwrap_or_default().to_owned(),
             ));
-            note = format!(
+            format!(
                 "'{node}' (Python) is a shell action running `{EXPORT_INTERPRETER} {script}`; the script is {script} in the app directory, so {EXPORT_INTERPRETER} must be on the cluster's nodes."
-            );
+            )
         }
         "sql" => {
             let datasource = f.text("datasource").unwrap_or_default().trim().to_owned();
@@ -351,9 +358,9 @@ pub fn export(node: &str, action: &Action) -> Option<Exported> {
             if let Some(rows) = f.text("max-rows") {
                 config.push(prop("sluice.sql.max-rows", rows.trim()));
             }
-            note = format!(
+            format!(
                 "'{node}' (SQL) is a hive2 action: set the job property {url} to the HiveServer2 JDBC URL (jdbc:hive2://host:10000/db) before submitting. Sluice's datasource '{datasource}' is not exported, and Oozie refuses the job until {url} is set."
-            );
+            )
         }
         "dependent" => {
             let dep = Dependency::from_fields(f).ok()?;
@@ -364,16 +371,16 @@ pub fn export(node: &str, action: &Action) -> Option<Exported> {
                     config.push(prop(&format!("sluice.dependent.{key}"), v.trim()));
                 }
             }
-            note = format!(
+            format!(
                 "'{node}' (Dependent) cannot wait inside an Oozie workflow: it is an fs action that does nothing, and the wait is dataset {} in dependencies.xml. Include that file in the coordinator's <datasets> and add <data-in name=\"{node}\" dataset=\"{}\"><instance>${{coord:current({})}}</instance></data-in>; the upstream workflow '{}' must create the _SUCCESS flag of its period's directory when it succeeds.",
                 dep.dataset_name(),
                 dep.dataset_name(),
                 dep.offset,
                 dep.workflow
-            );
+            )
         }
         _ => return None,
-    }
+    };
     out.fields.set("configuration", Value::Properties(config));
     Some(Exported {
         action: out,
@@ -414,8 +421,8 @@ pub fn dependencies_xml(wf: &Workflow) -> Option<String> {
                     let first = chrono::NaiveDate::from_ymd_opt(2000, 1, first_day)
                         .expect("a real date")
                         .and_time(chrono::NaiveTime::MIN);
-                    let initial = dep
-                        .zone
+                    let zone = Zone::parse(&dep.zone).unwrap_or(Zone::UTC);
+                    let initial = zone
                         .resolve_wall(first)
                         .format("%Y-%m-%dT%H:%MZ")
                         .to_string();
@@ -427,7 +434,7 @@ pub fn dependencies_xml(wf: &Workflow) -> Option<String> {
                         .with_attribute(("name", dep.dataset_name().as_str()))
                         .with_attribute(("frequency", frequency))
                         .with_attribute(("initial-instance", initial.as_str()))
-                        .with_attribute(("timezone", dep.zone.id().as_str()))
+                        .with_attribute(("timezone", zone.id().as_str()))
                         .write_inner_content(|w| {
                             w.create_element("uri-template")
                                 .write_text_content(BytesText::new(&uri))?;
@@ -446,9 +453,12 @@ pub fn dependencies_xml(wf: &Workflow) -> Option<String> {
     Some(xml)
 }
 
+/// A file of an app by its path in the app, when it is at hand.
+pub type AppFile<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// The Sluice task an exported action was, if it carries the marker; `file` gives a
 /// file of the app by its path (a Python task's script), `None` when it is not at hand.
-pub fn restore(action: &Action, file: Option<&dyn Fn(&str) -> Option<String>>) -> Option<Action> {
+pub fn restore(action: &Action, file: Option<AppFile<'_>>) -> Option<Action> {
     let config = action.fields.properties("configuration");
     let get = |name: &str| {
         config
@@ -508,10 +518,7 @@ pub fn restore(action: &Action, file: Option<&dyn Fn(&str) -> Option<String>>) -
 
 /// Gives back every Sluice task of an imported workflow that carries the marker. Python
 /// tasks need their script: without `file` they stay shell actions, untouched.
-pub fn restore_all(
-    wf: &mut Workflow,
-    file: Option<&dyn Fn(&str) -> Option<String>>,
-) -> Vec<String> {
+pub fn restore_all(wf: &mut Workflow, file: Option<AppFile<'_>>) -> Vec<String> {
     let mut notes = Vec::new();
     for node in &mut wf.nodes {
         if let NodeKind::Action(a) = &mut node.kind
