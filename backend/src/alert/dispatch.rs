@@ -42,11 +42,6 @@ pub struct Config {
     pub poll: Duration,
 }
 
-/// The owner a channel's sealed secret is bound to.
-pub fn secret_owner(channel_id: i64) -> String {
-    format!("channel:{channel_id}:secret")
-}
-
 /// The policy target of a workflow or a coordinator.
 pub fn target(kind: Kind, id: i64) -> String {
     format!("{}:{id}", kind.noun())
@@ -56,14 +51,9 @@ pub fn target(kind: Kind, id: i64) -> String {
 pub fn open_channel(row: &crate::store::SealedRow, secrets: &SecretKey) -> Result<Channel, String> {
     let settings = serde_json::from_str(&row.settings)
         .map_err(|e| format!("the channel's stored settings: {e}"))?;
-    let secret = match row.secret.as_deref() {
-        None | Some("") => None,
-        Some(sealed) => Some(
-            secrets
-                .open(sealed, &secret_owner(row.id))
-                .map_err(|e| e.to_string())?,
-        ),
-    };
+    let secret = secrets
+        .open_record(Sealed::Channels, row)
+        .map_err(|e| e.to_string())?;
     Ok(Channel {
         id: row.id,
         name: row.name.clone(),

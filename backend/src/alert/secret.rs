@@ -1,4 +1,4 @@
-//! Channel credentials sealed at rest with ChaCha20-Poly1305 (RustCrypto's audited AEAD),
+//! Channel credentials and datasource passwords sealed at rest with ChaCha20-Poly1305 (RustCrypto's audited AEAD),
 //! under a 256-bit key that never enters the database: a stolen database, or a backup of
 //! it, does not give away the SMTP password or a webhook's signing key.
 //!
@@ -7,7 +7,7 @@
 //! `SLUICE_SECRET_KEY`); a value sealed under another key is refused with a message that
 //! says so, never decrypted into garbage.
 //!
-//! Each value is sealed with the name of what it belongs to (`channel:7:password`) as
+//! Each value is sealed with the name of what it belongs to (`channel:7:secret`) as
 //! associated data, so a sealed value copied onto another row does not open there.
 
 use std::io::Write;
@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+
+use crate::store::{Sealed, SealedRow};
 
 /// What a sealed value starts with: the scheme, so it can change without guessing.
 const PREFIX: &str = "v1.";
@@ -37,6 +39,11 @@ pub enum SecretError {
 }
 
 pub struct SecretKey(ChaCha20Poly1305);
+
+/// What a record's secret is sealed to: `channel:7:secret`, `datasource:3:secret`.
+pub fn record_owner(table: Sealed, id: i64) -> String {
+    format!("{}:{id}:secret", table.what())
+}
 
 impl std::fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,6 +118,25 @@ impl SecretKey {
             crate::hex::encode(&nonce),
             crate::hex::encode(&sealed)
         )
+    }
+
+    /// A stored record's secret (a channel's credentials, a datasource's password), opened;
+    /// `None` when it has none. Each record's secret is sealed to its table and id, so a
+    /// value copied to another record does not open there.
+    pub fn open_record(
+        &self,
+        table: Sealed,
+        row: &SealedRow,
+    ) -> Result<Option<String>, SecretError> {
+        match row.secret.as_deref() {
+            None | Some("") => Ok(None),
+            Some(sealed) => self.open(sealed, &record_owner(table, row.id)).map(Some),
+        }
+    }
+
+    /// `plain` sealed as record `id` of `table` keeps it.
+    pub fn seal_record(&self, table: Sealed, id: i64, plain: &str) -> String {
+        self.seal(plain, &record_owner(table, id))
     }
 
     /// The value `seal` sealed for `owner`.

@@ -224,11 +224,6 @@ fn table(r: &QueryResult) -> String {
     out
 }
 
-/// What a datasource's password is sealed to: it opens for this datasource only.
-pub fn secret_owner(id: i64) -> String {
-    format!("datasource:{id}:secret")
-}
-
 /// The datasource named, with its password opened.
 pub async fn target(store: &dyn Store, secrets: &SecretKey, name: &str) -> Result<Target, String> {
     let rows = store
@@ -245,14 +240,9 @@ pub async fn target(store: &dyn Store, secrets: &SecretKey, name: &str) -> Resul
 pub fn open(row: &SealedRow, secrets: &SecretKey) -> Result<Target, String> {
     let settings: DatasourceSettings = serde_json::from_str(&row.settings)
         .map_err(|e| format!("datasource '{}' has unreadable settings: {e}", row.name))?;
-    let password = match row.secret.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(sealed) => Some(
-            secrets
-                .open(sealed, &secret_owner(row.id))
-                .map_err(|e| format!("datasource '{}': {e}", row.name))?,
-        ),
-    };
+    let password = secrets
+        .open_record(Sealed::Datasources, row)
+        .map_err(|e| format!("datasource '{}': {e}", row.name))?;
     Ok(Target {
         name: row.name.clone(),
         settings,

@@ -9,9 +9,9 @@ use shared::alert::{
     GroupInfo, Policy, TestReport,
 };
 
-use super::{MAX_NAME_LEN, ServiceError, not_found, now_ms, rfc3339};
+use super::{MAX_NAME_LEN, ServiceError, not_found, now_ms, rfc3339, sealed};
 use crate::AppState;
-use crate::alert::dispatch::{self, open_channel, secret_owner};
+use crate::alert::dispatch::{self, open_channel};
 use crate::alert::{Attempt, Retry};
 use crate::store::{GroupRow, Kind, PolicyRow, Sealed, SealedRow};
 
@@ -101,9 +101,8 @@ fn channel_info(row: &SealedRow) -> Result<ChannelInfo, ServiceError> {
     Ok(ChannelInfo {
         id: row.id,
         name: row.name.clone(),
-        settings: serde_json::from_str(&row.settings)
-            .map_err(|e| ServiceError::Internal(format!("channel {}'s settings: {e}", row.id)))?,
-        has_secret: row.secret.as_deref().is_some_and(|s| !s.is_empty()),
+        settings: sealed::settings(Sealed::Channels, row)?,
+        has_secret: sealed::has_secret(row),
         updated_at: rfc3339(row.updated_at_ms),
     })
 }
@@ -113,49 +112,26 @@ pub async fn list_channels(state: &AppState) -> Result<Vec<ChannelInfo>, Service
     rows.iter().map(channel_info).collect()
 }
 
-async fn channel_row(state: &AppState, id: i64) -> Result<SealedRow, ServiceError> {
-    state
-        .store
-        .get_sealed(Sealed::Channels, id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("alert channel {id}")))
-}
-
-/// The secret as stored: sealed, `""` to remove it, `None` to keep the stored one.
-fn sealed(state: &AppState, id: i64, secret: Option<&str>) -> Result<Option<String>, ServiceError> {
-    match secret {
-        None => Ok(None),
-        Some("") => Ok(Some(String::new())),
-        Some(s) if s.len() > MAX_SECRET => Err(ServiceError::BadInput(format!(
-            "a channel's secret is at most {MAX_SECRET} bytes"
-        ))),
-        Some(s) => Ok(Some(state.alerts.secrets.seal(s, &secret_owner(id)))),
-    }
+fn record<'a>(
+    body: &'a ChannelBody,
+    settings: &'a ChannelSettings,
+) -> Result<sealed::Record<'a, ChannelSettings>, ServiceError> {
+    Ok(sealed::Record {
+        name: name_of(&body.name, "channel")?,
+        kind: settings.kind(),
+        settings,
+        secret: body.secret.as_deref(),
+        max_secret: MAX_SECRET,
+    })
 }
 
 pub async fn create_channel(
     state: &AppState,
     body: ChannelBody,
 ) -> Result<ChannelInfo, ServiceError> {
-    let name = name_of(&body.name, "channel")?;
-    let settings = checked(body.settings)?;
-    let now = now_ms();
-    let mut row = SealedRow {
-        id: 0,
-        name,
-        kind: settings.kind().to_owned(),
-        settings: serde_json::to_string(&settings).expect("settings serialize"),
-        secret: None,
-        created_at_ms: now,
-        updated_at_ms: now,
-    };
-    row.id = state.store.create_sealed(Sealed::Channels, &row).await?;
-    // The seal names the channel's id, which exists only now.
-    if let Some(secret) = sealed(state, row.id, body.secret.as_deref())? {
-        row.secret = Some(secret);
-        state.store.update_sealed(Sealed::Channels, &row).await?;
-    }
-    channel_info(&channel_row(state, row.id).await?)
+    let settings = checked(body.settings.clone())?;
+    let made = sealed::create(state, Sealed::Channels, record(&body, &settings)?).await?;
+    channel_info(&made)
 }
 
 pub async fn update_channel(
@@ -163,9 +139,8 @@ pub async fn update_channel(
     id: i64,
     body: ChannelBody,
 ) -> Result<ChannelInfo, ServiceError> {
-    let old = channel_row(state, id).await?;
-    let name = name_of(&body.name, "channel")?;
-    let settings = checked(body.settings)?;
+    let old = sealed::get(state, Sealed::Channels, id).await?;
+    let settings = checked(body.settings.clone())?;
     if settings.kind() != old.kind {
         return Err(ServiceError::BadInput(format!(
             "channel '{}' is a {} channel; make a new channel for {}",
@@ -174,28 +149,13 @@ pub async fn update_channel(
             settings.kind()
         )));
     }
-    let row = SealedRow {
-        name,
-        settings: serde_json::to_string(&settings).expect("settings serialize"),
-        secret: sealed(state, id, body.secret.as_deref())?,
-        updated_at_ms: now_ms(),
-        ..old
-    };
-    state
-        .store
-        .update_sealed(Sealed::Channels, &row)
-        .await
-        .map_err(not_found(format!("alert channel {id}")))?;
-    channel_info(&channel_row(state, id).await?)
+    let changed = sealed::update(state, Sealed::Channels, old, record(&body, &settings)?).await?;
+    channel_info(&changed)
 }
 
 /// Also takes it out of every group that named it.
 pub async fn delete_channel(state: &AppState, id: i64) -> Result<(), ServiceError> {
-    state
-        .store
-        .delete_sealed(Sealed::Channels, id)
-        .await
-        .map_err(not_found(format!("alert channel {id}")))?;
+    sealed::delete(state, Sealed::Channels, id).await?;
     for mut g in state.store.list_groups().await? {
         let ids = group_channels(&g);
         if ids.contains(&id) {
@@ -211,7 +171,7 @@ pub async fn delete_channel(state: &AppState, id: i64) -> Result<(), ServiceErro
 /// Sends a test alert through the channel, once, and answers with what happened; the try
 /// is in the delivery log too.
 pub async fn test_channel(state: &AppState, id: i64, by: &str) -> Result<TestReport, ServiceError> {
-    let row = channel_row(state, id).await?;
+    let row = sealed::get(state, Sealed::Channels, id).await?;
     let alert = Alert {
         kind: AlertKind::Test,
         title: format!("Test of channel '{}'", row.name),
@@ -315,7 +275,7 @@ async fn group_members(state: &AppState, ids: &[i64]) -> Result<String, ServiceE
     let mut kept = Vec::new();
     for id in ids {
         if seen.insert(*id) {
-            channel_row(state, *id)
+            sealed::get(state, Sealed::Channels, *id)
                 .await
                 .map_err(|_| ServiceError::BadInput(format!("there is no alert channel {id}")))?;
             kept.push(*id);

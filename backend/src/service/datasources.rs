@@ -6,7 +6,7 @@ use std::time::Instant;
 use shared::datasource::{DatasourceBody, DatasourceInfo, DatasourceSettings, DatasourceTest};
 use shared::workflow::tasks::check_datasource_name;
 
-use super::{ServiceError, not_found, now_ms, rfc3339};
+use super::{ServiceError, rfc3339, sealed};
 use crate::AppState;
 use crate::engine::sql;
 use crate::store::{Sealed, SealedRow};
@@ -57,10 +57,8 @@ fn info(row: &SealedRow) -> Result<DatasourceInfo, ServiceError> {
     Ok(DatasourceInfo {
         id: row.id,
         name: row.name.clone(),
-        settings: serde_json::from_str(&row.settings).map_err(|e| {
-            ServiceError::Internal(format!("datasource {}'s settings: {e}", row.id))
-        })?,
-        has_password: row.secret.as_deref().is_some_and(|s| !s.is_empty()),
+        settings: sealed::settings(Sealed::Datasources, row)?,
+        has_password: sealed::has_secret(row),
         updated_at: rfc3339(row.updated_at_ms),
     })
 }
@@ -70,65 +68,27 @@ pub async fn list(state: &AppState) -> Result<Vec<DatasourceInfo>, ServiceError>
     rows.iter().map(info).collect()
 }
 
-async fn row(state: &AppState, id: i64) -> Result<SealedRow, ServiceError> {
-    state
-        .store
-        .get_sealed(Sealed::Datasources, id)
-        .await?
-        .ok_or_else(|| ServiceError::NotFound(format!("datasource {id}")))
-}
-
-/// The password as stored: sealed, `""` to remove it, `None` to keep the stored one.
-fn sealed(
-    state: &AppState,
-    id: i64,
-    password: Option<&str>,
-) -> Result<Option<String>, ServiceError> {
-    match password {
-        None => Ok(None),
-        Some("") => Ok(Some(String::new())),
-        Some(p) if p.len() > MAX_FIELD => Err(ServiceError::BadInput(format!(
-            "a password is at most {MAX_FIELD} bytes"
-        ))),
-        Some(p) => Ok(Some(state.alerts.secrets.seal(p, &sql::secret_owner(id)))),
-    }
-}
-
-fn name_of(name: &str) -> Result<String, ServiceError> {
-    let name = name.trim();
+fn record<'a>(
+    body: &'a DatasourceBody,
+    settings: &'a DatasourceSettings,
+) -> Result<sealed::Record<'a, DatasourceSettings>, ServiceError> {
+    let name = body.name.trim();
     check_datasource_name(name).map_err(ServiceError::BadInput)?;
-    Ok(name.to_owned())
+    Ok(sealed::Record {
+        name: name.to_owned(),
+        kind: settings.kind(),
+        settings,
+        secret: body.password.as_deref(),
+        max_secret: MAX_FIELD,
+    })
 }
 
 pub async fn create(
     state: &AppState,
     body: DatasourceBody,
 ) -> Result<DatasourceInfo, ServiceError> {
-    let name = name_of(&body.name)?;
-    let settings = checked(body.settings)?;
-    let now = now_ms();
-    let mut made = SealedRow {
-        id: 0,
-        name,
-        kind: settings.kind().to_owned(),
-        settings: serde_json::to_string(&settings).expect("settings serialize"),
-        secret: None,
-        created_at_ms: now,
-        updated_at_ms: now,
-    };
-    made.id = state
-        .store
-        .create_sealed(Sealed::Datasources, &made)
-        .await?;
-    // The seal names the datasource's id, which exists only now.
-    if let Some(secret) = sealed(state, made.id, body.password.as_deref())? {
-        made.secret = Some(secret);
-        state
-            .store
-            .update_sealed(Sealed::Datasources, &made)
-            .await?;
-    }
-    info(&row(state, made.id).await?)
+    let settings = checked(body.settings.clone())?;
+    info(&sealed::create(state, Sealed::Datasources, record(&body, &settings)?).await?)
 }
 
 /// A datasource may change kind (a SQLite prototype moved to PostgreSQL): tasks name it,
@@ -138,35 +98,18 @@ pub async fn update(
     id: i64,
     body: DatasourceBody,
 ) -> Result<DatasourceInfo, ServiceError> {
-    let old = row(state, id).await?;
-    let settings = checked(body.settings)?;
-    let changed = SealedRow {
-        name: name_of(&body.name)?,
-        kind: settings.kind().to_owned(),
-        settings: serde_json::to_string(&settings).expect("settings serialize"),
-        secret: sealed(state, id, body.password.as_deref())?,
-        updated_at_ms: now_ms(),
-        ..old
-    };
-    state
-        .store
-        .update_sealed(Sealed::Datasources, &changed)
-        .await
-        .map_err(not_found(format!("datasource {id}")))?;
-    info(&row(state, id).await?)
+    let old = sealed::get(state, Sealed::Datasources, id).await?;
+    let settings = checked(body.settings.clone())?;
+    info(&sealed::update(state, Sealed::Datasources, old, record(&body, &settings)?).await?)
 }
 
 pub async fn delete(state: &AppState, id: i64) -> Result<(), ServiceError> {
-    state
-        .store
-        .delete_sealed(Sealed::Datasources, id)
-        .await
-        .map_err(not_found(format!("datasource {id}")))
+    sealed::delete(state, Sealed::Datasources, id).await
 }
 
 /// Connects and runs `SELECT 1`, as a SQL task would connect.
 pub async fn test(state: &AppState, id: i64) -> Result<DatasourceTest, ServiceError> {
-    let stored = row(state, id).await?;
+    let stored = sealed::get(state, Sealed::Datasources, id).await?;
     let started = Instant::now();
     let outcome = match sql::open(&stored, &state.alerts.secrets) {
         Err(e) => Err(e),

@@ -8,6 +8,7 @@ pub mod coord_jobs;
 pub mod datasources;
 pub mod definitions;
 pub mod instances;
+mod sealed;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 

@@ -245,6 +245,14 @@ impl Sealed {
             Sealed::Datasources => "datasource",
         }
     }
+
+    /// What a message calls one.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Sealed::Channels => "alert channel",
+            Sealed::Datasources => "datasource",
+        }
+    }
 }
 
 /// An alert channel or a datasource as stored: its settings as JSON, its credentials
