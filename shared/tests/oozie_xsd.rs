@@ -98,7 +98,7 @@ fn filled(specs: &[FieldSpec], skip: &[&str], version: SchemaVersion) -> Fields 
                 Value::Text("2".into())
             }
             FieldKind::Code => Value::Text("print('<&>')\nselect 1 -- ${day}".into()),
-            FieldKind::Text => {
+            FieldKind::Text | FieldKind::Choice(_) | FieldKind::Named(_) => {
                 Value::Text(format!("${{{}}}-<v>", spec.key.replace(['-', '.'], "_")))
             }
             FieldKind::Texts => Value::Texts(vec!["one".into(), "two & three".into()]),

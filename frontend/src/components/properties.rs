@@ -9,7 +9,7 @@
 //! on every keystroke would re-key the node and refuse half-typed duplicates.
 
 use leptos::prelude::*;
-use shared::workflow::action::{FieldKind, FieldSpec, GLOBAL, Property, lines};
+use shared::workflow::action::{FieldKind, FieldSpec, GLOBAL, Names, Property, lines};
 use shared::workflow::{
     Action, EdgeKind, EditError, Fields, JobProperty, NodeKind, SchemaVersion, Value, Workflow,
 };
@@ -374,27 +374,28 @@ fn task_hint(id: &str) -> Option<&'static str> {
     })
 }
 
-fn period_label(p: shared::workflow::tasks::Period) -> &'static str {
-    use shared::workflow::tasks::Period;
-    match p {
-        Period::Hour => t("the same hour"),
-        Period::Day => t("the same day"),
-        Period::Week => t("the same week (Monday to Monday)"),
-        Period::Month => t("the same month"),
+/// How a choice reads in the form (a Dependent task's period).
+fn choice_label(choice: &'static str) -> &'static str {
+    match choice {
+        "hour" => t("the same hour"),
+        "day" => t("the same day"),
+        "week" => t("the same week (Monday to Monday)"),
+        "month" => t("the same month"),
+        other => other,
     }
 }
 
-/// Names for a field's suggestions: datasources for a SQL task, workflows for a
-/// Dependent one. Read once per form; a name not listed may still be typed.
-fn suggestions(key: &'static str) -> RwSignal<Vec<String>> {
+/// The names a [`FieldKind::Named`] field suggests. Read once per form; a name not
+/// listed may still be typed.
+fn suggestions(of: Names) -> RwSignal<Vec<String>> {
     let names = RwSignal::new(Vec::new());
     leptos::task::spawn_local(async move {
-        let found: Vec<String> = match key {
-            "datasource" => crate::api::datasources::list()
+        let found: Vec<String> = match of {
+            Names::Datasources => crate::api::datasources::list()
                 .await
                 .map(|l| l.into_iter().map(|d| d.name).collect())
                 .unwrap_or_default(),
-            _ => crate::api::list_workflows(String::new(), 0, 500)
+            Names::Workflows => crate::api::list_workflows(String::new(), 0, 500)
                 .await
                 .map(|p| p.items.into_iter().map(|w| w.name).collect())
                 .unwrap_or_default(),
@@ -500,20 +501,20 @@ fn field_input(
             }
             .into_any()
         }
-        FieldKind::Text if key == "period" => {
-            let current = values.text(key).unwrap_or("day").to_owned();
+        FieldKind::Choice(choices) => {
+            let current = values.text(key).unwrap_or(choices[0]).to_owned();
             let set = move |ev| target.write(state, key, Value::Text(event_target_value(&ev)));
             view! {
                 <label for=id.clone()>{label}</label>
                 <select id=id.clone() data-testid=id prop:value=current on:change=set>
-                    {shared::workflow::tasks::Period::ALL.map(|p| view! { <option value=p.id()>{period_label(p)}</option> }).collect_view()}
+                    {choices.iter().map(|c| view! { <option value=*c>{choice_label(c)}</option> }).collect_view()}
                 </select>
             }
             .into_any()
         }
-        FieldKind::Text if matches!(key, "datasource" | "workflow") => {
+        FieldKind::Named(of) => {
             let current = values.text(key).unwrap_or_default().to_owned();
-            let names = suggestions(key);
+            let names = suggestions(of);
             let list = format!("{id}-names");
             let set = move |ev| {
                 let v = event_target_value(&ev);

@@ -335,7 +335,7 @@ fn fields(w: &mut W, specs: &[FieldSpec], values: &Fields, resource_manager: boo
         };
         let element = spec.element(resource_manager);
         match (spec.kind, value) {
-            (FieldKind::Text | FieldKind::Code, Value::Text(t)) => text_element(w, element, t)?,
+            (kind, Value::Text(t)) if kind.is_text() => text_element(w, element, t)?,
             (FieldKind::Texts, Value::Texts(ts)) => {
                 for t in ts {
                     text_element(w, element, t)?;

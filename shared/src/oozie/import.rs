@@ -340,7 +340,7 @@ fn read_fields(el: &Element, specs: &[FieldSpec]) -> Result<Fields, String> {
             })
             .ok_or_else(|| format!("<{}> is not a field Sluice knows here", child.name))?;
         let value = match spec.kind {
-            FieldKind::Text | FieldKind::Code => {
+            FieldKind::Text | FieldKind::Code | FieldKind::Choice(_) | FieldKind::Named(_) => {
                 if child.elements().next().is_some() {
                     return Err(format!("<{}> holds elements, not text", child.name));
                 }

@@ -241,6 +241,30 @@ pub enum FieldKind {
     /// Text that is a program (a Python script, an SQL statement): edited as code, many
     /// lines, and written like [`FieldKind::Text`] where it reaches XML.
     Code,
+    /// Text that is one of these words (a Dependent task's period): offered as a choice.
+    Choice(&'static [&'static str]),
+    /// Text that names something stored on the server: offered from its names, any name
+    /// typed still taken (it may be made later).
+    Named(Names),
+}
+
+/// What a [`FieldKind::Named`] field names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// The datasources an admin set up (SQL tasks).
+    Datasources,
+    /// Stored workflows (Dependent tasks).
+    Workflows,
+}
+
+impl FieldKind {
+    /// Whether the value is one text, however it is edited: one element in XML.
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            FieldKind::Text | FieldKind::Code | FieldKind::Choice(_) | FieldKind::Named(_)
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -382,7 +406,7 @@ const fn v1(key: &'static str, kind: FieldKind) -> FieldSpec {
     }
 }
 
-use FieldKind::{Code, Config, Flag, FsOps, Group, Prepare, Text, Texts};
+use FieldKind::{Choice, Code, Config, Flag, FsOps, Group, Named, Prepare, Text, Texts};
 
 /// `<launcher>` (workflow 1.0).
 pub const LAUNCHER: &[FieldSpec] = &[
@@ -664,7 +688,7 @@ const PYTHON: &[FieldSpec] = &[
 
 /// SQL: a statement against a datasource configured in Sluice; a hive2 action in Oozie.
 const SQL: &[FieldSpec] = &[
-    req("datasource", Text),
+    req("datasource", Named(Names::Datasources)),
     req("statement", Code),
     f("max-rows", Text),
 ];
@@ -672,8 +696,8 @@ const SQL: &[FieldSpec] = &[
 /// Dependent: waits for another workflow's instance of a period to succeed; in Oozie that
 /// wait belongs to the coordinator (a dataset on the upstream's success flag).
 const DEPENDENT: &[FieldSpec] = &[
-    req("workflow", Text),
-    f("period", Text),
+    req("workflow", Named(Names::Workflows)),
+    f("period", Choice(&super::tasks::PERIODS)),
     f("offset", Text),
     f("zone", Text),
     req("timeout", Text),
@@ -963,15 +987,15 @@ fn check_spec_fields(
         {
             problems.push(format!("{} must be a whole number, not '{t}'", spec.key));
         }
-        let fits = matches!(
-            (spec.kind, value),
-            (FieldKind::Text | FieldKind::Code, Value::Text(_))
-                | (FieldKind::Texts, Value::Texts(_))
-                | (FieldKind::Flag, Value::Flag(_))
-                | (FieldKind::Config, Value::Properties(_))
-                | (FieldKind::Prepare | FieldKind::FsOps, Value::Ops(_))
-                | (FieldKind::Group(_), Value::Group(_))
-        );
+        let fits = match (spec.kind, value) {
+            (kind, Value::Text(_)) => kind.is_text(),
+            (FieldKind::Texts, Value::Texts(_))
+            | (FieldKind::Flag, Value::Flag(_))
+            | (FieldKind::Config, Value::Properties(_))
+            | (FieldKind::Prepare | FieldKind::FsOps, Value::Ops(_))
+            | (FieldKind::Group(_), Value::Group(_)) => true,
+            _ => false,
+        };
         if !fits {
             problems.push(format!("{label}: {} has the wrong kind of value", spec.key));
         } else if let (FieldKind::Group(inner), Value::Group(group)) = (spec.kind, value) {

@@ -80,16 +80,14 @@ pub enum Period {
     Month,
 }
 
+/// The periods' names, in [`Period::ALL`]'s order: what the property form offers.
+pub const PERIODS: [&str; 4] = ["hour", "day", "week", "month"];
+
 impl Period {
     pub const ALL: [Period; 4] = [Period::Hour, Period::Day, Period::Week, Period::Month];
 
     pub fn id(self) -> &'static str {
-        match self {
-            Period::Hour => "hour",
-            Period::Day => "day",
-            Period::Week => "week",
-            Period::Month => "month",
-        }
+        PERIODS[self as usize]
     }
 
     pub fn parse(text: &str) -> Option<Period> {
@@ -147,6 +145,8 @@ pub struct Dependency {
 /// is also finite; anything longer is a schedule, not a dependency.
 pub const MAX_TIMEOUT_MIN: u32 = 7 * 24 * 60;
 pub const DEFAULT_INTERVAL_S: u32 = 60;
+/// The longest pause between two looks: an hour, so a wait never sleeps through its day.
+pub const MAX_INTERVAL_S: u32 = 3600;
 
 impl Dependency {
     pub fn from_fields(fields: &Fields) -> Result<Dependency, Vec<String>> {
@@ -180,21 +180,17 @@ impl Dependency {
         if let Err(e) = Zone::parse(&zone) {
             problems.push(e.to_string());
         }
-        let minutes =
-            |key: &str, max: u32, default: u32, what: &str, problems: &mut Vec<String>| {
-                whole(text(key), key, max, default, what, problems)
-            };
-        let timeout_min = minutes(
+        let timeout_min = whole(
+            text("timeout"),
             "timeout",
-            MAX_TIMEOUT_MIN,
-            0,
+            (MAX_TIMEOUT_MIN, 0),
             "a whole number of minutes",
             &mut problems,
         );
-        let interval_s = minutes(
+        let interval_s = whole(
+            text("interval"),
             "interval",
-            3600,
-            DEFAULT_INTERVAL_S,
+            (MAX_INTERVAL_S, DEFAULT_INTERVAL_S),
             "a whole number of seconds",
             &mut problems,
         );
@@ -234,8 +230,7 @@ impl Dependency {
 fn whole(
     text: Option<&str>,
     key: &str,
-    max: u32,
-    default: u32,
+    (max, default): (u32, u32),
     what: &str,
     problems: &mut Vec<String>,
 ) -> u32 {
@@ -313,7 +308,6 @@ fn prop(name: &str, value: &str) -> Property {
 /// The Oozie action a Sluice task is written as; `None` for Oozie's own types.
 pub fn export(node: &str, action: &Action) -> Option<Exported> {
     let spec = action.spec()?;
-    spec.exported_as?;
     let f = &action.fields;
     let mut out = Action {
         action: spec.exported_as?.to_owned(),
