@@ -125,25 +125,12 @@ impl Sluice {
 </workflow-app>"#
         );
         let wf = shared::oozie::from_workflow_xml(&xml).unwrap().workflow;
-        let id = self.call("POST", "/workflows", json!({"name": name})).await["id"]
-            .as_i64()
-            .unwrap();
-        self.call(
-            "PUT",
-            &format!("/workflows/{id}"),
-            json!({"definition": wf}),
-        )
-        .await;
-        id
+        common::save_workflow(&self.app, &wf).await.0
     }
 
     /// Runs a workflow and waits (20 s at most) for it to end; its id and status.
     async fn run_to_end(&self, workflow: i64) -> (i64, String) {
-        let id = self
-            .call("POST", &format!("/workflows/{workflow}/run"), json!({}))
-            .await["id"]
-            .as_i64()
-            .unwrap();
+        let id = common::run_workflow(&self.app, workflow, json!({})).await;
         for _ in 0..400 {
             let status = self.get(&format!("/instances/{id}")).await["status"]
                 .as_str()

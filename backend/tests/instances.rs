@@ -60,36 +60,11 @@ impl Server {
     /// Stores a workflow; gives its id.
     async fn store_workflow(&self, xml: &str) -> i64 {
         let wf = from_workflow_xml(xml).unwrap().workflow;
-        let created = send_json(
-            &self.app,
-            "POST",
-            "/api/v1/workflows",
-            json!({"name": wf.name}),
-        )
-        .await;
-        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
-        let id = created.json()["id"].as_i64().unwrap();
-        let saved = send_json(
-            &self.app,
-            "PUT",
-            &format!("/api/v1/workflows/{id}"),
-            json!({"definition": wf}),
-        )
-        .await;
-        assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
-        id
+        common::save_workflow(&self.app, &wf).await.0
     }
 
     async fn run(&self, workflow: i64, body: Value) -> i64 {
-        let reply = send_json(
-            &self.app,
-            "POST",
-            &format!("/api/v1/workflows/{workflow}/run"),
-            body,
-        )
-        .await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
-        reply.json()["id"].as_i64().unwrap()
+        common::run_workflow(&self.app, workflow, body).await
     }
 
     async fn detail(&self, id: i64) -> Value {

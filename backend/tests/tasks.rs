@@ -84,43 +84,19 @@ fn text(s: &str) -> Field {
 }
 
 impl Server {
+    /// Stores a workflow the server finds valid; its id.
     async fn save(&self, wf: &Workflow) -> i64 {
-        let created = send_json(
-            &self.app,
-            "POST",
-            "/api/v1/workflows",
-            json!({"name": wf.name}),
-        )
-        .await;
-        assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
-        let id = created.json()["id"].as_i64().unwrap();
-        let saved = send_json(
-            &self.app,
-            "PUT",
-            &format!("/api/v1/workflows/{id}"),
-            json!({"definition": wf}),
-        )
-        .await;
-        assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+        let (id, saved) = common::save_workflow(&self.app, wf).await;
         assert_eq!(
-            saved.json()["validation"]["valid"],
-            true,
+            saved["validation"]["valid"], true,
             "{:#}",
-            saved.json()["validation"]
+            saved["validation"]
         );
         id
     }
 
     async fn run(&self, workflow: i64, properties: Value) -> i64 {
-        let reply = send_json(
-            &self.app,
-            "POST",
-            &format!("/api/v1/workflows/{workflow}/run"),
-            json!({ "properties": properties }),
-        )
-        .await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
-        reply.json()["id"].as_i64().unwrap()
+        common::run_workflow(&self.app, workflow, json!({ "properties": properties })).await
     }
 
     async fn detail(&self, id: i64) -> Value {

@@ -166,3 +166,39 @@ pub async fn events_until(body: &mut Body, wanted: &str) -> String {
     }
     seen
 }
+
+/// Creates a stored workflow through the API and saves `wf` as its newest version: its id,
+/// and the save's answer (with the server's validation).
+pub async fn save_workflow(app: &Router, wf: &shared::workflow::Workflow) -> (i64, Value) {
+    let created = send_json(
+        app,
+        "POST",
+        "/api/v1/workflows",
+        serde_json::json!({"name": wf.name}),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let id = created.json()["id"].as_i64().unwrap();
+    let saved = send_json(
+        app,
+        "PUT",
+        &format!("/api/v1/workflows/{id}"),
+        serde_json::json!({"definition": wf}),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text());
+    (id, saved.json())
+}
+
+/// Starts a run of a stored workflow (`body`: `{"properties": …}` or `{}`); its instance.
+pub async fn run_workflow(app: &Router, workflow: i64, body: Value) -> i64 {
+    let reply = send_json(
+        app,
+        "POST",
+        &format!("/api/v1/workflows/{workflow}/run"),
+        body,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    reply.json()["id"].as_i64().unwrap()
+}
