@@ -1,13 +1,14 @@
 //! Sluice's own task types in the browser: an admin adds a SQLite datasource and checks
 //! that it answers, then draws a Python task and a SQL task from the palette, fills their
 //! property forms (a script, a datasource picked by name, a statement), runs the workflow,
-//! and reads the SQL result in the task's log.
+//! and reads the SQL result in the task's log; then a second workflow waits on the first
+//! with a Dependent task and is released by its run of the day.
 
 use anyhow::{Result, ensure};
 use e2e::{Browser, Server};
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_datasource_and_python_and_sql_tasks_drawn_in_the_designer_run() -> Result<()> {
+async fn a_datasource_python_sql_and_dependent_tasks_drawn_in_the_designer_run() -> Result<()> {
     let server = Server::start()?;
     let browser = Browser::signed_in(&server).await?;
     let data = tempfile::tempdir()?;
@@ -95,6 +96,50 @@ async fn a_datasource_and_python_and_sql_tasks_drawn_in_the_designer_run() -> Re
     browser
         .wait_for("the script's output in the log", || async {
             Ok(browser.get("log").await?.text().await? == "greeting=hello")
+        })
+        .await?;
+
+    // A report that waits for today's run of tasks-demo, picked from the suggestions.
+    browser.create_workflow(&server, "daily-report").await?;
+    browser.drop_from_palette("dependent", 200, 150).await?;
+    browser.click("node-dependent-1").await?;
+    browser.text_has("task-hint", "SUCCEEDED run").await?;
+    browser
+        .wait_for("the workflow suggestions", || async {
+            let options = browser
+                .driver
+                .find_all(thirtyfour::By::Css("#prop-workflow-names option"))
+                .await?;
+            let mut values = Vec::new();
+            for o in options {
+                values.push(o.attr("value").await?.unwrap_or_default());
+            }
+            Ok(values.contains(&"tasks-demo".to_owned()))
+        })
+        .await?;
+    browser.fill("prop-workflow", "tasks-demo").await?;
+    browser.select("prop-period", "day").await?;
+    browser.fill("prop-timeout", "5").await?;
+    browser.fill("prop-interval", "1").await?;
+    let summary = browser.get("validation-summary").await?.text().await?;
+    ensure!(
+        summary.starts_with("No issues"),
+        "live validation: {summary}"
+    );
+    browser.click("save").await?;
+    browser.status_is("Saved.").await?;
+    browser.click("run-toggle").await?;
+    browser.click("run-review").await?;
+    browser.click("run-start").await?;
+    browser.text_is("instance-status", "SUCCEEDED").await?;
+    browser.click("node-row-dependent-1").await?;
+    browser
+        .wait_for("the release in the log", || async {
+            let log = browser.get("log").await?.text().await?;
+            Ok(
+                log.contains("waiting for a SUCCEEDED instance of 'tasks-demo'")
+                    && log.contains("released: instance"),
+            )
         })
         .await?;
     browser.quit().await

@@ -391,10 +391,7 @@ fn suggestions(of: Names) -> RwSignal<Vec<String>> {
     let names = RwSignal::new(Vec::new());
     leptos::task::spawn_local(async move {
         let found: Vec<String> = match of {
-            Names::Datasources => crate::api::datasources::list()
-                .await
-                .map(|l| l.into_iter().map(|d| d.name).collect())
-                .unwrap_or_default(),
+            Names::Datasources => crate::api::datasources::names().await.unwrap_or_default(),
             Names::Workflows => crate::api::list_workflows(String::new(), 0, 500)
                 .await
                 .map(|p| p.items.into_iter().map(|w| w.name).collect())
