@@ -7,6 +7,19 @@
 use anyhow::{Result, ensure};
 use e2e::{Browser, Server};
 
+/// What a named field's list suggests.
+async fn suggested(browser: &Browser, field: &str) -> Result<Vec<String>> {
+    let options = browser
+        .driver
+        .find_all(thirtyfour::By::Css(format!("#{field}-names option")))
+        .await?;
+    let mut values = Vec::new();
+    for o in options {
+        values.push(o.attr("value").await?.unwrap_or_default());
+    }
+    Ok(values)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_datasource_python_sql_and_dependent_tasks_drawn_in_the_designer_run() -> Result<()> {
     let server = Server::start()?;
@@ -52,15 +65,7 @@ async fn a_datasource_python_sql_and_dependent_tasks_drawn_in_the_designer_run()
     // The datasource field suggests the datasources there are.
     browser
         .wait_for("the datasource suggestions", || async {
-            let options = browser
-                .driver
-                .find_all(thirtyfour::By::Css("#prop-datasource-names option"))
-                .await?;
-            let mut values = Vec::new();
-            for o in options {
-                values.push(o.attr("value").await?.unwrap_or_default());
-            }
-            Ok(values == ["warehouse"])
+            Ok(suggested(&browser, "prop-datasource").await? == ["warehouse"])
         })
         .await?;
     browser.fill("prop-datasource", "warehouse").await?;
@@ -106,15 +111,9 @@ async fn a_datasource_python_sql_and_dependent_tasks_drawn_in_the_designer_run()
     browser.text_has("task-hint", "SUCCEEDED run").await?;
     browser
         .wait_for("the workflow suggestions", || async {
-            let options = browser
-                .driver
-                .find_all(thirtyfour::By::Css("#prop-workflow-names option"))
-                .await?;
-            let mut values = Vec::new();
-            for o in options {
-                values.push(o.attr("value").await?.unwrap_or_default());
-            }
-            Ok(values.contains(&"tasks-demo".to_owned()))
+            Ok(suggested(&browser, "prop-workflow")
+                .await?
+                .contains(&"tasks-demo".to_owned()))
         })
         .await?;
     browser.fill("prop-workflow", "tasks-demo").await?;
